@@ -1,0 +1,82 @@
+use crate::wire;
+use chrono::{DateTime, Utc};
+
+/// Database id of an agent.
+pub type AgentId = i64;
+
+wire! {
+    /// What an agent may do: supervisors see everyone's work, admins also manage the server.
+    #[derive(Copy, Eq, Hash, PartialOrd, Ord)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        Agent,
+        Supervisor,
+        Admin,
+    }
+
+    /// An agent as others see them.
+    pub struct AgentRef {
+        pub id: AgentId,
+        pub name: String,
+    }
+
+    /// The signed-in agent.
+    pub struct Me {
+        pub id: AgentId,
+        pub name: String,
+        pub email: String,
+        pub role: Role,
+    }
+
+    /// `POST /api/v1/auth/login`.
+    pub struct LoginRequest {
+        pub email: String,
+        pub password: String,
+    }
+
+    /// A bearer token for the agent API.
+    pub struct LoginResponse {
+        pub token: String,
+        pub expires_at: DateTime<Utc>,
+        pub agent: Me,
+    }
+
+    /// `GET /api/v1/agents` (supervisors).
+    pub struct AgentList {
+        pub agents: Vec<AgentSummary>,
+    }
+
+    /// One agent in the supervisors' list.
+    pub struct AgentSummary {
+        pub id: AgentId,
+        pub name: String,
+        pub email: String,
+        pub role: Role,
+    }
+}
+
+impl Role {
+    /// Supervisors and admins see every agent's conversations and reports.
+    pub fn sees_everything(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
+    /// The name used on the command line and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the command-line and database spelling.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "agent" => Some(Role::Agent),
+            "supervisor" => Some(Role::Supervisor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}

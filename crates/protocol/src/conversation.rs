@@ -1,0 +1,215 @@
+use crate::{wire, AgentId, AgentRef};
+use chrono::{DateTime, Utc};
+
+/// Database id of a conversation.
+pub type ConversationId = i64;
+/// Database id of a customer.
+pub type CustomerId = i64;
+/// Database id of a message.
+pub type MessageId = i64;
+
+wire! {
+    /// Where a conversation stands.
+    #[derive(Copy, Eq, Hash)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ConversationState {
+        /// In the queue: "Conversations not assigned".
+        NotAssigned,
+        /// Occupied by exactly one agent.
+        Occupied,
+        /// Ended with the questionnaire: "Archived", labelled "Closed".
+        Archived,
+        /// Reported as spam: out of every list until a supervisor unblocks the customer.
+        Spam,
+    }
+
+    /// A customer as agents see them: name and email, or a phone number.
+    pub struct Customer {
+        pub id: CustomerId,
+        pub name: String,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub blocked: bool,
+    }
+
+    /// Who wrote a message.
+    #[derive(Copy, Eq, Hash)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Author {
+        Customer,
+        Agent,
+        /// Lines such as "Taken by Alice".
+        System,
+    }
+
+    /// One line of a conversation's history.
+    pub struct Message {
+        pub id: MessageId,
+        pub conversation_id: ConversationId,
+        pub author: Author,
+        /// The agent who wrote it (agent lines) or caused it (system lines).
+        pub agent: Option<AgentRef>,
+        pub body: String,
+        pub created_at: DateTime<Utc>,
+    }
+
+    /// The customer's latest message when no agent has answered it yet.
+    pub struct Unanswered {
+        /// The latest unanswered customer message, shown in red.
+        pub body: String,
+        /// When the oldest unanswered customer message arrived: how long they have waited.
+        pub waiting_since: DateTime<Utc>,
+    }
+
+    /// The "I don't know"-able subject of the end questionnaire.
+    #[serde(rename_all = "snake_case")]
+    pub enum SubjectAnswer {
+        /// One of the server's configured subjects.
+        Known(String),
+        DontKnow,
+    }
+
+    /// The customer's mood, as the agent judged it.
+    #[derive(Copy, Eq, Hash)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Mood {
+        Happy,
+        Neutral,
+        Unhappy,
+        Angry,
+        DontKnow,
+    }
+
+    /// The end-of-conversation questionnaire.
+    pub struct Questionnaire {
+        pub subject: SubjectAnswer,
+        pub mood: Mood,
+    }
+
+    /// How the customer rated the conversation after it ended.
+    pub struct SurveyResult {
+        /// 1 to 5.
+        pub rating: u8,
+        pub comment: Option<String>,
+        pub answered_at: DateTime<Utc>,
+    }
+
+    /// When and by whom an archived conversation was closed.
+    pub struct Closure {
+        pub closed_at: DateTime<Utc>,
+        pub closed_by: AgentRef,
+        pub questionnaire: Questionnaire,
+    }
+
+    /// A row of one of the three lists.
+    pub struct ConversationSummary {
+        pub id: ConversationId,
+        pub customer: Customer,
+        pub state: ConversationState,
+        /// The occupying agent, when occupied.
+        pub occupant: Option<AgentRef>,
+        pub created_at: DateTime<Utc>,
+        /// When the last customer or agent message came.
+        pub last_message_at: Option<DateTime<Utc>>,
+        /// None means "Conversation up to date".
+        pub unanswered: Option<Unanswered>,
+        /// Set while archived.
+        pub closure: Option<Closure>,
+        pub survey: Option<SurveyResult>,
+        /// The customer's conversation before this one, if any.
+        pub previous_conversation_id: Option<ConversationId>,
+        /// Bumped whenever the conversation changes (the event sequence of its last change).
+        pub version: i64,
+    }
+
+    /// A conversation with its whole history.
+    pub struct ConversationDetail {
+        pub conversation: ConversationSummary,
+        pub messages: Vec<Message>,
+        /// The same customer's earlier conversations, newest first.
+        pub earlier: Vec<ConversationSummary>,
+    }
+
+    /// An archived conversation as the offline cache stores it.
+    pub struct ArchivedConversation {
+        pub conversation: ConversationSummary,
+        pub messages: Vec<Message>,
+    }
+
+    /// `GET /api/v1/archive`: a page of an agent's closed conversations, oldest change first.
+    pub struct ArchivePage {
+        pub conversations: Vec<ArchivedConversation>,
+        /// Pass as `after` to get the next page (or, later, what changed since).
+        pub next_cursor: i64,
+        pub has_more: bool,
+    }
+
+    /// `GET /api/v1/snapshot`: what this agent may see, as of `seq`.
+    pub struct Snapshot {
+        /// The event sequence this snapshot reflects: stream from here.
+        pub seq: i64,
+        pub me: crate::Me,
+        /// "My conversations".
+        pub mine: Vec<ConversationSummary>,
+        /// "Conversations not assigned".
+        pub queue: Vec<ConversationSummary>,
+        /// Conversations occupied by other agents (supervisors only; empty otherwise).
+        pub others: Vec<ConversationSummary>,
+        /// The newest closed conversations of this agent; page `/archive` for all of them.
+        pub archive: Vec<ConversationSummary>,
+        /// The questionnaire's subject list.
+        pub subjects: Vec<String>,
+    }
+
+    /// `GET /api/v1/subjects`.
+    pub struct SubjectList {
+        pub subjects: Vec<String>,
+    }
+
+    /// A blocked customer with what they wrote while blocked (supervisors).
+    pub struct BlockedCustomer {
+        pub customer: Customer,
+        pub blocked_at: DateTime<Utc>,
+        pub blocked_by: Option<AgentRef>,
+        pub conversations: Vec<ConversationSummary>,
+        /// Messages stored while the customer was blocked, oldest first.
+        pub hidden_messages: Vec<Message>,
+    }
+
+    /// `GET /api/v1/blocked-customers`.
+    pub struct BlockedCustomerList {
+        pub customers: Vec<BlockedCustomer>,
+    }
+}
+
+impl ConversationSummary {
+    /// Whether `agent` occupies this conversation.
+    pub fn is_occupied_by(&self, agent: AgentId) -> bool {
+        self.occupant.as_ref().is_some_and(|o| o.id == agent)
+    }
+}
+
+impl Mood {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mood::Happy => "happy",
+            Mood::Neutral => "neutral",
+            Mood::Unhappy => "unhappy",
+            Mood::Angry => "angry",
+            Mood::DontKnow => "dont_know",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(s: &str) -> Option<Mood> {
+        Some(match s {
+            "happy" => Mood::Happy,
+            "neutral" => Mood::Neutral,
+            "unhappy" => Mood::Unhappy,
+            "angry" => Mood::Angry,
+            "dont_know" => Mood::DontKnow,
+            _ => return None,
+        })
+    }
+}

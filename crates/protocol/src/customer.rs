@@ -1,0 +1,56 @@
+use crate::{wire, ConversationId, MessageId};
+use chrono::{DateTime, Utc};
+
+wire! {
+    /// `POST /api/v1/customer/conversations`: a customer starts a chat.
+    pub struct StartConversationRequest {
+        pub name: String,
+        pub email: String,
+    }
+
+    /// The conversation and the token that alone can read and write it.
+    pub struct CustomerSession {
+        pub conversation_id: ConversationId,
+        /// Bearer token for the customer API; unguessable, one per conversation.
+        pub token: String,
+    }
+
+    /// `POST /api/v1/customer/conversations/{id}/messages`.
+    pub struct CustomerMessageRequest {
+        pub body: String,
+    }
+
+    /// A posted customer message. When the conversation had ended, the message opened
+    /// a new one, and `session` carries its id and token.
+    pub struct CustomerMessageResponse {
+        pub message: CustomerVisibleMessage,
+        pub session: Option<CustomerSession>,
+    }
+
+    /// Who wrote a line, as the customer sees it.
+    #[derive(Copy, Eq)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CustomerSide {
+        Me,
+        Agent,
+    }
+
+    /// A line of the chat as the customer sees it.
+    pub struct CustomerVisibleMessage {
+        pub id: MessageId,
+        pub from: CustomerSide,
+        /// The agent's display name on agent lines.
+        pub agent_name: Option<String>,
+        pub body: String,
+        pub created_at: DateTime<Utc>,
+    }
+
+    /// `GET /api/v1/customer/conversations/{id}`.
+    pub struct CustomerConversation {
+        pub conversation_id: ConversationId,
+        pub name: String,
+        /// True once an agent has ended the conversation.
+        pub ended: bool,
+        pub messages: Vec<CustomerVisibleMessage>,
+    }
+}

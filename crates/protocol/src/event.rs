@@ -1,0 +1,70 @@
+use crate::{wire, AgentRef, ConversationId, ConversationSummary, CustomerId, Message};
+use chrono::{DateTime, Utc};
+
+wire! {
+    /// One change, as the stream delivers it.
+    pub struct Event {
+        /// Strictly increasing across the whole server.
+        pub seq: i64,
+        pub at: DateTime<Utc>,
+        pub kind: EventKind,
+    }
+
+    /// What changed. Every variant carries the state after the change, so a client
+    /// applies it without asking the server again.
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum EventKind {
+        /// A new conversation (in the queue, or hidden when the customer is blocked).
+        ConversationCreated { conversation: ConversationSummary },
+        /// A message was added (customer, agent or system line).
+        MessagePosted { conversation: ConversationSummary, message: Message },
+        /// An agent took a conversation from the queue.
+        ConversationTaken { conversation: ConversationSummary, by: AgentRef },
+        /// The occupant (or a supervisor) freed it: back in the queue.
+        ConversationFreed { conversation: ConversationSummary, by: AgentRef },
+        /// Ended with the questionnaire: archived.
+        ConversationEnded { conversation: ConversationSummary, by: AgentRef },
+        /// Reopened from the archive by `by`, who now occupies it.
+        ConversationReopened { conversation: ConversationSummary, by: AgentRef },
+        /// Reported as spam: every conversation of the customer leaves every list.
+        CustomerBlocked {
+            customer_id: CustomerId,
+            conversation_ids: Vec<ConversationId>,
+            by: AgentRef,
+        },
+        /// A supervisor unblocked the customer; `ConversationRestored` events follow
+        /// for each of their conversations that comes back into a list.
+        CustomerUnblocked { customer_id: CustomerId, by: AgentRef },
+        /// A conversation is back in a list after its customer was unblocked (a spam
+        /// one returns to the queue; an archived one to its closer's archive).
+        ConversationRestored { conversation: ConversationSummary },
+    }
+
+    /// A frame of the WebSocket stream, server to client.
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum StreamFrame {
+        /// Events in sequence order; the client applies them and saves `cursor`.
+        Events { events: Vec<Event>, cursor: i64 },
+        /// Nothing new; `cursor` is where the stream stands (it may have passed events
+        /// this agent may not see). Sent every heartbeat interval.
+        Heartbeat { cursor: i64, heartbeat_ms: u64 },
+        /// The cursor is older than the log's retention: take a fresh snapshot.
+        ResyncRequired { oldest_available: i64 },
+    }
+}
+
+impl EventKind {
+    /// The conversation this event is about, if it is about one.
+    pub fn conversation(&self) -> Option<&ConversationSummary> {
+        match self {
+            EventKind::ConversationCreated { conversation }
+            | EventKind::MessagePosted { conversation, .. }
+            | EventKind::ConversationTaken { conversation, .. }
+            | EventKind::ConversationFreed { conversation, .. }
+            | EventKind::ConversationEnded { conversation, .. }
+            | EventKind::ConversationReopened { conversation, .. }
+            | EventKind::ConversationRestored { conversation } => Some(conversation),
+            EventKind::CustomerBlocked { .. } | EventKind::CustomerUnblocked { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Wire types shared by the Switchboard server and its clients.
+//!
+//! serde only: this crate has no database, no async runtime and no HTTP, so the
+//! desktop engine and the server agree on one definition of every request,
+//! response, event and error code. CI checks the dependency tree stays that way.
+
+mod agent;
+mod conversation;
+mod customer;
+mod error;
+mod event;
+mod requests;
+
+pub use agent::*;
+pub use conversation::*;
+pub use customer::*;
+pub use error::*;
+pub use event::*;
+pub use requests::*;
+
+/// Longest accepted message body, in Unicode scalar values (characters).
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// Longest accepted request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest accepted name, email or subject, in characters.
+pub const MAX_SHORT_TEXT_CHARS: usize = 1_000;
+
+/// Declares a derive list once for every wire type, with the OpenAPI schema derive
+/// only when the server asks for it.
+macro_rules! wire {
+    ($($item:item)*) => {
+        $(
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+            #[serde(deny_unknown_fields)]
+            $item
+        )*
+    };
+}
+pub(crate) use wire;

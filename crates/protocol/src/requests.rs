@@ -1,0 +1,47 @@
+use crate::{wire, AgentId, Mood, SubjectAnswer};
+use uuid::Uuid;
+
+wire! {
+    /// Body of take, free, reopen, spam and unblock: just the client-made op id.
+    pub struct OpRequest {
+        /// Made by the client; a retry with the same id returns the first answer.
+        pub op_id: Uuid,
+    }
+
+    /// `POST /api/v1/conversations/{id}/messages`.
+    pub struct ReplyRequest {
+        pub op_id: Uuid,
+        pub body: String,
+    }
+
+    /// `POST /api/v1/conversations/{id}/end`: the questionnaire.
+    pub struct EndRequest {
+        pub op_id: Uuid,
+        pub subject: SubjectAnswer,
+        pub mood: Mood,
+    }
+}
+
+/// Query of `GET /api/v1/archive`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveQuery {
+    /// Return what changed after this cursor (0 or absent: from the oldest).
+    pub after: Option<i64>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// Supervisors: whose archive (default: their own).
+    pub agent_id: Option<AgentId>,
+    /// Supervisors: every agent's archive.
+    pub all: Option<bool>,
+}
+
+/// Query of `GET /api/v1/stream`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct StreamQuery {
+    /// The last event sequence the client has applied (the snapshot's `seq` at first).
+    pub cursor: i64,
+}

@@ -1,0 +1,201 @@
+//! The admin command line: init, agents, subjects, serve.
+
+use crate::db::{sqlite_url_for, Db};
+use crate::serve::{serve, ServeOptions};
+use crate::store::agents::new_token;
+use crate::store::{Store, StoreConfig};
+use clap::{Args, Parser, Subcommand};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use switchboard_protocol::Role;
+
+/// Switchboard's server: agent and customer APIs on embedded SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "switchboard-server", version, about)]
+pub struct Cli {
+    /// Directory of the embedded SQLite database (default: the platform's data directory).
+    #[arg(long, global = true, env = "SWITCHBOARD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL, e.g. sqlite:///var/lib/switchboard/db.sqlite3 (overrides --data-dir).
+    #[arg(long, global = true, env = "SWITCHBOARD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database and bring its schema up to date.
+    Init,
+    /// Manage agents.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Manage the end questionnaire's subject list.
+    #[command(subcommand)]
+    Subjects(SubjectsCommand),
+    /// Run the server.
+    Serve(ServeArgs),
+}
+
+/// Agent commands.
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Add an agent. The password is read from standard input with
+    /// --password-stdin; otherwise one is generated and printed.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "agent", value_parser = ["agent", "supervisor", "admin"])]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List agents.
+    List,
+}
+
+/// Subject commands.
+#[derive(Debug, Subcommand)]
+pub enum SubjectsCommand {
+    /// Replace the subject list, in the order given.
+    Set { subjects: Vec<String> },
+    /// Print the subject list.
+    List,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the bound address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Seed demo agents, customers and history into an empty database.
+    #[arg(long)]
+    pub demo: bool,
+    /// Stream heartbeat interval in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub heartbeat_ms: u64,
+    /// Keep at most this many events for resuming streams.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub event_retention_events: i64,
+    /// Keep events at most this many hours.
+    #[arg(long, default_value_t = 168)]
+    pub event_retention_hours: i64,
+    /// How often old events are pruned, in milliseconds.
+    #[arg(long, default_value_t = 60_000)]
+    pub prune_interval_ms: u64,
+    /// How long an agent stays signed in, in hours.
+    #[arg(long, default_value_t = 720)]
+    pub token_ttl_hours: i64,
+}
+
+/// Errors of the command line, printed as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error("{}", .0.body.message)]
+    Api(crate::error::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl From<crate::error::Error> for CliError {
+    fn from(e: crate::error::Error) -> CliError {
+        CliError::Api(e)
+    }
+}
+
+fn database_url(cli: &Cli) -> Result<String, CliError> {
+    if let Some(url) = &cli.database_url {
+        return Ok(url.clone());
+    }
+    let dir = match &cli.data_dir {
+        Some(d) => d.clone(),
+        None => directories::ProjectDirs::from("com", "Switchboard", "switchboard-server")
+            .map(|p| p.data_dir().to_path_buf())
+            .ok_or_else(|| CliError::Usage("no home directory: pass --data-dir".into()))?,
+    };
+    Ok(sqlite_url_for(&dir)?)
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let url = database_url(&cli)?;
+    let ttl_hours = match &cli.command {
+        Command::Serve(a) => a.token_ttl_hours,
+        _ => 720,
+    };
+    let db = Db::open(&url).await?;
+    let store = Store::new(
+        db,
+        StoreConfig {
+            token_ttl_ms: ttl_hours.saturating_mul(3_600_000),
+        },
+    );
+    match cli.command {
+        Command::Init => println!("database ready at {url}"),
+        Command::Agent(AgentCommand::Add {
+            email,
+            name,
+            role,
+            password_stdin,
+        }) => {
+            let role = Role::parse(&role)
+                .ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                (line.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (new_token(""), true)
+            };
+            let id = store.add_agent(&email, &name, role, &password).await?;
+            println!("added agent {id}: {name} <{email}> ({})", role.as_str());
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        Command::Agent(AgentCommand::List) => {
+            for a in store.list_agents().await? {
+                println!("{}\t{}\t{}\t{}", a.id, a.role.as_str(), a.email, a.name);
+            }
+        }
+        Command::Subjects(SubjectsCommand::Set { subjects }) => {
+            store.set_subjects(&subjects).await?;
+            println!("{} subjects set", subjects.len());
+        }
+        Command::Subjects(SubjectsCommand::List) => {
+            for s in store.subjects().await? {
+                println!("{s}");
+            }
+        }
+        Command::Serve(args) => {
+            if args.heartbeat_ms == 0 || args.prune_interval_ms == 0 {
+                return Err(CliError::Usage("intervals must be positive".into()));
+            }
+            if args.demo {
+                crate::demo::seed(&store).await?;
+            }
+            serve(
+                store,
+                ServeOptions {
+                    listen: args.listen,
+                    heartbeat: Duration::from_millis(args.heartbeat_ms),
+                    retention_events: args.event_retention_events,
+                    retention_ms: args.event_retention_hours.saturating_mul(3_600_000),
+                    prune_interval: Duration::from_millis(args.prune_interval_ms),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! Demo data for the README's run command: agents, subjects, and conversations in
+//! every state, made through the same store calls the API uses.
+
+use crate::error::Result;
+use crate::store::agents::Caller;
+use crate::store::Store;
+use switchboard_protocol::{EndRequest, Mood, Role, SubjectAnswer};
+use uuid::Uuid;
+
+/// The demo agents' password.
+pub const DEMO_PASSWORD: &str = "switchboard-demo";
+
+/// The demo agents: email, name, role.
+pub const DEMO_AGENTS: &[(&str, &str, Role)] = &[
+    ("alice@example.com", "Alice Martin", Role::Agent),
+    ("bob@example.com", "Bob Chen", Role::Agent),
+    ("sam@example.com", "Sam Rivera", Role::Supervisor),
+    ("admin@example.com", "Ada Admin", Role::Admin),
+];
+
+fn op() -> Uuid {
+    Uuid::new_v4()
+}
+
+/// Seeds an empty database; leaves one that has agents alone.
+pub async fn seed(store: &Store) -> Result<()> {
+    if !store.list_agents().await?.is_empty() {
+        println!("demo: database already has agents; not seeding");
+        return Ok(());
+    }
+    let mut callers = Vec::new();
+    for (email, name, role) in DEMO_AGENTS {
+        let id = store.add_agent(email, name, *role, DEMO_PASSWORD).await?;
+        callers.push(Caller {
+            id,
+            name: name.to_string(),
+            email: email.to_string(),
+            role: *role,
+        });
+    }
+    let subjects: Vec<String> = [
+        "Billing",
+        "Shipping",
+        "Returns",
+        "Technical problem",
+        "Account",
+        "Other",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    store.set_subjects(&subjects).await?;
+    let (alice, bob) = (&callers[0], &callers[1]);
+
+    // Archived: a few closed conversations in Alice's archive.
+    let closed = [
+        ("Maria Garcia", "maria.garcia@example.net", "Hi, my order #1042 hasn't arrived yet.", "It left our warehouse yesterday; here is the tracking link: https://example.com/track/1042", Some("Shipping"), Mood::Happy),
+        ("Jonas Weber", "jonas.weber@example.org", "I was charged twice this month.", "Sorry about that! The duplicate charge is refunded; you'll see it in 3-5 days.", Some("Billing"), Mood::Unhappy),
+        ("Priya Nair", "priya@example.in", "How do I reset my password?", "Use 'Forgot password' on the sign-in page; the link is valid for an hour.", None, Mood::DontKnow),
+    ];
+    for (name, email, question, answer, subject, mood) in closed {
+        let s = store.start_conversation(name, email).await?;
+        store
+            .customer_post(s.conversation_id, &s.token, question)
+            .await?;
+        store.take(alice, s.conversation_id, op()).await?;
+        store
+            .reply(alice, s.conversation_id, op(), answer.to_string())
+            .await?;
+        store
+            .customer_post(s.conversation_id, &s.token, "Thank you!")
+            .await?;
+        store
+            .reply(
+                alice,
+                s.conversation_id,
+                op(),
+                "You're welcome, have a nice day!".into(),
+            )
+            .await?;
+        let subject = subject.map_or(SubjectAnswer::DontKnow, |s| SubjectAnswer::Known(s.into()));
+        store
+            .end(
+                alice,
+                s.conversation_id,
+                EndRequest {
+                    op_id: op(),
+                    subject,
+                    mood,
+                },
+            )
+            .await?;
+    }
+
+    // Mine: Alice is serving Tom, who is waiting for an answer.
+    let tom = store
+        .start_conversation("Tom Becker", "tom.becker@example.com")
+        .await?;
+    store
+        .customer_post(
+            tom.conversation_id,
+            &tom.token,
+            "Can I change my plan mid-month?",
+        )
+        .await?;
+    store.take(alice, tom.conversation_id, op()).await?;
+    store
+        .reply(
+            alice,
+            tom.conversation_id,
+            op(),
+            "Yes, you can. Which plan would you like?".into(),
+        )
+        .await?;
+    store
+        .customer_post(
+            tom.conversation_id,
+            &tom.token,
+            "The yearly one. What would it cost?",
+        )
+        .await?;
+
+    // Queue: a new customer waiting, and two freed by Bob (one up to date, one not).
+    let yuki = store
+        .start_conversation("Yuki Tanaka", "yuki@example.jp")
+        .await?;
+    store
+        .customer_post(
+            yuki.conversation_id,
+            &yuki.token,
+            "Hello? My parcel came damaged.",
+        )
+        .await?;
+    let leo = store
+        .start_conversation("Leo Rossi", "leo.rossi@example.it")
+        .await?;
+    store
+        .customer_post(leo.conversation_id, &leo.token, "Do you ship to Italy?")
+        .await?;
+    store.take(bob, leo.conversation_id, op()).await?;
+    store
+        .reply(
+            bob,
+            leo.conversation_id,
+            op(),
+            "We do! Delivery takes 4-6 working days.".into(),
+        )
+        .await?;
+    store.free(bob, leo.conversation_id, op()).await?;
+    let ana = store
+        .start_conversation("Ana Souza", "ana.souza@example.br")
+        .await?;
+    store
+        .customer_post(
+            ana.conversation_id,
+            &ana.token,
+            "I need an invoice for order #2290.",
+        )
+        .await?;
+    store.take(bob, ana.conversation_id, op()).await?;
+    store
+        .reply(
+            bob,
+            ana.conversation_id,
+            op(),
+            "Sure, which company name should be on it?".into(),
+        )
+        .await?;
+    store
+        .customer_post(
+            ana.conversation_id,
+            &ana.token,
+            "Souza Design Ltda, please.",
+        )
+        .await?;
+    store.free(bob, ana.conversation_id, op()).await?;
+
+    // Spam: reported by Alice, visible to supervisors only.
+    let spam = store
+        .start_conversation("WIN A PRIZE", "prize@spam.example")
+        .await?;
+    store
+        .customer_post(
+            spam.conversation_id,
+            &spam.token,
+            "Click here to claim your free phone!!!",
+        )
+        .await?;
+    store.spam(alice, spam.conversation_id, op()).await?;
+
+    println!("demo: seeded. Sign in with any of these (password: {DEMO_PASSWORD}):");
+    for (email, name, role) in DEMO_AGENTS {
+        println!("demo:   {email}  ({name}, {})", role.as_str());
+    }
+    Ok(())
+}

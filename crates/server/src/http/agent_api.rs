@@ -1,0 +1,203 @@
+//! The agent API: sign-in, lists, conversations and the actions on them.
+
+use crate::error::{Error, Result};
+use crate::http::extract::{bearer, ApiJson, ApiPath, ApiQuery};
+use crate::http::AppState;
+use crate::store::agents::Caller;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde_json::Value;
+use std::net::SocketAddr;
+use switchboard_protocol::{
+    AgentList, ApiError, ArchivePage, ArchiveQuery, BlockedCustomerList, ConversationDetail,
+    ConversationSummary, Customer, EndRequest, LoginRequest, LoginResponse, Me, Message, OpRequest,
+    ReplyRequest, Snapshot, SubjectList,
+};
+
+/// Sign in with email and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn login(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>> {
+    s.login_limits.check(peer.ip(), &req.email)?;
+    Ok(Json(s.store.login(&req.email, &req.password).await?))
+}
+
+/// End this token's session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ApiError)))]
+pub async fn logout(
+    State(s): State<AppState>,
+    _caller: Caller,
+    headers: HeaderMap,
+) -> Result<StatusCode> {
+    if let Some(token) = bearer(&headers) {
+        s.store.logout(token).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in agent.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ApiError)))]
+pub async fn me(caller: Caller) -> Json<Me> {
+    Json(caller.me())
+}
+
+/// The three lists and the event sequence they reflect.
+#[utoipa::path(get, path = "/api/v1/snapshot", tag = "sync", security(("bearer" = [])),
+    responses((status = 200, body = Snapshot), (status = 401, body = ApiError)))]
+pub async fn snapshot(State(s): State<AppState>, caller: Caller) -> Result<Json<Snapshot>> {
+    Ok(Json(s.store.snapshot(&caller).await?))
+}
+
+/// Closed conversations with their messages, a page at a time.
+#[utoipa::path(get, path = "/api/v1/archive", tag = "sync", security(("bearer" = [])), params(ArchiveQuery),
+    responses((status = 200, body = ArchivePage), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn archive(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ArchiveQuery>,
+) -> Result<Json<ArchivePage>> {
+    Ok(Json(s.store.archive(&caller, &q).await?))
+}
+
+/// One conversation with its history and the customer's earlier conversations.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ConversationDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn conversation(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ConversationDetail>> {
+    Ok(Json(s.store.conversation(&caller, id).await?))
+}
+
+/// Take a conversation from the queue; 409 `conversation_taken` if someone was first.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/take", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OpRequest,
+    responses((status = 200, body = ConversationSummary), (status = 409, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn take(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OpRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.take(&caller, id, req.op_id).await?))
+}
+
+/// Reply (occupant only).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReplyRequest,
+    responses((status = 200, body = Message), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn reply(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ReplyRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.reply(&caller, id, req.op_id, req.body).await?))
+}
+
+/// Free conversation: back to the queue.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/free", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OpRequest,
+    responses((status = 200, body = ConversationSummary), (status = 409, body = ApiError)))]
+pub async fn free(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OpRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.free(&caller, id, req.op_id).await?))
+}
+
+/// End conversation with the questionnaire.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/end", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = EndRequest,
+    responses((status = 200, body = ConversationSummary), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn end(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<EndRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.end(&caller, id, req).await?))
+}
+
+/// Reopen an archived conversation.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/reopen", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OpRequest,
+    responses((status = 200, body = ConversationSummary), (status = 403, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn reopen(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OpRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.reopen(&caller, id, req.op_id).await?))
+}
+
+/// Report as spam: blocks the customer.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/spam", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OpRequest,
+    responses((status = 200, body = ConversationSummary), (status = 409, body = ApiError)))]
+pub async fn spam(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OpRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.spam(&caller, id, req.op_id).await?))
+}
+
+/// The questionnaire's subjects.
+#[utoipa::path(get, path = "/api/v1/subjects", tag = "conversations", security(("bearer" = [])),
+    responses((status = 200, body = SubjectList)))]
+pub async fn subjects(State(s): State<AppState>, _caller: Caller) -> Result<Json<SubjectList>> {
+    Ok(Json(SubjectList {
+        subjects: s.store.subjects().await?,
+    }))
+}
+
+/// Every agent (supervisors).
+#[utoipa::path(get, path = "/api/v1/agents", tag = "supervisors", security(("bearer" = [])),
+    responses((status = 200, body = AgentList), (status = 403, body = ApiError)))]
+pub async fn agents(State(s): State<AppState>, caller: Caller) -> Result<Json<AgentList>> {
+    if !caller.sees_everything() {
+        return Err(Error::forbidden("only supervisors can list agents"));
+    }
+    Ok(Json(AgentList {
+        agents: s.store.list_agents().await?,
+    }))
+}
+
+/// Blocked customers and what they wrote while blocked (supervisors).
+#[utoipa::path(get, path = "/api/v1/blocked-customers", tag = "supervisors", security(("bearer" = [])),
+    responses((status = 200, body = BlockedCustomerList), (status = 403, body = ApiError)))]
+pub async fn blocked(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<BlockedCustomerList>> {
+    Ok(Json(BlockedCustomerList {
+        customers: s.store.blocked_customers(&caller).await?,
+    }))
+}
+
+/// Unblock a customer (supervisors).
+#[utoipa::path(post, path = "/api/v1/blocked-customers/{id}/unblock", tag = "supervisors", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OpRequest,
+    responses((status = 200, body = Customer), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn unblock(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OpRequest>,
+) -> Result<Json<Value>> {
+    Ok(Json(s.store.unblock(&caller, id, req.op_id).await?))
+}

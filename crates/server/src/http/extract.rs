@@ -1,0 +1,115 @@
+//! Extractors whose every rejection is a `{code, message}` error, and the
+//! error's HTTP response.
+
+use crate::error::Error;
+use crate::http::AppState;
+use crate::store::agents::Caller;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use switchboard_protocol::{ErrorCode, MAX_BODY_BYTES};
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self.body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(r: JsonRejection) -> Error {
+        match r {
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::new(
+                ErrorCode::BodyTooLarge,
+                format!("the request body exceeds {} KiB", MAX_BODY_BYTES / 1024),
+            ),
+            JsonRejection::MissingJsonContentType(_) => Error::new(
+                ErrorCode::InvalidRequest,
+                "send the body as JSON with Content-Type: application/json",
+            ),
+            JsonRejection::JsonSyntaxError(e) => Error::new(
+                ErrorCode::InvalidRequest,
+                format!("malformed JSON: {}", e.body_text()),
+            ),
+            JsonRejection::JsonDataError(e) => Error::new(ErrorCode::InvalidRequest, e.body_text()),
+            other => Error::new(ErrorCode::InvalidRequest, other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for Error {
+    fn from(r: PathRejection) -> Error {
+        Error::new(
+            ErrorCode::InvalidRequest,
+            format!("bad path: {}", r.body_text()),
+        )
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(r: QueryRejection) -> Error {
+        Error::new(
+            ErrorCode::InvalidRequest,
+            format!("bad query: {}", r.body_text()),
+        )
+    }
+}
+
+/// A JSON body (at most 64 KiB, no unknown fields) or a 400.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub struct ApiJson<T>(pub T);
+
+/// Path parameters or a 400.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+pub struct ApiPath<T>(pub T);
+
+/// Query parameters or a 400.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Error))]
+pub struct ApiQuery<T>(pub T);
+
+/// The `Bearer` token of the Authorization header.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, Error> {
+        let token = bearer(&parts.headers).ok_or_else(|| {
+            Error::new(
+                ErrorCode::Unauthorized,
+                "sign in: this needs an agent's bearer token",
+            )
+        })?;
+        state.store.authenticate(token).await
+    }
+}
+
+/// The customer's per-conversation token.
+pub struct CustomerToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CustomerToken {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<CustomerToken, Error> {
+        bearer(&parts.headers)
+            .map(|t| CustomerToken(t.to_string()))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::Unauthorized,
+                    "this needs the conversation's token",
+                )
+            })
+    }
+}

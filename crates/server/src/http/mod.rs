@@ -1,0 +1,132 @@
+//! The HTTP surface: routes, the OpenAPI document, and serving.
+
+pub mod agent_api;
+pub mod customer_api;
+pub mod extract;
+pub mod limits;
+pub mod stream;
+
+use crate::error::Error;
+use crate::store::Store;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_protocol::{ErrorCode, MAX_BODY_BYTES};
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub login_limits: Arc<limits::LoginLimits>,
+    /// How often streams send a heartbeat.
+    pub heartbeat: Duration,
+    /// Turns true when the server is shutting down.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Switchboard API", description = "Agent and customer APIs of switchboard-server. Every error is {code, message}."),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("an agent's token from /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "customer_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("the conversation's customer token"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The routes with their OpenAPI description, collected from the handlers.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(agent_api::login))
+        .routes(routes!(agent_api::logout))
+        .routes(routes!(agent_api::me))
+        .routes(routes!(agent_api::snapshot))
+        .routes(routes!(agent_api::archive))
+        .routes(routes!(agent_api::conversation))
+        .routes(routes!(agent_api::take))
+        .routes(routes!(agent_api::reply))
+        .routes(routes!(agent_api::free))
+        .routes(routes!(agent_api::end))
+        .routes(routes!(agent_api::reopen))
+        .routes(routes!(agent_api::spam))
+        .routes(routes!(agent_api::subjects))
+        .routes(routes!(agent_api::agents))
+        .routes(routes!(agent_api::blocked))
+        .routes(routes!(agent_api::unblock))
+        .routes(routes!(stream::stream))
+        .routes(routes!(customer_api::start))
+        .routes(routes!(customer_api::post))
+        .routes(routes!(customer_api::read))
+        .split_for_parts()
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+async fn not_found() -> Error {
+    Error::not_found("route")
+}
+
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, Json(serde_json::json!({"status": "ok"})))
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (router, doc) = api();
+    let doc = Arc::new(doc);
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            let mut e = Error::new(
+                ErrorCode::InvalidRequest,
+                "this route does not take that method",
+            );
+            e.status = 405;
+            e
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| {
+            Error::internal("handler", "panicked").into_response()
+        }))
+        .with_state(state)
+}

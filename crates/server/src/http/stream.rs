@@ -1,0 +1,221 @@
+//! The event stream: every event after the client's cursor that the agent may
+//! see, then live events, with heartbeats, over one WebSocket.
+
+use crate::error::{Error, Result};
+use crate::http::extract::ApiQuery;
+use crate::http::AppState;
+use crate::hub::HubEvent;
+use crate::store::agents::Caller;
+use crate::store::events::{read_after, CatchUp};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_protocol::{ApiError, ErrorCode, StreamFrame, StreamQuery};
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::time::Instant;
+
+/// How many events one catch-up read returns.
+const CATCH_UP_PAGE: i64 = 500;
+
+/// Open the event stream from `cursor` (WebSocket upgrade).
+#[utoipa::path(get, path = "/api/v1/stream", tag = "sync", security(("bearer" = [])), params(StreamQuery),
+    responses((status = 101, description = "WebSocket of StreamFrame JSON texts", body = StreamFrame),
+              (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+pub async fn stream(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<StreamQuery>,
+    ws: std::result::Result<
+        WebSocketUpgrade,
+        axum::extract::ws::rejection::WebSocketUpgradeRejection,
+    >,
+) -> Result<Response> {
+    let ws = ws.map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidRequest,
+            format!("open this with a WebSocket upgrade: {e}"),
+        )
+    })?;
+    Ok(ws.on_upgrade(move |socket| async move {
+        let mut session = StreamSession {
+            state: s,
+            caller,
+            cursor: q.cursor,
+            socket,
+        };
+        if let Err(e) = session.run().await {
+            tracing::debug!("stream of agent {} ended: {e}", session.caller.id);
+        }
+    }))
+}
+
+struct StreamSession {
+    state: AppState,
+    caller: Caller,
+    cursor: i64,
+    socket: WebSocket,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum End {
+    #[error("client gone")]
+    Gone,
+    #[error("resync required")]
+    Resync,
+    #[error("hub closed")]
+    HubClosed,
+    #[error("{0}")]
+    Store(String),
+}
+
+impl From<Error> for End {
+    fn from(e: Error) -> End {
+        End::Store(e.body.message)
+    }
+}
+
+fn events_frame(events: &[Arc<str>], cursor: i64) -> String {
+    let mut out = String::with_capacity(64 + events.iter().map(|e| e.len() + 1).sum::<usize>());
+    out.push_str(r#"{"type":"events","events":["#);
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push_str(r#"],"cursor":"#);
+    out.push_str(&cursor.to_string());
+    out.push('}');
+    out
+}
+
+impl StreamSession {
+    async fn send(&mut self, text: String) -> std::result::Result<(), End> {
+        self.socket
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(|_| End::Gone)
+    }
+
+    /// Sends everything after the cursor from the events table.
+    async fn catch_up(&mut self) -> std::result::Result<(), End> {
+        loop {
+            let read = read_after(
+                &self.state.store.db.reader,
+                self.cursor,
+                self.caller.id,
+                self.caller.sees_everything(),
+                CATCH_UP_PAGE,
+            )
+            .await?;
+            match read {
+                CatchUp::Resync { oldest_available } => {
+                    let frame =
+                        serde_json::to_string(&StreamFrame::ResyncRequired { oldest_available })
+                            .map_err(|e| End::Store(e.to_string()))?;
+                    self.send(frame).await?;
+                    let _ = self.socket.send(Message::Close(None)).await;
+                    return Err(End::Resync);
+                }
+                CatchUp::Batch {
+                    events,
+                    cursor,
+                    more,
+                } => {
+                    // Events this agent may not see still move the cursor; the next
+                    // heartbeat tells the client so.
+                    self.cursor = cursor;
+                    if !events.is_empty() {
+                        let texts: Vec<Arc<str>> = events.into_iter().map(|(_, j)| j).collect();
+                        self.send(events_frame(&texts, cursor)).await?;
+                    }
+                    if !more {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies hub events in order; returns false when a gap means the table must be read.
+    async fn deliver(
+        &mut self,
+        first: Arc<HubEvent>,
+        rx: &mut tokio::sync::broadcast::Receiver<Arc<HubEvent>>,
+    ) -> std::result::Result<bool, End> {
+        let mut batch: Vec<Arc<str>> = Vec::new();
+        let mut next = Some(first);
+        let mut in_order = true;
+        while let Some(e) = next.take() {
+            if e.seq == self.cursor + 1 {
+                self.cursor = e.seq;
+                if e.audience
+                    .includes(self.caller.id, self.caller.sees_everything())
+                {
+                    batch.push(e.json.clone());
+                }
+            } else if e.seq > self.cursor + 1 {
+                in_order = false;
+                break;
+            }
+            next = match rx.try_recv() {
+                Ok(e) => Some(e),
+                Err(TryRecvError::Lagged(_)) => {
+                    in_order = false;
+                    None
+                }
+                Err(_) => None,
+            };
+        }
+        if !batch.is_empty() {
+            let frame = events_frame(&batch, self.cursor);
+            self.send(frame).await?;
+        }
+        Ok(in_order)
+    }
+
+    async fn run(&mut self) -> std::result::Result<(), End> {
+        let mut rx = self.state.store.hub.subscribe();
+        self.catch_up().await?;
+        let beat = self.state.heartbeat;
+        let mut ticker = tokio::time::interval(beat);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_heard = Instant::now();
+        let mut stopping = self.state.stopping.clone();
+        loop {
+            tokio::select! {
+                _ = stopping.changed() => {
+                    let _ = self.socket.send(Message::Close(None)).await;
+                    return Err(End::Gone);
+                },
+                got = rx.recv() => match got {
+                    Ok(e) => {
+                        if !self.deliver(e, &mut rx).await? {
+                            self.catch_up().await?;
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => self.catch_up().await?,
+                    Err(RecvError::Closed) => return Err(End::HubClosed),
+                },
+                incoming = self.socket.recv() => match incoming {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Err(End::Gone),
+                    Some(Ok(_)) => last_heard = Instant::now(),
+                },
+                _ = ticker.tick() => {
+                    if last_heard.elapsed() > beat * 3 + Duration::from_secs(1) {
+                        return Err(End::Gone);
+                    }
+                    let frame = serde_json::to_string(&StreamFrame::Heartbeat {
+                        cursor: self.cursor,
+                        heartbeat_ms: beat.as_millis() as u64,
+                    }).map_err(|e| End::Store(e.to_string()))?;
+                    self.send(frame).await?;
+                    self.socket.send(Message::Ping(Vec::new().into())).await.map_err(|_| End::Gone)?;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Running the server: listen, prune the event log, stop cleanly on a signal.
+
+use crate::http::{app, limits::LoginLimits, AppState};
+use crate::store::events::prune;
+use crate::store::Store;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub heartbeat: Duration,
+    pub retention_events: i64,
+    pub retention_ms: i64,
+    pub prune_interval: Duration,
+}
+
+/// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once bound,
+/// which scripts and tests wait for.
+pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+    let addr = listener.local_addr()?;
+    let pruner = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(opts.prune_interval);
+        loop {
+            tick.tick().await;
+            if let Err(e) = prune(&pruner.db.writer, opts.retention_events, opts.retention_ms).await
+            {
+                tracing::warn!("pruning the event log failed: {}", e.body.message);
+            }
+        }
+    });
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let state = AppState {
+        store,
+        login_limits: Arc::new(LoginLimits::default()),
+        heartbeat: opts.heartbeat,
+        stopping: stop_rx,
+    };
+    println!("switchboard-server listening on http://{addr}");
+    std::io::stdout().flush()?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown().await;
+        // Open streams end too, or the graceful shutdown would wait for them forever.
+        let _ = stop_tx.send(true);
+    })
+    .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

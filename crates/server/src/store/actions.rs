@@ -1,0 +1,486 @@
+//! The agents' actions on conversations: take, reply, free, end, reopen, spam,
+//! unblock. Each is a conditional update decided by the database inside one
+//! transaction with its events, run once per op id.
+
+use crate::db::now_ms;
+use crate::error::{Error, Result};
+use crate::hub::Audience;
+use crate::store::agents::Caller;
+use crate::store::events::{self, conversation_event, visibility};
+use crate::store::ops::{fingerprint, Emitted};
+use crate::store::{rows, Store};
+use crate::validate;
+use sqlx::{AnyConnection, Row};
+use switchboard_protocol::{
+    ConversationId, ConversationState, ConversationSummary, Customer, CustomerId, EndRequest,
+    ErrorCode, EventKind, Message, SubjectAnswer,
+};
+use uuid::Uuid;
+
+/// Why the caller may not act on a conversation in its present state.
+fn refusal(current: &ConversationSummary, caller: &Caller, verb: &str) -> Error {
+    match current.state {
+        ConversationState::NotAssigned => Error::new(
+            ErrorCode::NotOccupant,
+            format!("take the conversation before you {verb} it"),
+        ),
+        ConversationState::Occupied => match &current.occupant {
+            Some(o) if o.id != caller.id => {
+                let mut e = Error::new(
+                    ErrorCode::NotOccupant,
+                    format!(
+                        "{} occupies this conversation; only they can {verb} it",
+                        o.name
+                    ),
+                );
+                e.body.holder = Some(o.clone());
+                e
+            }
+            _ => Error::state(format!("this conversation cannot be {verb}ed now")),
+        },
+        ConversationState::Archived => {
+            Error::state("this conversation is archived: reopen it first")
+        }
+        ConversationState::Spam => Error::state("this conversation was reported as spam"),
+    }
+}
+
+/// Adds a system line ("Taken by Alice") and its event.
+async fn system_line(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: ConversationId,
+    caller: &Caller,
+    body: String,
+) -> Result<ConversationSummary> {
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
+         VALUES ($1, 'system', $2, $3, 0, $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(caller.id)
+    .bind(body)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let message = rows::message(conn, msg_id).await?;
+    let (ev, summary) = conversation_event(conn, id, Audience::SUPERVISORS, |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message,
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok(summary)
+}
+
+/// Makes sure the conditional update touched exactly the row it expected.
+fn changed(rows_affected: u64) -> Result<()> {
+    if rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(Error::state(
+            "the conversation changed meanwhile; try again",
+        ))
+    }
+}
+
+impl Store {
+    /// Take a conversation from the queue. Exactly one concurrent taker wins; the
+    /// others get `conversation_taken` with the winner's name.
+    pub async fn take(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        op_id: Uuid,
+    ) -> Result<serde_json::Value> {
+        let me = caller.clone();
+        self.run_op(
+            caller.id,
+            op_id,
+            fingerprint("take", id, &()),
+            move |conn, emitted| {
+                Box::pin(async move {
+                    let won = sqlx::query(
+                        "UPDATE conversations SET state = 'occupied', occupant_id = $1 \
+                     WHERE id = $2 AND state = 'not_assigned' \
+                     AND customer_id IN (SELECT id FROM customers WHERE blocked = 0)",
+                    )
+                    .bind(me.id)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                    if won == 0 {
+                        let current = rows::summary(conn, id).await?;
+                        return match (&current.state, &current.occupant) {
+                            (ConversationState::Occupied, Some(o)) if o.id == me.id => Ok(current),
+                            (ConversationState::Occupied, Some(o)) => Err(Error::taken(o.clone())),
+                            _ => Err(refusal(&current, &me, "take")),
+                        };
+                    }
+                    let by = me.agent_ref();
+                    let (ev, _) = conversation_event(conn, id, Audience::ALL, |conversation| {
+                        EventKind::ConversationTaken { conversation, by }
+                    })
+                    .await?;
+                    emitted.push(ev);
+                    system_line(conn, emitted, id, &me, format!("Taken by {}", me.name)).await
+                })
+            },
+        )
+        .await
+    }
+
+    /// Reply to a conversation the caller occupies.
+    pub async fn reply(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        op_id: Uuid,
+        body: String,
+    ) -> Result<serde_json::Value> {
+        validate::message(&body)?;
+        let me = caller.clone();
+        let fp = fingerprint("reply", id, &body);
+        self.run_op(caller.id, op_id, fp, move |conn, emitted| {
+            Box::pin(async move {
+                let now = now_ms();
+                let ok = sqlx::query(
+                    "UPDATE conversations SET last_message_at = $1, unanswered_body = NULL, \
+                     unanswered_since = NULL WHERE id = $2 AND state = 'occupied' AND occupant_id = $3",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(me.id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if ok == 0 {
+                    let current = rows::summary(conn, id).await?;
+                    return Err(refusal(&current, &me, "reply to"));
+                }
+                let msg_id: i64 = sqlx::query(
+                    "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
+                     VALUES ($1, 'agent', $2, $3, 0, $4) RETURNING id",
+                )
+                .bind(id)
+                .bind(me.id)
+                .bind(&body)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+                let message: Message = rows::message(conn, msg_id).await?;
+                let posted = message.clone();
+                let (ev, _) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
+                    EventKind::MessagePosted {
+                        conversation,
+                        message: posted,
+                    }
+                })
+                .await?;
+                emitted.push(ev);
+                Ok(message)
+            })
+        })
+        .await
+    }
+
+    /// Free a conversation: back to the queue with its history. The occupant or a
+    /// supervisor may free it.
+    pub async fn free(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        op_id: Uuid,
+    ) -> Result<serde_json::Value> {
+        let me = caller.clone();
+        self.run_op(
+            caller.id,
+            op_id,
+            fingerprint("free", id, &()),
+            move |conn, emitted| {
+                Box::pin(async move {
+                    let current = rows::summary(conn, id).await?;
+                    let occupant = match (&current.state, &current.occupant) {
+                        (ConversationState::Occupied, Some(o))
+                            if o.id == me.id || me.sees_everything() =>
+                        {
+                            o.id
+                        }
+                        _ => return Err(refusal(&current, &me, "free")),
+                    };
+                    let n = sqlx::query(
+                        "UPDATE conversations SET state = 'not_assigned', occupant_id = NULL \
+                     WHERE id = $1 AND state = 'occupied' AND occupant_id = $2",
+                    )
+                    .bind(id)
+                    .bind(occupant)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                    changed(n)?;
+                    let by = me.agent_ref();
+                    let (ev, _) =
+                        conversation_event(conn, id, visibility(&current), |conversation| {
+                            EventKind::ConversationFreed { conversation, by }
+                        })
+                        .await?;
+                    emitted.push(ev);
+                    system_line(conn, emitted, id, &me, format!("Freed by {}", me.name)).await
+                })
+            },
+        )
+        .await
+    }
+
+    /// End a conversation with the questionnaire: it moves to the archive.
+    pub async fn end(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        req: EndRequest,
+    ) -> Result<serde_json::Value> {
+        let me = caller.clone();
+        let fp = fingerprint("end", id, &(&req.subject, &req.mood));
+        self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
+            Box::pin(async move {
+                let (subject, known) = match &req.subject {
+                    SubjectAnswer::Known(s) => {
+                        let listed = sqlx::query("SELECT 1 FROM subjects WHERE name = $1")
+                            .bind(s)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                        if listed.is_none() {
+                            return Err(Error::field("subject is not in the server's subject list"));
+                        }
+                        (Some(s.clone()), 1i64)
+                    }
+                    SubjectAnswer::DontKnow => (None, 0i64),
+                };
+                let current = rows::summary(conn, id).await?;
+                if !current.is_occupied_by(me.id) {
+                    return Err(refusal(&current, &me, "end"));
+                }
+                let now = now_ms();
+                let n = sqlx::query(
+                    "UPDATE conversations SET state = 'archived', occupant_id = NULL, closed_at = $1, \
+                     closed_by = $2, subject = $3, subject_known = $4, mood = $5 \
+                     WHERE id = $6 AND state = 'occupied' AND occupant_id = $2",
+                )
+                .bind(now)
+                .bind(me.id)
+                .bind(subject.clone())
+                .bind(known)
+                .bind(req.mood.as_str())
+                .bind(id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                changed(n)?;
+                sqlx::query(
+                    "INSERT INTO closures (conversation_id, closed_at, closed_by, subject, mood) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(now)
+                .bind(me.id)
+                .bind(subject)
+                .bind(req.mood.as_str())
+                .execute(&mut *conn)
+                .await?;
+                system_line(conn, emitted, id, &me, format!("Ended by {}", me.name)).await?;
+                let by = me.agent_ref();
+                let (ev, summary) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
+                    EventKind::ConversationEnded { conversation, by }
+                })
+                .await?;
+                emitted.push(ev);
+                Ok(summary)
+            })
+        })
+        .await
+    }
+
+    /// Reopen an archived conversation: it becomes the reopening agent's.
+    pub async fn reopen(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        op_id: Uuid,
+    ) -> Result<serde_json::Value> {
+        let me = caller.clone();
+        self.run_op(caller.id, op_id, fingerprint("reopen", id, &()), move |conn, emitted| {
+            Box::pin(async move {
+                let current = rows::summary(conn, id).await?;
+                let closer = current.closure.as_ref().map(|c| c.closed_by.id);
+                if current.state != ConversationState::Archived || current.customer.blocked {
+                    return Err(Error::state("only an archived conversation can be reopened"));
+                }
+                if closer != Some(me.id) && !me.sees_everything() {
+                    return Err(Error::forbidden("only the agent who closed it or a supervisor can reopen it"));
+                }
+                let n = sqlx::query(
+                    "UPDATE conversations SET state = 'occupied', occupant_id = $1, closed_at = NULL, \
+                     closed_by = NULL, subject = NULL, subject_known = NULL, mood = NULL \
+                     WHERE id = $2 AND state = 'archived'",
+                )
+                .bind(me.id)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                changed(n)?;
+                let by = me.agent_ref();
+                let (ev, _) = conversation_event(conn, id, visibility(&current), |conversation| {
+                    EventKind::ConversationReopened { conversation, by }
+                })
+                .await?;
+                emitted.push(ev);
+                system_line(conn, emitted, id, &me, format!("Reopened by {}", me.name)).await
+            })
+        })
+        .await
+    }
+
+    /// Report as spam: the customer is blocked and all their conversations leave
+    /// every list. From the queue (any agent) or one's own conversation.
+    pub async fn spam(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        op_id: Uuid,
+    ) -> Result<serde_json::Value> {
+        let me = caller.clone();
+        self.run_op(caller.id, op_id, fingerprint("spam", id, &()), move |conn, emitted| {
+            Box::pin(async move {
+                let current = rows::summary(conn, id).await?;
+                let allowed = match current.state {
+                    ConversationState::NotAssigned => !current.customer.blocked,
+                    ConversationState::Occupied => current.is_occupied_by(me.id) || me.sees_everything(),
+                    _ => false,
+                };
+                if !allowed {
+                    return Err(refusal(&current, &me, "report"));
+                }
+                let customer = current.customer.id;
+                let now = now_ms();
+                let n = sqlx::query(
+                    "UPDATE customers SET blocked = 1, blocked_at = $1, blocked_by = $2 WHERE id = $3 AND blocked = 0",
+                )
+                .bind(now)
+                .bind(me.id)
+                .bind(customer)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                changed(n)?;
+                sqlx::query(
+                    "UPDATE conversations SET state = 'spam', occupant_id = NULL \
+                     WHERE customer_id = $1 AND state IN ('not_assigned', 'occupied')",
+                )
+                .bind(customer)
+                .execute(&mut *conn)
+                .await?;
+                let ids: Vec<i64> = sqlx::query("SELECT id FROM conversations WHERE customer_id = $1 ORDER BY id")
+                    .bind(customer)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get(0))
+                    .collect::<Result<_, _>>()?;
+                let seq = events::next_seq(conn).await?;
+                sqlx::query("UPDATE conversations SET version = $1 WHERE customer_id = $2")
+                    .bind(seq)
+                    .bind(customer)
+                    .execute(&mut *conn)
+                    .await?;
+                let kind = EventKind::CustomerBlocked {
+                    customer_id: customer,
+                    conversation_ids: ids,
+                    by: me.agent_ref(),
+                };
+                emitted.push(events::insert(conn, seq, kind, Audience::ALL).await?);
+                system_line(conn, emitted, id, &me, format!("Reported as spam by {}", me.name)).await
+            })
+        })
+        .await
+    }
+
+    /// Unblock a customer (supervisors): their spam conversations return to the
+    /// queue with what they wrote meanwhile, their archive returns to its closers.
+    pub async fn unblock(
+        &self,
+        caller: &Caller,
+        customer: CustomerId,
+        op_id: Uuid,
+    ) -> Result<serde_json::Value> {
+        if !caller.sees_everything() {
+            return Err(Error::forbidden("only supervisors can unblock customers"));
+        }
+        let me = caller.clone();
+        self.run_op(caller.id, op_id, fingerprint("unblock", customer, &()), move |conn, emitted| {
+            Box::pin(async move {
+                let n = sqlx::query(
+                    "UPDATE customers SET blocked = 0, blocked_at = NULL, blocked_by = NULL WHERE id = $1 AND blocked = 1",
+                )
+                .bind(customer)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    let exists = sqlx::query("SELECT 1 FROM customers WHERE id = $1")
+                        .bind(customer)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                    return Err(match exists {
+                        Some(_) => Error::state("this customer is not blocked"),
+                        None => Error::not_found("customer"),
+                    });
+                }
+                sqlx::query(
+                    "UPDATE messages SET hidden = 0 WHERE conversation_id IN \
+                     (SELECT id FROM conversations WHERE customer_id = $1)",
+                )
+                .bind(customer)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query("UPDATE conversations SET state = 'not_assigned' WHERE customer_id = $1 AND state = 'spam'")
+                    .bind(customer)
+                    .execute(&mut *conn)
+                    .await?;
+                let seq = events::next_seq(conn).await?;
+                let kind = EventKind::CustomerUnblocked {
+                    customer_id: customer,
+                    by: me.agent_ref(),
+                };
+                emitted.push(events::insert(conn, seq, kind, Audience::ALL).await?);
+                let back = rows::summaries(conn, "WHERE c.customer_id = $1 ORDER BY c.id", &[customer]).await?;
+                for c in back {
+                    if matches!(c.state, ConversationState::NotAssigned | ConversationState::Archived) {
+                        let (ev, _) = conversation_event(conn, c.id, Audience::SUPERVISORS, |conversation| {
+                            EventKind::ConversationRestored { conversation }
+                        })
+                        .await?;
+                        emitted.push(ev);
+                    }
+                }
+                let customer_row = sqlx::query("SELECT id, name, email, phone FROM customers WHERE id = $1")
+                    .bind(customer)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(Customer {
+                    id: customer_row.try_get(0)?,
+                    name: customer_row.try_get(1)?,
+                    email: customer_row.try_get(2)?,
+                    phone: customer_row.try_get(3)?,
+                    blocked: false,
+                })
+            })
+        })
+        .await
+    }
+}

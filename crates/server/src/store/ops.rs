@@ -1,0 +1,153 @@
+//! Idempotent agent mutations: the answer to every op id is stored with the change.
+
+use crate::db::now_ms;
+use crate::error::{Error, Result};
+use crate::hub::HubEvent;
+use crate::store::Store;
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use std::sync::Arc;
+use switchboard_protocol::{AgentId, ApiError, ErrorCode};
+use uuid::Uuid;
+
+/// The identity of a request, so that reusing an op id for something else is caught.
+pub fn fingerprint(action: &str, target: i64, body: &impl Serialize) -> String {
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    format!("{action}:{target}:{}", hex::encode(Sha256::digest(json)))
+}
+
+/// Events a mutation appended, published once it commits.
+pub type Emitted = Vec<Arc<HubEvent>>;
+
+/// What an op stored as its answer.
+pub enum Stored {
+    /// Nothing stored yet: this is the first attempt.
+    Fresh,
+    Done(serde_json::Value),
+    Failed(Error),
+}
+
+impl Store {
+    /// Runs `action` once per `(agent, op_id)`: the first call changes state and
+    /// stores its answer (success or a final refusal) in the same transaction; any
+    /// retry gets that answer back and changes nothing.
+    pub async fn run_op<T, F>(
+        &self,
+        agent: AgentId,
+        op_id: Uuid,
+        fingerprint: String,
+        action: F,
+    ) -> Result<serde_json::Value>
+    where
+        T: Serialize + Send,
+        F: for<'c> FnOnce(&'c mut AnyConnection, &'c mut Emitted) -> BoxFuture<'c, Result<T>>
+            + Send,
+    {
+        let mut tx = self.db.writer.begin().await?;
+        // Claim the op id first: on PostgreSQL a concurrent retry blocks here until
+        // the first attempt commits, then finds its answer.
+        let claimed = sqlx::query(
+            "INSERT INTO ops (agent_id, op_id, fingerprint, status, response, created_at) \
+             VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (agent_id, op_id) DO NOTHING",
+        )
+        .bind(agent)
+        .bind(op_id.to_string())
+        .bind(&fingerprint)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return match stored(&mut tx, agent, op_id, &fingerprint).await? {
+                Stored::Done(v) => Ok(v),
+                Stored::Failed(e) => Err(e),
+                Stored::Fresh => Err(Error::internal("op", "claimed op has no answer")),
+            };
+        }
+        let mut emitted = Vec::new();
+        match action(&mut tx, &mut emitted).await {
+            Ok(answer) => {
+                let value = serde_json::to_value(&answer)?;
+                sqlx::query(
+                    "UPDATE ops SET status = 200, response = $1 WHERE agent_id = $2 AND op_id = $3",
+                )
+                .bind(value.to_string())
+                .bind(agent)
+                .bind(op_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                self.hub.publish(emitted);
+                Ok(value)
+            }
+            Err(err) => {
+                tx.rollback().await?;
+                if err.is_final() {
+                    self.remember_refusal(agent, op_id, &fingerprint, &err)
+                        .await?;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    async fn remember_refusal(
+        &self,
+        agent: AgentId,
+        op_id: Uuid,
+        fingerprint: &str,
+        err: &Error,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO ops (agent_id, op_id, fingerprint, status, response, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agent_id, op_id) DO NOTHING",
+        )
+        .bind(agent)
+        .bind(op_id.to_string())
+        .bind(fingerprint)
+        .bind(i64::from(err.status))
+        .bind(serde_json::to_string(&err.body)?)
+        .bind(now_ms())
+        .execute(&self.db.writer)
+        .await?;
+        Ok(())
+    }
+}
+
+async fn stored(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+    op_id: Uuid,
+    fingerprint: &str,
+) -> Result<Stored> {
+    let row = sqlx::query(
+        "SELECT fingerprint, status, response FROM ops WHERE agent_id = $1 AND op_id = $2",
+    )
+    .bind(agent)
+    .bind(op_id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Stored::Fresh);
+    };
+    let stored_fp: String = row.try_get(0)?;
+    if stored_fp != fingerprint {
+        return Err(Error::new(
+            ErrorCode::OpIdReused,
+            "this op_id was already used for a different request",
+        ));
+    }
+    let status: i64 = row.try_get(1)?;
+    let response: String = row.try_get(2)?;
+    if status == 200 {
+        Ok(Stored::Done(serde_json::from_str(&response)?))
+    } else {
+        let body: ApiError = serde_json::from_str(&response)?;
+        Ok(Stored::Failed(Error {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        }))
+    }
+}

@@ -1,0 +1,293 @@
+//! What agents read: the snapshot, one conversation, the archive in pages, the
+//! blocked customers.
+
+use crate::db::ts;
+use crate::error::{Error, Result};
+use crate::store::agents::Caller;
+use crate::store::{rows, Store};
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+use switchboard_protocol::{
+    AgentRef, ArchivePage, ArchiveQuery, ArchivedConversation, BlockedCustomer, ConversationDetail,
+    ConversationId, ConversationState, ConversationSummary, Customer, Message, Snapshot,
+};
+
+/// How many archived conversations the snapshot carries.
+const SNAPSHOT_ARCHIVE: i64 = 50;
+
+async fn subjects(conn: &mut AnyConnection) -> Result<Vec<String>> {
+    sqlx::query("SELECT name FROM subjects ORDER BY position")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+}
+
+/// Messages of several conversations, grouped by conversation.
+async fn messages_of(
+    conn: &mut AnyConnection,
+    ids: &[ConversationId],
+) -> Result<HashMap<ConversationId, Vec<Message>>> {
+    let mut out: HashMap<ConversationId, Vec<Message>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "{}WHERE m.conversation_id IN ({}) AND m.hidden = 0 ORDER BY m.conversation_id, m.id",
+            rows::MESSAGE_SELECT,
+            rows::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let m = rows::message_from_row(&r)?;
+            out.entry(m.conversation_id).or_default().push(m);
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// The three lists and the sequence number they reflect, read in one
+    /// transaction so that streaming from `seq` misses and repeats nothing.
+    pub async fn snapshot(&self, caller: &Caller) -> Result<Snapshot> {
+        let mut tx = self.db.reader.begin().await?;
+        let seq: i64 = sqlx::query("SELECT seq FROM event_counter WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let me = caller.id;
+        let mine = rows::summaries(
+            &mut tx,
+            "WHERE c.state = 'occupied' AND c.occupant_id = $1 AND cu.blocked = 0 ORDER BY c.id",
+            &[me],
+        )
+        .await?;
+        let queue = rows::summaries(
+            &mut tx,
+            "WHERE c.state = 'not_assigned' AND cu.blocked = 0 ORDER BY c.id",
+            &[],
+        )
+        .await?;
+        let others = if caller.sees_everything() {
+            rows::summaries(
+                &mut tx,
+                "WHERE c.state = 'occupied' AND c.occupant_id <> $1 AND cu.blocked = 0 ORDER BY c.id",
+                &[me],
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
+        let archive = rows::summaries(
+            &mut tx,
+            "WHERE c.state = 'archived' AND c.closed_by = $1 AND cu.blocked = 0 \
+             ORDER BY c.closed_at DESC, c.id DESC LIMIT $2",
+            &[me, SNAPSHOT_ARCHIVE],
+        )
+        .await?;
+        let subjects = subjects(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Snapshot {
+            seq,
+            me: caller.me(),
+            mine,
+            queue,
+            others,
+            archive,
+            subjects,
+        })
+    }
+
+    /// The questionnaire's subjects.
+    pub async fn subjects(&self) -> Result<Vec<String>> {
+        let mut conn = self.db.reader.acquire().await?;
+        subjects(&mut conn).await
+    }
+
+    /// One conversation with its history, if the caller may read it: supervisors
+    /// all; agents the queue, their own, their archive, and the earlier
+    /// conversations of a customer they can see.
+    pub async fn conversation(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+    ) -> Result<ConversationDetail> {
+        let mut tx = self.db.reader.begin().await?;
+        let conversation = rows::summary(&mut tx, id).await?;
+        if !may_read(&mut tx, caller, &conversation).await? {
+            return Err(Error::forbidden("this conversation is not yours to read"));
+        }
+        let messages = rows::messages(&mut tx, id).await?;
+        let earlier = rows::summaries(
+            &mut tx,
+            "WHERE c.customer_id = $1 AND c.id < $2 AND c.state <> 'spam' ORDER BY c.id DESC",
+            &[conversation.customer.id, id],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ConversationDetail {
+            conversation,
+            messages,
+            earlier,
+        })
+    }
+
+    /// A page of closed conversations with their messages, in the order they last
+    /// changed, after `after`.
+    pub async fn archive(&self, caller: &Caller, q: &ArchiveQuery) -> Result<ArchivePage> {
+        let limit = i64::from(q.limit.unwrap_or(50));
+        if !(1..=200).contains(&limit) {
+            return Err(Error::field("limit must be between 1 and 200"));
+        }
+        let after = q.after.unwrap_or(0);
+        let whose = if caller.sees_everything() {
+            match (q.all.unwrap_or(false), q.agent_id) {
+                (true, Some(_)) => {
+                    return Err(Error::field("give either all or agent_id, not both"))
+                }
+                (true, None) => None,
+                (false, agent) => Some(agent.unwrap_or(caller.id)),
+            }
+        } else {
+            if q.all == Some(true) || q.agent_id.is_some_and(|id| id != caller.id) {
+                return Err(Error::forbidden("agents can only page their own archive"));
+            }
+            Some(caller.id)
+        };
+        let mut tx = self.db.reader.begin().await?;
+        let base = "WHERE c.state = 'archived' AND cu.blocked = 0 AND c.version > $1 ";
+        let list = match whose {
+            Some(agent) => {
+                rows::summaries(
+                    &mut tx,
+                    &format!("{base}AND c.closed_by = $3 ORDER BY c.version LIMIT $2"),
+                    &[after, limit + 1, agent],
+                )
+                .await?
+            }
+            None => {
+                rows::summaries(
+                    &mut tx,
+                    &format!("{base}ORDER BY c.version LIMIT $2"),
+                    &[after, limit + 1],
+                )
+                .await?
+            }
+        };
+        let has_more = list.len() as i64 > limit;
+        let list: Vec<ConversationSummary> = list.into_iter().take(limit as usize).collect();
+        let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+        let mut messages = messages_of(&mut tx, &ids).await?;
+        tx.commit().await?;
+        let next_cursor = list.last().map_or(after, |c| c.version);
+        Ok(ArchivePage {
+            conversations: list
+                .into_iter()
+                .map(|c| ArchivedConversation {
+                    messages: messages.remove(&c.id).unwrap_or_default(),
+                    conversation: c,
+                })
+                .collect(),
+            next_cursor,
+            has_more,
+        })
+    }
+
+    /// Blocked customers with their conversations and what they wrote while
+    /// blocked (supervisors).
+    pub async fn blocked_customers(&self, caller: &Caller) -> Result<Vec<BlockedCustomer>> {
+        if !caller.sees_everything() {
+            return Err(Error::forbidden(
+                "only supervisors can list blocked customers",
+            ));
+        }
+        let mut tx = self.db.reader.begin().await?;
+        let rows_ = sqlx::query(
+            "SELECT cu.id, cu.name, cu.email, cu.phone, cu.blocked_at, cu.blocked_by, a.name AS blocker \
+             FROM customers cu LEFT JOIN agents a ON a.id = cu.blocked_by \
+             WHERE cu.blocked = 1 ORDER BY cu.blocked_at DESC, cu.id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut out = Vec::with_capacity(rows_.len());
+        for r in rows_ {
+            let id: i64 = r.try_get("id")?;
+            let conversations =
+                rows::summaries(&mut tx, "WHERE c.customer_id = $1 ORDER BY c.id", &[id]).await?;
+            let sql = format!(
+                "{}WHERE m.hidden = 1 AND m.conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1) ORDER BY m.id",
+                rows::MESSAGE_SELECT
+            );
+            let hidden_messages = sqlx::query(&sql)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(rows::message_from_row)
+                .collect::<Result<Vec<_>>>()?;
+            let blocked_by = match (
+                r.try_get::<Option<i64>, _>("blocked_by")?,
+                r.try_get::<Option<String>, _>("blocker")?,
+            ) {
+                (Some(id), Some(name)) => Some(AgentRef { id, name }),
+                _ => None,
+            };
+            out.push(BlockedCustomer {
+                customer: Customer {
+                    id,
+                    name: r.try_get("name")?,
+                    email: r.try_get("email")?,
+                    phone: r.try_get("phone")?,
+                    blocked: true,
+                },
+                blocked_at: ts(r.try_get::<Option<i64>, _>("blocked_at")?.unwrap_or(0)),
+                blocked_by,
+                conversations,
+                hidden_messages,
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// Whether an agent may read a conversation (see [`Store::conversation`]).
+async fn may_read(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    c: &ConversationSummary,
+) -> Result<bool> {
+    if caller.sees_everything() {
+        return Ok(true);
+    }
+    if c.customer.blocked {
+        return Ok(false);
+    }
+    Ok(match c.state {
+        ConversationState::NotAssigned => true,
+        ConversationState::Occupied => c.is_occupied_by(caller.id),
+        ConversationState::Spam => false,
+        ConversationState::Archived => {
+            if c.closure
+                .as_ref()
+                .is_some_and(|cl| cl.closed_by.id == caller.id)
+            {
+                true
+            } else {
+                // An earlier conversation of a customer the agent is serving now.
+                sqlx::query(
+                    "SELECT 1 FROM conversations WHERE customer_id = $1 AND id > $2 \
+                     AND (state = 'not_assigned' OR (state = 'occupied' AND occupant_id = $3)) LIMIT 1",
+                )
+                .bind(c.customer.id)
+                .bind(c.id)
+                .bind(caller.id)
+                .fetch_optional(conn)
+                .await?
+                .is_some()
+            }
+        }
+    })
+}
