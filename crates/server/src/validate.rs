@@ -20,7 +20,7 @@ pub fn short_text(field: &str, value: &str) -> Result<()> {
 /// An email address: short text with an `@` between something and something.
 pub fn email(value: &str) -> Result<()> {
     short_text("email", value)?;
-    match value.trim().split_once('@') {
+    match value.trim().rsplit_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
         _ => Err(Error::field("email must look like name@example.com")),
     }

@@ -1,0 +1,14 @@
+//! Integration tests of switchboard-server: the real binary on an ephemeral
+//! port, over real HTTP and WebSocket.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod authz;
+mod bad_input;
+mod blns;
+mod cli;
+mod idempotency;
+mod lifecycle;
+mod races;
+mod restart;
+mod stream;
+mod support;

@@ -1,0 +1,185 @@
+//! The event stream: resume from a cursor exactly once and in order, resync when
+//! the cursor is too old, heartbeats, and who sees what.
+
+use crate::support::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+use switchboard_protocol::Role;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn seqs(events: &[Value]) -> Vec<i64> {
+    events.iter().map(|e| e["seq"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn resume_after_disconnect_delivers_every_event_once_in_order() {
+    let w = World::standard().await;
+    let (api, alice, sam) = (&w.api, w.agent(0), w.agent(2));
+    let start = api.snapshot(alice).await["seq"].as_i64().unwrap();
+    let mut stream = Stream::open(&api.base, &alice.token, start).await;
+
+    // Queue traffic: every event is visible to every agent.
+    let c = api.waiting_customer("Stella", "m0").await;
+    for i in 1..20 {
+        api.customer_says(&c, &format!("m{i}")).await.ok();
+    }
+    let mid = latest_seq(api, sam).await;
+    let (mut got, cursor) = stream.events_until(mid, WAIT).await;
+    assert_eq!(cursor, mid);
+    // The client saves its cursor and the link drops.
+    drop(stream);
+
+    for i in 20..50 {
+        api.customer_says(&c, &format!("m{i}")).await.ok();
+    }
+    let end = latest_seq(api, sam).await;
+    let mut resumed = Stream::open(&api.base, &alice.token, cursor).await;
+    let (rest, cursor) = resumed.events_until(end, WAIT).await;
+    assert_eq!(cursor, end);
+    got.extend(rest);
+
+    assert_eq!(
+        seqs(&got),
+        ((start + 1)..=end).collect::<Vec<_>>(),
+        "every event once, in order"
+    );
+    let texts: Vec<&str> = got
+        .iter()
+        .filter(|e| e["kind"]["type"] == "message_posted")
+        .map(|e| e["kind"]["message"]["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, (0..50).map(|i| format!("m{i}")).collect::<Vec<_>>());
+    // Nothing more is sent after the end.
+    let extra = resumed.frame(Duration::from_millis(500)).await.unwrap();
+    assert_eq!(extra["type"], "heartbeat");
+    assert_eq!(extra["cursor"], end);
+}
+
+#[tokio::test]
+async fn live_events_arrive_and_heartbeats_carry_the_cursor() {
+    let w = World::standard().await;
+    let (api, alice, bob) = (&w.api, w.agent(0), w.agent(1));
+    let seq = api.snapshot(bob).await["seq"].as_i64().unwrap();
+    let mut s = Stream::open(&api.base, &bob.token, seq).await;
+    let first = s
+        .frame(Duration::from_secs(2))
+        .await
+        .expect("a heartbeat within the interval");
+    assert_eq!(first["type"], "heartbeat");
+    assert_eq!(first["cursor"], seq);
+    assert_eq!(first["heartbeat_ms"], 300);
+
+    let c = api.waiting_customer("Live", "are you there").await;
+    let (events, _) = s.events_until(seq + 2, WAIT).await;
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["kind"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["conversation_created", "message_posted"]);
+    assert_eq!(events[1]["kind"]["conversation"]["id"], c.conversation);
+    assert_eq!(
+        events[1]["kind"]["conversation"]["unanswered"]["body"],
+        "are you there"
+    );
+    let _ = alice;
+}
+
+#[tokio::test]
+async fn agents_see_the_queue_and_their_own_supervisors_see_all() {
+    let w = World::standard().await;
+    let (api, alice, bob, sam) = (&w.api, w.agent(0), w.agent(1), w.agent(2));
+    let c = api.waiting_customer("Private", "hi").await;
+    api.act(alice, c.conversation, "take").await.ok();
+    let seq = latest_seq(api, sam).await;
+    let mut s_alice = Stream::open(&api.base, &alice.token, seq).await;
+    let mut s_bob = Stream::open(&api.base, &bob.token, seq).await;
+    let mut s_sam = Stream::open(&api.base, &sam.token, seq).await;
+
+    api.customer_says(&c, "my card number is ...").await.ok();
+    api.reply(alice, c.conversation, "please don't share that")
+        .await
+        .ok();
+    let end = latest_seq(api, sam).await;
+    assert_eq!(end, seq + 2);
+
+    let (a, _) = s_alice.events_until(end, WAIT).await;
+    let (b, b_cursor) = s_bob.events_until(end, WAIT).await;
+    let (s, _) = s_sam.events_until(end, WAIT).await;
+    assert_eq!(seqs(&a), vec![seq + 1, seq + 2]);
+    assert_eq!(seqs(&s), vec![seq + 1, seq + 2]);
+    assert!(
+        b.is_empty(),
+        "Bob sees nothing of Alice's conversation: {b:?}"
+    );
+    assert_eq!(b_cursor, end, "but his cursor moves past it");
+
+    // Freeing it puts it in the queue: Bob is told.
+    api.act(alice, c.conversation, "free").await.ok();
+    let end = latest_seq(api, sam).await;
+    let (b, _) = s_bob.events_until(end, WAIT).await;
+    assert_eq!(b[0]["kind"]["type"], "conversation_freed");
+}
+
+#[tokio::test]
+async fn a_cursor_older_than_retention_or_from_the_future_gets_resync_required() {
+    let w = World::new(
+        &[("Alice", Role::Agent), ("Sam", Role::Supervisor)],
+        &[],
+        &[
+            "--event-retention-events",
+            "5",
+            "--prune-interval-ms",
+            "100",
+        ],
+    )
+    .await;
+    let (api, alice, sam) = (&w.api, w.agent(0), w.agent(1));
+    let c = api.waiting_customer("Old", "0").await;
+    for i in 1..20 {
+        api.customer_says(&c, &i.to_string()).await.ok();
+    }
+    let latest = latest_seq(api, sam).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+
+    let mut s = Stream::open(&api.base, &alice.token, 0).await;
+    let f = s.frame(WAIT).await.unwrap();
+    assert_eq!(f["type"], "resync_required");
+    assert!(f["oldest_available"].as_i64().unwrap() >= latest - 5);
+    assert!(
+        s.frame(Duration::from_secs(2)).await.is_none(),
+        "the stream closes"
+    );
+
+    let mut s = Stream::open(&api.base, &alice.token, latest + 100).await;
+    assert_eq!(s.frame(WAIT).await.unwrap()["type"], "resync_required");
+
+    // A recent cursor still resumes.
+    let mut s = Stream::open(&api.base, &alice.token, latest - 2).await;
+    let (events, cursor) = s.events_until(latest, WAIT).await;
+    assert_eq!(seqs(&events), vec![latest - 1, latest]);
+    assert_eq!(cursor, latest);
+
+    // And a fresh snapshot gives a cursor that works.
+    let snap = api.snapshot(alice).await;
+    assert!(find(&snap, "queue", c.conversation).is_some());
+    let mut s = Stream::open(&api.base, &alice.token, snap["seq"].as_i64().unwrap()).await;
+    assert_eq!(s.frame(WAIT).await.unwrap()["type"], "heartbeat");
+    let _ = json!({});
+}
+
+#[tokio::test]
+async fn stream_requires_a_token_and_a_websocket() {
+    let w = World::standard().await;
+    let api = &w.api;
+    api.get("/api/v1/stream?cursor=0", None)
+        .await
+        .err(401, "unauthorized");
+    let alice = w.agent(0);
+    api.get("/api/v1/stream?cursor=0", Some(&alice.token))
+        .await
+        .err(400, "invalid_request");
+    api.get("/api/v1/stream?cursor=abc", Some(&alice.token))
+        .await
+        .err(400, "invalid_request");
+}
