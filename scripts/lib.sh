@@ -1,0 +1,50 @@
+# Shared by scripts/demo and scripts/test: install what a fresh Debian/Ubuntu
+# machine lacks, and nothing it already has.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs Debian packages that are not installed yet.
+ensure_apt() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    command -v apt-get >/dev/null || die "install these packages with your system's package manager: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "run as root or install sudo, to install: ${missing[*]}"
+        sudo="sudo"
+    fi
+    say "installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The Rust toolchain cannot be installed from the package registries alone.
+ensure_rust() {
+    if ! command -v cargo >/dev/null; then
+        [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    command -v cargo >/dev/null || die "Rust is missing: install it with rustup (https://rustup.rs), then run this again"
+}
+
+# The build tools every part of the project needs.
+ensure_build_deps() {
+    ensure_rust
+    if command -v dpkg-query >/dev/null; then
+        ensure_apt build-essential pkg-config ca-certificates
+    fi
+}
+
+# Node.js and npm, for the test fixtures (and later the UI).
+ensure_node() {
+    command -v npm >/dev/null && return 0
+    command -v dpkg-query >/dev/null && ensure_apt nodejs npm
+    command -v npm >/dev/null || die "Node.js and npm are missing: install them, then run this again"
+}
