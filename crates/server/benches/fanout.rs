@@ -4,6 +4,8 @@
 //!
 //! Run: `cargo bench -p switchboard-server --bench fanout`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The handshake callback's error type is tungstenite's, not ours.
+#![allow(clippy::result_large_err)]
 
 use futures_util::{SinkExt, StreamExt};
 use std::io::{BufRead, BufReader};
