@@ -60,7 +60,7 @@ async fn naughty_strings_round_trip_through_every_text_field() {
     };
     store.set_subjects(&subjects).await.unwrap();
     store.db.writer.close().await;
-    let server = Server::start(tmp.path(), &[]);
+    let server = start_server(tmp.path(), &[]);
     let api = Api::new(&server.base);
     for (i, name) in &agent_names {
         let token = api.login(&format!("agent{i}@example.com"), PASSWORD).await;

@@ -118,7 +118,7 @@ async fn init_agent_add_subjects_and_sign_in() {
     let (_, out, _) = cli(d, &["agent", "list"], None);
     assert!(out.contains("supervisor\tlea@example.com\tLéa Dupont"));
 
-    let server = Server::start(d, &[]);
+    let server = start_server(d, &[]);
     let api = Api::new(&server.base);
     let token = api.login("lea@example.com", "a long secret").await;
     let me = api.get("/api/v1/me", Some(&token)).await.ok();
@@ -134,7 +134,7 @@ async fn init_agent_add_subjects_and_sign_in() {
 #[tokio::test]
 async fn demo_seeds_every_state_and_openapi_describes_the_api() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &["--demo"]);
+    let server = start_server(tmp.path(), &["--demo"]);
     let api = Api::new(&server.base);
     let alice = Agent {
         id: 1,

@@ -44,7 +44,7 @@ async fn kill_9_and_restart_loses_nothing_acknowledged() {
     let dir = w.server.dir.clone();
     w.server.kill9();
 
-    let server = Server::start(&dir, &[]);
+    let server = start_server(&dir, &[]);
     let api = Api::new(&server.base);
     // Tokens survive the restart too.
     let snap = api.snapshot(&alice).await;

@@ -4,70 +4,18 @@
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 use switchboard_protocol::Role;
-use switchboard_server::db::{sqlite_url_for, Db};
-use switchboard_server::store::{Store, StoreConfig};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-pub const PASSWORD: &str = "correct horse battery";
+pub use switchboard_testkit::{seed, Server, PASSWORD};
 
-/// A running server process.
-pub struct Server {
-    pub base: String,
-    pub dir: PathBuf,
-    child: Child,
-}
-
-impl Server {
-    /// Starts `serve` on `dir` with extra flags and waits until it listens.
-    pub fn start(dir: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--listen", "127.0.0.1:0", "--heartbeat-ms", "300"])
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn switchboard-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .expect("read server stdout");
-            if let Some(addr) = line.strip_prefix("switchboard-server listening on ") {
-                break addr.trim().to_string();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server {
-            base,
-            dir: dir.to_path_buf(),
-            child,
-        }
-    }
-
-    /// SIGKILL on Unix: no graceful anything.
-    pub fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill9();
-    }
+/// Starts the binary Cargo built for these tests.
+pub fn start_server(dir: &Path, extra: &[&str]) -> Server {
+    Server::start(Path::new(env!("CARGO_BIN_EXE_switchboard-server")), dir, extra)
 }
 
 /// A signed-in agent.
@@ -86,30 +34,6 @@ pub struct Customer {
     pub token: String,
 }
 
-/// A data directory seeded through the library (the same calls the CLI makes).
-pub async fn seed(
-    dir: &Path,
-    agents: &[(&str, Role)],
-    subjects: &[&str],
-) -> Vec<(i64, String, String)> {
-    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
-    let store = Store::new(db, StoreConfig::default());
-    let mut out = Vec::new();
-    for (name, role) in agents {
-        let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-        let id = store
-            .add_agent(&email, name, *role, PASSWORD)
-            .await
-            .unwrap();
-        out.push((id, name.to_string(), email));
-    }
-    let subjects: Vec<String> = subjects.iter().map(|s| s.to_string()).collect();
-    store.set_subjects(&subjects).await.unwrap();
-    store.db.writer.close().await;
-    store.db.reader.close().await;
-    out
-}
-
 /// A server with agents signed in.
 pub struct World {
     pub server: Server,
@@ -123,7 +47,7 @@ impl World {
     pub async fn new(agents: &[(&str, Role)], subjects: &[&str], extra: &[&str]) -> World {
         let tmp = tempfile::tempdir().unwrap();
         let seeded = seed(tmp.path(), agents, subjects).await;
-        let server = Server::start(tmp.path(), extra);
+        let server = start_server(tmp.path(), extra);
         let api = Api::new(&server.base);
         let mut signed = Vec::new();
         for (id, name, email) in seeded {

@@ -1,0 +1,146 @@
+//! Test support shared by the crates' integration tests: start the real
+//! `switchboard-server` binary on an ephemeral port, kill it like a crash would,
+//! and seed a data directory through the server's own store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use switchboard_protocol::Role;
+use switchboard_server::db::{sqlite_url_for, Db};
+use switchboard_server::store::{Store, StoreConfig};
+
+/// The password every seeded agent gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The server binary: `SWITCHBOARD_SERVER_BIN`, or the one Cargo built beside the
+/// running test (`cargo test --workspace` builds it before running any test).
+pub fn server_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("SWITCHBOARD_SERVER_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = dir.join(format!("switchboard-server{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p switchboard-server` (or `cargo test --workspace`)",
+        bin.display()
+    );
+    bin
+}
+
+/// A running server process.
+pub struct Server {
+    pub base: String,
+    pub dir: PathBuf,
+    bin: PathBuf,
+    extra: Vec<String>,
+    child: Option<Child>,
+}
+
+impl Server {
+    /// Starts `serve` on `dir` (port 0) with extra flags and waits until it listens.
+    pub fn start(bin: &Path, dir: &Path, extra: &[&str]) -> Server {
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let (child, base) = spawn(bin, dir, "127.0.0.1:0", &extra);
+        Server {
+            base,
+            dir: dir.to_path_buf(),
+            bin: bin.to_path_buf(),
+            extra,
+            child: Some(child),
+        }
+    }
+
+    /// The `host:port` the server listens on.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
+    /// SIGKILL on Unix (TerminateProcess on Windows): no graceful anything.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the server again on the same data directory and the same address.
+    pub fn restart(&mut self) {
+        self.kill9();
+        let addr = self.addr().to_string();
+        // The port was just freed; retry briefly in case the OS holds it.
+        for attempt in 0..50 {
+            match try_spawn(&self.bin, &self.dir, &addr, &self.extra) {
+                Some((child, base)) => {
+                    self.child = Some(child);
+                    self.base = base;
+                    return;
+                }
+                None if attempt < 49 => std::thread::sleep(std::time::Duration::from_millis(100)),
+                None => {}
+            }
+        }
+        panic!("server did not restart on {addr}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+fn spawn(bin: &Path, dir: &Path, listen: &str, extra: &[String]) -> (Child, String) {
+    try_spawn(bin, dir, listen, extra).expect("server exited before listening")
+}
+
+fn try_spawn(bin: &Path, dir: &Path, listen: &str, extra: &[String]) -> Option<(Child, String)> {
+    let mut child = Command::new(bin)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", listen, "--heartbeat-ms", "300"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn switchboard-server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(addr) = line.strip_prefix("switchboard-server listening on ") {
+                    break addr.trim().to_string();
+                }
+            }
+            _ => {
+                let _ = child.wait();
+                return None;
+            }
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Some((child, base))
+}
+
+/// Seeds agents (named; emails derived from names) and subjects into a data
+/// directory through the server's store. Returns `(id, name, email)`.
+pub async fn seed(dir: &Path, agents: &[(&str, Role)], subjects: &[&str]) -> Vec<(i64, String, String)> {
+    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let store = Store::new(db, StoreConfig::default());
+    let mut out = Vec::new();
+    for (name, role) in agents {
+        let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+        let id = store.add_agent(&email, name, *role, PASSWORD).await.unwrap();
+        out.push((id, name.to_string(), email));
+    }
+    let subjects: Vec<String> = subjects.iter().map(|s| s.to_string()).collect();
+    store.set_subjects(&subjects).await.unwrap();
+    store.db.writer.close().await;
+    store.db.reader.close().await;
+    out
+}
