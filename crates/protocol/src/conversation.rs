@@ -126,7 +126,7 @@ wire! {
     pub struct ConversationDetail {
         pub conversation: ConversationSummary,
         pub messages: Vec<Message>,
-        /// The same customer's earlier conversations, newest first.
+        /// The same customer's earlier, archived conversations, newest first.
         pub earlier: Vec<ConversationSummary>,
     }
 
@@ -136,9 +136,18 @@ wire! {
         pub messages: Vec<Message>,
     }
 
+    /// A conversation that left the archive (reopened, or its customer blocked) at `seq`.
+    pub struct ArchiveRemoval {
+        pub conversation_id: ConversationId,
+        pub seq: i64,
+    }
+
     /// `GET /api/v1/archive`: a page of an agent's closed conversations, oldest change first.
     pub struct ArchivePage {
         pub conversations: Vec<ArchivedConversation>,
+        /// Conversations that left the archive after `after` (up to `next_cursor`).
+        /// Drop a cached one only if its cached version is older than the removal.
+        pub removed: Vec<ArchiveRemoval>,
         /// Pass as `after` to get the next page (or, later, what changed since).
         pub next_cursor: i64,
         pub has_more: bool,

@@ -39,6 +39,8 @@ wire! {
         OpIdReused,
         /// Too many attempts; retry later.
         RateLimited,
+        /// Another change to the same conversation won a race; retry the same op.
+        TryAgain,
         /// The stream cursor is older than the event log's retention: take a new snapshot.
         ResyncRequired,
         /// A fault on the server; the change was not made.
@@ -63,6 +65,7 @@ impl ErrorCode {
             ErrorCode::InvalidState => "invalid_state",
             ErrorCode::OpIdReused => "op_id_reused",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TryAgain => "try_again",
             ErrorCode::ResyncRequired => "resync_required",
             ErrorCode::Internal => "internal",
         }

@@ -274,6 +274,7 @@ fn main() {
             .arg("--data-dir")
             .arg(tmp.path())
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["--customer-messages-per-minute", "1000000"])
             .env("RUST_LOG", "warn");
         let (_server, base) = start(server, "switchboard-server listening on ");
         let mut baseline = Command::new(std::env::current_exe().unwrap());

@@ -89,6 +89,12 @@ pub struct ServeArgs {
     /// How often old events are pruned, in milliseconds.
     #[arg(long, default_value_t = 60_000)]
     pub prune_interval_ms: u64,
+    /// New customer conversations allowed per address per minute.
+    #[arg(long, default_value_t = 10)]
+    pub customer_starts_per_minute: u32,
+    /// Customer messages allowed per conversation per minute.
+    #[arg(long, default_value_t = 60)]
+    pub customer_messages_per_minute: u32,
     /// How long an agent stays signed in, in hours.
     #[arg(long, default_value_t = 720)]
     pub token_ttl_hours: i64,
@@ -192,6 +198,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     retention_events: args.event_retention_events,
                     retention_ms: args.event_retention_hours.saturating_mul(3_600_000),
                     prune_interval: Duration::from_millis(args.prune_interval_ms),
+                    customer_starts_per_minute: args.customer_starts_per_minute,
+                    customer_messages_per_minute: args.customer_messages_per_minute,
                 },
             )
             .await?;

@@ -28,6 +28,7 @@ impl Error {
             | ErrorCode::NotOccupant
             | ErrorCode::InvalidState
             | ErrorCode::OpIdReused
+            | ErrorCode::TryAgain
             | ErrorCode::ResyncRequired => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
@@ -84,7 +85,7 @@ impl Error {
     /// Whether a retry with the same op id must get this same answer (a decision
     /// about the request, not a passing fault).
     pub fn is_final(&self) -> bool {
-        self.status < 500 && self.body.code != ErrorCode::RateLimited
+        self.status < 500 && !matches!(self.body.code, ErrorCode::RateLimited | ErrorCode::TryAgain)
     }
 }
 

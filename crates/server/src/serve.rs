@@ -1,6 +1,7 @@
 //! Running the server: listen, prune the event log, stop cleanly on a signal.
 
-use crate::http::{app, limits::LoginLimits, AppState};
+use crate::http::limits::{CustomerLimits, LoginLimits};
+use crate::http::{app, AppState};
 use crate::store::events::prune;
 use crate::store::Store;
 use std::io::Write;
@@ -16,6 +17,10 @@ pub struct ServeOptions {
     pub retention_events: i64,
     pub retention_ms: i64,
     pub prune_interval: Duration,
+    /// New customer conversations per address per minute.
+    pub customer_starts_per_minute: u32,
+    /// Customer messages per conversation per minute.
+    pub customer_messages_per_minute: u32,
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once bound,
@@ -38,6 +43,10 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     let state = AppState {
         store,
         login_limits: Arc::new(LoginLimits::default()),
+        customer_limits: Arc::new(CustomerLimits::new(
+            opts.customer_starts_per_minute,
+            opts.customer_messages_per_minute,
+        )),
         heartbeat: opts.heartbeat,
         stopping: stop_rx,
     };

@@ -4,8 +4,19 @@
 use crate::error::{Error, Result};
 use switchboard_protocol::{ErrorCode, MAX_MESSAGE_CHARS, MAX_SHORT_TEXT_CHARS};
 
+/// Text no database can store: U+0000 (PostgreSQL refuses it in text columns).
+fn storable(field: &str, value: &str) -> Result<()> {
+    if value.contains('\0') {
+        return Err(Error::field(format!(
+            "{field} must not contain the NUL character"
+        )));
+    }
+    Ok(())
+}
+
 /// A name, email or subject: not blank, at most 1,000 characters.
 pub fn short_text(field: &str, value: &str) -> Result<()> {
+    storable(field, value)?;
     if value.trim().is_empty() {
         return Err(Error::field(format!("{field} must not be blank")));
     }
@@ -28,6 +39,7 @@ pub fn email(value: &str) -> Result<()> {
 
 /// A message body: not blank, at most 10,000 characters.
 pub fn message(body: &str) -> Result<()> {
+    storable("message", body)?;
     if body.trim().is_empty() {
         return Err(Error::field("message must not be blank"));
     }
@@ -60,5 +72,14 @@ mod tests {
         assert!(email("a@b").is_ok());
         assert!(email("@b").is_err());
         assert!(email("ab").is_err());
+        assert!(email("a@b@c").is_ok());
+        assert_eq!(
+            message("a\0b").unwrap_err().body.code,
+            ErrorCode::InvalidField
+        );
+        assert_eq!(
+            short_text("name", "\0").unwrap_err().body.code,
+            ErrorCode::InvalidField
+        );
     }
 }

@@ -21,7 +21,10 @@ pub fn server_bin() -> PathBuf {
     }
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap();
-    let bin = dir.join(format!("switchboard-server{}", std::env::consts::EXE_SUFFIX));
+    let bin = dir.join(format!(
+        "switchboard-server{}",
+        std::env::consts::EXE_SUFFIX
+    ));
     assert!(
         bin.exists(),
         "{} is missing: run `cargo build -p switchboard-server` (or `cargo test --workspace`)",
@@ -97,10 +100,20 @@ fn spawn(bin: &Path, dir: &Path, listen: &str, extra: &[String]) -> (Child, Stri
 }
 
 fn try_spawn(bin: &Path, dir: &Path, listen: &str, extra: &[String]) -> Option<(Child, String)> {
-    let mut child = Command::new(bin)
-        .arg("--data-dir")
+    let mut cmd = Command::new(bin);
+    cmd.arg("--data-dir")
         .arg(dir)
-        .args(["serve", "--listen", listen, "--heartbeat-ms", "300"])
+        .args(["serve", "--listen", listen, "--heartbeat-ms", "300"]);
+    // Tests post fast; the customer limits get their own test.
+    for flag in [
+        "--customer-starts-per-minute",
+        "--customer-messages-per-minute",
+    ] {
+        if !extra.iter().any(|e| e == flag) {
+            cmd.args([flag, "1000000"]);
+        }
+    }
+    let mut child = cmd
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -129,13 +142,20 @@ fn try_spawn(bin: &Path, dir: &Path, listen: &str, extra: &[String]) -> Option<(
 
 /// Seeds agents (named; emails derived from names) and subjects into a data
 /// directory through the server's store. Returns `(id, name, email)`.
-pub async fn seed(dir: &Path, agents: &[(&str, Role)], subjects: &[&str]) -> Vec<(i64, String, String)> {
+pub async fn seed(
+    dir: &Path,
+    agents: &[(&str, Role)],
+    subjects: &[&str],
+) -> Vec<(i64, String, String)> {
     let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
     let store = Store::new(db, StoreConfig::default());
     let mut out = Vec::new();
     for (name, role) in agents {
         let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-        let id = store.add_agent(&email, name, *role, PASSWORD).await.unwrap();
+        let id = store
+            .add_agent(&email, name, *role, PASSWORD)
+            .await
+            .unwrap();
         out.push((id, name.to_string(), email));
     }
     let subjects: Vec<String> = subjects.iter().map(|s| s.to_string()).collect();

@@ -83,6 +83,15 @@ CREATE TABLE closures (
 );
 CREATE INDEX closures_agent ON closures (closed_by, closed_at);
 
+-- When a conversation left an agent's archive (reopened, customer blocked), so
+-- archive paging "since a cursor" can tell offline caches to drop it.
+CREATE TABLE archive_removals (
+    agent_id        BIGINT NOT NULL REFERENCES agents (id),
+    conversation_id BIGINT NOT NULL REFERENCES conversations (id),
+    seq             BIGINT NOT NULL
+);
+CREATE INDEX archive_removals_agent ON archive_removals (agent_id, seq);
+
 CREATE TABLE surveys (
     conversation_id BIGINT PRIMARY KEY REFERENCES conversations (id),
     agent_id        BIGINT NOT NULL REFERENCES agents (id),

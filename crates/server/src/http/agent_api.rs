@@ -15,6 +15,16 @@ use switchboard_protocol::{
     ReplyRequest, Snapshot, SubjectList,
 };
 
+/// Runs a state change to completion even if the client goes away mid-request,
+/// so that a committed change always reaches the streams.
+pub async fn detached<T: Send + 'static>(
+    change: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    tokio::spawn(change)
+        .await
+        .map_err(|e| Error::internal("change task", e))?
+}
+
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
@@ -88,7 +98,9 @@ pub async fn take(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.take(&caller, id, req.op_id).await?))
+    Ok(Json(
+        detached(async move { s.store.take(&caller, id, req.op_id).await }).await?,
+    ))
 }
 
 /// Reply (occupant only).
@@ -101,7 +113,9 @@ pub async fn reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReplyRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.reply(&caller, id, req.op_id, req.body).await?))
+    Ok(Json(
+        detached(async move { s.store.reply(&caller, id, req.op_id, req.body).await }).await?,
+    ))
 }
 
 /// Free conversation: back to the queue.
@@ -114,7 +128,9 @@ pub async fn free(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.free(&caller, id, req.op_id).await?))
+    Ok(Json(
+        detached(async move { s.store.free(&caller, id, req.op_id).await }).await?,
+    ))
 }
 
 /// End conversation with the questionnaire.
@@ -127,7 +143,9 @@ pub async fn end(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<EndRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.end(&caller, id, req).await?))
+    Ok(Json(
+        detached(async move { s.store.end(&caller, id, req).await }).await?,
+    ))
 }
 
 /// Reopen an archived conversation.
@@ -140,7 +158,9 @@ pub async fn reopen(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.reopen(&caller, id, req.op_id).await?))
+    Ok(Json(
+        detached(async move { s.store.reopen(&caller, id, req.op_id).await }).await?,
+    ))
 }
 
 /// Report as spam: blocks the customer.
@@ -153,7 +173,9 @@ pub async fn spam(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.spam(&caller, id, req.op_id).await?))
+    Ok(Json(
+        detached(async move { s.store.spam(&caller, id, req.op_id).await }).await?,
+    ))
 }
 
 /// The questionnaire's subjects.
@@ -199,5 +221,7 @@ pub async fn unblock(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
 ) -> Result<Json<Value>> {
-    Ok(Json(s.store.unblock(&caller, id, req.op_id).await?))
+    Ok(Json(
+        detached(async move { s.store.unblock(&caller, id, req.op_id).await }).await?,
+    ))
 }

@@ -74,12 +74,13 @@ pub struct ApiQuery<T>(pub T);
 
 /// The `Bearer` token of the Authorization header.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
-    headers
+    let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    // The scheme is case-insensitive (RFC 9110).
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 impl FromRequestParts<AppState> for Caller {

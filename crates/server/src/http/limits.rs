@@ -46,3 +46,48 @@ impl LoginLimits {
         Ok(())
     }
 }
+
+/// Limits on the public customer API, so one visitor cannot flood the queue or
+/// every agent's stream.
+#[derive(Debug)]
+pub struct CustomerLimits {
+    starts_per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    messages_per_conversation: DefaultKeyedRateLimiter<i64>,
+}
+
+fn per_minute(n: u32) -> Quota {
+    let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_minute(n)
+}
+
+impl CustomerLimits {
+    /// `starts` new conversations per address and `messages` per conversation, per
+    /// minute, each allowed as a burst.
+    pub fn new(starts: u32, messages: u32) -> CustomerLimits {
+        CustomerLimits {
+            starts_per_ip: RateLimiter::keyed(per_minute(starts)),
+            messages_per_conversation: RateLimiter::keyed(per_minute(messages)),
+        }
+    }
+
+    fn refuse() -> Error {
+        Error::new(
+            ErrorCode::RateLimited,
+            "too many messages at once; wait a moment and send again",
+        )
+    }
+
+    /// Counts a new conversation from this address.
+    pub fn start(&self, ip: IpAddr) -> Result<(), Error> {
+        self.starts_per_ip
+            .check_key(&ip)
+            .map_err(|_| Self::refuse())
+    }
+
+    /// Counts a message to this conversation.
+    pub fn message(&self, conversation: i64) -> Result<(), Error> {
+        self.messages_per_conversation
+            .check_key(&conversation)
+            .map_err(|_| Self::refuse())
+    }
+}

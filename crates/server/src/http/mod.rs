@@ -27,6 +27,7 @@ use utoipa_axum::routes;
 pub struct AppState {
     pub store: Store,
     pub login_limits: Arc<limits::LoginLimits>,
+    pub customer_limits: Arc<limits::CustomerLimits>,
     /// How often streams send a heartbeat.
     pub heartbeat: Duration,
     /// Turns true when the server is shutting down.

@@ -2,7 +2,7 @@
 //! see, then live events, with heartbeats, over one WebSocket.
 
 use crate::error::{Error, Result};
-use crate::http::extract::ApiQuery;
+use crate::http::extract::{bearer, ApiQuery};
 use crate::http::AppState;
 use crate::hub::HubEvent;
 use crate::store::agents::Caller;
@@ -19,6 +19,9 @@ use tokio::time::Instant;
 
 /// How many events one catch-up read returns.
 const CATCH_UP_PAGE: i64 = 500;
+/// Frames stay well under WebSocket clients' usual 16 MiB limit: a batch larger
+/// than this is split (one event alone may exceed it; none comes near 16 MiB).
+const MAX_FRAME_BYTES: usize = 1024 * 1024;
 
 /// Open the event stream from `cursor` (WebSocket upgrade).
 #[utoipa::path(get, path = "/api/v1/stream", tag = "sync", security(("bearer" = [])), params(StreamQuery),
@@ -27,6 +30,7 @@ const CATCH_UP_PAGE: i64 = 500;
 pub async fn stream(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<StreamQuery>,
     ws: std::result::Result<
         WebSocketUpgrade,
@@ -39,10 +43,12 @@ pub async fn stream(
             format!("open this with a WebSocket upgrade: {e}"),
         )
     })?;
+    let token = bearer(&headers).unwrap_or_default().to_string();
     Ok(ws.on_upgrade(move |socket| async move {
         let mut session = StreamSession {
             state: s,
             caller,
+            token,
             cursor: q.cursor,
             socket,
         };
@@ -55,6 +61,7 @@ pub async fn stream(
 struct StreamSession {
     state: AppState,
     caller: Caller,
+    token: String,
     cursor: i64,
     socket: WebSocket,
 }
@@ -65,6 +72,8 @@ enum End {
     Gone,
     #[error("resync required")]
     Resync,
+    #[error("signed out")]
+    SignedOut,
     #[error("hub closed")]
     HubClosed,
     #[error("{0}")]
@@ -127,10 +136,21 @@ impl StreamSession {
                 } => {
                     // Events this agent may not see still move the cursor; the next
                     // heartbeat tells the client so.
+                    let mut frame: Vec<Arc<str>> = Vec::new();
+                    let mut size = 0;
+                    for (seq, json) in events {
+                        if size + json.len() > MAX_FRAME_BYTES && !frame.is_empty() {
+                            // The previous event's seq closes this frame.
+                            self.send(events_frame(&frame, seq - 1)).await?;
+                            frame.clear();
+                            size = 0;
+                        }
+                        size += json.len();
+                        frame.push(json);
+                    }
                     self.cursor = cursor;
-                    if !events.is_empty() {
-                        let texts: Vec<Arc<str>> = events.into_iter().map(|(_, j)| j).collect();
-                        self.send(events_frame(&texts, cursor)).await?;
+                    if !frame.is_empty() {
+                        self.send(events_frame(&frame, cursor)).await?;
                     }
                     if !more {
                         return Ok(());
@@ -207,6 +227,11 @@ impl StreamSession {
                 _ = ticker.tick() => {
                     if last_heard.elapsed() > beat * 3 + Duration::from_secs(1) {
                         return Err(End::Gone);
+                    }
+                    // A signed-out or expired session stops receiving at once.
+                    if self.state.store.authenticate(&self.token).await.is_err() {
+                        let _ = self.socket.send(Message::Close(None)).await;
+                        return Err(End::SignedOut);
                     }
                     let frame = serde_json::to_string(&StreamFrame::Heartbeat {
                         cursor: self.cursor,

@@ -76,6 +76,24 @@ async fn system_line(
     Ok(summary)
 }
 
+/// Records that a conversation left an agent's archive at `seq`.
+async fn archive_removal(
+    conn: &mut AnyConnection,
+    agent: i64,
+    id: ConversationId,
+    seq: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO archive_removals (agent_id, conversation_id, seq) VALUES ($1, $2, $3)",
+    )
+    .bind(agent)
+    .bind(id)
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Makes sure the conditional update touched exactly the row it expected.
 fn changed(rows_affected: u64) -> Result<()> {
     if rows_affected == 1 {
@@ -326,10 +344,11 @@ impl Store {
                 let n = sqlx::query(
                     "UPDATE conversations SET state = 'occupied', occupant_id = $1, closed_at = NULL, \
                      closed_by = NULL, subject = NULL, subject_known = NULL, mood = NULL \
-                     WHERE id = $2 AND state = 'archived'",
+                     WHERE id = $2 AND state = 'archived' AND closed_by = $3",
                 )
                 .bind(me.id)
                 .bind(id)
+                .bind(closer)
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
@@ -339,6 +358,9 @@ impl Store {
                     EventKind::ConversationReopened { conversation, by }
                 })
                 .await?;
+                if let Some(closer) = closer {
+                    archive_removal(conn, closer, id, ev.seq).await?;
+                }
                 emitted.push(ev);
                 system_line(conn, emitted, id, &me, format!("Reopened by {}", me.name)).await
             })
@@ -367,6 +389,18 @@ impl Store {
                     return Err(refusal(&current, &me, "report"));
                 }
                 let customer = current.customer.id;
+                // Decided by the database: the conversation is still as it was read.
+                let n = sqlx::query(
+                    "UPDATE conversations SET state = 'spam', occupant_id = NULL \
+                     WHERE id = $1 AND state = $2 AND COALESCE(occupant_id, 0) = $3",
+                )
+                .bind(id)
+                .bind(rows::state_str(current.state))
+                .bind(current.occupant.as_ref().map_or(0, |o| o.id))
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                changed(n)?;
                 let now = now_ms();
                 let n = sqlx::query(
                     "UPDATE customers SET blocked = 1, blocked_at = $1, blocked_by = $2 WHERE id = $3 AND blocked = 0",
@@ -398,6 +432,15 @@ impl Store {
                     .bind(customer)
                     .execute(&mut *conn)
                     .await?;
+                let closers = sqlx::query(
+                    "SELECT id, closed_by FROM conversations WHERE customer_id = $1 AND state = 'archived'",
+                )
+                .bind(customer)
+                .fetch_all(&mut *conn)
+                .await?;
+                for r in closers {
+                    archive_removal(conn, r.try_get("closed_by")?, r.try_get("id")?, seq).await?;
+                }
                 let kind = EventKind::CustomerBlocked {
                     customer_id: customer,
                     conversation_ids: ids,

@@ -155,7 +155,7 @@ impl Store {
         let caller = caller_from_row(&row)?;
         let token = new_token("sba_");
         let now = now_ms();
-        let expires = now + self.config.token_ttl_ms;
+        let expires = now.saturating_add(self.config.token_ttl_ms);
         sqlx::query(
             "INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
@@ -182,7 +182,7 @@ impl Store {
         .bind(token_hash(&token))
         .bind(agent)
         .bind(now)
-        .bind(now + self.config.token_ttl_ms)
+        .bind(now.saturating_add(self.config.token_ttl_ms))
         .execute(&self.db.writer)
         .await?;
         Ok(token)

@@ -108,14 +108,16 @@ fn customer_message(r: &sqlx::any::AnyRow) -> Result<CustomerVisibleMessage> {
 }
 
 impl Store {
-    /// A customer starts a chat with a name and an email.
+    /// A customer starts a chat with a name and an email. The email is not
+    /// verified: a returning email keeps its customer record (and name), and the
+    /// new conversation is linked to the earlier ones for agents to read.
     pub async fn start_conversation(&self, name: &str, email: &str) -> Result<CustomerSession> {
         validate::short_text("name", name)?;
         validate::email(email)?;
         let mut tx = self.db.writer.begin().await?;
         let customer: i64 = sqlx::query(
             "INSERT INTO customers (name, email, email_key, blocked, created_at) VALUES ($1, $2, $3, 0, $4) \
-             ON CONFLICT (email_key) DO UPDATE SET name = excluded.name, email = excluded.email RETURNING id",
+             ON CONFLICT (email_key) DO UPDATE SET email_key = excluded.email_key RETURNING id",
         )
         .bind(name)
         .bind(email)

@@ -186,6 +186,11 @@ pub async fn prune(writer: &AnyPool, keep_events: i64, max_age_ms: i64) -> Resul
             .execute(&mut *tx)
             .await?;
     }
+    // Expired sign-ins go with old events.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(through)
 }

@@ -7,7 +7,7 @@ use crate::store::Store;
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::{Acquire, AnyConnection, Row};
 use std::sync::Arc;
 use switchboard_protocol::{AgentId, ApiError, ErrorCode};
 use uuid::Uuid;
@@ -67,52 +67,40 @@ impl Store {
             };
         }
         let mut emitted = Vec::new();
-        match action(&mut tx, &mut emitted).await {
+        // The action runs in a savepoint, so a refusal can be undone and still be
+        // recorded in the same transaction as the claim.
+        let mut attempt = tx.begin().await?;
+        let outcome = action(&mut attempt, &mut emitted).await;
+        let (status, response, result) = match outcome {
             Ok(answer) => {
+                attempt.commit().await?;
                 let value = serde_json::to_value(&answer)?;
-                sqlx::query(
-                    "UPDATE ops SET status = 200, response = $1 WHERE agent_id = $2 AND op_id = $3",
-                )
-                .bind(value.to_string())
-                .bind(agent)
-                .bind(op_id.to_string())
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                self.hub.publish(emitted);
-                Ok(value)
+                (200i64, value.to_string(), Ok(value))
             }
             Err(err) => {
-                tx.rollback().await?;
-                if err.is_final() {
-                    self.remember_refusal(agent, op_id, &fingerprint, &err)
-                        .await?;
+                attempt.rollback().await?;
+                if !err.is_final() {
+                    // A passing fault: forget the claim so a retry runs afresh.
+                    return Err(err);
                 }
-                Err(err)
+                emitted.clear();
+                (
+                    i64::from(err.status),
+                    serde_json::to_string(&err.body)?,
+                    Err(err),
+                )
             }
-        }
-    }
-
-    async fn remember_refusal(
-        &self,
-        agent: AgentId,
-        op_id: Uuid,
-        fingerprint: &str,
-        err: &Error,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO ops (agent_id, op_id, fingerprint, status, response, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agent_id, op_id) DO NOTHING",
-        )
-        .bind(agent)
-        .bind(op_id.to_string())
-        .bind(fingerprint)
-        .bind(i64::from(err.status))
-        .bind(serde_json::to_string(&err.body)?)
-        .bind(now_ms())
-        .execute(&self.db.writer)
-        .await?;
-        Ok(())
+        };
+        sqlx::query("UPDATE ops SET status = $1, response = $2 WHERE agent_id = $3 AND op_id = $4")
+            .bind(status)
+            .bind(response)
+            .bind(agent)
+            .bind(op_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.hub.publish(emitted);
+        result
     }
 }
 

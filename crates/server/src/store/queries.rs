@@ -8,8 +8,9 @@ use crate::store::{rows, Store};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use switchboard_protocol::{
-    AgentRef, ArchivePage, ArchiveQuery, ArchivedConversation, BlockedCustomer, ConversationDetail,
-    ConversationId, ConversationState, ConversationSummary, Customer, Message, Snapshot,
+    AgentRef, ArchivePage, ArchiveQuery, ArchiveRemoval, ArchivedConversation, BlockedCustomer,
+    ConversationDetail, ConversationId, ConversationState, ConversationSummary, Customer, Message,
+    Snapshot,
 };
 
 /// How many archived conversations the snapshot carries.
@@ -122,7 +123,7 @@ impl Store {
         let messages = rows::messages(&mut tx, id).await?;
         let earlier = rows::summaries(
             &mut tx,
-            "WHERE c.customer_id = $1 AND c.id < $2 AND c.state <> 'spam' ORDER BY c.id DESC",
+            "WHERE c.customer_id = $1 AND c.id < $2 AND c.state = 'archived' ORDER BY c.id DESC",
             &[conversation.customer.id, id],
         )
         .await?;
@@ -180,8 +181,39 @@ impl Store {
         let list: Vec<ConversationSummary> = list.into_iter().take(limit as usize).collect();
         let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
         let mut messages = messages_of(&mut tx, &ids).await?;
+        // A full page ends at its last row; the last page covers everything so far.
+        let next_cursor = match (has_more, list.last()) {
+            (true, Some(c)) => c.version,
+            _ => sqlx::query("SELECT seq FROM event_counter WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?,
+        };
+        let removed_sql = match whose {
+            Some(_) => {
+                "SELECT conversation_id, seq FROM archive_removals \
+                        WHERE seq > $1 AND seq <= $2 AND agent_id = $3 ORDER BY seq"
+            }
+            None => {
+                "SELECT conversation_id, seq FROM archive_removals \
+                     WHERE seq > $1 AND seq <= $2 AND $3 = $3 ORDER BY seq"
+            }
+        };
+        let removed = sqlx::query(removed_sql)
+            .bind(after)
+            .bind(next_cursor)
+            .bind(whose.unwrap_or(0))
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ArchiveRemoval {
+                    conversation_id: r.try_get(0)?,
+                    seq: r.try_get(1)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         tx.commit().await?;
-        let next_cursor = list.last().map_or(after, |c| c.version);
         Ok(ArchivePage {
             conversations: list
                 .into_iter()
@@ -190,6 +222,7 @@ impl Store {
                     conversation: c,
                 })
                 .collect(),
+            removed,
             next_cursor,
             has_more,
         })

@@ -57,6 +57,14 @@ async fn malformed_requests_get_clear_errors_and_change_nothing() {
     api.post_raw(&reply, t, None, b"{}".to_vec())
         .await
         .err(400, "invalid_request");
+    // NUL cannot be stored by every database we support.
+    api.post(
+        &reply,
+        t,
+        &json!({"op_id": Uuid::new_v4(), "body": "a\u{0}b"}),
+    )
+    .await
+    .err(400, "invalid_field");
     // Blank messages.
     api.post(
         &reply,
@@ -181,7 +189,7 @@ async fn garbage_bodies_on_every_route_never_get_a_500() {
         b"\"\\ud800\"".to_vec(),
         vec![b'['; 10_000],
         (0..=255u8).collect(),
-        "{\"body\":\"\u{0}\u{202e}\"}".as_bytes().to_vec(),
+        br#"{"body":"\u0000"}"#.to_vec(),
     ];
     for (path, token) in &routes {
         for body in &samples {
@@ -206,4 +214,50 @@ async fn garbage_bodies_on_every_route_never_get_a_500() {
             assert!(!r.code().is_empty(), "{path}: {r:?}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_public_customer_api_is_rate_limited() {
+    let w = World::new(
+        &[("Alice", switchboard_protocol::Role::Agent)],
+        &[],
+        &[
+            "--customer-starts-per-minute",
+            "3",
+            "--customer-messages-per-minute",
+            "5",
+        ],
+    )
+    .await;
+    let api = &w.api;
+    let start = json!({"name": "Flood", "email": "flood@example.com"});
+    let first = api
+        .post("/api/v1/customer/conversations", None, &start)
+        .await
+        .ok();
+    for _ in 0..2 {
+        api.post("/api/v1/customer/conversations", None, &start)
+            .await
+            .ok();
+    }
+    api.post("/api/v1/customer/conversations", None, &start)
+        .await
+        .err(429, "rate_limited");
+    assert_eq!(
+        api.snapshot(w.agent(0)).await["queue"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let c = Customer {
+        conversation: first["conversation_id"].as_i64().unwrap(),
+        token: first["token"].as_str().unwrap().to_string(),
+    };
+    for i in 0..5 {
+        api.customer_says(&c, &format!("spam {i}")).await.ok();
+    }
+    api.customer_says(&c, "one too many")
+        .await
+        .err(429, "rate_limited");
 }

@@ -81,7 +81,8 @@ async fn naughty_strings_round_trip_through_every_text_field() {
 
     for (i, s) in list.iter().enumerate() {
         // As a customer's name and the local part of their email.
-        let email = format!("{s}@example.com");
+        // A distinct domain each: emails that differ only in case are one customer.
+        let email = format!("{s}@{i}.example.com");
         let start = api
             .post(
                 "/api/v1/customer/conversations",

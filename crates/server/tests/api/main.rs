@@ -8,6 +8,7 @@ mod blns;
 mod cli;
 mod idempotency;
 mod lifecycle;
+mod projection;
 mod races;
 mod restart;
 mod stream;

@@ -26,7 +26,7 @@ async fn kill_9_and_restart_loses_nothing_acknowledged() {
     .await
     .ok();
 
-    // A burst of concurrent customer messages; the server dies right after the last answer.
+    // A burst of concurrent customer messages, acknowledged; then the process is killed.
     let sends = (0..100).map(|i| {
         let api = api.clone();
         let c = c.clone();

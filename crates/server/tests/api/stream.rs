@@ -1,6 +1,7 @@
 //! The event stream: resume from a cursor exactly once and in order, resync when
 //! the cursor is too old, heartbeats, and who sees what.
 
+use crate::support::PASSWORD;
 use crate::support::*;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -189,4 +190,56 @@ async fn stream_requires_a_token_and_a_websocket() {
     api.get("/api/v1/stream?cursor=abc", Some(&alice.token))
         .await
         .err(400, "invalid_request");
+}
+
+#[tokio::test]
+async fn signing_out_closes_open_streams() {
+    let w = World::standard().await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let token = api.login(&alice.email, PASSWORD).await;
+    let mut s = Stream::open(&api.base, &token, 0).await;
+    assert_eq!(s.frame(WAIT).await.unwrap()["type"], "heartbeat");
+    let r = api
+        .post("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
+    assert_eq!(r.status, 204);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match s.frame(Duration::from_secs(2)).await {
+            None => break,
+            Some(f) => assert_eq!(f["type"], "heartbeat"),
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stream closed after sign-out"
+        );
+    }
+}
+
+#[tokio::test]
+async fn large_backlogs_come_in_frames_under_a_mebibyte() {
+    let w = World::standard().await;
+    let (api, alice, sam) = (&w.api, w.agent(0), w.agent(2));
+    let start = latest_seq(api, sam).await;
+    let c = api.waiting_customer("Big", "x").await;
+    // Each event carries the 40 KB body twice (message and row status).
+    let body = "😀".repeat(10_000);
+    for _ in 0..30 {
+        api.customer_says(&c, &body).await.ok();
+    }
+    let end = latest_seq(api, sam).await;
+    let mut s = Stream::open(&api.base, &alice.token, start).await;
+    let mut seen = Vec::new();
+    let mut frames = 0;
+    while seen.last().copied() != Some(end) {
+        let text = s.text(WAIT).await.expect("frames");
+        assert!(text.len() < 1_200_000, "frame of {} bytes", text.len());
+        let f: Value = serde_json::from_str(&text).unwrap();
+        if f["type"] == "events" {
+            frames += 1;
+            seen.extend(seqs(f["events"].as_array().unwrap()));
+        }
+    }
+    assert_eq!(seen, ((start + 1)..=end).collect::<Vec<_>>());
+    assert!(frames >= 3, "the backlog was split ({frames} frames)");
 }

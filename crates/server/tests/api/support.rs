@@ -15,7 +15,11 @@ pub use switchboard_testkit::{seed, Server, PASSWORD};
 
 /// Starts the binary Cargo built for these tests.
 pub fn start_server(dir: &Path, extra: &[&str]) -> Server {
-    Server::start(Path::new(env!("CARGO_BIN_EXE_switchboard-server")), dir, extra)
+    Server::start(
+        Path::new(env!("CARGO_BIN_EXE_switchboard-server")),
+        dir,
+        extra,
+    )
 }
 
 /// A signed-in agent.
@@ -308,19 +312,25 @@ impl Stream {
         Stream { ws }
     }
 
-    /// The next JSON frame, or None if none comes within `wait`.
-    pub async fn frame(&mut self, wait: Duration) -> Option<Value> {
+    /// The next text frame as sent, or None if none comes within `wait`.
+    pub async fn text(&mut self, wait: Duration) -> Option<String> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let msg = tokio::time::timeout_at(deadline, self.ws.next())
                 .await
                 .ok()??;
             match msg.ok()? {
-                Message::Text(t) => return Some(serde_json::from_str(&t).unwrap()),
+                Message::Text(t) => return Some(t.to_string()),
                 Message::Close(_) => return None,
                 _ => continue,
             }
         }
+    }
+
+    /// The next JSON frame, or None if none comes within `wait`.
+    pub async fn frame(&mut self, wait: Duration) -> Option<Value> {
+        let text = self.text(wait).await?;
+        Some(serde_json::from_str(&text).unwrap())
     }
 
     /// Collects events until the stream's cursor reaches `target` (or `wait` passes).

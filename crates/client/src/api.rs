@@ -1,0 +1,170 @@
+//! The server's HTTP API, typed.
+
+use crate::error::{codes, ClientError, Result};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+use switchboard_protocol::{
+    ApiError, ArchivePage, ConversationDetail, ConversationId, ConversationSummary, EndRequest,
+    LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest, Snapshot,
+};
+use url::Url;
+
+/// Checks and normalises a server address the agent typed ("chat.example.com"
+/// becomes "https://chat.example.com/").
+pub fn parse_server(input: &str) -> Result<Url> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(ClientError::new(codes::BAD_ADDRESS, "enter the server's address"));
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme)
+        .map_err(|e| ClientError::new(codes::BAD_ADDRESS, format!("{trimmed:?} is not a server address: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ClientError::new(
+            codes::BAD_ADDRESS,
+            format!("{trimmed:?} is not a server address: use http:// or https://"),
+        ));
+    }
+    Ok(url)
+}
+
+/// An HTTP client for one server, with or without a token.
+#[derive(Clone, Debug)]
+pub struct Api {
+    base: Url,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+fn unreachable(e: reqwest::Error) -> ClientError {
+    ClientError::new(codes::UNREACHABLE, format!("cannot reach the server: {e}"))
+}
+
+impl Api {
+    pub fn new(base: Url, token: Option<String>) -> Api {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Api { base, token, http }
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ClientError::new(codes::BAD_ADDRESS, e.to_string()))
+    }
+
+    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+        let req = match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        let resp = req.send().await.map_err(unreachable)?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(unreachable)?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                ClientError::new(codes::BAD_RESPONSE, format!("unexpected answer from the server: {e}"))
+            });
+        }
+        match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(e) => Err(e.into()),
+            Err(_) => Err(ClientError::new(
+                codes::BAD_RESPONSE,
+                format!("the server answered {status}; is this a Switchboard server?"),
+            )),
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let url = self.url(path)?;
+        self.send(self.http.get(url)).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        let url = self.url(path)?;
+        self.send(self.http.post(url).json(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
+        let body = LoginRequest {
+            email: email.to_string(),
+            password: password.to_string(),
+        };
+        self.post("api/v1/auth/login", &body).await
+    }
+
+    /// Ends the session on the server (204, no body).
+    pub async fn logout(&self) -> Result<()> {
+        let url = self.url("api/v1/auth/logout")?;
+        let mut req = self.http.post(url).json(&serde_json::json!({}));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.map_err(unreachable)?;
+        Ok(())
+    }
+
+    pub async fn snapshot(&self) -> Result<Snapshot> {
+        self.get("api/v1/snapshot").await
+    }
+
+    pub async fn archive(&self, after: i64, limit: u32) -> Result<ArchivePage> {
+        self.get(&format!("api/v1/archive?after={after}&limit={limit}")).await
+    }
+
+    pub async fn conversation(&self, id: ConversationId) -> Result<ConversationDetail> {
+        self.get(&format!("api/v1/conversations/{id}")).await
+    }
+
+    /// take, free, reopen or spam.
+    pub async fn act(&self, id: ConversationId, action: &str, op: OpRequest) -> Result<ConversationSummary> {
+        self.post(&format!("api/v1/conversations/{id}/{action}"), &op).await
+    }
+
+    pub async fn reply(&self, id: ConversationId, req: &ReplyRequest) -> Result<Message> {
+        self.post(&format!("api/v1/conversations/{id}/messages"), req).await
+    }
+
+    pub async fn end(&self, id: ConversationId, req: &EndRequest) -> Result<ConversationSummary> {
+        self.post(&format!("api/v1/conversations/{id}/end"), req).await
+    }
+
+    /// The stream's WebSocket URL for a cursor.
+    pub fn stream_url(&self, cursor: i64) -> Result<Url> {
+        let mut url = self.url(&format!("api/v1/stream?cursor={cursor}"))?;
+        let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+        url.set_scheme(scheme)
+            .map_err(|_| ClientError::new(codes::BAD_ADDRESS, "cannot make a WebSocket address"))?;
+        Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses_are_checked_and_normalised() {
+        assert_eq!(parse_server("chat.example.com").unwrap().as_str(), "https://chat.example.com/");
+        assert_eq!(parse_server(" http://127.0.0.1:8080 ").unwrap().as_str(), "http://127.0.0.1:8080/");
+        for bad in ["", "   ", "ftp://x.example", "http://", "https://exa mple.com", "mailto:a@b.c"] {
+            assert_eq!(parse_server(bad).unwrap_err().code, codes::BAD_ADDRESS, "{bad:?}");
+        }
+    }
+}

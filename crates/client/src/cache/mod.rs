@@ -1,0 +1,137 @@
+//! The offline cache: one SQLite file per server and agent, holding the lists,
+//! the messages, the archive with full-text search, the stream cursor and the
+//! outbox. Every batch of events is applied with its cursor in one transaction.
+
+mod apply;
+mod outbox;
+mod read;
+
+pub use outbox::{OutboxAction, OutboxItem, OutboxStatus};
+pub use read::{Lists, SearchHit, Segment};
+
+use crate::error::{ClientError, Result};
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use switchboard_protocol::Me;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// An open cache.
+pub struct Cache {
+    conn: Connection,
+    path: PathBuf,
+    me: Me,
+}
+
+/// Why an unusable cache file was set aside and rebuilt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub reason: String,
+    /// Where the old file was moved, for a bug report.
+    pub moved_to: PathBuf,
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a reply the agent saw go into the outbox survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn open_checked(path: &Path) -> std::result::Result<Connection, String> {
+    let conn = Connection::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    configure(&conn).map_err(|e| format!("not a usable database: {e}"))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| format!("not a usable database: {e}"))?;
+    if version > SCHEMA_VERSION {
+        return Err(format!(
+            "made by a newer Switchboard (schema {version}, this one knows {SCHEMA_VERSION})"
+        ));
+    }
+    let quick: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| format!("damaged: {e}"))?;
+    if quick != "ok" {
+        return Err(format!("damaged: {quick}"));
+    }
+    if version < 1 {
+        conn.execute_batch(&format!(
+            "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
+            include_str!("schema.sql")
+        ))
+        .map_err(|e| format!("cannot create the schema: {e}"))?;
+    }
+    Ok(conn)
+}
+
+impl Cache {
+    /// Opens the cache for `me`, creating it if needed. A file that is damaged, not
+    /// a database, or from a newer version is moved aside and a fresh cache made:
+    /// the server has everything but the outbox, and an unreadable outbox is lost
+    /// either way. Never fails twice in a row for the same reason.
+    pub fn open(path: &Path, me: &Me) -> Result<(Cache, Option<Rebuilt>)> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| ClientError::new(crate::error::codes::CACHE, format!("{}: {e}", dir.display())))?;
+        }
+        let (conn, rebuilt) = match open_checked(path) {
+            Ok(c) => (c, None),
+            Err(reason) => {
+                let moved_to = path.with_extension(format!("unusable-{}", chrono::Utc::now().timestamp_millis()));
+                let _ = std::fs::rename(path, &moved_to);
+                for suffix in ["-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+                tracing::warn!("cache {} {reason}; rebuilding from the server", path.display());
+                let conn = open_checked(path).map_err(|e| ClientError::new(crate::error::codes::CACHE, e))?;
+                (conn, Some(Rebuilt { reason, moved_to }))
+            }
+        };
+        let cache = Cache {
+            conn,
+            path: path.to_path_buf(),
+            me: me.clone(),
+        };
+        Ok((cache, rebuilt))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn me(&self) -> &Me {
+        &self.me
+    }
+
+    /// A meta value.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The stream cursor: the last event sequence applied, if a snapshot was taken.
+    pub fn cursor(&self) -> Result<Option<i64>> {
+        Ok(self.meta("cursor")?.and_then(|v| v.parse().ok()))
+    }
+
+    /// Runs `PRAGMA integrity_check` (tests and diagnostics).
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}

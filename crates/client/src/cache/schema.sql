@@ -1,0 +1,62 @@
+-- The offline cache, schema version 1. Times are milliseconds since the epoch.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Every conversation this agent may see, with its wire summary as JSON and the
+-- columns the lists filter and sort on.
+CREATE TABLE conversations (
+    id              INTEGER PRIMARY KEY,
+    state           TEXT    NOT NULL,
+    occupant_id     INTEGER,
+    closed_by       INTEGER,
+    closed_at       INTEGER,
+    customer_id     INTEGER NOT NULL,
+    last_message_at INTEGER,
+    version         INTEGER NOT NULL,
+    -- Which archive backfill last confirmed this row (see Cache::finish_backfill).
+    archive_gen     INTEGER NOT NULL DEFAULT 0,
+    summary         TEXT    NOT NULL
+);
+CREATE INDEX conversations_list ON conversations (state, occupant_id);
+CREATE INDEX conversations_archive ON conversations (closed_by, closed_at);
+CREATE INDEX conversations_customer ON conversations (customer_id);
+
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL,
+    author          TEXT    NOT NULL,
+    agent_id        INTEGER,
+    agent_name      TEXT,
+    body            TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX messages_conversation ON messages (conversation_id, id);
+
+-- Full-text search: message bodies (external content) and customers by conversation.
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    body, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE VIRTUAL TABLE customers_fts USING fts5(
+    name, email, tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Actions waiting to reach the server, oldest first, each with its op id.
+CREATE TABLE outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    op_id           TEXT    NOT NULL UNIQUE,
+    conversation_id INTEGER NOT NULL,
+    action          TEXT    NOT NULL,
+    payload         TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'failed')),
+    error_code      TEXT,
+    error_message   TEXT,
+    created_at      INTEGER NOT NULL
+);
