@@ -15,16 +15,24 @@ use url::Url;
 pub fn parse_server(input: &str) -> Result<Url> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(ClientError::new(codes::BAD_ADDRESS, "enter the server's address"));
+        return Err(ClientError::new(
+            codes::BAD_ADDRESS,
+            "enter the server's address",
+        ));
     }
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_string()
     } else {
         format!("https://{trimmed}")
     };
-    let url = Url::parse(&with_scheme)
-        .map_err(|e| ClientError::new(codes::BAD_ADDRESS, format!("{trimmed:?} is not a server address: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    let url = Url::parse(&with_scheme).map_err(|e| {
+        ClientError::new(
+            codes::BAD_ADDRESS,
+            format!("{trimmed:?} is not a server address: {e}"),
+        )
+    })?;
+    let has_credentials = !url.username().is_empty() || url.password().is_some();
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || has_credentials {
         return Err(ClientError::new(
             codes::BAD_ADDRESS,
             format!("{trimmed:?} is not a server address: use http:// or https://"),
@@ -79,7 +87,10 @@ impl Api {
         let bytes = resp.bytes().await.map_err(unreachable)?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| {
-                ClientError::new(codes::BAD_RESPONSE, format!("unexpected answer from the server: {e}"))
+                ClientError::new(
+                    codes::BAD_RESPONSE,
+                    format!("unexpected answer from the server: {e}"),
+                )
             });
         }
         match serde_json::from_slice::<ApiError>(&bytes) {
@@ -125,7 +136,8 @@ impl Api {
     }
 
     pub async fn archive(&self, after: i64, limit: u32) -> Result<ArchivePage> {
-        self.get(&format!("api/v1/archive?after={after}&limit={limit}")).await
+        self.get(&format!("api/v1/archive?after={after}&limit={limit}"))
+            .await
     }
 
     pub async fn conversation(&self, id: ConversationId) -> Result<ConversationDetail> {
@@ -133,16 +145,24 @@ impl Api {
     }
 
     /// take, free, reopen or spam.
-    pub async fn act(&self, id: ConversationId, action: &str, op: OpRequest) -> Result<ConversationSummary> {
-        self.post(&format!("api/v1/conversations/{id}/{action}"), &op).await
+    pub async fn act(
+        &self,
+        id: ConversationId,
+        action: &str,
+        op: OpRequest,
+    ) -> Result<ConversationSummary> {
+        self.post(&format!("api/v1/conversations/{id}/{action}"), &op)
+            .await
     }
 
     pub async fn reply(&self, id: ConversationId, req: &ReplyRequest) -> Result<Message> {
-        self.post(&format!("api/v1/conversations/{id}/messages"), req).await
+        self.post(&format!("api/v1/conversations/{id}/messages"), req)
+            .await
     }
 
     pub async fn end(&self, id: ConversationId, req: &EndRequest) -> Result<ConversationSummary> {
-        self.post(&format!("api/v1/conversations/{id}/end"), req).await
+        self.post(&format!("api/v1/conversations/{id}/end"), req)
+            .await
     }
 
     /// The stream's WebSocket URL for a cursor.
@@ -161,10 +181,27 @@ mod tests {
 
     #[test]
     fn server_addresses_are_checked_and_normalised() {
-        assert_eq!(parse_server("chat.example.com").unwrap().as_str(), "https://chat.example.com/");
-        assert_eq!(parse_server(" http://127.0.0.1:8080 ").unwrap().as_str(), "http://127.0.0.1:8080/");
-        for bad in ["", "   ", "ftp://x.example", "http://", "https://exa mple.com", "mailto:a@b.c"] {
-            assert_eq!(parse_server(bad).unwrap_err().code, codes::BAD_ADDRESS, "{bad:?}");
+        assert_eq!(
+            parse_server("chat.example.com").unwrap().as_str(),
+            "https://chat.example.com/"
+        );
+        assert_eq!(
+            parse_server(" http://127.0.0.1:8080 ").unwrap().as_str(),
+            "http://127.0.0.1:8080/"
+        );
+        for bad in [
+            "",
+            "   ",
+            "ftp://x.example",
+            "http://",
+            "https://exa mple.com",
+            "mailto:a@b.c",
+        ] {
+            assert_eq!(
+                parse_server(bad).unwrap_err().code,
+                codes::BAD_ADDRESS,
+                "{bad:?}"
+            );
         }
     }
 }

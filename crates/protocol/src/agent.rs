@@ -29,6 +29,7 @@ wire! {
     }
 
     /// `POST /api/v1/auth/login`.
+    #[serde(deny_unknown_fields)]
     pub struct LoginRequest {
         pub email: String,
         pub password: String,

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 
 wire! {
     /// `POST /api/v1/customer/conversations`: a customer starts a chat.
+    #[serde(deny_unknown_fields)]
     pub struct StartConversationRequest {
         pub name: String,
         pub email: String,
@@ -16,6 +17,7 @@ wire! {
     }
 
     /// `POST /api/v1/customer/conversations/{id}/messages`.
+    #[serde(deny_unknown_fields)]
     pub struct CustomerMessageRequest {
         pub body: String,
     }

@@ -26,13 +26,14 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_SHORT_TEXT_CHARS: usize = 1_000;
 
 /// Declares a derive list once for every wire type, with the OpenAPI schema derive
-/// only when the server asks for it.
+/// only when the server asks for it. Requests add `#[serde(deny_unknown_fields)]`
+/// (the server refuses what it does not understand); answers and events do not, so
+/// an older app keeps working with a newer server that adds fields.
 macro_rules! wire {
     ($($item:item)*) => {
         $(
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-            #[serde(deny_unknown_fields)]
             $item
         )*
     };

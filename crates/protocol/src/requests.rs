@@ -3,18 +3,21 @@ use uuid::Uuid;
 
 wire! {
     /// Body of take, free, reopen, spam and unblock: just the client-made op id.
+    #[serde(deny_unknown_fields)]
     pub struct OpRequest {
         /// Made by the client; a retry with the same id returns the first answer.
         pub op_id: Uuid,
     }
 
     /// `POST /api/v1/conversations/{id}/messages`.
+    #[serde(deny_unknown_fields)]
     pub struct ReplyRequest {
         pub op_id: Uuid,
         pub body: String,
     }
 
     /// `POST /api/v1/conversations/{id}/end`: the questionnaire.
+    #[serde(deny_unknown_fields)]
     pub struct EndRequest {
         pub op_id: Uuid,
         pub subject: SubjectAnswer,

@@ -6,7 +6,8 @@ mod apply;
 mod outbox;
 mod read;
 
-pub use outbox::{OutboxAction, OutboxItem, OutboxStatus};
+pub use apply::{keeps, Applied};
+pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
 pub use read::{Lists, SearchHit, Segment};
 
 use crate::error::{ClientError, Result};
@@ -75,21 +76,32 @@ impl Cache {
     /// either way. Never fails twice in a row for the same reason.
     pub fn open(path: &Path, me: &Me) -> Result<(Cache, Option<Rebuilt>)> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| ClientError::new(crate::error::codes::CACHE, format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                ClientError::new(
+                    crate::error::codes::CACHE,
+                    format!("{}: {e}", dir.display()),
+                )
+            })?;
         }
         let (conn, rebuilt) = match open_checked(path) {
             Ok(c) => (c, None),
             Err(reason) => {
-                let moved_to = path.with_extension(format!("unusable-{}", chrono::Utc::now().timestamp_millis()));
+                let moved_to = path.with_extension(format!(
+                    "unusable-{}",
+                    chrono::Utc::now().timestamp_millis()
+                ));
                 let _ = std::fs::rename(path, &moved_to);
                 for suffix in ["-wal", "-shm"] {
                     let mut p = path.as_os_str().to_owned();
                     p.push(suffix);
                     let _ = std::fs::remove_file(PathBuf::from(p));
                 }
-                tracing::warn!("cache {} {reason}; rebuilding from the server", path.display());
-                let conn = open_checked(path).map_err(|e| ClientError::new(crate::error::codes::CACHE, e))?;
+                tracing::warn!(
+                    "cache {} {reason}; rebuilding from the server",
+                    path.display()
+                );
+                let conn = open_checked(path)
+                    .map_err(|e| ClientError::new(crate::error::codes::CACHE, e))?;
                 (conn, Some(Rebuilt { reason, moved_to }))
             }
         };
@@ -122,9 +134,18 @@ impl Cache {
         Ok(self.meta("cursor")?.and_then(|v| v.parse().ok()))
     }
 
+    /// Marks the file as written by another schema version (tests of the rebuild).
+    #[doc(hidden)]
+    pub fn set_user_version_for_tests(&self, v: i64) -> Result<()> {
+        self.conn.pragma_update(None, "user_version", v)?;
+        Ok(())
+    }
+
     /// Runs `PRAGMA integrity_check` (tests and diagnostics).
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 

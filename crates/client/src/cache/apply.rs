@@ -1,0 +1,324 @@
+//! Writing what the server says into the cache: snapshots, event batches, archive
+//! pages, conversation details. Each call is one transaction.
+
+use super::{set_meta, Cache};
+use crate::error::Result;
+use rusqlite::{params, Transaction};
+use switchboard_protocol::{
+    ArchivePage, ConversationDetail, ConversationState, ConversationSummary, Event, EventKind, Me,
+    Message, Snapshot,
+};
+
+/// What an applied batch changed, for the app and the notification policy.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Applied {
+    /// Some list (mine, queue, archive, others) may have changed.
+    pub lists_changed: bool,
+    /// Conversations whose state or history changed.
+    pub conversations: Vec<i64>,
+    /// The events applied, in order (for the notification policy).
+    pub events: Vec<Event>,
+    /// Kept conversations whose earlier history this cache has never seen (freed
+    /// or reopened by someone else, restored, or first met mid-conversation).
+    pub needs_history: Vec<i64>,
+}
+
+/// Whether this agent keeps a conversation: it is in one of their lists.
+pub fn keeps(me: &Me, c: &ConversationSummary) -> bool {
+    if c.customer.blocked {
+        return false;
+    }
+    match c.state {
+        ConversationState::NotAssigned => true,
+        ConversationState::Occupied => me.role.sees_everything() || c.is_occupied_by(me.id),
+        ConversationState::Archived => c
+            .closure
+            .as_ref()
+            .is_some_and(|cl| cl.closed_by.id == me.id),
+        ConversationState::Spam => false,
+    }
+}
+
+fn state_str(s: ConversationState) -> &'static str {
+    match s {
+        ConversationState::NotAssigned => "not_assigned",
+        ConversationState::Occupied => "occupied",
+        ConversationState::Archived => "archived",
+        ConversationState::Spam => "spam",
+    }
+}
+
+/// Inserts or updates a conversation unless the cache already has a newer version.
+fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -> Result<()> {
+    let json = serde_json::to_string(c)?;
+    let closure = c.closure.as_ref();
+    tx.execute(
+        "INSERT INTO conversations (id, state, occupant_id, closed_by, closed_at, customer_id, \
+         last_message_at, version, archive_gen, summary) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, 0), ?10) \
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, occupant_id = excluded.occupant_id, \
+         closed_by = excluded.closed_by, closed_at = excluded.closed_at, customer_id = excluded.customer_id, \
+         last_message_at = excluded.last_message_at, version = excluded.version, \
+         archive_gen = COALESCE(?9, conversations.archive_gen), summary = excluded.summary \
+         WHERE excluded.version >= conversations.version",
+        params![
+            c.id,
+            state_str(c.state),
+            c.occupant.as_ref().map(|o| o.id),
+            closure.map(|cl| cl.closed_by.id),
+            closure.map(|cl| cl.closed_at.timestamp_millis()),
+            c.customer.id,
+            c.last_message_at.map(|t| t.timestamp_millis()),
+            c.version,
+            archive_gen,
+            json,
+        ],
+    )?;
+    tx.execute("DELETE FROM customers_fts WHERE rowid = ?1", [c.id])?;
+    tx.execute(
+        "INSERT INTO customers_fts (rowid, name, email) VALUES (?1, ?2, ?3)",
+        params![
+            c.id,
+            c.customer.name,
+            c.customer.email.as_deref().or(c.customer.phone.as_deref())
+        ],
+    )?;
+    Ok(())
+}
+
+/// Drops a conversation and its messages (it left every list).
+fn forget(tx: &Transaction, id: i64) -> Result<()> {
+    tx.execute("DELETE FROM messages WHERE conversation_id = ?1", [id])?;
+    tx.execute("DELETE FROM customers_fts WHERE rowid = ?1", [id])?;
+    tx.execute("DELETE FROM conversations WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub(super) fn insert_message(tx: &Transaction, m: &Message) -> Result<()> {
+    let author = match m.author {
+        switchboard_protocol::Author::Customer => "customer",
+        switchboard_protocol::Author::Agent => "agent",
+        switchboard_protocol::Author::System => "system",
+    };
+    tx.execute(
+        "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            m.id,
+            m.conversation_id,
+            author,
+            m.agent.as_ref().map(|a| a.id),
+            m.agent.as_ref().map(|a| a.name.as_str()),
+            m.body,
+            m.created_at.timestamp_millis(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Keeps or forgets a conversation as its new summary says. Rows the stream
+/// brings count as confirmed by the current archive backfill generation.
+pub(super) fn place(tx: &Transaction, me: &Me, c: &ConversationSummary) -> Result<()> {
+    if keeps(me, c) {
+        let gen: Option<i64> = meta_in(tx, "archive_gen")?.and_then(|v| v.parse().ok());
+        upsert(tx, c, Some(gen.unwrap_or(0)))
+    } else {
+        forget(tx, c.id)
+    }
+}
+
+impl Cache {
+    /// Replaces the open lists with a snapshot and sets the cursor, keeping the
+    /// archive (and the outbox) as they are.
+    pub fn apply_snapshot(&mut self, snap: &Snapshot) -> Result<()> {
+        let me = snap.me.clone();
+        let tx = self.conn.transaction()?;
+        let open: Vec<&ConversationSummary> = snap
+            .mine
+            .iter()
+            .chain(&snap.queue)
+            .chain(&snap.others)
+            .collect();
+        let ids: std::collections::HashSet<i64> = open.iter().map(|c| c.id).collect();
+        let stale: Vec<i64> = {
+            let mut stmt = tx.prepare("SELECT id FROM conversations WHERE state <> 'archived'")?;
+            let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|id| !ids.contains(id))
+                .collect()
+        };
+        for id in stale {
+            forget(&tx, id)?;
+        }
+        for c in open.into_iter().chain(&snap.archive) {
+            place(&tx, &me, c)?;
+        }
+        set_meta(&tx, "cursor", &snap.seq.to_string())?;
+        set_meta(&tx, "me", &serde_json::to_string(&me)?)?;
+        set_meta(&tx, "subjects", &serde_json::to_string(&snap.subjects)?)?;
+        tx.commit()?;
+        self.me = me;
+        Ok(())
+    }
+
+    /// Applies a batch of stream events and saves the cursor, atomically.
+    pub fn apply_events(&mut self, events: &[Event], cursor: i64) -> Result<Applied> {
+        let me = self.me.clone();
+        let tx = self.conn.transaction()?;
+        let mut applied = Applied::default();
+        for e in events {
+            match &e.kind {
+                EventKind::CustomerBlocked {
+                    conversation_ids, ..
+                } => {
+                    for id in conversation_ids {
+                        forget(&tx, *id)?;
+                        applied.conversations.push(*id);
+                    }
+                    applied.lists_changed = true;
+                }
+                EventKind::CustomerUnblocked { .. } => {}
+                kind => {
+                    if let Some(c) = kind.conversation() {
+                        let known: bool = tx.query_row(
+                            "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?1)",
+                            [c.id],
+                            |r| r.get(0),
+                        )?;
+                        place(&tx, &me, c)?;
+                        let handed_over = match kind {
+                            EventKind::ConversationFreed { by, .. }
+                            | EventKind::ConversationReopened { by, .. } => by.id != me.id,
+                            EventKind::ConversationRestored { .. } => true,
+                            _ => false,
+                        };
+                        let first_met =
+                            !known && !matches!(kind, EventKind::ConversationCreated { .. });
+                        if keeps(&me, c) && (handed_over || first_met) {
+                            applied.needs_history.push(c.id);
+                        }
+                        if let EventKind::MessagePosted { message, .. } = kind {
+                            if keeps(&me, c) {
+                                insert_message(&tx, message)?;
+                            }
+                        }
+                        applied.lists_changed = true;
+                        applied.conversations.push(c.id);
+                    }
+                }
+            }
+        }
+        set_meta(&tx, "cursor", &cursor.to_string())?;
+        tx.commit()?;
+        applied.conversations.dedup();
+        applied.events = events.to_vec();
+        Ok(applied)
+    }
+
+    /// Moves the cursor past events this agent may not see (heartbeats).
+    pub fn save_cursor(&mut self, cursor: i64) -> Result<()> {
+        set_meta(&self.conn, "cursor", &cursor.to_string())?;
+        Ok(())
+    }
+
+    /// Forgets the cursor so the next connection takes a snapshot (resync).
+    pub fn clear_cursor(&mut self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = 'cursor'", [])?;
+        Ok(())
+    }
+
+    /// Stores a conversation's full history (opening it, or prefetching for offline).
+    pub fn apply_detail(&mut self, d: &ConversationDetail) -> Result<()> {
+        let me = self.me.clone();
+        let tx = self.conn.transaction()?;
+        place(&tx, &me, &d.conversation)?;
+        if keeps(&me, &d.conversation) {
+            for m in &d.messages {
+                insert_message(&tx, m)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores an archive page and its cursor, under backfill generation `gen`.
+    pub fn apply_archive_page(&mut self, page: &ArchivePage, gen: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for removal in &page.removed {
+            tx.execute(
+                "DELETE FROM messages WHERE conversation_id = ?1 AND EXISTS \
+                 (SELECT 1 FROM conversations WHERE id = ?1 AND state = 'archived' AND version < ?2)",
+                params![removal.conversation_id, removal.seq],
+            )?;
+            tx.execute(
+                "DELETE FROM conversations WHERE id = ?1 AND state = 'archived' AND version < ?2",
+                params![removal.conversation_id, removal.seq],
+            )?;
+        }
+        for a in &page.conversations {
+            upsert(&tx, &a.conversation, Some(gen))?;
+            for m in &a.messages {
+                insert_message(&tx, m)?;
+            }
+        }
+        set_meta(&tx, "archive_cursor", &page.next_cursor.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The archive paging cursor and generation (0, 0 before the first backfill).
+    pub fn archive_position(&self) -> Result<(i64, i64)> {
+        let cursor = self
+            .meta("archive_cursor")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let gen = self
+            .meta("archive_gen")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok((cursor, gen))
+    }
+
+    /// Starts a full re-backfill (after a resync, the cache may hold archived
+    /// conversations the server no longer lists): the next pages confirm rows
+    /// under a new generation, and [`Cache::finish_backfill`] drops the rest.
+    pub fn restart_backfill(&mut self) -> Result<i64> {
+        let (_, gen) = self.archive_position()?;
+        let tx = self.conn.transaction()?;
+        set_meta(&tx, "archive_cursor", "0")?;
+        set_meta(&tx, "archive_gen", &(gen + 1).to_string())?;
+        set_meta(&tx, "archive_full", "0")?;
+        tx.commit()?;
+        Ok(gen + 1)
+    }
+
+    /// Ends a full backfill of generation `gen`: archived rows it did not confirm
+    /// are gone from the server's archive.
+    pub fn finish_backfill(&mut self, gen: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let full = meta_in(&tx, "archive_full")?;
+        if full.as_deref() != Some("1") {
+            tx.execute(
+                "DELETE FROM messages WHERE conversation_id IN \
+                 (SELECT id FROM conversations WHERE state = 'archived' AND archive_gen < ?1)",
+                [gen],
+            )?;
+            tx.execute(
+                "DELETE FROM conversations WHERE state = 'archived' AND archive_gen < ?1",
+                [gen],
+            )?;
+            set_meta(&tx, "archive_full", "1")?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(tx
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,193 @@
+//! The outbox: actions stored with their op id before they are sent, so each
+//! reaches the server exactly once, across disconnects and restarts.
+
+use super::apply::{insert_message, place};
+use super::Cache;
+use crate::error::Result;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::{ConversationSummary, Message, Mood, SubjectAnswer};
+use uuid::Uuid;
+
+/// An action waiting for the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboxAction {
+    Reply { body: String },
+    Take,
+    Free,
+    End { subject: SubjectAnswer, mood: Mood },
+    Reopen,
+    Spam,
+}
+
+/// What the server answered an action with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A reply: the stored message.
+    Message(Message),
+    /// Take, free, end, reopen, spam: the conversation after it.
+    Conversation(Box<ConversationSummary>),
+}
+
+/// Where an outbox item stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Not yet acknowledged by the server.
+    Pending,
+    /// Refused by the server, with its reason code (e.g. `conversation_taken`).
+    Failed { code: String, message: String },
+}
+
+/// One queued action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxItem {
+    pub seq: i64,
+    pub op_id: Uuid,
+    pub conversation_id: i64,
+    pub action: OutboxAction,
+    pub status: OutboxStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn item(r: &rusqlite::Row) -> rusqlite::Result<RawItem> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+type RawItem = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn decode(raw: RawItem) -> Result<OutboxItem> {
+    let (seq, op, conversation_id, _action, payload, code, message, created) = raw;
+    let status = match (code, message) {
+        (Some(code), message) => OutboxStatus::Failed {
+            code,
+            message: message.unwrap_or_default(),
+        },
+        _ => OutboxStatus::Pending,
+    };
+    Ok(OutboxItem {
+        seq,
+        op_id: Uuid::parse_str(&op).unwrap_or_default(),
+        conversation_id,
+        action: serde_json::from_str(&payload)?,
+        status,
+        created_at: chrono::DateTime::from_timestamp_millis(created).unwrap_or_default(),
+    })
+}
+
+const SELECT: &str = "SELECT seq, op_id, conversation_id, action, payload, error_code, error_message, created_at FROM outbox ";
+
+impl Cache {
+    /// Stores an action for sending; it is durable once this returns.
+    pub fn enqueue(&mut self, conversation_id: i64, action: OutboxAction) -> Result<OutboxItem> {
+        let op_id = Uuid::new_v4();
+        let now = chrono::Utc::now();
+        let payload = serde_json::to_string(&action)?;
+        let kind = payload_kind(&action);
+        self.conn.execute(
+            "INSERT INTO outbox (op_id, conversation_id, action, payload, status, created_at) \
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+            params![
+                op_id.to_string(),
+                conversation_id,
+                kind,
+                payload,
+                now.timestamp_millis()
+            ],
+        )?;
+        Ok(OutboxItem {
+            seq: self.conn.last_insert_rowid(),
+            op_id,
+            conversation_id,
+            action,
+            status: OutboxStatus::Pending,
+            created_at: now,
+        })
+    }
+
+    /// The oldest pending action (the outbox sends in order).
+    pub fn next_pending(&self) -> Result<Option<OutboxItem>> {
+        let sql = format!("{SELECT}WHERE status = 'pending' ORDER BY seq LIMIT 1");
+        let raw = self.conn.query_row(&sql, [], item).optional()?;
+        raw.map(decode).transpose()
+    }
+
+    /// The outbox, for one conversation or all, oldest first.
+    pub fn outbox(&self, conversation_id: Option<i64>) -> Result<Vec<OutboxItem>> {
+        let sql = format!("{SELECT}WHERE ?1 IS NULL OR conversation_id = ?1 ORDER BY seq");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([conversation_id], item)?;
+        rows.map(|r| decode(r?)).collect()
+    }
+
+    /// The server acknowledged the action: drop it and store what it answered, in
+    /// one transaction.
+    pub fn outbox_done(&mut self, seq: i64, answer: &Answer) -> Result<()> {
+        let me = self.me.clone();
+        let tx = self.conn.transaction()?;
+        match answer {
+            Answer::Message(m) => {
+                let kept: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?1)",
+                    [m.conversation_id],
+                    |r| r.get(0),
+                )?;
+                if kept {
+                    insert_message(&tx, m)?;
+                }
+            }
+            Answer::Conversation(c) => place(&tx, &me, c)?,
+        }
+        tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The server refused the action: keep it, marked failed with the reason.
+    pub fn outbox_failed(&mut self, seq: i64, code: &str, message: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE outbox SET status = 'failed', error_code = ?2, error_message = ?3 WHERE seq = ?1",
+            params![seq, code, message],
+        )?;
+        Ok(())
+    }
+
+    /// The agent dismissed a failed action.
+    pub fn outbox_dismiss(&mut self, seq: i64) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM outbox WHERE seq = ?1 AND status = 'failed'",
+            [seq],
+        )?;
+        Ok(())
+    }
+}
+
+fn payload_kind(a: &OutboxAction) -> &'static str {
+    match a {
+        OutboxAction::Reply { .. } => "reply",
+        OutboxAction::Take => "take",
+        OutboxAction::Free => "free",
+        OutboxAction::End { .. } => "end",
+        OutboxAction::Reopen => "reopen",
+        OutboxAction::Spam => "spam",
+    }
+}

@@ -1,0 +1,632 @@
+//! The engine: keeps the cache in step with the server (snapshot, then the event
+//! stream from the saved cursor), sends the outbox, backfills the archive, and
+//! tells the app what changed. Reads always come from the cache.
+
+use crate::api::Api;
+use crate::cache::{Answer, Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit};
+use crate::error::{codes, ClientError, Result};
+use crate::session::Session;
+use futures_util::StreamExt;
+use rand::Rng;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use switchboard_protocol::{
+    ConversationSummary, EndRequest, Message, Mood, OpRequest, ReplyRequest, StreamFrame,
+    SubjectAnswer,
+};
+use tokio::sync::{broadcast, watch, Notify};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+/// The link to the server, as the app shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    Connecting,
+    Online,
+    Offline,
+    /// Taking a fresh snapshot after the server could not resume the stream.
+    Resyncing,
+    /// The server no longer accepts the token: sign in again.
+    SignedOut,
+}
+
+/// What changed, for the app to redraw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// One of the lists may have changed.
+    Lists,
+    /// A conversation's state or history changed.
+    Conversation {
+        id: i64,
+    },
+    Connection {
+        state: ConnectionState,
+    },
+    /// Archive backfill progress: conversations fetched so far in this pass.
+    Backfill {
+        fetched: u64,
+        done: bool,
+    },
+    /// An outbox item was sent or failed.
+    Outbox {
+        conversation_id: i64,
+    },
+}
+
+/// A conversation as the app shows it: from the cache, with what is still queued.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationView {
+    pub conversation: ConversationSummary,
+    pub messages: Vec<Message>,
+    /// Actions not yet acknowledged (pending) or refused (failed), oldest first.
+    pub outbox: Vec<OutboxItem>,
+}
+
+/// Tuning knobs (tests shorten them).
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Longest wait between reconnection attempts.
+    pub max_backoff: Duration,
+    /// Archive page size.
+    pub archive_page: u32,
+    /// How often the archive is re-checked for changes once backfilled.
+    pub archive_refresh: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            max_backoff: Duration::from_secs(30),
+            archive_page: 200,
+            archive_refresh: Duration::from_secs(300),
+        }
+    }
+}
+
+struct Inner {
+    api: Api,
+    cache: Mutex<Cache>,
+    changes: broadcast::Sender<Change>,
+    applied: broadcast::Sender<Arc<Applied>>,
+    state: watch::Sender<ConnectionState>,
+    outbox_wake: Notify,
+    backfill_wake: Notify,
+    retry_now: Notify,
+    /// Conversations whose full history should be fetched into the cache.
+    history: tokio::sync::mpsc::UnboundedSender<i64>,
+    options: EngineOptions,
+}
+
+/// A running engine. Dropping it stops its tasks.
+pub struct Engine {
+    inner: Arc<Inner>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// Delay before reconnection attempt `n` (1-based): exponential from 250 ms with
+/// full jitter, capped.
+pub fn backoff(attempt: u32, cap: Duration) -> Duration {
+    let exp = 250u64.saturating_mul(1u64 << attempt.min(16));
+    let ceiling = exp.min(cap.as_millis() as u64).max(1);
+    Duration::from_millis(rand::thread_rng().gen_range(ceiling / 2..=ceiling))
+}
+
+impl Inner {
+    fn cache(&self) -> MutexGuard<'_, Cache> {
+        // A panic while holding the lock cannot leave SQLite half-written (its
+        // transactions roll back), so a poisoned lock is still usable.
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn emit(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    fn set_state(&self, s: ConnectionState) {
+        if *self.state.borrow() != s {
+            self.state.send_replace(s);
+            self.emit(Change::Connection { state: s });
+        }
+    }
+
+    fn publish(&self, applied: Applied) {
+        if applied.lists_changed {
+            self.emit(Change::Lists);
+        }
+        for id in &applied.conversations {
+            self.emit(Change::Conversation { id: *id });
+        }
+        let _ = self.applied.send(Arc::new(applied));
+    }
+}
+
+enum Exit {
+    Resync,
+}
+
+async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
+    let cursor = inner.cache().cursor()?;
+    let cursor = match cursor {
+        Some(c) => c,
+        None => {
+            let snap = inner.api.snapshot().await?;
+            let lacking: Vec<i64> = {
+                let mut cache = inner.cache();
+                cache.apply_snapshot(&snap)?;
+                // My conversations always; the rest when nothing of them is cached.
+                let mut ids: Vec<i64> = snap.mine.iter().map(|c| c.id).collect();
+                for c in snap.queue.iter().chain(&snap.others) {
+                    if !cache.has_messages(c.id)? {
+                        ids.push(c.id);
+                    }
+                }
+                ids
+            };
+            for id in lacking {
+                let _ = inner.history.send(id);
+            }
+            inner.emit(Change::Lists);
+            snap.seq
+        }
+    };
+    let url = inner.api.stream_url(cursor)?;
+    let mut req = url
+        .as_str()
+        .into_client_request()
+        .map_err(|e| ClientError::new(codes::BAD_ADDRESS, e.to_string()))?;
+    if let Some(t) = inner.api.token() {
+        let value = format!("Bearer {t}").parse().map_err(|_| {
+            ClientError::new(codes::NOT_SIGNED_IN, "the token is not a valid header")
+        })?;
+        req.headers_mut().insert("authorization", value);
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .map_err(|e| match e {
+            tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
+                ClientError::new("unauthorized", "the server no longer accepts this sign-in")
+            }
+            other => ClientError::new(
+                codes::UNREACHABLE,
+                format!("cannot open the event stream: {other}"),
+            ),
+        })?;
+    *attempt = 0;
+    inner.set_state(ConnectionState::Online);
+    inner.outbox_wake.notify_one();
+    inner.backfill_wake.notify_one();
+    // Until the first heartbeat says otherwise, allow a generous silence.
+    let mut heartbeat = Duration::from_secs(15);
+    loop {
+        let next = tokio::time::timeout(heartbeat * 3, ws.next()).await;
+        let msg = match next {
+            Err(_) => {
+                return Err(ClientError::new(
+                    codes::UNREACHABLE,
+                    "the server stopped answering",
+                ))
+            }
+            Ok(None) => {
+                return Err(ClientError::new(
+                    codes::UNREACHABLE,
+                    "the event stream closed",
+                ))
+            }
+            Ok(Some(Err(e))) => {
+                return Err(ClientError::new(
+                    codes::UNREACHABLE,
+                    format!("the event stream broke: {e}"),
+                ))
+            }
+            Ok(Some(Ok(m))) => m,
+        };
+        let WsMessage::Text(text) = msg else { continue };
+        let frame: StreamFrame = serde_json::from_str(&text).map_err(|e| {
+            ClientError::new(codes::BAD_RESPONSE, format!("unexpected stream frame: {e}"))
+        })?;
+        match frame {
+            StreamFrame::Events { events, cursor } => {
+                let applied = inner.cache().apply_events(&events, cursor)?;
+                for id in &applied.needs_history {
+                    let _ = inner.history.send(*id);
+                }
+                inner.publish(applied);
+            }
+            StreamFrame::Heartbeat {
+                cursor,
+                heartbeat_ms,
+            } => {
+                heartbeat = Duration::from_millis(heartbeat_ms.max(100));
+                let mut cache = inner.cache();
+                if cache.cursor()? != Some(cursor) {
+                    cache.save_cursor(cursor)?;
+                }
+            }
+            StreamFrame::ResyncRequired { .. } => return Ok(Exit::Resync),
+        }
+    }
+}
+
+async fn sync_loop(inner: Arc<Inner>) {
+    let mut attempt: u32 = 0;
+    loop {
+        if *inner.state.borrow() != ConnectionState::Resyncing {
+            inner.set_state(ConnectionState::Connecting);
+        }
+        match stream_once(&inner, &mut attempt).await {
+            Ok(Exit::Resync) => {
+                inner.set_state(ConnectionState::Resyncing);
+                let reset = {
+                    let mut cache = inner.cache();
+                    cache.clear_cursor().and_then(|_| cache.restart_backfill())
+                };
+                if let Err(e) = reset {
+                    tracing::warn!("resync: {e}");
+                }
+                continue;
+            }
+            Err(e) if e.code == "unauthorized" => {
+                inner.set_state(ConnectionState::SignedOut);
+                return;
+            }
+            Err(e) => {
+                tracing::debug!("sync: {e}");
+                inner.set_state(ConnectionState::Offline);
+                attempt = attempt.saturating_add(1);
+                let wait = backoff(attempt, inner.options.max_backoff);
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {},
+                    _ = inner.retry_now.notified() => {},
+                }
+            }
+        }
+    }
+}
+
+async fn wait_online(inner: &Inner) {
+    let mut rx = inner.state.subscribe();
+    while *rx.borrow_and_update() != ConnectionState::Online {
+        if rx.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
+    let op = OpRequest { op_id: item.op_id };
+    let id = item.conversation_id;
+    Ok(match &item.action {
+        OutboxAction::Reply { body } => Answer::Message(
+            api.reply(
+                id,
+                &ReplyRequest {
+                    op_id: item.op_id,
+                    body: body.clone(),
+                },
+            )
+            .await?,
+        ),
+        OutboxAction::End { subject, mood } => Answer::Conversation(Box::new(
+            api.end(
+                id,
+                &EndRequest {
+                    op_id: item.op_id,
+                    subject: subject.clone(),
+                    mood: *mood,
+                },
+            )
+            .await?,
+        )),
+        OutboxAction::Take => Answer::Conversation(Box::new(api.act(id, "take", op).await?)),
+        OutboxAction::Free => Answer::Conversation(Box::new(api.act(id, "free", op).await?)),
+        OutboxAction::Reopen => Answer::Conversation(Box::new(api.act(id, "reopen", op).await?)),
+        OutboxAction::Spam => Answer::Conversation(Box::new(api.act(id, "spam", op).await?)),
+    })
+}
+
+async fn outbox_loop(inner: Arc<Inner>) {
+    loop {
+        wait_online(&inner).await;
+        let next = inner.cache().next_pending();
+        let item = match next {
+            Ok(Some(item)) => item,
+            Ok(None) => {
+                let _ = tokio::time::timeout(Duration::from_secs(5), inner.outbox_wake.notified())
+                    .await;
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!("outbox: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        match send(&inner.api, &item).await {
+            Ok(answer) => {
+                if let Err(e) = inner.cache().outbox_done(item.seq, &answer) {
+                    tracing::warn!("outbox: {e}");
+                }
+                inner.emit(Change::Outbox {
+                    conversation_id: item.conversation_id,
+                });
+                inner.emit(Change::Conversation {
+                    id: item.conversation_id,
+                });
+                inner.emit(Change::Lists);
+            }
+            Err(e) if e.is_transient() || e.code == "try_again" => {
+                // The link failed, not the request: the same op id goes again later.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => {
+                if let Err(err) = inner.cache().outbox_failed(item.seq, &e.code, &e.message) {
+                    tracing::warn!("outbox: {err}");
+                }
+                inner.emit(Change::Outbox {
+                    conversation_id: item.conversation_id,
+                });
+            }
+        }
+    }
+}
+
+async fn history_loop(inner: Arc<Inner>, mut ids: tokio::sync::mpsc::UnboundedReceiver<i64>) {
+    while let Some(id) = ids.recv().await {
+        loop {
+            wait_online(&inner).await;
+            match inner.api.conversation(id).await {
+                Ok(detail) => {
+                    if let Err(e) = inner.cache().apply_detail(&detail) {
+                        tracing::warn!("history of {id}: {e}");
+                    }
+                    inner.emit(Change::Conversation { id });
+                    break;
+                }
+                Err(e) if e.is_transient() => tokio::time::sleep(Duration::from_millis(500)).await,
+                // Gone or no longer ours: nothing to keep.
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+async fn backfill_once(inner: &Inner) -> Result<()> {
+    let (mut cursor, mut gen) = inner.cache().archive_position()?;
+    if gen == 0 {
+        gen = inner.cache().restart_backfill()?;
+        cursor = 0;
+    }
+    let mut fetched = 0u64;
+    loop {
+        let page = inner
+            .api
+            .archive(cursor, inner.options.archive_page)
+            .await?;
+        inner.cache().apply_archive_page(&page, gen)?;
+        fetched += page.conversations.len() as u64;
+        cursor = page.next_cursor;
+        if !page.conversations.is_empty() || !page.removed.is_empty() {
+            inner.emit(Change::Lists);
+        }
+        inner.emit(Change::Backfill {
+            fetched,
+            done: !page.has_more,
+        });
+        if !page.has_more {
+            inner.cache().finish_backfill(gen)?;
+            return Ok(());
+        }
+    }
+}
+
+async fn backfill_loop(inner: Arc<Inner>) {
+    loop {
+        wait_online(&inner).await;
+        if let Err(e) = backfill_once(&inner).await {
+            tracing::debug!("archive backfill: {e}");
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            continue;
+        }
+        let _ = tokio::time::timeout(
+            inner.options.archive_refresh,
+            inner.backfill_wake.notified(),
+        )
+        .await;
+    }
+}
+
+impl Engine {
+    /// Opens the cache at `cache_path` (rebuilding an unusable one) and starts
+    /// syncing. The lists are readable at once, from the cache.
+    pub fn start(
+        session: &Session,
+        cache_path: &Path,
+        options: EngineOptions,
+    ) -> Result<(Engine, Option<Rebuilt>)> {
+        let (cache, rebuilt) = Cache::open(cache_path, &session.me)?;
+        let (changes, _) = broadcast::channel(1024);
+        let (applied, _) = broadcast::channel(1024);
+        let (state, _) = watch::channel(ConnectionState::Connecting);
+        let (history, history_rx) = tokio::sync::mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            api: session.api(),
+            cache: Mutex::new(cache),
+            changes,
+            applied,
+            state,
+            outbox_wake: Notify::new(),
+            backfill_wake: Notify::new(),
+            retry_now: Notify::new(),
+            history,
+            options,
+        });
+        let tasks = vec![
+            tokio::spawn(sync_loop(inner.clone())),
+            tokio::spawn(outbox_loop(inner.clone())),
+            tokio::spawn(backfill_loop(inner.clone())),
+            tokio::spawn(history_loop(inner.clone(), history_rx)),
+        ];
+        Ok((Engine { inner, tasks }, rebuilt))
+    }
+
+    /// Everything that changes from now on.
+    pub fn changes(&self) -> broadcast::Receiver<Change> {
+        self.inner.changes.subscribe()
+    }
+
+    /// Every applied batch of events (the notification policy's input).
+    pub fn applied(&self) -> broadcast::Receiver<Arc<Applied>> {
+        self.inner.applied.subscribe()
+    }
+
+    /// The link's state now, and a receiver of its changes.
+    pub fn connection(&self) -> watch::Receiver<ConnectionState> {
+        self.inner.state.subscribe()
+    }
+
+    /// Try to reconnect now instead of waiting for the backoff.
+    pub fn retry_now(&self) {
+        self.inner.retry_now.notify_one();
+    }
+
+    /// The lists, from the cache.
+    pub fn lists(&self) -> Result<Lists> {
+        self.inner.cache().lists()
+    }
+
+    /// A conversation from the cache, with its queued actions.
+    pub fn conversation(&self, id: i64) -> Result<ConversationView> {
+        let cache = self.inner.cache();
+        Ok(ConversationView {
+            conversation: cache.summary(id)?,
+            messages: cache.messages(id)?,
+            outbox: cache.outbox(Some(id))?,
+        })
+    }
+
+    /// Fetches a conversation's full history into the cache (when opening one
+    /// whose messages the stream has not brought yet).
+    pub async fn refresh_conversation(&self, id: i64) -> Result<ConversationView> {
+        let detail = self.inner.api.conversation(id).await?;
+        self.inner.cache().apply_detail(&detail)?;
+        self.conversation(id)
+    }
+
+    /// Full-text search of the cache; works offline.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.inner.cache().search(query, limit)
+    }
+
+    /// The whole outbox (pending and failed).
+    pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        self.inner.cache().outbox(None)
+    }
+
+    /// The questionnaire's subjects as last synced.
+    pub fn subjects(&self) -> Result<Vec<String>> {
+        let raw = self.inner.cache().meta("subjects")?;
+        Ok(raw
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default())
+    }
+
+    fn enqueue(&self, id: i64, action: OutboxAction) -> Result<OutboxItem> {
+        let item = self.inner.cache().enqueue(id, action)?;
+        self.inner.outbox_wake.notify_one();
+        self.inner.emit(Change::Outbox {
+            conversation_id: id,
+        });
+        Ok(item)
+    }
+
+    /// Queues a reply; it is sent when online, exactly once.
+    pub fn reply(&self, id: i64, body: &str) -> Result<OutboxItem> {
+        if body.trim().is_empty() {
+            return Err(ClientError::new(
+                codes::INVALID_FIELD,
+                "write a message first",
+            ));
+        }
+        let n = body.chars().count();
+        if n > switchboard_protocol::MAX_MESSAGE_CHARS {
+            return Err(ClientError::new(
+                "message_too_long",
+                format!(
+                    "this message has {n} characters; the limit is {}",
+                    switchboard_protocol::MAX_MESSAGE_CHARS
+                ),
+            ));
+        }
+        self.enqueue(
+            id,
+            OutboxAction::Reply {
+                body: body.to_string(),
+            },
+        )
+    }
+
+    pub fn take(&self, id: i64) -> Result<OutboxItem> {
+        self.enqueue(id, OutboxAction::Take)
+    }
+
+    pub fn free(&self, id: i64) -> Result<OutboxItem> {
+        self.enqueue(id, OutboxAction::Free)
+    }
+
+    pub fn end(&self, id: i64, subject: SubjectAnswer, mood: Mood) -> Result<OutboxItem> {
+        self.enqueue(id, OutboxAction::End { subject, mood })
+    }
+
+    pub fn reopen(&self, id: i64) -> Result<OutboxItem> {
+        self.enqueue(id, OutboxAction::Reopen)
+    }
+
+    pub fn spam(&self, id: i64) -> Result<OutboxItem> {
+        self.enqueue(id, OutboxAction::Spam)
+    }
+
+    /// Forgets a failed action the agent has seen.
+    pub fn dismiss(&self, seq: i64) -> Result<()> {
+        self.inner.cache().outbox_dismiss(seq)
+    }
+
+    /// The stream cursor (diagnostics and tests).
+    pub fn cursor(&self) -> Result<Option<i64>> {
+        self.inner.cache().cursor()
+    }
+
+    /// `PRAGMA integrity_check` of the cache.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.inner.cache().integrity_check()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        let cap = Duration::from_secs(30);
+        for attempt in 1..40 {
+            let d = backoff(attempt, cap);
+            assert!(d <= cap, "{attempt}: {d:?}");
+            let ceiling = (250u64 << attempt.min(16)).min(30_000);
+            assert!(d.as_millis() as u64 >= ceiling / 2, "{attempt}: {d:?}");
+        }
+        assert!(backoff(1, cap) <= Duration::from_millis(500));
+    }
+}

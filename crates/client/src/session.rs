@@ -1,0 +1,231 @@
+//! Signing in and staying signed in: the token lives in the OS keychain, or where
+//! none exists, in a file only this user can read.
+
+use crate::api::{parse_server, Api};
+use crate::error::{codes, ClientError, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use switchboard_protocol::Me;
+use url::Url;
+
+const KEYCHAIN_SERVICE: &str = "Switchboard";
+
+/// A signed-in agent on a server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub server: Url,
+    pub token: String,
+    pub me: Me,
+}
+
+impl Session {
+    /// An API client with this session's token.
+    pub fn api(&self) -> Api {
+        Api::new(self.server.clone(), Some(self.token.clone()))
+    }
+}
+
+/// Where the token was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStore {
+    Keychain,
+    File,
+}
+
+/// The account file: who is signed in where (and the token when no keychain exists).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AccountFile {
+    server: Url,
+    me: Me,
+    store: TokenStore,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+/// The per-user data directory and the signed-in account in it.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    root: PathBuf,
+    use_keychain: bool,
+}
+
+/// The platform's per-user data directory for Switchboard.
+pub fn default_data_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("com", "Switchboard", "Switchboard")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            ClientError::new(
+                codes::CACHE,
+                "no home directory to keep Switchboard's data in",
+            )
+        })
+}
+
+fn keychain_user(server: &Url, me: &Me) -> String {
+    format!("{}|{}", server.as_str(), me.email)
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// Writes a file only the current user can read (0600 on Unix; Windows keeps a
+/// user's AppData private by default).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+impl Accounts {
+    /// Accounts under `root` (default: the platform's data directory). With
+    /// `use_keychain` false the token always goes to the private file.
+    pub fn new(root: Option<PathBuf>, use_keychain: bool) -> Result<Accounts> {
+        let root = match root {
+            Some(r) => r,
+            None => default_data_dir()?,
+        };
+        std::fs::create_dir_all(&root)
+            .map_err(|e| ClientError::new(codes::CACHE, format!("{}: {e}", root.display())))?;
+        Ok(Accounts { root, use_keychain })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn account_path(&self) -> PathBuf {
+        self.root.join("account.json")
+    }
+
+    /// The cache file for this server and agent.
+    pub fn cache_path(&self, session: &Session) -> PathBuf {
+        let host = session.server.host_str().unwrap_or("server");
+        let port = session.server.port_or_known_default().unwrap_or(0);
+        let safe: String = host
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.root
+            .join("caches")
+            .join(format!("{safe}-{port}-agent{}.sqlite3", session.me.id))
+    }
+
+    /// Signs in and remembers the session. Errors: `bad_address`, `unreachable`,
+    /// `invalid_credentials`, `rate_limited`.
+    pub async fn sign_in(
+        &self,
+        server: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<(Session, TokenStore)> {
+        let url = parse_server(server)?;
+        let answer = Api::new(url.clone(), None).login(email, password).await?;
+        let session = Session {
+            server: url,
+            token: answer.token,
+            me: answer.agent,
+        };
+        let store = self.remember(&session).await?;
+        Ok((session, store))
+    }
+
+    async fn remember(&self, s: &Session) -> Result<TokenStore> {
+        let mut store = TokenStore::File;
+        if self.use_keychain {
+            let (user, token) = (keychain_user(&s.server, &s.me), s.token.clone());
+            let saved = blocking(move || {
+                keyring::Entry::new(KEYCHAIN_SERVICE, &user).and_then(|e| e.set_password(&token))
+            })
+            .await;
+            match saved {
+                Some(Ok(())) => store = TokenStore::Keychain,
+                Some(Err(e)) => {
+                    tracing::info!("no usable keychain ({e}); keeping the token in a private file")
+                }
+                None => {}
+            }
+        }
+        let file = AccountFile {
+            server: s.server.clone(),
+            me: s.me.clone(),
+            store,
+            token: (store == TokenStore::File).then(|| s.token.clone()),
+        };
+        let bytes = serde_json::to_vec_pretty(&file)?;
+        write_private(&self.account_path(), &bytes)
+            .map_err(|e| ClientError::new(codes::CACHE, format!("cannot save the session: {e}")))?;
+        Ok(store)
+    }
+
+    /// The session saved by the last sign-in, if any (the token is not checked here:
+    /// the first request tells).
+    pub async fn restore(&self) -> Result<Option<Session>> {
+        let Ok(bytes) = std::fs::read(self.account_path()) else {
+            return Ok(None);
+        };
+        let Ok(file) = serde_json::from_slice::<AccountFile>(&bytes) else {
+            return Ok(None);
+        };
+        let token = match (file.store, file.token) {
+            (TokenStore::File, Some(t)) => t,
+            (TokenStore::Keychain, _) => {
+                let user = keychain_user(&file.server, &file.me);
+                match blocking(move || {
+                    keyring::Entry::new(KEYCHAIN_SERVICE, &user).and_then(|e| e.get_password())
+                })
+                .await
+                {
+                    Some(Ok(t)) => t,
+                    _ => return Ok(None),
+                }
+            }
+            (TokenStore::File, None) => return Ok(None),
+        };
+        Ok(Some(Session {
+            server: file.server,
+            token,
+            me: file.me,
+        }))
+    }
+
+    /// Signs out: ends the session on the server (if reachable) and forgets the
+    /// token everywhere it was kept. The cache stays for the next sign-in.
+    pub async fn sign_out(&self, session: &Session) -> Result<()> {
+        let _ = session.api().logout().await;
+        let user = keychain_user(&session.server, &session.me);
+        if self.use_keychain {
+            let _ = blocking(move || {
+                keyring::Entry::new(KEYCHAIN_SERVICE, &user).and_then(|e| e.delete_credential())
+            })
+            .await;
+        }
+        match std::fs::remove_file(self.account_path()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(ClientError::new(
+                codes::CACHE,
+                format!("cannot forget the session: {e}"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Offline: the outbox delivers exactly once and in order, refusals are visible,
+//! the archive is searchable with no server.
+
+use crate::support::*;
+use serde_json::json;
+use switchboard_client::cache::OutboxStatus;
+use switchboard_client::{Change, ConnectionState};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_replies_queued_offline_arrive_once_each_in_order() {
+    let mut w = World::new(&[]).await;
+    let (id, _) = w.customer("Patient", "are you there?").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let mut engine = start_engine(&accounts, &session);
+    eventually("queued", || {
+        engine
+            .lists()
+            .unwrap()
+            .queue
+            .into_iter()
+            .find(|c| c.id == id)
+    })
+    .await;
+    engine.take(id).unwrap();
+    eventually("taken", || {
+        engine
+            .lists()
+            .unwrap()
+            .mine
+            .into_iter()
+            .find(|c| c.id == id)
+    })
+    .await;
+
+    w.server.kill9();
+    eventually("offline", || {
+        (*engine.connection().borrow() == ConnectionState::Offline).then_some(())
+    })
+    .await;
+    for i in 0..50 {
+        engine.reply(id, &format!("reply {i:03}")).unwrap();
+    }
+    // The app restarts while offline: the outbox survives.
+    drop(engine);
+    engine = start_engine(&accounts, &session);
+    for i in 50..100 {
+        engine.reply(id, &format!("reply {i:03}")).unwrap();
+    }
+    let pending = engine.conversation(id).unwrap().outbox;
+    assert_eq!(pending.len(), 100);
+    assert!(pending.iter().all(|p| p.status == OutboxStatus::Pending));
+
+    w.server.restart();
+    eventually("the outbox drained", || {
+        engine.outbox().unwrap().is_empty().then_some(())
+    })
+    .await;
+    let detail = w
+        .get(&format!("/api/v1/conversations/{id}"), w.token(0))
+        .await;
+    let replies: Vec<String> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "agent")
+        .map(|m| m["body"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        replies,
+        (0..100)
+            .map(|i| format!("reply {i:03}"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_take_queued_offline_fails_visibly_when_someone_else_was_first() {
+    let mut w = World::new(&[]).await;
+    let (id, _) = w.customer("Contested", "hi").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    eventually("queued", || {
+        engine
+            .lists()
+            .unwrap()
+            .queue
+            .into_iter()
+            .find(|c| c.id == id)
+    })
+    .await;
+    let mut changes = engine.changes();
+
+    w.server.kill9();
+    eventually("offline", || {
+        (*engine.connection().borrow() == ConnectionState::Offline).then_some(())
+    })
+    .await;
+    engine.take(id).unwrap();
+    engine.reply(id, "hello from Alice").unwrap();
+    w.server.restart();
+    // Bob is quicker once the server is back.
+    let bob = loop {
+        let (status, body) = w.act(1, id, "take").await;
+        if status != 0 {
+            break (status, body);
+        }
+    };
+    // The conversation may have left this agent's lists; its outbox items stay.
+    let outbox = eventually("both actions settled", || {
+        let o: Vec<_> = engine
+            .outbox()
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.conversation_id == id)
+            .collect();
+        o.iter()
+            .all(|i| i.status != OutboxStatus::Pending)
+            .then_some(o)
+    })
+    .await;
+    if bob.0 == 200 {
+        let codes: Vec<String> = outbox
+            .iter()
+            .map(|i| match &i.status {
+                OutboxStatus::Failed { code, .. } => code.clone(),
+                OutboxStatus::Pending => "pending".into(),
+            })
+            .collect();
+        assert_eq!(codes, vec!["conversation_taken", "not_occupant"]);
+    } else {
+        // Alice's queued take reached the server first: Bob was refused instead.
+        assert_eq!(bob.1["code"], "conversation_taken");
+        assert!(outbox.is_empty());
+    }
+    let mut saw_outbox_change = false;
+    while let Ok(c) = changes.try_recv() {
+        saw_outbox_change |=
+            matches!(c, Change::Outbox { conversation_id } if conversation_id == id);
+    }
+    assert!(saw_outbox_change);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archive_is_backfilled_and_searchable_offline() {
+    let mut w = World::new(&[]).await;
+    let words = ["zebra", "umbrella", "saxophone", "avalanche"];
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let word = words[i % words.len()];
+        let (id, _) = w
+            .customer(
+                &format!("Client{i}"),
+                &format!("question {i} about the {word}"),
+            )
+            .await;
+        w.act(0, id, "take").await;
+        w.post(
+            &format!("/api/v1/conversations/{id}/end"),
+            Some(w.token(0)),
+            json!({"op_id": uuid::Uuid::new_v4(), "subject": {"known": "Billing"}, "mood": "happy"}),
+        )
+        .await;
+        ids.push(id);
+    }
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    let mut changes = engine.changes();
+    eventually("the whole archive with its messages", || {
+        let all = ids.iter().all(|id| {
+            engine
+                .conversation(*id)
+                .is_ok_and(|v| !v.messages.is_empty())
+        });
+        (engine.lists().unwrap().archive.len() == 30 && all).then_some(())
+    })
+    .await;
+    // Progress was reported, page by page, to the end.
+    let mut progress = Vec::new();
+    while let Ok(c) = changes.try_recv() {
+        if let Change::Backfill { fetched, done } = c {
+            progress.push((fetched, done));
+        }
+    }
+    let cached = engine.conversation(ids[0]).unwrap();
+    assert!(
+        cached.messages.iter().any(|m| m.body.contains("zebra")),
+        "messages came with the archive"
+    );
+
+    w.server.kill9();
+    eventually("offline", || {
+        (*engine.connection().borrow() == ConnectionState::Offline).then_some(())
+    })
+    .await;
+    let hits = engine.search("zebr", 50).unwrap();
+    assert_eq!(hits.len(), 8, "every zebra conversation, by prefix");
+    for h in &hits {
+        assert!(
+            h.snippet
+                .iter()
+                .any(|s| s.hit && s.text.eq_ignore_ascii_case("zebra")),
+            "{:?}",
+            h.snippet
+        );
+        assert!(h.conversation.closure.is_some());
+    }
+    let by_name = engine.search("Client7", 10).unwrap();
+    assert_eq!(by_name[0].conversation.customer.name, "Client7");
+    assert!(by_name[0].message_id.is_none());
+    // Hostile queries are just words.
+    assert!(engine.search("\" OR AND ( NEAR", 10).unwrap().is_empty());
+    assert!(engine.search("   ", 10).unwrap().is_empty());
+    let _ = progress;
+}

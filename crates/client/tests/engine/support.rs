@@ -1,0 +1,173 @@
+//! A real server, an HTTP helper for the other side (customers, other agents),
+//! and an engine signed in against it.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use switchboard_client::{Accounts, Engine, EngineOptions, Session};
+use switchboard_protocol::Role;
+pub use switchboard_testkit::{server_bin, Server, PASSWORD};
+
+pub struct World {
+    pub server: Server,
+    pub http: reqwest::Client,
+    /// (id, name, email, token) of each seeded agent, signed in over HTTP.
+    pub agents: Vec<(i64, String, String, String)>,
+    pub tmp: tempfile::TempDir,
+}
+
+impl World {
+    pub async fn new(extra: &[&str]) -> World {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("server");
+        let seeded = switchboard_testkit::seed(
+            &data,
+            &[
+                ("Alice", Role::Agent),
+                ("Bob", Role::Agent),
+                ("Sam", Role::Supervisor),
+            ],
+            &["Billing", "Shipping"],
+        )
+        .await;
+        let server = Server::start(&server_bin(), &data, extra);
+        let http = reqwest::Client::new();
+        let mut agents = Vec::new();
+        for (id, name, email) in seeded {
+            let r: Value = http
+                .post(format!("{}/api/v1/auth/login", server.base))
+                .json(&json!({"email": email, "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            agents.push((id, name, email, r["token"].as_str().unwrap().to_string()));
+        }
+        World {
+            server,
+            http,
+            agents,
+            tmp,
+        }
+    }
+
+    pub fn token(&self, i: usize) -> &str {
+        &self.agents[i].3
+    }
+
+    /// The app's data directory for one agent.
+    pub fn app_dir(&self, who: &str) -> PathBuf {
+        self.tmp.path().join(format!("app-{who}"))
+    }
+
+    /// Signs agent `i` in through the engine's own sign-in (token in a private file).
+    pub async fn sign_in(&self, i: usize) -> (Accounts, Session) {
+        let accounts = Accounts::new(Some(self.app_dir(&self.agents[i].1)), false).unwrap();
+        let (session, _) = accounts
+            .sign_in(&self.server.base, &self.agents[i].2, PASSWORD)
+            .await
+            .unwrap();
+        (accounts, session)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.server.base))
+            .json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        match req.send().await {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                (status, r.json().await.unwrap_or(Value::Null))
+            }
+            Err(_) => (0, Value::Null),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// A customer with a first message; returns (conversation id, customer token).
+    pub async fn customer(&self, name: &str, first: &str) -> (i64, String) {
+        let (_, v) = self
+            .post(
+                "/api/v1/customer/conversations",
+                None,
+                json!({"name": name, "email": format!("{}@example.net", name.to_lowercase())}),
+            )
+            .await;
+        let id = v["conversation_id"].as_i64().unwrap();
+        let token = v["token"].as_str().unwrap().to_string();
+        self.say(id, &token, first).await;
+        (id, token)
+    }
+
+    /// A customer message; true once the server acknowledged it.
+    pub async fn say(&self, id: i64, token: &str, body: &str) -> bool {
+        let (status, _) = self
+            .post(
+                &format!("/api/v1/customer/conversations/{id}/messages"),
+                Some(token),
+                json!({"body": body}),
+            )
+            .await;
+        status == 200
+    }
+
+    /// An agent action over HTTP (another agent's app).
+    pub async fn act(&self, i: usize, id: i64, action: &str) -> (u16, Value) {
+        self.post(
+            &format!("/api/v1/conversations/{id}/{action}"),
+            Some(self.token(i)),
+            json!({"op_id": uuid::Uuid::new_v4()}),
+        )
+        .await
+    }
+
+    pub async fn latest_seq(&self) -> i64 {
+        self.get("/api/v1/snapshot", self.token(2)).await["seq"]
+            .as_i64()
+            .unwrap()
+    }
+}
+
+/// Fast reconnection for tests.
+pub fn options() -> EngineOptions {
+    EngineOptions {
+        max_backoff: Duration::from_millis(500),
+        archive_page: 7,
+        archive_refresh: Duration::from_secs(1),
+    }
+}
+
+pub fn start_engine(accounts: &Accounts, session: &Session) -> Engine {
+    Engine::start(session, &accounts.cache_path(session), options())
+        .unwrap()
+        .0
+}
+
+/// Polls until `f` gives a value (the engine works in the background).
+pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}

@@ -1,0 +1,213 @@
+//! The cache follows the server: snapshot, live events, restarts of either side.
+
+use crate::support::*;
+use switchboard_client::ConnectionState;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_follow_the_server_and_survive_an_app_restart() {
+    let w = World::new(&[]).await;
+    let (id, ctoken) = w.customer("Maria", "Hello, my parcel is late").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+
+    let row = eventually("the queue row", || {
+        engine
+            .lists()
+            .unwrap()
+            .queue
+            .into_iter()
+            .find(|c| c.id == id)
+    })
+    .await;
+    assert_eq!(row.unanswered.unwrap().body, "Hello, my parcel is late");
+    assert_eq!(*engine.connection().borrow(), ConnectionState::Online);
+
+    // Live: the customer writes again.
+    w.say(id, &ctoken, "Hello?").await;
+    eventually("the new message", || {
+        let q = engine.lists().unwrap().queue;
+        q.iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.unanswered.as_ref())
+            .filter(|u| u.body == "Hello?")
+            .map(|_| ())
+    })
+    .await;
+
+    // Take and reply through the outbox: mine, then up to date.
+    engine.take(id).unwrap();
+    eventually("taken", || {
+        engine
+            .lists()
+            .unwrap()
+            .mine
+            .into_iter()
+            .find(|c| c.id == id)
+    })
+    .await;
+    engine.reply(id, "On its way!").unwrap();
+    let view = eventually("the reply acknowledged", || {
+        let v = engine.conversation(id).ok()?;
+        (v.outbox.is_empty() && v.conversation.unanswered.is_none()).then_some(v)
+    })
+    .await;
+    let bodies: Vec<&str> = view.messages.iter().map(|m| m.body.as_str()).collect();
+    assert!(bodies.ends_with(&["On its way!"]), "{bodies:?}");
+
+    // Another agent's action elsewhere reaches this cache.
+    let (other, _) = w.customer("Leo", "hi").await;
+    eventually("Leo queued", || {
+        engine
+            .lists()
+            .unwrap()
+            .queue
+            .into_iter()
+            .find(|c| c.id == other)
+    })
+    .await;
+    w.act(1, other, "take").await;
+    eventually("Leo gone from the queue", || {
+        (!engine.lists().unwrap().queue.iter().any(|c| c.id == other)).then_some(())
+    })
+    .await;
+
+    // The app restarts: the lists are there before any network.
+    drop(engine);
+    let (cache, rebuilt) =
+        switchboard_client::cache::Cache::open(&accounts.cache_path(&session), &session.me)
+            .unwrap();
+    assert!(rebuilt.is_none());
+    let lists = cache.lists().unwrap();
+    assert!(lists.mine.iter().any(|c| c.id == id));
+    assert_eq!(cache.integrity_check().unwrap(), "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_the_server_mid_stream_applies_every_event_once() {
+    let mut w = World::new(&[]).await;
+    let (id, ctoken) = w.customer("Busy", "m-start").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    eventually("queued", || {
+        engine
+            .lists()
+            .unwrap()
+            .queue
+            .into_iter()
+            .find(|c| c.id == id)
+    })
+    .await;
+
+    let mut acked = Vec::new();
+    for round in 0..3 {
+        for i in 0..40 {
+            let body = format!("m-{round}-{i}");
+            if w.say(id, &ctoken, &body).await {
+                acked.push(body);
+            }
+        }
+        w.server.restart();
+        eventually("back online", || {
+            (*engine.connection().borrow() == ConnectionState::Online).then_some(())
+        })
+        .await;
+    }
+    let latest = w.latest_seq().await;
+    eventually("the cursor reaches the server's latest event", || {
+        (engine.cursor().unwrap() == Some(latest)).then_some(())
+    })
+    .await;
+    let server_detail = w
+        .get(&format!("/api/v1/conversations/{id}"), w.token(0))
+        .await;
+    let server_ids: Vec<i64> = server_detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    let view = engine.conversation(id).unwrap();
+    let cached_ids: Vec<i64> = view.messages.iter().map(|m| m.id).collect();
+    assert_eq!(
+        cached_ids, server_ids,
+        "the cache holds each message once, in order"
+    );
+    for body in &acked {
+        assert!(
+            view.messages.iter().any(|m| &m.body == body),
+            "{body} applied"
+        );
+    }
+    assert_eq!(engine.integrity_check().unwrap(), "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
+    let w = World::new(&[
+        "--event-retention-events",
+        "3",
+        "--prune-interval-ms",
+        "100",
+    ])
+    .await;
+    let (closed, _) = w.customer("Closed", "old question").await;
+    w.act(0, closed, "take").await;
+    w.post(
+        &format!("/api/v1/conversations/{closed}/end"),
+        Some(w.token(0)),
+        serde_json::json!({"op_id": uuid::Uuid::new_v4(), "subject": "dont_know", "mood": "happy"}),
+    )
+    .await;
+    let (mine, _) = w.customer("Mine", "hello").await;
+    w.act(0, mine, "take").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    eventually("synced", || {
+        let l = engine.lists().unwrap();
+        (l.archive.iter().any(|c| c.id == closed) && l.mine.iter().any(|c| c.id == mine))
+            .then_some(())
+    })
+    .await;
+    drop(engine);
+
+    // While the app is closed: a reply waits in its outbox, and the server moves
+    // on past its retention.
+    {
+        let (mut cache, _) =
+            switchboard_client::cache::Cache::open(&accounts.cache_path(&session), &session.me)
+                .unwrap();
+        cache
+            .enqueue(
+                mine,
+                switchboard_client::cache::OutboxAction::Reply {
+                    body: "written offline".into(),
+                },
+            )
+            .unwrap();
+    }
+    let (fresh, _) = w.customer("Fresh", "new one").await;
+    for i in 0..10 {
+        w.customer(&format!("Noise{i}"), "x").await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let engine = start_engine(&accounts, &session);
+    eventually("resynced lists", || {
+        let l = engine.lists().unwrap();
+        (l.queue.iter().any(|c| c.id == fresh) && l.archive.iter().any(|c| c.id == closed))
+            .then_some(())
+    })
+    .await;
+    let view = eventually("the offline reply delivered", || {
+        let v = engine.conversation(mine).ok()?;
+        (v.outbox.is_empty() && v.messages.iter().any(|m| m.body == "written offline")).then_some(v)
+    })
+    .await;
+    assert_eq!(
+        view.messages
+            .iter()
+            .filter(|m| m.body == "written offline")
+            .count(),
+        1
+    );
+}
