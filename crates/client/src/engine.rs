@@ -5,6 +5,7 @@
 use crate::api::Api;
 use crate::cache::{Answer, Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit};
 use crate::error::{codes, ClientError, Result};
+use crate::notify::{Decision, DesktopSink, Policy, Settings, Sink, View};
 use crate::session::Session;
 use futures_util::StreamExt;
 use rand::Rng;
@@ -56,6 +57,16 @@ pub enum Change {
     Outbox {
         conversation_id: i64,
     },
+    /// The agent clicked a conversation's desktop notification: open it.
+    NotificationClicked {
+        conversation_id: i64,
+    },
+}
+
+/// Messages to the notification task.
+enum NotifyCtl {
+    View(View),
+    Settings(Settings),
 }
 
 /// A conversation as the app shows it: from the cache, with what is still queued.
@@ -99,6 +110,7 @@ struct Inner {
     retry_now: Notify,
     /// Conversations whose full history should be fetched into the cache.
     history: tokio::sync::mpsc::UnboundedSender<i64>,
+    notify_ctl: Mutex<Option<tokio::sync::mpsc::UnboundedSender<NotifyCtl>>>,
     options: EngineOptions,
 }
 
@@ -471,6 +483,7 @@ impl Engine {
             backfill_wake: Notify::new(),
             retry_now: Notify::new(),
             history,
+            notify_ctl: Mutex::new(None),
             options,
         });
         let tasks = vec![
@@ -601,6 +614,98 @@ impl Engine {
     /// Forgets a failed action the agent has seen.
     pub fn dismiss(&self, seq: i64) -> Result<()> {
         self.inner.cache().outbox_dismiss(seq)
+    }
+
+    /// Conversations in my list or the queue whose customer waits for an answer
+    /// (the tray's count).
+    pub fn unanswered_count(&self) -> Result<usize> {
+        let lists = self.lists()?;
+        Ok(lists
+            .mine
+            .iter()
+            .chain(&lists.queue)
+            .filter(|c| c.unanswered.is_some())
+            .count())
+    }
+
+    /// A desktop sink whose clicks come back as [`Change::NotificationClicked`].
+    pub fn desktop_sink(&self) -> DesktopSink {
+        let changes = self.inner.changes.clone();
+        DesktopSink::new(move |conversation_id| {
+            let _ = changes.send(Change::NotificationClicked { conversation_id });
+        })
+    }
+
+    /// Starts deciding on notifications (the policy) and showing them (the sink,
+    /// on its own thread: OS notification calls may block).
+    pub fn start_notifications(&mut self, sink: Box<dyn Sink>, settings: Settings) {
+        let (ctl_tx, mut ctl_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (out_tx, out_rx) = std::sync::mpsc::channel::<Decision>();
+        std::thread::spawn(move || {
+            let mut sink = sink;
+            for d in out_rx {
+                sink.apply(&d);
+            }
+        });
+        let inner = self.inner.clone();
+        let mut applied = inner.applied.subscribe();
+        let task = tokio::spawn(async move {
+            let me = inner.cache().me().clone();
+            let mut policy = Policy::new(&me, settings);
+            if let Ok(lists) = inner.cache().lists() {
+                policy.seed(&lists, std::time::Instant::now());
+            }
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                let now = std::time::Instant::now();
+                let decisions = tokio::select! {
+                    got = applied.recv() => match got {
+                        Ok(a) => policy.on_events(&a.events, now),
+                        Err(broadcast::error::RecvError::Lagged(_)) => Vec::new(),
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                    ctl = ctl_rx.recv() => match ctl {
+                        Some(NotifyCtl::View(v)) => policy.set_view(v),
+                        Some(NotifyCtl::Settings(s)) => policy.set_settings(s),
+                        None => return,
+                    },
+                    _ = tick.tick() => policy.tick(now),
+                };
+                for d in decisions {
+                    if out_tx.send(d).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        self.tasks.push(task);
+        *self
+            .inner
+            .notify_ctl
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(ctl_tx);
+    }
+
+    fn notify_ctl(&self, ctl: NotifyCtl) {
+        if let Some(tx) = self
+            .inner
+            .notify_ctl
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            let _ = tx.send(ctl);
+        }
+    }
+
+    /// What the agent is looking at (no notification for it while focused).
+    pub fn set_view(&self, view: View) {
+        self.notify_ctl(NotifyCtl::View(view));
+    }
+
+    /// Reminder interval and Do Not Disturb.
+    pub fn set_notification_settings(&self, settings: Settings) {
+        self.notify_ctl(NotifyCtl::Settings(settings));
     }
 
     /// The stream cursor (diagnostics and tests).

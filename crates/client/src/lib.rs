@@ -1,12 +1,13 @@
 //! The Switchboard desktop app's engine: everything the app does that is not
 //! drawing pixels. Sign-in and the token's keeping, the offline cache with
 //! full-text search, sync from the server's event stream, the exactly-once
-//! outbox, and (soon) the notification policy. Knows nothing of Tauri.
+//! outbox, and the notification policy with its desktop sink. Knows nothing of Tauri.
 
 pub mod api;
 pub mod cache;
 pub mod engine;
 pub mod error;
+pub mod notify;
 pub mod session;
 
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
