@@ -486,6 +486,16 @@ impl Engine {
             notify_ctl: Mutex::new(None),
             options,
         });
+        // Open conversations whose history an earlier run did not get to fetch.
+        {
+            let cache = inner.cache();
+            let lists = cache.lists()?;
+            for c in lists.mine.iter().chain(&lists.queue).chain(&lists.others) {
+                if !cache.has_messages(c.id)? {
+                    let _ = inner.history.send(c.id);
+                }
+            }
+        }
         let tasks = vec![
             tokio::spawn(sync_loop(inner.clone())),
             tokio::spawn(outbox_loop(inner.clone())),

@@ -42,29 +42,48 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn open_checked(path: &Path) -> std::result::Result<Connection, String> {
-    let conn = Connection::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    configure(&conn).map_err(|e| format!("not a usable database: {e}"))?;
+/// Why a cache file could not be opened: damaged (set it aside and rebuild) or
+/// not openable right now (leave it alone).
+enum OpenError {
+    Unusable(String),
+    Other(String),
+}
+
+fn classify(context: &str, e: rusqlite::Error) -> OpenError {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, NotADatabase | DatabaseCorrupt) =>
+        {
+            OpenError::Unusable(format!("{context}: {e}"))
+        }
+        _ => OpenError::Other(format!("{context}: {e}")),
+    }
+}
+
+fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
+    let conn = Connection::open(path).map_err(|e| classify("cannot open", e))?;
+    configure(&conn).map_err(|e| classify("not a usable database", e))?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| format!("not a usable database: {e}"))?;
+        .map_err(|e| classify("not a usable database", e))?;
     if version > SCHEMA_VERSION {
-        return Err(format!(
+        return Err(OpenError::Unusable(format!(
             "made by a newer Switchboard (schema {version}, this one knows {SCHEMA_VERSION})"
-        ));
+        )));
     }
     let quick: String = conn
         .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| format!("damaged: {e}"))?;
+        .map_err(|e| classify("damaged", e))?;
     if quick != "ok" {
-        return Err(format!("damaged: {quick}"));
+        return Err(OpenError::Unusable(format!("damaged: {quick}")));
     }
     if version < 1 {
         conn.execute_batch(&format!(
             "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
             include_str!("schema.sql")
         ))
-        .map_err(|e| format!("cannot create the schema: {e}"))?;
+        .map_err(|e| classify("cannot create the schema", e))?;
     }
     Ok(conn)
 }
@@ -85,7 +104,11 @@ impl Cache {
         }
         let (conn, rebuilt) = match open_checked(path) {
             Ok(c) => (c, None),
-            Err(reason) => {
+            // Busy, locked, no permission…: the file may be fine; never destroy it.
+            Err(OpenError::Other(e)) => {
+                return Err(ClientError::new(crate::error::codes::CACHE, e))
+            }
+            Err(OpenError::Unusable(reason)) => {
                 let moved_to = path.with_extension(format!(
                     "unusable-{}",
                     chrono::Utc::now().timestamp_millis()
@@ -100,8 +123,11 @@ impl Cache {
                     "cache {} {reason}; rebuilding from the server",
                     path.display()
                 );
-                let conn = open_checked(path)
-                    .map_err(|e| ClientError::new(crate::error::codes::CACHE, e))?;
+                let conn = open_checked(path).map_err(|e| match e {
+                    OpenError::Unusable(m) | OpenError::Other(m) => {
+                        ClientError::new(crate::error::codes::CACHE, m)
+                    }
+                })?;
                 (conn, Some(Rebuilt { reason, moved_to }))
             }
         };

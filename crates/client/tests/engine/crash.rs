@@ -1,0 +1,139 @@
+//! kill -9 of a process running the engine in the middle of a sync, ten times:
+//! the cache stays sound and resumes from its cursor.
+
+use crate::support::*;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use switchboard_client::cache::Cache;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes() {
+    let w = World::new(&[]).await;
+    let (id, ctoken) = w.customer("Chatty", "first").await;
+    let data = w.app_dir("crash");
+    let email = w.agents[0].2.clone();
+
+    // A customer keeps writing while the engine process is killed again and again.
+    let writer = {
+        let (base, token) = (w.server.base.clone(), ctoken.clone());
+        tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            for i in 0..100_000 {
+                let url = format!("{base}/api/v1/customer/conversations/{id}/messages");
+                let r = http
+                    .post(url)
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"body": format!("line {i}")}))
+                    .send()
+                    .await;
+                if r.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+
+    let mut last_cursor = 0;
+    for round in 0..10 {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchboard-sync"));
+        cmd.arg("--data-dir").arg(&data).arg("--no-keychain");
+        if round == 0 {
+            cmd.args(["--server", &w.server.base, "--email", &email]);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Wait until it is streaming, then let it apply events for a moment.
+        loop {
+            let line = lines.next().expect("the engine runs").unwrap();
+            assert!(!line.starts_with("cache rebuilt"), "round {round}: {line}");
+            if line.contains("Online") {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50 + 37 * round)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let me = switchboard_protocol::Me {
+            id: w.agents[0].0,
+            name: "Alice".into(),
+            email: email.clone(),
+            role: switchboard_protocol::Role::Agent,
+        };
+        let path = cache_file(&data);
+        let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
+        assert!(
+            rebuilt.is_none(),
+            "round {round}: the cache was usable: {rebuilt:?}"
+        );
+        assert_eq!(cache.integrity_check().unwrap(), "ok", "round {round}");
+        let cursor = cache.cursor().unwrap().expect("a cursor was saved");
+        assert!(
+            cursor >= last_cursor,
+            "round {round}: the cursor never goes back ({cursor} < {last_cursor})"
+        );
+        // Every message up to the cursor is there, each once.
+        let ids: Vec<i64> = cache.messages(id).unwrap().iter().map(|m| m.id).collect();
+        let mut sorted = ids.clone();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+        last_cursor = cursor;
+    }
+    writer.abort();
+
+    // A last run catches up completely: the cache equals the server.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-sync"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--no-keychain")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let latest = w.latest_seq().await;
+    let path = cache_file(&data);
+    let me = switchboard_protocol::Me {
+        id: w.agents[0].0,
+        name: "Alice".into(),
+        email,
+        role: switchboard_protocol::Role::Agent,
+    };
+    let server = w
+        .get(&format!("/api/v1/conversations/{id}"), w.token(0))
+        .await;
+    let server_ids: Vec<i64> = server["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    eventually("caught up, history included", || {
+        let (cache, _) = Cache::open(&path, &me).ok()?;
+        let cached: Vec<i64> = cache.messages(id).ok()?.iter().map(|m| m.id).collect();
+        (cache.cursor().ok()?? >= latest && cached == server_ids).then_some(())
+    })
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The cache database itself (not its -wal or -shm companions).
+fn cache_file(data: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(data.join("caches"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "sqlite3"))
+        .expect("a cache file")
+}
