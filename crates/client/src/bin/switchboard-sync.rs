@@ -55,14 +55,22 @@ async fn run(args: &[String]) -> Result<(), switchboard_client::ClientError> {
         println!("cache rebuilt: {}", r.reason);
     }
     let mut changes = engine.changes();
+    let mut connection = engine.connection();
     println!("started cursor={:?}", engine.cursor()?);
+    println!("connection {:?}", *connection.borrow_and_update());
     loop {
-        match changes.recv().await {
-            Ok(Change::Connection { state }) => println!("connection {state:?}"),
-            Ok(Change::Backfill { fetched, done }) => println!("backfill {fetched} done={done}"),
-            Ok(_) => {}
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-            Err(_) => return Ok(()),
+        tokio::select! {
+            moved = connection.changed() => {
+                if moved.is_err() {
+                    return Ok(());
+                }
+                println!("connection {:?}", *connection.borrow_and_update());
+            }
+            change = changes.recv() => match change {
+                Ok(Change::Backfill { fetched, done }) => println!("backfill {fetched} done={done}"),
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => return Ok(()),
+            },
         }
     }
 }

@@ -54,10 +54,22 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
             .unwrap()
             .write_all(format!("{PASSWORD}\n").as_bytes())
             .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Its output, read on a thread so that a silent process fails the test
+        // instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
         // Wait until it is streaming, then let it apply events for a moment.
         loop {
-            let line = lines.next().expect("the engine runs").unwrap();
+            let line = rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the engine comes online");
             assert!(!line.starts_with("cache rebuilt"), "round {round}: {line}");
             if line.contains("Online") {
                 break;
@@ -93,6 +105,7 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
         last_cursor = cursor;
     }
     writer.abort();
+    let _ = writer.await;
 
     // A last run catches up completely: the cache equals the server.
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-sync"))

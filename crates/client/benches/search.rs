@@ -1,0 +1,208 @@
+//! Archive search over one million cached messages: the engine's `search`
+//! (customers and messages, ranked, with highlighted snippets) beside the bare
+//! FTS5 MATCH on the same file, in the same run.
+//!
+//! Run: `cargo bench -p switchboard-client --bench search`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::Utc;
+use std::time::Instant;
+use switchboard_client::cache::Cache;
+use switchboard_protocol::*;
+
+const CONVERSATIONS: i64 = 20_000;
+const PER_CONVERSATION: i64 = 50;
+const RUNS: usize = 30;
+
+/// A small deterministic generator (xorshift), so every run builds the same data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    /// Zipf-like: low indexes much more often.
+    fn word<'a>(&mut self, words: &'a [String]) -> &'a str {
+        let r = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        let i = ((words.len() as f64).powf(r) as usize).saturating_sub(1);
+        &words[i.min(words.len() - 1)]
+    }
+}
+
+fn vocabulary() -> Vec<String> {
+    let syllables = [
+        "ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "pe", "zu", "da", "fo", "gi", "he", "ju",
+    ];
+    let mut words = Vec::new();
+    for a in syllables {
+        for b in syllables {
+            for c in ["", "n", "s", "r"] {
+                words.push(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    words
+}
+
+fn summary(id: i64, me: &Me) -> ConversationSummary {
+    let now = Utc::now();
+    ConversationSummary {
+        id,
+        customer: Customer {
+            id,
+            name: format!("Customer {id}"),
+            email: Some(format!("c{id}@example.com")),
+            phone: None,
+            blocked: false,
+        },
+        state: ConversationState::Archived,
+        occupant: None,
+        created_at: now,
+        last_message_at: Some(now),
+        unanswered: None,
+        closure: Some(Closure {
+            closed_at: now,
+            closed_by: AgentRef {
+                id: me.id,
+                name: me.name.clone(),
+            },
+            questionnaire: Questionnaire {
+                subject: SubjectAnswer::DontKnow,
+                mood: Mood::Happy,
+            },
+        }),
+        survey: None,
+        previous_conversation_id: None,
+        version: id,
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((p / 100.0) * (sorted.len() - 1) as f64).round() as usize]
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.sqlite3");
+    let me = Me {
+        id: 1,
+        name: "Bench".into(),
+        email: "bench@example.com".into(),
+        role: Role::Agent,
+    };
+    let (mut cache, _) = Cache::open(&path, &me).unwrap();
+    let words = vocabulary();
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let started = Instant::now();
+    let mut message_id = 0;
+    for first in (1..=CONVERSATIONS).step_by(200) {
+        let mut page = ArchivePage {
+            conversations: Vec::new(),
+            removed: Vec::new(),
+            next_cursor: first + 199,
+            has_more: true,
+        };
+        for id in first..first + 200 {
+            let mut messages = Vec::new();
+            for _ in 0..PER_CONVERSATION {
+                message_id += 1;
+                let n = 6 + rng.next() % 14;
+                let body: Vec<&str> = (0..n).map(|_| rng.word(&words)).collect();
+                messages.push(Message {
+                    id: message_id,
+                    conversation_id: id,
+                    author: if message_id % 2 == 0 {
+                        Author::Agent
+                    } else {
+                        Author::Customer
+                    },
+                    agent: None,
+                    body: body.join(" "),
+                    created_at: Utc::now(),
+                });
+            }
+            page.conversations.push(ArchivedConversation {
+                conversation: summary(id, &me),
+                messages,
+            });
+        }
+        cache.apply_archive_page(&page, 1).unwrap();
+    }
+    let build = started.elapsed();
+    let size = std::fs::metadata(&path).unwrap().len()
+        + std::fs::metadata(path.with_extension("sqlite3-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+    println!(
+        "cache: {} conversations, {message_id} messages, built in {:.1} s, {:.0} MiB",
+        CONVERSATIONS,
+        build.as_secs_f64(),
+        size as f64 / 1048576.0
+    );
+
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    // Rare, middling and common words, a two-word query and a prefix.
+    let queries = [&words[899], &words[400], &words[40], &words[3]]
+        .iter()
+        .map(|w| w.to_string())
+        .chain([
+            format!("{} {}", words[10], words[20]),
+            words[150][..3].to_string(),
+        ])
+        .collect::<Vec<_>>();
+    println!(
+        "{:<14} {:>8} | {:>11} {:>9} | {:>11} {:>9} | {:>6}",
+        "query", "matches", "engine p50", "p95", "raw p50", "p95", "ratio"
+    );
+    for q in &queries {
+        let fts = switchboard_client::cache::fts_query(q).unwrap();
+        let matches: i64 = raw
+            .query_row(
+                "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
+                [&fts],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let mut engine = Vec::new();
+        let mut bare = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let hits = cache.search(q, 50).unwrap();
+            engine.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert!(!hits.is_empty());
+            let t = Instant::now();
+            let mut stmt = raw
+                .prepare_cached("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT 50")
+                .unwrap();
+            let n = stmt
+                .query_map([&fts], |r| r.get::<_, i64>(0))
+                .unwrap()
+                .count();
+            bare.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert!(n > 0);
+        }
+        engine.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        bare.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let (e50, e95, b50, b95) = (
+            percentile(&engine, 50.0),
+            percentile(&engine, 95.0),
+            percentile(&bare, 50.0),
+            percentile(&bare, 95.0),
+        );
+        println!(
+            "{:<14} {:>8} | {:>8.2} ms {:>6.2} ms | {:>8.2} ms {:>6.2} ms | {:>6.2}",
+            format!("{q:?}"),
+            matches,
+            e50,
+            e95,
+            b50,
+            b95,
+            e50 / b50
+        );
+    }
+}
