@@ -179,7 +179,7 @@ impl Cache {
     }
 
     /// Full-text search over cached messages and customers' names and emails,
-    /// best matches first, with highlighted snippets. Works with no network.
+    /// newest first (customers, then messages), with highlighted snippets. Works with no network.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else {
             return Ok(Vec::new());
@@ -190,7 +190,7 @@ impl Cache {
             "SELECT c.summary, NULL, highlight(customers_fts, 0, ?2, ?3) || ' ' || \
              COALESCE(highlight(customers_fts, 1, ?2, ?3), '') \
              FROM customers_fts JOIN conversations c ON c.id = customers_fts.rowid \
-             WHERE customers_fts MATCH ?1 ORDER BY rank LIMIT ?4",
+             WHERE customers_fts MATCH ?1 ORDER BY customers_fts.rowid DESC LIMIT ?4",
         )?;
         let open = OPEN.to_string();
         let close = CLOSE.to_string();
@@ -213,7 +213,7 @@ impl Cache {
             "SELECT c.summary, m.id, snippet(messages_fts, 0, ?2, ?3, '…', 12) \
              FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
              JOIN conversations c ON c.id = m.conversation_id \
-             WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?4",
+             WHERE messages_fts MATCH ?1 ORDER BY messages_fts.rowid DESC LIMIT ?4",
         )?;
         let rows = stmt.query_map(params![query, open, close, limit], |r| {
             Ok((
