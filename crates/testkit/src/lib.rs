@@ -164,3 +164,94 @@ pub async fn seed(
     store.db.reader.close().await;
     out
 }
+
+/// Seeds `n` agents named `Agent i` and returns `(id, token)` for each, tokens
+/// issued directly (benchmarks connect hundreds of agents).
+pub async fn seed_agents_with_tokens(dir: &Path, n: usize) -> Vec<(i64, String)> {
+    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let store = Store::new(db, StoreConfig::default());
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = store
+            .add_agent(
+                &format!("agent{i}@example.com"),
+                &format!("Agent {i}"),
+                Role::Agent,
+                PASSWORD,
+            )
+            .await
+            .unwrap();
+        out.push((id, store.issue_token(id).await.unwrap()));
+    }
+    store.db.writer.close().await;
+    store.db.reader.close().await;
+    out
+}
+
+/// Writes `conversations` archived conversations closed by `agent`, each with
+/// `messages` alternating customer and agent lines, in one transaction (what the
+/// API would build over months, for benchmarks).
+pub async fn bulk_archive(dir: &Path, agent: i64, conversations: i64, messages: i64) {
+    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let mut tx = db.writer.begin().await.unwrap();
+    let now = chrono_now_ms();
+    let base: i64 = sqlx::query_scalar("SELECT seq FROM event_counter WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    for c in 1..=conversations {
+        let customer: i64 = sqlx::query_scalar(
+            "INSERT INTO customers (name, email, email_key, blocked, created_at) VALUES ($1, $2, $2, 0, $3) RETURNING id",
+        )
+        .bind(format!("Customer {c}"))
+        .bind(format!("bulk{c}@example.com"))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let conversation: i64 = sqlx::query_scalar(
+            "INSERT INTO conversations (customer_id, state, created_at, last_message_at, closed_at, closed_by, \
+             subject_known, mood, version) VALUES ($1, 'archived', $2, $2, $2, $3, 0, 'happy', $4) RETURNING id",
+        )
+        .bind(customer)
+        .bind(now)
+        .bind(agent)
+        .bind(base + c)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        for m in 0..messages {
+            let (author, agent_id) = if m % 2 == 0 {
+                ("customer", None)
+            } else {
+                ("agent", Some(agent))
+            };
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+            )
+            .bind(conversation)
+            .bind(author)
+            .bind(agent_id)
+            .bind(format!("message {m} of conversation {c}: about the order, the parcel and the invoice"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+    }
+    sqlx::query("UPDATE event_counter SET seq = $1 WHERE id = 1")
+        .bind(base + conversations)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.writer.close().await;
+    db.reader.close().await;
+}
+
+fn chrono_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
