@@ -69,21 +69,73 @@ async fn the_session_survives_a_restart_and_sign_out_clears_it() {
 }
 
 #[tokio::test]
-async fn without_a_keychain_the_token_falls_back_to_the_private_file() {
+async fn the_token_goes_to_the_os_keychain_when_there_is_one() {
+    if std::env::var_os("SWITCHBOARD_KEYCHAIN_TESTS").is_none() {
+        eprintln!("skipped: needs a Secret Service; run scripts/test");
+        return;
+    }
     let w = World::new(&[]).await;
-    // The test machine has no Secret Service: asking for the keychain falls back.
-    let accounts = Accounts::new(Some(w.app_dir("keychain")), true).unwrap();
+    let dir = w.app_dir("keychain");
+    let accounts = Accounts::new(Some(dir.clone()), true).unwrap();
     let (session, store) = accounts
         .sign_in(&w.server.base, &w.agents[1].2, PASSWORD)
         .await
         .unwrap();
-    if store == TokenStore::File {
-        let text = std::fs::read_to_string(w.app_dir("keychain").join("account.json")).unwrap();
-        assert!(text.contains(&session.token));
+    assert_eq!(store, TokenStore::Keychain);
+    let text = std::fs::read_to_string(dir.join("account.json")).unwrap();
+    assert!(
+        !text.contains(&session.token),
+        "the token is not in the file"
+    );
+    let again = Accounts::new(Some(dir.clone()), true).unwrap();
+    assert_eq!(again.restore().await.unwrap(), Some(session.clone()));
+    again.sign_out(&session).await.unwrap();
+    assert!(again.restore().await.unwrap().is_none());
+    // Gone from the keychain too: a stale account file does not restore it.
+    std::fs::write(dir.join("account.json"), &text).unwrap();
+    assert!(again.restore().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn without_a_keychain_the_token_falls_back_to_the_private_file() {
+    let w = World::new(&[]).await;
+    let dir = w.app_dir("no-keychain");
+    // The engine in a process with no session bus at all (as on a server or in CI).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-sync"))
+        .args([
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--server",
+            &w.server.base,
+            "--email",
+            &w.agents[1].2,
+        ])
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .unwrap();
     }
-    assert_eq!(accounts.restore().await.unwrap(), Some(session.clone()));
-    accounts.sign_out(&session).await.unwrap();
-    assert!(accounts.restore().await.unwrap().is_none());
+    let path = dir.join("account.json");
+    eventually("the session saved", || path.exists().then_some(())).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["store"], "file");
+    let token = saved["token"]
+        .as_str()
+        .expect("the token is in the private file");
+    let accounts = Accounts::new(Some(dir), false).unwrap();
+    assert_eq!(accounts.restore().await.unwrap().unwrap().token, token);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
