@@ -179,59 +179,54 @@ impl Cache {
     }
 
     /// Full-text search over cached messages and customers' names and emails,
-    /// newest first (customers, then messages), with highlighted snippets. Works with no network.
+    /// newest first (customers, then messages), with highlighted snippets. Works
+    /// with no network.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else {
             return Ok(Vec::new());
         };
-        let limit = limit.clamp(1, 500) as i64;
-        let mut hits = Vec::new();
-        let mut stmt = self.conn.prepare_cached(
+        let limit = limit.clamp(1, 500);
+        let mut hits = self.hits(
             "SELECT c.summary, NULL, highlight(customers_fts, 0, ?2, ?3) || ' ' || \
              COALESCE(highlight(customers_fts, 1, ?2, ?3), '') \
              FROM customers_fts JOIN conversations c ON c.id = customers_fts.rowid \
              WHERE customers_fts MATCH ?1 ORDER BY customers_fts.rowid DESC LIMIT ?4",
+            &query,
+            limit,
         )?;
-        let open = OPEN.to_string();
-        let close = CLOSE.to_string();
-        let rows = stmt.query_map(params![query, open, close, limit], |r| {
+        hits.extend(self.hits(
+            "SELECT c.summary, m.id, snippet(messages_fts, 0, ?2, ?3, '…', 12) \
+             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
+             JOIN conversations c ON c.id = m.conversation_id \
+             WHERE messages_fts MATCH ?1 ORDER BY messages_fts.rowid DESC LIMIT ?4",
+            &query,
+            limit,
+        )?);
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// Runs one search query: (summary, message id, marked text) rows as hits.
+    fn hits(&self, sql: &str, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let marks = (OPEN.to_string(), CLOSE.to_string());
+        let rows = stmt.query_map(params![query, marks.0, marks.1, limit as i64], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<i64>>(1)?,
                 r.get::<_, String>(2)?,
             ))
         })?;
+        let mut out = Vec::new();
         for row in rows {
             let (json, message_id, marked) = row?;
-            hits.push(SearchHit {
+            out.push(SearchHit {
                 conversation: serde_json::from_str(&json)?,
                 message_id,
                 snippet: segments(marked.trim_end()),
             });
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.summary, m.id, snippet(messages_fts, 0, ?2, ?3, '…', 12) \
-             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
-             JOIN conversations c ON c.id = m.conversation_id \
-             WHERE messages_fts MATCH ?1 ORDER BY messages_fts.rowid DESC LIMIT ?4",
-        )?;
-        let rows = stmt.query_map(params![query, open, close, limit], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (json, message_id, marked) = row?;
-            hits.push(SearchHit {
-                conversation: serde_json::from_str(&json)?,
-                message_id,
-                snippet: segments(&marked),
-            });
-        }
-        hits.truncate(limit as usize);
-        Ok(hits)
+        Ok(out)
     }
 }
 

@@ -47,10 +47,7 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
     let sink = engine.desktop_sink();
     engine.start_notifications(Box::new(sink), Settings::default());
     let mut changes = engine.changes();
-    eventually("online", || {
-        (*engine.connection().borrow() == ConnectionState::Online).then_some(())
-    })
-    .await;
+    wait_state(&engine, ConnectionState::Online).await;
 
     // Hostile text: markup must reach the daemon escaped, shown as typed.
     let (id, token) = w

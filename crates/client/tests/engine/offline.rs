@@ -12,31 +12,12 @@ async fn a_hundred_replies_queued_offline_arrive_once_each_in_order() {
     let (id, _) = w.customer("Patient", "are you there?").await;
     let (accounts, session) = w.sign_in(0).await;
     let mut engine = start_engine(&accounts, &session);
-    eventually("queued", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "queue", id).await;
     engine.take(id).unwrap();
-    eventually("taken", || {
-        engine
-            .lists()
-            .unwrap()
-            .mine
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "mine", id).await;
 
     w.server.kill9();
-    eventually("offline", || {
-        (*engine.connection().borrow() == ConnectionState::Offline).then_some(())
-    })
-    .await;
+    wait_state(&engine, ConnectionState::Offline).await;
     for i in 0..50 {
         engine.reply(id, &format!("reply {i:03}")).unwrap();
     }
@@ -79,22 +60,11 @@ async fn a_take_queued_offline_fails_visibly_when_someone_else_was_first() {
     let (id, _) = w.customer("Contested", "hi").await;
     let (accounts, session) = w.sign_in(0).await;
     let engine = start_engine(&accounts, &session);
-    eventually("queued", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "queue", id).await;
     let mut changes = engine.changes();
 
     w.server.kill9();
-    eventually("offline", || {
-        (*engine.connection().borrow() == ConnectionState::Offline).then_some(())
-    })
-    .await;
+    wait_state(&engine, ConnectionState::Offline).await;
     engine.take(id).unwrap();
     engine.reply(id, "hello from Alice").unwrap();
     w.server.restart();
@@ -188,10 +158,7 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
     );
 
     w.server.kill9();
-    eventually("offline", || {
-        (*engine.connection().borrow() == ConnectionState::Offline).then_some(())
-    })
-    .await;
+    wait_state(&engine, ConnectionState::Offline).await;
     let hits = engine.search("zebr", 50).unwrap();
     assert_eq!(hits.len(), 8, "every zebra conversation, by prefix");
     for h in &hits {

@@ -153,30 +153,14 @@ async fn an_unusable_cache_is_rebuilt_from_the_server() {
     let (engine, rebuilt) = switchboard_client::Engine::start(&session, &path, options()).unwrap();
     let rebuilt = rebuilt.expect("the garbage was set aside");
     assert!(rebuilt.moved_to.exists());
-    eventually("synced after the rebuild", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "queue", id).await;
     drop(engine);
 
     // A cache from a newer version is set aside too, not crash-looped on.
     rusqlite_user_version(&path, 99);
     let (engine, rebuilt) = switchboard_client::Engine::start(&session, &path, options()).unwrap();
     assert!(rebuilt.unwrap().reason.contains("newer"));
-    eventually("synced again", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "queue", id).await;
 }
 
 fn rusqlite_user_version(path: &std::path::Path, v: i64) {

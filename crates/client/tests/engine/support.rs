@@ -171,3 +171,30 @@ pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+/// Waits until conversation `id` is in one of the engine's lists ("queue",
+/// "mine", "archive") and returns its row.
+pub async fn wait_in(
+    engine: &Engine,
+    list: &str,
+    id: i64,
+) -> switchboard_protocol::ConversationSummary {
+    eventually(&format!("conversation {id} in {list}"), || {
+        let l = engine.lists().unwrap();
+        let rows = match list {
+            "queue" => l.queue,
+            "mine" => l.mine,
+            _ => l.archive,
+        };
+        rows.into_iter().find(|c| c.id == id)
+    })
+    .await
+}
+
+/// Waits until the engine's link is in `state`.
+pub async fn wait_state(engine: &Engine, state: switchboard_client::ConnectionState) {
+    eventually(&format!("{state:?}"), || {
+        (*engine.connection().borrow() == state).then_some(())
+    })
+    .await
+}

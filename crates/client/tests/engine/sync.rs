@@ -10,15 +10,7 @@ async fn lists_follow_the_server_and_survive_an_app_restart() {
     let (accounts, session) = w.sign_in(0).await;
     let engine = start_engine(&accounts, &session);
 
-    let row = eventually("the queue row", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    let row = wait_in(&engine, "queue", id).await;
     assert_eq!(row.unanswered.unwrap().body, "Hello, my parcel is late");
     assert_eq!(*engine.connection().borrow(), ConnectionState::Online);
 
@@ -36,15 +28,7 @@ async fn lists_follow_the_server_and_survive_an_app_restart() {
 
     // Take and reply through the outbox: mine, then up to date.
     engine.take(id).unwrap();
-    eventually("taken", || {
-        engine
-            .lists()
-            .unwrap()
-            .mine
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "mine", id).await;
     engine.reply(id, "On its way!").unwrap();
     let view = eventually("the reply acknowledged", || {
         let v = engine.conversation(id).ok()?;
@@ -56,15 +40,7 @@ async fn lists_follow_the_server_and_survive_an_app_restart() {
 
     // Another agent's action elsewhere reaches this cache.
     let (other, _) = w.customer("Leo", "hi").await;
-    eventually("Leo queued", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == other)
-    })
-    .await;
+    wait_in(&engine, "queue", other).await;
     w.act(1, other, "take").await;
     eventually("Leo gone from the queue", || {
         (!engine.lists().unwrap().queue.iter().any(|c| c.id == other)).then_some(())
@@ -88,15 +64,7 @@ async fn kill_9_of_the_server_mid_stream_applies_every_event_once() {
     let (id, ctoken) = w.customer("Busy", "m-start").await;
     let (accounts, session) = w.sign_in(0).await;
     let engine = start_engine(&accounts, &session);
-    eventually("queued", || {
-        engine
-            .lists()
-            .unwrap()
-            .queue
-            .into_iter()
-            .find(|c| c.id == id)
-    })
-    .await;
+    wait_in(&engine, "queue", id).await;
 
     let mut acked = Vec::new();
     for round in 0..3 {
@@ -107,10 +75,7 @@ async fn kill_9_of_the_server_mid_stream_applies_every_event_once() {
             }
         }
         w.server.restart();
-        eventually("back online", || {
-            (*engine.connection().borrow() == ConnectionState::Online).then_some(())
-        })
-        .await;
+        wait_state(&engine, ConnectionState::Online).await;
     }
     let latest = w.latest_seq().await;
     eventually("the cursor reaches the server's latest event", || {
