@@ -2,25 +2,25 @@
 //! stream from the saved cursor), sends the outbox, backfills the archive, and
 //! tells the app what changed. Reads always come from the cache.
 
+mod sync;
+mod workers;
+
+pub use sync::backoff;
+use sync::sync_loop;
+use workers::{backfill_loop, history_loop, outbox_loop};
+
 use crate::api::Api;
-use crate::cache::{Answer, Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit};
+use crate::cache::{Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit};
 use crate::error::{codes, ClientError, Result};
 use crate::notify::{Decision, DesktopSink, Policy, Settings, Sink, View};
 use crate::session::Session;
-use futures_util::StreamExt;
-use rand::Rng;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use switchboard_protocol::{
-    ConversationSummary, EndRequest, Message, Mood, OpRequest, ReplyRequest, StreamFrame,
-    SubjectAnswer,
-};
+use switchboard_protocol::{ConversationSummary, Message, Mood, SubjectAnswer};
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// The link to the server, as the app shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -128,14 +128,6 @@ impl Drop for Engine {
     }
 }
 
-/// Delay before reconnection attempt `n` (1-based): exponential from 250 ms with
-/// full jitter, capped.
-pub fn backoff(attempt: u32, cap: Duration) -> Duration {
-    let exp = 250u64.saturating_mul(1u64 << attempt.min(16));
-    let ceiling = exp.min(cap.as_millis() as u64).max(1);
-    Duration::from_millis(rand::thread_rng().gen_range(ceiling / 2..=ceiling))
-}
-
 impl Inner {
     fn cache(&self) -> MutexGuard<'_, Cache> {
         // A panic while holding the lock cannot leave SQLite half-written (its
@@ -162,301 +154,6 @@ impl Inner {
             self.emit(Change::Conversation { id: *id });
         }
         let _ = self.applied.send(Arc::new(applied));
-    }
-}
-
-enum Exit {
-    Resync,
-}
-
-async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
-    let cursor = inner.cache().cursor()?;
-    let cursor = match cursor {
-        Some(c) => c,
-        None => {
-            let snap = inner.api.snapshot().await?;
-            let lacking: Vec<i64> = {
-                let mut cache = inner.cache();
-                cache.apply_snapshot(&snap)?;
-                // My conversations always; the rest when nothing of them is cached.
-                let mut ids: Vec<i64> = snap.mine.iter().map(|c| c.id).collect();
-                for c in snap.queue.iter().chain(&snap.others) {
-                    if !cache.has_messages(c.id)? {
-                        ids.push(c.id);
-                    }
-                }
-                ids
-            };
-            for id in lacking {
-                let _ = inner.history.send(id);
-            }
-            inner.emit(Change::Lists);
-            snap.seq
-        }
-    };
-    let url = inner.api.stream_url(cursor)?;
-    let mut req = url
-        .as_str()
-        .into_client_request()
-        .map_err(|e| ClientError::new(codes::BAD_ADDRESS, e.to_string()))?;
-    if let Some(t) = inner.api.token() {
-        let value = format!("Bearer {t}").parse().map_err(|_| {
-            ClientError::new(codes::NOT_SIGNED_IN, "the token is not a valid header")
-        })?;
-        req.headers_mut().insert("authorization", value);
-    }
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .map_err(|e| match e {
-            tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
-                ClientError::new("unauthorized", "the server no longer accepts this sign-in")
-            }
-            other => ClientError::new(
-                codes::UNREACHABLE,
-                format!("cannot open the event stream: {other}"),
-            ),
-        })?;
-    *attempt = 0;
-    inner.set_state(ConnectionState::Online);
-    inner.outbox_wake.notify_one();
-    inner.backfill_wake.notify_one();
-    // Until the first heartbeat says otherwise, allow a generous silence.
-    let mut heartbeat = Duration::from_secs(15);
-    loop {
-        let next = tokio::time::timeout(heartbeat * 3, ws.next()).await;
-        let msg = match next {
-            Err(_) => {
-                return Err(ClientError::new(
-                    codes::UNREACHABLE,
-                    "the server stopped answering",
-                ))
-            }
-            Ok(None) => {
-                return Err(ClientError::new(
-                    codes::UNREACHABLE,
-                    "the event stream closed",
-                ))
-            }
-            Ok(Some(Err(e))) => {
-                return Err(ClientError::new(
-                    codes::UNREACHABLE,
-                    format!("the event stream broke: {e}"),
-                ))
-            }
-            Ok(Some(Ok(m))) => m,
-        };
-        let WsMessage::Text(text) = msg else { continue };
-        let frame: StreamFrame = serde_json::from_str(&text).map_err(|e| {
-            ClientError::new(codes::BAD_RESPONSE, format!("unexpected stream frame: {e}"))
-        })?;
-        match frame {
-            StreamFrame::Events { events, cursor } => {
-                let applied = inner.cache().apply_events(&events, cursor)?;
-                for id in &applied.needs_history {
-                    let _ = inner.history.send(*id);
-                }
-                inner.publish(applied);
-            }
-            StreamFrame::Heartbeat {
-                cursor,
-                heartbeat_ms,
-            } => {
-                heartbeat = Duration::from_millis(heartbeat_ms.max(100));
-                let mut cache = inner.cache();
-                if cache.cursor()? != Some(cursor) {
-                    cache.save_cursor(cursor)?;
-                }
-            }
-            StreamFrame::ResyncRequired { .. } => return Ok(Exit::Resync),
-        }
-    }
-}
-
-async fn sync_loop(inner: Arc<Inner>) {
-    let mut attempt: u32 = 0;
-    loop {
-        if *inner.state.borrow() != ConnectionState::Resyncing {
-            inner.set_state(ConnectionState::Connecting);
-        }
-        match stream_once(&inner, &mut attempt).await {
-            Ok(Exit::Resync) => {
-                inner.set_state(ConnectionState::Resyncing);
-                let reset = {
-                    let mut cache = inner.cache();
-                    cache.clear_cursor().and_then(|_| cache.restart_backfill())
-                };
-                if let Err(e) = reset {
-                    tracing::warn!("resync: {e}");
-                }
-                continue;
-            }
-            Err(e) if e.code == "unauthorized" => {
-                inner.set_state(ConnectionState::SignedOut);
-                return;
-            }
-            Err(e) => {
-                tracing::debug!("sync: {e}");
-                inner.set_state(ConnectionState::Offline);
-                attempt = attempt.saturating_add(1);
-                let wait = backoff(attempt, inner.options.max_backoff);
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {},
-                    _ = inner.retry_now.notified() => {},
-                }
-            }
-        }
-    }
-}
-
-async fn wait_online(inner: &Inner) {
-    let mut rx = inner.state.subscribe();
-    while *rx.borrow_and_update() != ConnectionState::Online {
-        if rx.changed().await.is_err() {
-            return;
-        }
-    }
-}
-
-async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
-    let op = OpRequest { op_id: item.op_id };
-    let id = item.conversation_id;
-    Ok(match &item.action {
-        OutboxAction::Reply { body } => Answer::Message(
-            api.reply(
-                id,
-                &ReplyRequest {
-                    op_id: item.op_id,
-                    body: body.clone(),
-                },
-            )
-            .await?,
-        ),
-        OutboxAction::End { subject, mood } => Answer::Conversation(Box::new(
-            api.end(
-                id,
-                &EndRequest {
-                    op_id: item.op_id,
-                    subject: subject.clone(),
-                    mood: *mood,
-                },
-            )
-            .await?,
-        )),
-        OutboxAction::Take => Answer::Conversation(Box::new(api.act(id, "take", op).await?)),
-        OutboxAction::Free => Answer::Conversation(Box::new(api.act(id, "free", op).await?)),
-        OutboxAction::Reopen => Answer::Conversation(Box::new(api.act(id, "reopen", op).await?)),
-        OutboxAction::Spam => Answer::Conversation(Box::new(api.act(id, "spam", op).await?)),
-    })
-}
-
-async fn outbox_loop(inner: Arc<Inner>) {
-    loop {
-        wait_online(&inner).await;
-        let next = inner.cache().next_pending();
-        let item = match next {
-            Ok(Some(item)) => item,
-            Ok(None) => {
-                let _ = tokio::time::timeout(Duration::from_secs(5), inner.outbox_wake.notified())
-                    .await;
-                continue;
-            }
-            Err(e) => {
-                tracing::warn!("outbox: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        match send(&inner.api, &item).await {
-            Ok(answer) => {
-                if let Err(e) = inner.cache().outbox_done(item.seq, &answer) {
-                    tracing::warn!("outbox: {e}");
-                }
-                inner.emit(Change::Outbox {
-                    conversation_id: item.conversation_id,
-                });
-                inner.emit(Change::Conversation {
-                    id: item.conversation_id,
-                });
-                inner.emit(Change::Lists);
-            }
-            Err(e) if e.is_transient() || e.code == "try_again" => {
-                // The link failed, not the request: the same op id goes again later.
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            Err(e) => {
-                if let Err(err) = inner.cache().outbox_failed(item.seq, &e.code, &e.message) {
-                    tracing::warn!("outbox: {err}");
-                }
-                inner.emit(Change::Outbox {
-                    conversation_id: item.conversation_id,
-                });
-            }
-        }
-    }
-}
-
-async fn history_loop(inner: Arc<Inner>, mut ids: tokio::sync::mpsc::UnboundedReceiver<i64>) {
-    while let Some(id) = ids.recv().await {
-        loop {
-            wait_online(&inner).await;
-            match inner.api.conversation(id).await {
-                Ok(detail) => {
-                    if let Err(e) = inner.cache().apply_detail(&detail) {
-                        tracing::warn!("history of {id}: {e}");
-                    }
-                    inner.emit(Change::Conversation { id });
-                    break;
-                }
-                Err(e) if e.is_transient() => tokio::time::sleep(Duration::from_millis(500)).await,
-                // Gone or no longer ours: nothing to keep.
-                Err(_) => break,
-            }
-        }
-    }
-}
-
-async fn backfill_once(inner: &Inner) -> Result<()> {
-    let (mut cursor, mut gen) = inner.cache().archive_position()?;
-    if gen == 0 {
-        gen = inner.cache().restart_backfill()?;
-        cursor = 0;
-    }
-    let mut fetched = 0u64;
-    loop {
-        let page = inner
-            .api
-            .archive(cursor, inner.options.archive_page)
-            .await?;
-        inner.cache().apply_archive_page(&page, gen)?;
-        fetched += page.conversations.len() as u64;
-        cursor = page.next_cursor;
-        if !page.conversations.is_empty() || !page.removed.is_empty() {
-            inner.emit(Change::Lists);
-        }
-        inner.emit(Change::Backfill {
-            fetched,
-            done: !page.has_more,
-        });
-        if !page.has_more {
-            inner.cache().finish_backfill(gen)?;
-            return Ok(());
-        }
-    }
-}
-
-async fn backfill_loop(inner: Arc<Inner>) {
-    loop {
-        wait_online(&inner).await;
-        if let Err(e) = backfill_once(&inner).await {
-            tracing::debug!("archive backfill: {e}");
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            continue;
-        }
-        let _ = tokio::time::timeout(
-            inner.options.archive_refresh,
-            inner.backfill_wake.notified(),
-        )
-        .await;
     }
 }
 

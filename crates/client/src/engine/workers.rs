@@ -1,0 +1,157 @@
+//! The engine's background work besides the stream: the outbox, histories of
+//! conversations met mid-way, and the archive backfill.
+
+use super::sync::wait_online;
+use super::{Change, Inner};
+use crate::api::Api;
+use crate::cache::{Answer, OutboxAction, OutboxItem};
+use crate::error::Result;
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_protocol::{EndRequest, OpRequest, ReplyRequest};
+
+async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
+    let op = OpRequest { op_id: item.op_id };
+    let id = item.conversation_id;
+    Ok(match &item.action {
+        OutboxAction::Reply { body } => Answer::Message(
+            api.reply(
+                id,
+                &ReplyRequest {
+                    op_id: item.op_id,
+                    body: body.clone(),
+                },
+            )
+            .await?,
+        ),
+        OutboxAction::End { subject, mood } => Answer::Conversation(Box::new(
+            api.end(
+                id,
+                &EndRequest {
+                    op_id: item.op_id,
+                    subject: subject.clone(),
+                    mood: *mood,
+                },
+            )
+            .await?,
+        )),
+        OutboxAction::Take => Answer::Conversation(Box::new(api.act(id, "take", op).await?)),
+        OutboxAction::Free => Answer::Conversation(Box::new(api.act(id, "free", op).await?)),
+        OutboxAction::Reopen => Answer::Conversation(Box::new(api.act(id, "reopen", op).await?)),
+        OutboxAction::Spam => Answer::Conversation(Box::new(api.act(id, "spam", op).await?)),
+    })
+}
+
+pub(super) async fn outbox_loop(inner: Arc<Inner>) {
+    loop {
+        wait_online(&inner).await;
+        let next = inner.cache().next_pending();
+        let item = match next {
+            Ok(Some(item)) => item,
+            Ok(None) => {
+                let _ = tokio::time::timeout(Duration::from_secs(5), inner.outbox_wake.notified())
+                    .await;
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!("outbox: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        match send(&inner.api, &item).await {
+            Ok(answer) => {
+                if let Err(e) = inner.cache().outbox_done(item.seq, &answer) {
+                    tracing::warn!("outbox: {e}");
+                }
+                inner.emit(Change::Outbox {
+                    conversation_id: item.conversation_id,
+                });
+                inner.emit(Change::Conversation {
+                    id: item.conversation_id,
+                });
+                inner.emit(Change::Lists);
+            }
+            Err(e) if e.is_transient() || e.code == "try_again" => {
+                // The link failed, not the request: the same op id goes again later.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => {
+                if let Err(err) = inner.cache().outbox_failed(item.seq, &e.code, &e.message) {
+                    tracing::warn!("outbox: {err}");
+                }
+                inner.emit(Change::Outbox {
+                    conversation_id: item.conversation_id,
+                });
+            }
+        }
+    }
+}
+
+pub(super) async fn history_loop(
+    inner: Arc<Inner>,
+    mut ids: tokio::sync::mpsc::UnboundedReceiver<i64>,
+) {
+    while let Some(id) = ids.recv().await {
+        loop {
+            wait_online(&inner).await;
+            match inner.api.conversation(id).await {
+                Ok(detail) => {
+                    if let Err(e) = inner.cache().apply_detail(&detail) {
+                        tracing::warn!("history of {id}: {e}");
+                    }
+                    inner.emit(Change::Conversation { id });
+                    break;
+                }
+                Err(e) if e.is_transient() => tokio::time::sleep(Duration::from_millis(500)).await,
+                // Gone or no longer ours: nothing to keep.
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+async fn backfill_once(inner: &Inner) -> Result<()> {
+    let (mut cursor, mut gen) = inner.cache().archive_position()?;
+    if gen == 0 {
+        gen = inner.cache().restart_backfill()?;
+        cursor = 0;
+    }
+    let mut fetched = 0u64;
+    loop {
+        let page = inner
+            .api
+            .archive(cursor, inner.options.archive_page)
+            .await?;
+        inner.cache().apply_archive_page(&page, gen)?;
+        fetched += page.conversations.len() as u64;
+        cursor = page.next_cursor;
+        if !page.conversations.is_empty() || !page.removed.is_empty() {
+            inner.emit(Change::Lists);
+        }
+        inner.emit(Change::Backfill {
+            fetched,
+            done: !page.has_more,
+        });
+        if !page.has_more {
+            inner.cache().finish_backfill(gen)?;
+            return Ok(());
+        }
+    }
+}
+
+pub(super) async fn backfill_loop(inner: Arc<Inner>) {
+    loop {
+        wait_online(&inner).await;
+        if let Err(e) = backfill_once(&inner).await {
+            tracing::debug!("archive backfill: {e}");
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            continue;
+        }
+        let _ = tokio::time::timeout(
+            inner.options.archive_refresh,
+            inner.backfill_wake.notified(),
+        )
+        .await;
+    }
+}
