@@ -74,9 +74,13 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Seed demo agents, customers and history into an empty database.
+    /// Seed demo agents, customers and history into an empty database, and have
+    /// simulated customers write now and then.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: average milliseconds between simulated customer messages (0: none).
+    #[arg(long, default_value_t = 20_000)]
+    pub demo_customer_every_ms: u64,
     /// Stream heartbeat interval in milliseconds.
     #[arg(long, default_value_t = 5000)]
     pub heartbeat_ms: u64,
@@ -189,6 +193,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
             if args.demo {
                 crate::demo::seed(&store).await?;
+                if args.demo_customer_every_ms > 0 {
+                    tokio::spawn(crate::demo::simulate_customers(
+                        store.clone(),
+                        Duration::from_millis(args.demo_customer_every_ms),
+                    ));
+                }
             }
             serve(
                 store,

@@ -4,6 +4,10 @@
 use crate::error::Result;
 use crate::store::agents::Caller;
 use crate::store::Store;
+use rand::seq::SliceRandom;
+use rand::Rng;
+use std::time::Duration;
+use switchboard_protocol::CustomerSession;
 use switchboard_protocol::{EndRequest, Mood, Role, SubjectAnswer};
 use uuid::Uuid;
 
@@ -193,4 +197,98 @@ pub async fn seed(store: &Store) -> Result<()> {
         println!("demo:   {email}  ({name}, {})", role.as_str());
     }
     Ok(())
+}
+
+/// Customers of the demo's simulator: name, email, what they first write.
+const VISITORS: &[(&str, &str, &str)] = &[
+    (
+        "Olivia Brown",
+        "olivia.brown@example.com",
+        "Hi! Can I still change the delivery address of my order?",
+    ),
+    (
+        "Mateo Silva",
+        "mateo.silva@example.com",
+        "My discount code SPRING20 says it is invalid.",
+    ),
+    (
+        "Hannah Müller",
+        "hannah.mueller@example.de",
+        "The blender I got makes a strange noise. Can I return it?",
+    ),
+    (
+        "Kenji Sato",
+        "kenji.sato@example.jp",
+        "Do you have the blue jacket in size L?",
+    ),
+    (
+        "Amara Okafor",
+        "amara.okafor@example.ng",
+        "I was charged but never got a confirmation email.",
+    ),
+    (
+        "Lucas Martin",
+        "lucas.martin@example.fr",
+        "How long does shipping to Lyon take?",
+    ),
+];
+
+/// What waiting customers add when nobody answers.
+const FOLLOW_UPS: &[&str] = &[
+    "Hello? Is anyone there?",
+    "Any news on this?",
+    "I also have the order number if that helps: #4471",
+    "Sorry, one more thing — it is a gift, can you skip the invoice?",
+    "Thanks, I'll wait.",
+];
+
+/// Keeps the demo alive: every `every` (±50%), a customer starts a chat or writes
+/// again, through the same store calls the customer API uses, so agents' apps
+/// get live events and notifications.
+pub async fn simulate_customers(store: Store, every: Duration) {
+    let mut open: Vec<CustomerSession> = Vec::new();
+    loop {
+        let wait = {
+            let mut rng = rand::thread_rng();
+            every.mul_f64(rng.gen_range(0.5..1.5))
+        };
+        tokio::time::sleep(wait).await;
+        let (follow_up, visitor, line) = {
+            let mut rng = rand::thread_rng();
+            (
+                !open.is_empty() && rng.gen_bool(0.5),
+                VISITORS.choose(&mut rng).copied(),
+                FOLLOW_UPS.choose(&mut rng).copied(),
+            )
+        };
+        let result = if follow_up {
+            let s = open[rand::thread_rng().gen_range(0..open.len())].clone();
+            store
+                .customer_post(s.conversation_id, &s.token, line.unwrap_or("Hello?"))
+                .await
+                .map(|r| {
+                    if let Some(next) = r.session {
+                        open.retain(|o| o.conversation_id != s.conversation_id);
+                        open.push(next);
+                    }
+                })
+        } else if let Some((name, email, first)) = visitor {
+            match store.start_conversation(name, email).await {
+                Ok(s) => store
+                    .customer_post(s.conversation_id, &s.token, first)
+                    .await
+                    .map(|_| open.push(s)),
+                Err(e) => Err(e),
+            }
+        } else {
+            Ok(())
+        };
+        if let Err(e) = result {
+            tracing::warn!("demo customer simulator: {}", e.body.message);
+        }
+        // Keep a handful of chats going.
+        if open.len() > 8 {
+            open.remove(0);
+        }
+    }
 }

@@ -193,3 +193,32 @@ async fn demo_seeds_every_state_and_openapi_describes_the_api() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_customers_writing_now_and_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = start_server(tmp.path(), &["--demo", "--demo-customer-every-ms", "100"]);
+    let api = Api::new(&server.base);
+    let token = api.login("bob@example.com", "switchboard-demo").await;
+    let seq = api.get("/api/v1/snapshot", Some(&token)).await.ok()["seq"]
+        .as_i64()
+        .unwrap();
+    let mut stream = Stream::open(&api.base, &token, seq).await;
+    let mut customer_lines = 0;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while customer_lines < 3 && tokio::time::Instant::now() < deadline {
+        if let Some(f) = stream.frame(std::time::Duration::from_secs(2)).await {
+            for e in f["events"].as_array().into_iter().flatten() {
+                if e["kind"]["type"] == "message_posted"
+                    && e["kind"]["message"]["author"] == "customer"
+                {
+                    customer_lines += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        customer_lines >= 3,
+        "simulated customers wrote {customer_lines} lines"
+    );
+}
