@@ -5,8 +5,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 use switchboard_protocol::{
-    ApiError, ArchivePage, ConversationDetail, ConversationId, ConversationSummary, EndRequest,
-    LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest, Snapshot,
+    ArchivePage, ConversationDetail, ConversationId, ConversationSummary, EndRequest, LoginRequest,
+    LoginResponse, Message, OpRequest, ReplyRequest, Snapshot,
 };
 use url::Url;
 
@@ -88,13 +88,22 @@ impl Api {
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| {
                 ClientError::new(
-                    codes::BAD_RESPONSE,
+                    codes::UNREADABLE_ANSWER,
                     format!("unexpected answer from the server: {e}"),
                 )
             });
         }
-        match serde_json::from_slice::<ApiError>(&bytes) {
-            Ok(e) => Err(e.into()),
+        // Read the code as text: a newer server's new codes still arrive as codes.
+        #[derive(serde::Deserialize)]
+        struct WireError {
+            code: String,
+            message: String,
+        }
+        match serde_json::from_slice::<WireError>(&bytes) {
+            Ok(e) => Err(ClientError {
+                code: e.code,
+                message: e.message,
+            }),
             Err(_) => Err(ClientError::new(
                 codes::BAD_RESPONSE,
                 format!("the server answered {status}; is this a Switchboard server?"),

@@ -11,6 +11,9 @@ pub mod codes {
     pub const UNREACHABLE: &str = "unreachable";
     /// The server answered something that is not Switchboard's API.
     pub const BAD_RESPONSE: &str = "bad_response";
+    /// The server accepted the request (2xx) but its answer is unreadable here
+    /// (a newer server): the change was made.
+    pub const UNREADABLE_ANSWER: &str = "unreadable_answer";
     /// No session: sign in first.
     pub const NOT_SIGNED_IN: &str = "not_signed_in";
     /// The local cache could not be opened or written.

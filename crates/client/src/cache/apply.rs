@@ -21,6 +21,8 @@ pub struct Applied {
     /// Kept conversations whose earlier history this cache has never seen (freed
     /// or reopened by someone else, restored, or first met mid-conversation).
     pub needs_history: Vec<i64>,
+    /// A snapshot replaced the open lists: derived state starts again from them.
+    pub resynced: bool,
 }
 
 /// Whether this agent keeps a conversation: it is in one of their lists.
@@ -116,15 +118,55 @@ pub(super) fn insert_message(tx: &Transaction, m: &Message) -> Result<()> {
     Ok(())
 }
 
-/// Keeps or forgets a conversation as its new summary says. Rows the stream
-/// brings count as confirmed by the current archive backfill generation.
-pub(super) fn place(tx: &Transaction, me: &Me, c: &ConversationSummary) -> Result<()> {
+/// The version at which this cache dropped a conversation, if it did.
+fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(tx
+        .query_row("SELECT version FROM dropped WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Drops a conversation, remembering the version that said so.
+fn drop_at(tx: &Transaction, id: i64, version: i64) -> Result<()> {
+    forget(tx, id)?;
+    tx.execute(
+        "INSERT INTO dropped (id, version) VALUES (?1, ?2) \
+         ON CONFLICT (id) DO UPDATE SET version = MAX(version, excluded.version)",
+        params![id, version],
+    )?;
+    Ok(())
+}
+
+/// Keeps or forgets a conversation as its summary says, unless the cache already
+/// knows something newer about it (a slow history fetch or action answer racing
+/// the stream). Returns whether the cache holds the conversation afterwards.
+/// Rows the stream brings count as confirmed by the current archive backfill.
+pub(super) fn place(tx: &Transaction, me: &Me, c: &ConversationSummary) -> Result<bool> {
+    if dropped_at(tx, c.id)?.is_some_and(|v| v >= c.version) {
+        return Ok(false);
+    }
     if keeps(me, c) {
         let gen: Option<i64> = meta_in(tx, "archive_gen")?.and_then(|v| v.parse().ok());
-        upsert(tx, c, Some(gen.unwrap_or(0)))
-    } else {
-        forget(tx, c.id)
+        upsert(tx, c, Some(gen.unwrap_or(0)))?;
+        tx.execute("DELETE FROM dropped WHERE id = ?1", [c.id])?;
+        return Ok(true);
     }
+    let held: Option<i64> = {
+        use rusqlite::OptionalExtension;
+        tx.query_row(
+            "SELECT version FROM conversations WHERE id = ?1",
+            [c.id],
+            |r| r.get(0),
+        )
+        .optional()?
+    };
+    if held.is_some_and(|v| v > c.version) {
+        return Ok(true);
+    }
+    drop_at(tx, c.id, c.version)?;
+    Ok(false)
 }
 
 impl Cache {
@@ -149,7 +191,7 @@ impl Cache {
                 .collect()
         };
         for id in stale {
-            forget(&tx, id)?;
+            drop_at(&tx, id, snap.seq)?;
         }
         for c in open.into_iter().chain(&snap.archive) {
             place(&tx, &me, c)?;
@@ -186,7 +228,7 @@ impl Cache {
                             [c.id],
                             |r| r.get(0),
                         )?;
-                        place(&tx, &me, c)?;
+                        let kept = place(&tx, &me, c)?;
                         let handed_over = match kind {
                             EventKind::ConversationFreed { by, .. }
                             | EventKind::ConversationReopened { by, .. } => by.id != me.id,
@@ -195,11 +237,11 @@ impl Cache {
                         };
                         let first_met =
                             !known && !matches!(kind, EventKind::ConversationCreated { .. });
-                        if keeps(&me, c) && (handed_over || first_met) {
+                        if kept && (handed_over || first_met) {
                             applied.needs_history.push(c.id);
                         }
                         if let EventKind::MessagePosted { message, .. } = kind {
-                            if keeps(&me, c) {
+                            if kept {
                                 insert_message(&tx, message)?;
                             }
                         }
@@ -233,8 +275,7 @@ impl Cache {
     pub fn apply_detail(&mut self, d: &ConversationDetail) -> Result<()> {
         let me = self.me.clone();
         let tx = self.conn.transaction()?;
-        place(&tx, &me, &d.conversation)?;
-        if keeps(&me, &d.conversation) {
+        if place(&tx, &me, &d.conversation)? {
             for m in &d.messages {
                 insert_message(&tx, m)?;
             }
@@ -258,6 +299,9 @@ impl Cache {
             )?;
         }
         for a in &page.conversations {
+            if dropped_at(&tx, a.conversation.id)?.is_some_and(|v| v >= a.conversation.version) {
+                continue;
+            }
             upsert(&tx, &a.conversation, Some(gen))?;
             for m in &a.messages {
                 insert_message(&tx, m)?;
@@ -321,4 +365,113 @@ fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
     Ok(tx
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use switchboard_protocol::{AgentRef, Author, Customer, Role};
+
+    fn me() -> Me {
+        Me {
+            id: 1,
+            name: "Alice".into(),
+            email: "a@x".into(),
+            role: Role::Agent,
+        }
+    }
+
+    fn conv(id: i64, occupant: Option<i64>, version: i64) -> ConversationSummary {
+        ConversationSummary {
+            id,
+            customer: Customer {
+                id,
+                name: "C".into(),
+                email: None,
+                phone: None,
+                blocked: false,
+            },
+            state: if occupant.is_some() {
+                ConversationState::Occupied
+            } else {
+                ConversationState::NotAssigned
+            },
+            occupant: occupant.map(|o| AgentRef {
+                id: o,
+                name: "Bob".into(),
+            }),
+            created_at: Utc::now(),
+            last_message_at: None,
+            unanswered: None,
+            closure: None,
+            survey: None,
+            previous_conversation_id: None,
+            version,
+        }
+    }
+
+    fn message(conversation_id: i64) -> Message {
+        Message {
+            id: 9,
+            conversation_id,
+            author: Author::Customer,
+            agent: None,
+            body: "hi".into(),
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me()).unwrap();
+        let taken = Event {
+            seq: 2,
+            at: Utc::now(),
+            kind: EventKind::ConversationTaken {
+                conversation: conv(5, Some(2), 2),
+                by: AgentRef {
+                    id: 2,
+                    name: "Bob".into(),
+                },
+            },
+        };
+        let created = Event {
+            seq: 1,
+            at: Utc::now(),
+            kind: EventKind::ConversationCreated {
+                conversation: conv(5, None, 1),
+            },
+        };
+        cache.apply_events(&[created], 1).unwrap();
+        cache.apply_events(&[taken], 2).unwrap();
+        assert!(cache.lists().unwrap().queue.is_empty());
+        // A history fetch started before Bob took it answers late, with version 1.
+        let late = ConversationDetail {
+            conversation: conv(5, None, 1),
+            messages: vec![message(5)],
+            earlier: vec![],
+        };
+        cache.apply_detail(&late).unwrap();
+        assert!(cache.lists().unwrap().queue.is_empty(), "not resurrected");
+        assert!(cache.messages(5).unwrap().is_empty());
+
+        // The other way round: a newer row is not dropped by an older answer.
+        let mine = Event {
+            seq: 4,
+            at: Utc::now(),
+            kind: EventKind::ConversationCreated {
+                conversation: conv(6, Some(1), 4),
+            },
+        };
+        cache.apply_events(&[mine], 4).unwrap();
+        let stale = ConversationDetail {
+            conversation: conv(6, Some(2), 3),
+            messages: vec![],
+            earlier: vec![],
+        };
+        cache.apply_detail(&stale).unwrap();
+        assert_eq!(cache.lists().unwrap().mine.len(), 1);
+    }
 }

@@ -28,6 +28,9 @@ pub enum Answer {
     Message(Message),
     /// Take, free, end, reopen, spam: the conversation after it.
     Conversation(Box<ConversationSummary>),
+    /// Accepted (2xx) with a body this version cannot read: delivered; the
+    /// stream brings the new state.
+    Accepted,
 }
 
 /// Where an outbox item stands.
@@ -155,7 +158,10 @@ impl Cache {
                     insert_message(&tx, m)?;
                 }
             }
-            Answer::Conversation(c) => place(&tx, &me, c)?,
+            Answer::Conversation(c) => {
+                place(&tx, &me, c)?;
+            }
+            Answer::Accepted => {}
         }
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;

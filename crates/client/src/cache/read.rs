@@ -141,6 +141,15 @@ impl Cache {
         })
     }
 
+    /// When the newest cached customer or agent message of a conversation was written.
+    pub fn latest_message_at(&self, id: i64) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author <> 'system'",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Whether the cache holds any message of a conversation.
     pub fn has_messages(&self, id: i64) -> Result<bool> {
         Ok(self.conn.query_row(

@@ -23,6 +23,13 @@ CREATE INDEX conversations_list ON conversations (state, occupant_id);
 CREATE INDEX conversations_archive ON conversations (closed_by, closed_at);
 CREATE INDEX conversations_customer ON conversations (customer_id);
 
+-- Conversations this cache dropped (taken by someone else, blocked…) and the
+-- version that said so: older news of them (a slow history fetch) is ignored.
+CREATE TABLE dropped (
+    id      INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL,

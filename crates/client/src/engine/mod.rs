@@ -367,8 +367,16 @@ impl Engine {
                 let now = std::time::Instant::now();
                 let decisions = tokio::select! {
                     got = applied.recv() => match got {
+                        Ok(a) if a.resynced => match inner.cache().lists() {
+                            Ok(lists) => policy.reconcile(&lists),
+                            Err(_) => Vec::new(),
+                        },
                         Ok(a) => policy.on_events(&a.events, now),
-                        Err(broadcast::error::RecvError::Lagged(_)) => Vec::new(),
+                        // Missed batches: start again from the lists.
+                        Err(broadcast::error::RecvError::Lagged(_)) => match inner.cache().lists() {
+                            Ok(lists) => policy.reconcile(&lists),
+                            Err(_) => Vec::new(),
+                        },
                         Err(broadcast::error::RecvError::Closed) => return,
                     },
                     ctl = ctl_rx.recv() => match ctl {

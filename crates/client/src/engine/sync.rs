@@ -1,13 +1,14 @@
 //! Keeping the cache in step: snapshot, then the event stream from the saved
 //! cursor, reconnecting with backoff and resyncing when the server asks.
 
-use super::{Change, ConnectionState, Inner};
+use super::{ConnectionState, Inner};
+use crate::cache::Applied;
 use crate::error::{codes, ClientError, Result};
 use futures_util::StreamExt;
 use rand::Rng;
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::StreamFrame;
+use switchboard_protocol::{Event, StreamFrame};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
@@ -32,10 +33,13 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
             let lacking: Vec<i64> = {
                 let mut cache = inner.cache();
                 cache.apply_snapshot(&snap)?;
-                // My conversations always; the rest when nothing of them is cached.
-                let mut ids: Vec<i64> = snap.mine.iter().map(|c| c.id).collect();
-                for c in snap.queue.iter().chain(&snap.others) {
-                    if !cache.has_messages(c.id)? {
+                // Open conversations whose latest message the cache has not got
+                // (new to this cache, or written during a gap the log no longer holds).
+                let mut ids = Vec::new();
+                for c in snap.mine.iter().chain(&snap.queue).chain(&snap.others) {
+                    let newest = cache.latest_message_at(c.id)?;
+                    let latest = c.last_message_at.map(|t| t.timestamp_millis());
+                    if latest.is_some() && newest < latest {
                         ids.push(c.id);
                     }
                 }
@@ -44,7 +48,12 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
             for id in lacking {
                 let _ = inner.history.send(id);
             }
-            inner.emit(Change::Lists);
+            // The notification policy starts again from the lists.
+            inner.publish(Applied {
+                lists_changed: true,
+                resynced: true,
+                ..Applied::default()
+            });
             snap.seq
         }
     };
@@ -59,18 +68,27 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
         })?;
         req.headers_mut().insert("authorization", value);
     }
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .map_err(|e| match e {
-            tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
-                ClientError::new("unauthorized", "the server no longer accepts this sign-in")
-            }
-            other => ClientError::new(
-                codes::UNREACHABLE,
-                format!("cannot open the event stream: {other}"),
-            ),
-        })?;
-    *attempt = 0;
+    // A server that accepts the connection but never answers must not keep the
+    // engine "connecting" forever.
+    let connect = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio_tungstenite::connect_async(req),
+    );
+    let connected = tokio::select! {
+        c = connect => c.map_err(|_| ClientError::new(codes::UNREACHABLE, "the server did not answer"))?,
+        _ = inner.retry_now.notified() => {
+            return Err(ClientError::new(codes::UNREACHABLE, "reconnecting now"));
+        }
+    };
+    let (mut ws, _) = connected.map_err(|e| match e {
+        tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
+            ClientError::new("unauthorized", "the server no longer accepts this sign-in")
+        }
+        other => ClientError::new(
+            codes::UNREACHABLE,
+            format!("cannot open the event stream: {other}"),
+        ),
+    })?;
     inner.set_state(ConnectionState::Online);
     inner.outbox_wake.notify_one();
     inner.backfill_wake.notify_one();
@@ -100,9 +118,11 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
             Ok(Some(Ok(m))) => m,
         };
         let WsMessage::Text(text) = msg else { continue };
-        let frame: StreamFrame = serde_json::from_str(&text).map_err(|e| {
-            ClientError::new(codes::BAD_RESPONSE, format!("unexpected stream frame: {e}"))
-        })?;
+        // The link works: the next failure starts the backoff afresh.
+        *attempt = 0;
+        let Some(frame) = parse_frame(&text)? else {
+            continue;
+        };
         match frame {
             StreamFrame::Events { events, cursor } => {
                 let applied = inner.cache().apply_events(&events, cursor)?;
@@ -126,6 +146,45 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
     }
 }
 
+/// Reads a frame, tolerating what a newer server may add: unknown frame types
+/// are skipped, and so are events of unknown kinds (their cursor still counts).
+fn parse_frame(text: &str) -> Result<Option<StreamFrame>> {
+    let bad = |e: serde_json::Error| {
+        ClientError::new(codes::BAD_RESPONSE, format!("unexpected stream frame: {e}"))
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(bad)?;
+    match value.get("type").and_then(|t| t.as_str()) {
+        Some("events") => {
+            let cursor = value
+                .get("cursor")
+                .and_then(|c| c.as_i64())
+                .unwrap_or_default();
+            let events = value
+                .get("events")
+                .and_then(|e| e.as_array())
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|e| match serde_json::from_value::<Event>(e.clone()) {
+                            Ok(e) => Some(e),
+                            Err(err) => {
+                                tracing::info!(
+                                    "skipping an event this version does not know: {err}"
+                                );
+                                None
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ok(Some(StreamFrame::Events { events, cursor }))
+        }
+        Some("heartbeat") | Some("resync_required") => {
+            Ok(Some(serde_json::from_value(value).map_err(bad)?))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub(super) async fn sync_loop(inner: Arc<Inner>) {
     let mut attempt: u32 = 0;
     loop {
@@ -142,6 +201,9 @@ pub(super) async fn sync_loop(inner: Arc<Inner>) {
                 if let Err(e) = reset {
                     tracing::warn!("resync: {e}");
                 }
+                // A server that keeps asking must not be hammered.
+                attempt = attempt.saturating_add(1);
+                tokio::time::sleep(backoff(attempt, inner.options.max_backoff)).await;
                 continue;
             }
             Err(e) if e.code == "unauthorized" => {

@@ -1,11 +1,11 @@
 //! The engine's background work besides the stream: the outbox, histories of
 //! conversations met mid-way, and the archive backfill.
 
-use super::sync::wait_online;
-use super::{Change, Inner};
+use super::sync::{backoff, wait_online};
+use super::{Change, ConnectionState, Inner};
 use crate::api::Api;
 use crate::cache::{Answer, OutboxAction, OutboxItem};
-use crate::error::Result;
+use crate::error::{codes, Result};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{EndRequest, OpRequest, ReplyRequest};
@@ -43,6 +43,8 @@ async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
 }
 
 pub(super) async fn outbox_loop(inner: Arc<Inner>) {
+    // Consecutive passing faults, for the retry backoff.
+    let mut faults: u32 = 0;
     loop {
         wait_online(&inner).await;
         let next = inner.cache().next_pending();
@@ -59,8 +61,13 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 continue;
             }
         };
-        match send(&inner.api, &item).await {
+        let sent = match send(&inner.api, &item).await {
+            Err(e) if e.code == codes::UNREADABLE_ANSWER => Ok(Answer::Accepted),
+            other => other,
+        };
+        match sent {
             Ok(answer) => {
+                faults = 0;
                 if let Err(e) = inner.cache().outbox_done(item.seq, &answer) {
                     tracing::warn!("outbox: {e}");
                 }
@@ -72,9 +79,14 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 });
                 inner.emit(Change::Lists);
             }
+            Err(e) if e.code == "unauthorized" => {
+                // The sign-in ended: keep everything pending for after the next one.
+                inner.set_state(ConnectionState::SignedOut);
+            }
             Err(e) if e.is_transient() || e.code == "try_again" => {
                 // The link failed, not the request: the same op id goes again later.
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                faults = faults.saturating_add(1);
+                tokio::time::sleep(backoff(faults, inner.options.max_backoff)).await;
             }
             Err(e) => {
                 if let Err(err) = inner.cache().outbox_failed(item.seq, &e.code, &e.message) {
@@ -93,6 +105,7 @@ pub(super) async fn history_loop(
     mut ids: tokio::sync::mpsc::UnboundedReceiver<i64>,
 ) {
     while let Some(id) = ids.recv().await {
+        let mut faults: u32 = 0;
         loop {
             wait_online(&inner).await;
             match inner.api.conversation(id).await {
@@ -103,7 +116,10 @@ pub(super) async fn history_loop(
                     inner.emit(Change::Conversation { id });
                     break;
                 }
-                Err(e) if e.is_transient() => tokio::time::sleep(Duration::from_millis(500)).await,
+                Err(e) if e.is_transient() => {
+                    faults = faults.saturating_add(1);
+                    tokio::time::sleep(backoff(faults, inner.options.max_backoff)).await;
+                }
                 // Gone or no longer ours: nothing to keep.
                 Err(_) => break,
             }

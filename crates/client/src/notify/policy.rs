@@ -132,7 +132,14 @@ impl Policy {
     }
 
     fn show(&mut self, id: i64, now: Instant, reminder: bool, out: &mut Vec<Decision>) {
-        if self.settings.do_not_disturb || self.looking_at(id) {
+        if self.looking_at(id) {
+            // Seen on screen: the next reminder is a full interval away.
+            if let Some(w) = self.waiting.get_mut(&id) {
+                w.shown_at = Some(now);
+            }
+            return;
+        }
+        if self.settings.do_not_disturb {
             return;
         }
         if let Some(w) = self.waiting.get_mut(&id) {
@@ -163,6 +170,44 @@ impl Policy {
                 );
             }
         }
+    }
+
+    /// Starts again from the lists (after a snapshot, or when events were missed):
+    /// customers no longer waiting are withdrawn, newly found ones are shown at
+    /// the next tick.
+    pub fn reconcile(&mut self, lists: &Lists) -> Vec<Decision> {
+        let mut out = Vec::new();
+        let now_waiting: BTreeMap<i64, &ConversationSummary> = lists
+            .mine
+            .iter()
+            .chain(&lists.queue)
+            .filter(|c| self.concerns_me(c) && c.unanswered.is_some())
+            .map(|c| (c.id, c))
+            .collect();
+        let gone: Vec<i64> = self
+            .waiting
+            .keys()
+            .filter(|id| !now_waiting.contains_key(id))
+            .copied()
+            .collect();
+        for id in gone {
+            self.forget(id, &mut out);
+        }
+        for (id, c) in now_waiting {
+            let entry = self.waiting.entry(id).or_insert(Waiting {
+                title: String::new(),
+                body: String::new(),
+                shown_at: None,
+                on_screen: false,
+            });
+            entry.title = title(c);
+            entry.body = c
+                .unanswered
+                .as_ref()
+                .map(|u| preview(&u.body))
+                .unwrap_or_default();
+        }
+        out
     }
 
     /// Decides on a batch of applied events.

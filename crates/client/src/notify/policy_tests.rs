@@ -356,3 +356,55 @@ fn previews_are_one_short_line() {
     assert_eq!(p.chars().count(), PREVIEW_CHARS);
     assert!(p.ends_with('…'));
 }
+
+#[test]
+fn a_message_read_on_screen_is_not_reminded_at_once() {
+    let every = Duration::from_secs(60);
+    let mut p = Policy::new(
+        &me(),
+        Settings {
+            reminder: Some(every),
+            do_not_disturb: false,
+        },
+    );
+    let t0 = Instant::now();
+    p.set_view(View {
+        focused: true,
+        conversation: Some(5),
+    });
+    assert!(p
+        .on_events(&[customer_writes(conv(5, Some(ME), Some("hi")))], t0)
+        .is_empty());
+    p.set_view(View {
+        focused: true,
+        conversation: Some(6),
+    });
+    assert!(p.tick(t0 + Duration::from_secs(1)).is_empty(), "just read");
+    assert_eq!(
+        shows(&p.tick(t0 + every)).len(),
+        1,
+        "still unanswered a full interval later"
+    );
+}
+
+#[test]
+fn reconciling_with_the_lists_withdraws_the_answered_and_adds_the_waiting() {
+    let mut p = Policy::new(&me(), Settings::default());
+    let t0 = Instant::now();
+    p.on_events(&[customer_writes(conv(5, None, Some("a")))], t0);
+    // A snapshot after a gap: 5 was answered meanwhile, 7 waits.
+    let lists = Lists {
+        mine: vec![conv(5, Some(ME), None)],
+        queue: vec![conv(7, None, Some("new"))],
+        others: vec![],
+        archive: vec![],
+    };
+    assert_eq!(closes(&p.reconcile(&lists)), vec![5]);
+    assert_eq!(p.waiting(), 1);
+    let d = p.tick(t0 + Duration::from_secs(1));
+    assert_eq!(
+        shows(&d).iter().map(|s| s.0).collect::<Vec<_>>(),
+        vec![7],
+        "shown at the next tick"
+    );
+}

@@ -118,14 +118,20 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
         "&lt;a href='x'&gt;win&lt;/a&gt; &amp; &lt;b&gt;prize&lt;/b&gt;"
     );
 
-    // An answer withdraws it; my own replies raise nothing.
+    // Nadia writes again: on screen; the agent's answer withdraws it (nothing
+    // closes it from outside this time), and their own reply raises nothing.
+    w.say(id, &token, "Still here!").await;
+    eventually("Nadia's notification back", || {
+        (displayed() == 1).then_some(())
+    })
+    .await;
     engine.take(id).unwrap();
     engine.reply(id, "Yes, I'm here").unwrap();
-    eventually("answered", || {
-        engine.outbox().unwrap().is_empty().then_some(())
+    eventually("withdrawn by the engine", || {
+        (displayed() == 0).then_some(())
     })
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(displayed(), 0);
+    assert_eq!(displayed(), 0, "the agent's own reply raised nothing");
     assert_eq!(engine.unanswered_count().unwrap(), 1, "Eve still waits");
 }

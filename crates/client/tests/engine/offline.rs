@@ -177,5 +177,11 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
     // Hostile queries are just words.
     assert!(engine.search("\" OR AND ( NEAR", 10).unwrap().is_empty());
     assert!(engine.search("   ", 10).unwrap().is_empty());
-    let _ = progress;
+    // The first pass reports page by page up to the whole archive (later refresh
+    // passes, which fetch only what changed, report again from zero).
+    let end = progress.iter().position(|p| p.1).expect("a finished pass");
+    let first = &progress[..=end];
+    assert!(first.len() >= 2, "progress page by page: {progress:?}");
+    assert!(first.windows(2).all(|p| p[0].0 <= p[1].0), "{progress:?}");
+    assert_eq!(first.last(), Some(&(30, true)));
 }

@@ -67,16 +67,37 @@ async fn kill_9_of_the_server_mid_stream_applies_every_event_once() {
     wait_in(&engine, "queue", id).await;
 
     let mut acked = Vec::new();
-    for round in 0..3 {
-        for i in 0..40 {
-            let body = format!("m-{round}-{i}");
-            if w.say(id, &ctoken, &body).await {
-                acked.push(body);
+    // A customer writes without pause while the server is killed and restarted
+    // under the stream three times.
+    let writer = {
+        let (base, token) = (w.server.base.clone(), ctoken.clone());
+        tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut acked = Vec::new();
+            for i in 0..400 {
+                let body = format!("m-{i}");
+                let r = http
+                    .post(format!(
+                        "{base}/api/v1/customer/conversations/{id}/messages"
+                    ))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"body": body}))
+                    .send()
+                    .await;
+                if r.is_ok_and(|r| r.status().is_success()) {
+                    acked.push(body);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
-        }
+            acked
+        })
+    };
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         w.server.restart();
         wait_state(&engine, ConnectionState::Online).await;
     }
+    acked.extend(writer.await.unwrap());
     let latest = w.latest_seq().await;
     eventually("the cursor reaches the server's latest event", || {
         (engine.cursor().unwrap() == Some(latest)).then_some(())
@@ -157,6 +178,7 @@ async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
     let engine = start_engine(&accounts, &session);
+    let mut changes = engine.changes();
     eventually("resynced lists", || {
         let l = engine.lists().unwrap();
         (l.queue.iter().any(|c| c.id == fresh) && l.archive.iter().any(|c| c.id == closed))
@@ -175,4 +197,12 @@ async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
             .count(),
         1
     );
+    // It was a resync, not a plain catch-up: the server refused the old cursor.
+    let mut states = Vec::new();
+    while let Ok(c) = changes.try_recv() {
+        if let switchboard_client::Change::Connection { state } = c {
+            states.push(state);
+        }
+    }
+    assert!(states.contains(&ConnectionState::Resyncing), "{states:?}");
 }
