@@ -215,7 +215,7 @@ impl Cache {
                     conversation_ids, ..
                 } => {
                     for id in conversation_ids {
-                        forget(&tx, *id)?;
+                        drop_at(&tx, *id, e.seq)?;
                         applied.conversations.push(*id);
                     }
                     applied.lists_changed = true;
@@ -473,5 +473,27 @@ mod tests {
         };
         cache.apply_detail(&stale).unwrap();
         assert_eq!(cache.lists().unwrap().mine.len(), 1);
+
+        // Blocked customers' conversations stay gone too.
+        let blocked = Event {
+            seq: 5,
+            at: Utc::now(),
+            kind: EventKind::CustomerBlocked {
+                customer_id: 6,
+                conversation_ids: vec![6],
+                by: AgentRef {
+                    id: 2,
+                    name: "Bob".into(),
+                },
+            },
+        };
+        cache.apply_events(&[blocked], 5).unwrap();
+        let before_block = ConversationDetail {
+            conversation: conv(6, Some(1), 4),
+            messages: vec![message(6)],
+            earlier: vec![],
+        };
+        cache.apply_detail(&before_block).unwrap();
+        assert!(cache.lists().unwrap().mine.is_empty());
     }
 }
