@@ -90,6 +90,9 @@ pub struct ServeArgs {
     /// Keep events at most this many hours.
     #[arg(long, default_value_t = 168)]
     pub event_retention_hours: i64,
+    /// How long the answer to an op id is kept for retries, in hours.
+    #[arg(long, default_value_t = 720)]
+    pub op_retention_hours: i64,
     /// How often old events are pruned, in milliseconds.
     #[arg(long, default_value_t = 60_000)]
     pub prune_interval_ms: u64,
@@ -208,6 +211,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     retention_events: args.event_retention_events,
                     retention_ms: args.event_retention_hours.saturating_mul(3_600_000),
                     prune_interval: Duration::from_millis(args.prune_interval_ms),
+                    op_retention_ms: args.op_retention_hours.saturating_mul(3_600_000),
                     customer_starts_per_minute: args.customer_starts_per_minute,
                     customer_messages_per_minute: args.customer_messages_per_minute,
                 },

@@ -3,6 +3,7 @@
 use crate::http::limits::{CustomerLimits, LoginLimits};
 use crate::http::{app, AppState};
 use crate::store::events::prune;
+use crate::store::ops::prune_ops;
 use crate::store::Store;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -17,6 +18,8 @@ pub struct ServeOptions {
     pub retention_events: i64,
     pub retention_ms: i64,
     pub prune_interval: Duration,
+    /// How long an op id's answer is kept for retries.
+    pub op_retention_ms: i64,
     /// New customer conversations per address per minute.
     pub customer_starts_per_minute: u32,
     /// Customer messages per conversation per minute.
@@ -33,6 +36,9 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         let mut tick = tokio::time::interval(opts.prune_interval);
         loop {
             tick.tick().await;
+            if let Err(e) = prune_ops(&pruner.db.writer, opts.op_retention_ms).await {
+                tracing::warn!("pruning old op ids failed: {}", e.body.message);
+            }
             if let Err(e) = prune(&pruner.db.writer, opts.retention_events, opts.retention_ms).await
             {
                 tracing::warn!("pruning the event log failed: {}", e.body.message);

@@ -68,3 +68,30 @@ async fn a_refused_op_stays_refused_when_retried() {
     let snap = api.snapshot(alice).await;
     assert!(find(&snap, "queue", c.conversation).is_some());
 }
+
+#[tokio::test]
+async fn op_ids_are_kept_for_the_retention_then_forgotten() {
+    // With no retention, the pruner forgets answers at once: a retry runs afresh.
+    let w = World::new(
+        &[("Alice", switchboard_protocol::Role::Agent)],
+        &[],
+        &["--op-retention-hours", "0", "--prune-interval-ms", "100"],
+    )
+    .await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let c = api.waiting_customer("Late", "hi").await;
+    api.act(alice, c.conversation, "take").await.ok();
+    let path = format!("/api/v1/conversations/{}/messages", c.conversation);
+    let body = json!({"op_id": Uuid::new_v4(), "body": "once?"});
+    api.post(&path, Some(&alice.token), &body).await.ok();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    api.post(&path, Some(&alice.token), &body).await.ok();
+    let detail = api.detail(alice, c.conversation).await.ok();
+    let n = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"] == "once?")
+        .count();
+    assert_eq!(n, 2, "past the retention the op id was forgotten");
+}
