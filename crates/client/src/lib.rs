@@ -9,6 +9,8 @@ pub mod engine;
 pub mod error;
 pub mod notify;
 pub mod session;
+#[cfg(test)]
+mod test_fixtures;
 
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 pub use error::{ClientError, Result};

@@ -371,44 +371,10 @@ fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
 mod tests {
     use super::*;
     use chrono::Utc;
-    use switchboard_protocol::{AgentRef, Author, Customer, Role};
-
-    fn me() -> Me {
-        Me {
-            id: 1,
-            name: "Alice".into(),
-            email: "a@x".into(),
-            role: Role::Agent,
-        }
-    }
+    use switchboard_protocol::{AgentRef, Author};
 
     fn conv(id: i64, occupant: Option<i64>, version: i64) -> ConversationSummary {
-        ConversationSummary {
-            id,
-            customer: Customer {
-                id,
-                name: "C".into(),
-                email: None,
-                phone: None,
-                blocked: false,
-            },
-            state: if occupant.is_some() {
-                ConversationState::Occupied
-            } else {
-                ConversationState::NotAssigned
-            },
-            occupant: occupant.map(|o| AgentRef {
-                id: o,
-                name: "Bob".into(),
-            }),
-            created_at: Utc::now(),
-            last_message_at: None,
-            unanswered: None,
-            closure: None,
-            survey: None,
-            previous_conversation_id: None,
-            version,
-        }
+        crate::test_fixtures::conversation(id, occupant, None, version)
     }
 
     fn message(conversation_id: i64) -> Message {
@@ -425,7 +391,8 @@ mod tests {
     #[test]
     fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me()).unwrap();
+        let (mut cache, _) =
+            Cache::open(&dir.path().join("c.sqlite3"), &crate::test_fixtures::me()).unwrap();
         let taken = Event {
             seq: 2,
             at: Utc::now(),

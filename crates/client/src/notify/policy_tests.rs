@@ -1,50 +1,17 @@
 //! One test per rule of the notification policy.
 use super::*;
 use chrono::Utc;
-use switchboard_protocol::{AgentRef, Customer, Message, Role, Unanswered};
+use switchboard_protocol::{AgentRef, Message};
 
 const ME: i64 = 1;
 const OTHER: i64 = 2;
 
 fn me() -> Me {
-    Me {
-        id: ME,
-        name: "Alice".into(),
-        email: "a@x".into(),
-        role: Role::Agent,
-    }
+    crate::test_fixtures::me()
 }
 
 fn conv(id: i64, occupant: Option<i64>, unanswered: Option<&str>) -> ConversationSummary {
-    ConversationSummary {
-        id,
-        customer: Customer {
-            id: id * 10,
-            name: format!("Customer {id}"),
-            email: None,
-            phone: None,
-            blocked: false,
-        },
-        state: if occupant.is_some() {
-            ConversationState::Occupied
-        } else {
-            ConversationState::NotAssigned
-        },
-        occupant: occupant.map(|o| AgentRef {
-            id: o,
-            name: format!("Agent {o}"),
-        }),
-        created_at: Utc::now(),
-        last_message_at: Some(Utc::now()),
-        unanswered: unanswered.map(|b| Unanswered {
-            body: b.into(),
-            waiting_since: Utc::now(),
-        }),
-        closure: None,
-        survey: None,
-        previous_conversation_id: None,
-        version: 1,
-    }
+    crate::test_fixtures::conversation(id, occupant, unanswered, 1)
 }
 
 fn posted(c: ConversationSummary, author: Author, body: &str) -> Event {
