@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use switchboard_protocol::{
-    AgentRef, ConversationState, ConversationSummary, Customer, Me, Role, Unanswered,
+    AgentRef, Channel, ConversationState, ConversationSummary, Customer, Me, Role, Unanswered,
 };
 
 /// Alice, agent 1.
@@ -31,12 +31,14 @@ pub fn conversation(
             email: None,
             phone: None,
             blocked: false,
+            sms_opted_out: false,
         },
         state: if occupant.is_some() {
             ConversationState::Occupied
         } else {
             ConversationState::NotAssigned
         },
+        channel: Channel::Web,
         occupant: occupant.map(|o| AgentRef {
             id: o,
             name: format!("Agent {o}"),

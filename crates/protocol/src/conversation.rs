@@ -23,6 +23,17 @@ wire! {
         Spam,
     }
 
+    /// How the customer reaches us.
+    #[derive(Copy, Eq, Hash, Default)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Channel {
+        /// The web chat page.
+        #[default]
+        Web,
+        /// Text messages through the SMS provider.
+        Sms,
+    }
+
     /// A customer as agents see them: name and email, or a phone number.
     pub struct Customer {
         pub id: CustomerId,
@@ -30,6 +41,9 @@ wire! {
         pub email: Option<String>,
         pub phone: Option<String>,
         pub blocked: bool,
+        /// Texted STOP: no texts reach them until they text START.
+        #[serde(default)]
+        pub sms_opted_out: bool,
     }
 
     /// Who wrote a message.
@@ -86,7 +100,8 @@ wire! {
         pub mood: Mood,
     }
 
-    /// How the customer rated the conversation after it ended.
+    /// How the customer rated the conversation after it ended (credited to the
+    /// agent who ended it).
     pub struct SurveyResult {
         /// 1 to 5.
         pub rating: u8,
@@ -106,6 +121,9 @@ wire! {
         pub id: ConversationId,
         pub customer: Customer,
         pub state: ConversationState,
+        /// Web chat or text messages.
+        #[serde(default)]
+        pub channel: Channel,
         /// The occupying agent, when occupied.
         pub occupant: Option<AgentRef>,
         pub created_at: DateTime<Utc>,
@@ -115,6 +133,7 @@ wire! {
         pub unanswered: Option<Unanswered>,
         /// Set while archived.
         pub closure: Option<Closure>,
+        /// The customer's rating of the current end, once they answer.
         pub survey: Option<SurveyResult>,
         /// The customer's conversation before this one, if any.
         pub previous_conversation_id: Option<ConversationId>,
@@ -195,6 +214,16 @@ impl ConversationSummary {
     /// Whether `agent` occupies this conversation.
     pub fn is_occupied_by(&self, agent: AgentId) -> bool {
         self.occupant.as_ref().is_some_and(|o| o.id == agent)
+    }
+}
+
+impl Channel {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Sms => "sms",
+        }
     }
 }
 

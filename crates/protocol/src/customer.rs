@@ -1,4 +1,4 @@
-use crate::{wire, ConversationId, MessageId};
+use crate::{wire, ConversationId, ErrorCode, MessageId};
 use chrono::{DateTime, Utc};
 
 wire! {
@@ -54,5 +54,41 @@ wire! {
         /// True once an agent has ended the conversation.
         pub ended: bool,
         pub messages: Vec<CustomerVisibleMessage>,
+        /// Once ended: the rating asked for (`rating` stays null until answered).
+        pub survey: Option<CustomerSurvey>,
+    }
+
+    /// The end-of-chat survey as the customer sees it.
+    pub struct CustomerSurvey {
+        pub rating: Option<u8>,
+        pub comment: Option<String>,
+        pub answered_at: Option<DateTime<Utc>>,
+    }
+
+    /// `POST /api/v1/customer/conversations/{id}/survey`: the customer's rating.
+    #[serde(deny_unknown_fields)]
+    pub struct SurveyRequest {
+        /// 1 (poor) to 5 (excellent).
+        pub rating: i64,
+        /// Optional, at most 1,000 characters.
+        #[serde(default)]
+        pub comment: Option<String>,
+    }
+
+    /// The first frame a customer's page sends on `/customer/conversations/{id}/stream`.
+    #[serde(deny_unknown_fields)]
+    pub struct CustomerStreamAuth {
+        pub token: String,
+    }
+
+    /// A frame of the customer's live stream, server to page.
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum CustomerStreamFrame {
+        /// The whole conversation, first and after every change.
+        Conversation { conversation: CustomerConversation },
+        /// Nothing changed; the connection is alive.
+        Heartbeat,
+        /// The stream cannot go on (a bad token); the server closes it.
+        Error { code: ErrorCode, message: String },
     }
 }

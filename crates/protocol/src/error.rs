@@ -43,6 +43,12 @@ wire! {
         TryAgain,
         /// The stream cursor is older than the event log's retention: take a new snapshot.
         ResyncRequired,
+        /// This survey was already answered; the first answer stands.
+        SurveyAnswered,
+        /// The customer texted STOP: no texts may be sent to them.
+        CustomerOptedOut,
+        /// A text addressed to a number this server does not answer.
+        UnknownNumber,
         /// A fault on the server; the change was not made.
         Internal,
     }
@@ -67,6 +73,9 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::TryAgain => "try_again",
             ErrorCode::ResyncRequired => "resync_required",
+            ErrorCode::SurveyAnswered => "survey_answered",
+            ErrorCode::CustomerOptedOut => "customer_opted_out",
+            ErrorCode::UnknownNumber => "unknown_number",
             ErrorCode::Internal => "internal",
         }
     }

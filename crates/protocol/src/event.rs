@@ -38,6 +38,8 @@ wire! {
         /// A conversation is back in a list after its customer was unblocked (a spam
         /// one returns to the queue; an archived one to its closer's archive).
         ConversationRestored { conversation: ConversationSummary },
+        /// The customer rated an ended conversation (`conversation.survey`).
+        SurveyAnswered { conversation: ConversationSummary },
     }
 
     /// A frame of the WebSocket stream, server to client.
@@ -63,7 +65,8 @@ impl EventKind {
             | EventKind::ConversationFreed { conversation, .. }
             | EventKind::ConversationEnded { conversation, .. }
             | EventKind::ConversationReopened { conversation, .. }
-            | EventKind::ConversationRestored { conversation } => Some(conversation),
+            | EventKind::ConversationRestored { conversation }
+            | EventKind::SurveyAnswered { conversation } => Some(conversation),
             EventKind::CustomerBlocked { .. } | EventKind::CustomerUnblocked { .. } => None,
         }
     }

@@ -9,6 +9,7 @@ mod conversation;
 mod customer;
 mod error;
 mod event;
+mod report;
 mod requests;
 
 pub use agent::*;
@@ -16,6 +17,7 @@ pub use conversation::*;
 pub use customer::*;
 pub use error::*;
 pub use event::*;
+pub use report::*;
 pub use requests::*;
 
 /// Longest accepted message body, in Unicode scalar values (characters).

@@ -2,6 +2,7 @@
 
 use crate::db::{sqlite_url_for, Db};
 use crate::serve::{serve, ServeOptions};
+use crate::sms::SmsConfig;
 use crate::store::agents::new_token;
 use crate::store::{Store, StoreConfig};
 use clap::{Args, Parser, Subcommand};
@@ -105,6 +106,76 @@ pub struct ServeArgs {
     /// How long an agent stays signed in, in hours.
     #[arg(long, default_value_t = 720)]
     pub token_ttl_hours: i64,
+    #[command(flatten)]
+    pub sms: SmsArgs,
+}
+
+/// Texts through a Twilio-compatible SMS provider (all three of account SID, auth
+/// token and number turn the channel on). Prefer the environment variables for
+/// the auth token, so it does not show in process lists.
+#[derive(Debug, Args)]
+pub struct SmsArgs {
+    /// The provider account's SID (Twilio: `AC…`).
+    #[arg(long, env = "SWITCHBOARD_SMS_ACCOUNT_SID")]
+    pub sms_account_sid: Option<String>,
+    /// The account's auth token: signs the webhook and authenticates sends.
+    #[arg(long, env = "SWITCHBOARD_SMS_AUTH_TOKEN", hide_env_values = true)]
+    pub sms_auth_token: Option<String>,
+    /// Our number, in E.164 (`+15551234567`): texts come to it and go from it.
+    #[arg(long, env = "SWITCHBOARD_SMS_NUMBER")]
+    pub sms_number: Option<String>,
+    /// Base URL of the provider's Messages API.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_SMS_API_URL",
+        default_value = "https://api.twilio.com"
+    )]
+    pub sms_api_url: String,
+    /// This server's public base URL as the provider calls it, e.g.
+    /// `https://support.example.com` (the webhook signature covers the full URL).
+    /// Without it, `http://` and the request's Host header are assumed.
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// First retry delay for a text that failed to send, in milliseconds (doubles
+    /// per attempt, at most 5 minutes).
+    #[arg(long, default_value_t = 2000)]
+    pub sms_retry_base_ms: u64,
+    /// Attempts before a text is reported to the agent as not delivered.
+    #[arg(long, default_value_t = 8)]
+    pub sms_max_attempts: u32,
+}
+
+impl SmsArgs {
+    /// The provider settings, if texts are configured.
+    pub fn config(&self) -> Result<Option<SmsConfig>, CliError> {
+        match (
+            &self.sms_account_sid,
+            &self.sms_auth_token,
+            &self.sms_number,
+        ) {
+            (None, None, None) => Ok(None),
+            (Some(sid), Some(token), Some(number)) => {
+                if !crate::sms::is_e164(number) {
+                    return Err(CliError::Usage(format!(
+                        "--sms-number must look like +15551234567, not {number}"
+                    )));
+                }
+                Ok(Some(SmsConfig {
+                    account_sid: sid.clone(),
+                    auth_token: token.clone(),
+                    from_number: number.clone(),
+                    api_base: self.sms_api_url.clone(),
+                    public_url: self.public_url.clone(),
+                    retry_base: Duration::from_millis(self.sms_retry_base_ms.max(1)),
+                    max_attempts: self.sms_max_attempts.max(1),
+                }))
+            }
+            _ => Err(CliError::Usage(
+                "texts need all three of --sms-account-sid, --sms-auth-token and --sms-number"
+                    .into(),
+            )),
+        }
+    }
 }
 
 /// Errors of the command line, printed as one line.
@@ -194,6 +265,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             if args.heartbeat_ms == 0 || args.prune_interval_ms == 0 {
                 return Err(CliError::Usage("intervals must be positive".into()));
             }
+            let sms = args.sms.config()?;
             if args.demo {
                 crate::demo::seed(&store).await?;
                 if args.demo_customer_every_ms > 0 {
@@ -214,6 +286,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     op_retention_ms: args.op_retention_hours.saturating_mul(3_600_000),
                     customer_starts_per_minute: args.customer_starts_per_minute,
                     customer_messages_per_minute: args.customer_messages_per_minute,
+                    sms,
                 },
             )
             .await?;

@@ -23,13 +23,15 @@ impl Error {
             | ErrorCode::MessageTooLong => 400,
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden => 403,
-            ErrorCode::NotFound => 404,
+            ErrorCode::NotFound | ErrorCode::UnknownNumber => 404,
             ErrorCode::ConversationTaken
             | ErrorCode::NotOccupant
             | ErrorCode::InvalidState
             | ErrorCode::OpIdReused
             | ErrorCode::TryAgain
-            | ErrorCode::ResyncRequired => 409,
+            | ErrorCode::ResyncRequired
+            | ErrorCode::SurveyAnswered
+            | ErrorCode::CustomerOptedOut => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         };

@@ -5,7 +5,7 @@
 //! published out of commit order, or a lagging receiver) reads the table instead.
 
 use std::sync::Arc;
-use switchboard_protocol::AgentId;
+use switchboard_protocol::{AgentId, ConversationId};
 use tokio::sync::broadcast;
 
 /// Who may see an event.
@@ -76,6 +76,8 @@ impl Audience {
 pub struct HubEvent {
     pub seq: i64,
     pub audience: Audience,
+    /// The conversation it is about, if any (customers' pages follow these).
+    pub conversation: Option<ConversationId>,
     pub json: Arc<str>,
 }
 

@@ -8,5 +8,6 @@ pub mod error;
 pub mod http;
 pub mod hub;
 pub mod serve;
+pub mod sms;
 pub mod store;
 pub mod validate;

@@ -2,6 +2,7 @@
 
 use crate::http::limits::{CustomerLimits, LoginLimits};
 use crate::http::{app, AppState};
+use crate::sms::{run_worker, SmsClient, SmsConfig};
 use crate::store::events::prune;
 use crate::store::ops::prune_ops;
 use crate::store::Store;
@@ -24,6 +25,8 @@ pub struct ServeOptions {
     pub customer_starts_per_minute: u32,
     /// Customer messages per conversation per minute.
     pub customer_messages_per_minute: u32,
+    /// The SMS provider, when texts are configured.
+    pub sms: Option<SmsConfig>,
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once bound,
@@ -46,6 +49,10 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         }
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if let Some(config) = &opts.sms {
+        let client = SmsClient::new(config.clone()).map_err(std::io::Error::other)?;
+        tokio::spawn(run_worker(store.clone(), client, stop_rx.clone()));
+    }
     let state = AppState {
         store,
         login_limits: Arc::new(LoginLimits::default()),
@@ -54,6 +61,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
             opts.customer_messages_per_minute,
         )),
         heartbeat: opts.heartbeat,
+        sms: opts.sms.map(Arc::new),
         stopping: stop_rx,
     };
     println!("switchboard-server listening on http://{addr}");

@@ -53,6 +53,18 @@ pub fn message(body: &str) -> Result<()> {
     Ok(())
 }
 
+/// An optional free-text comment: storable, at most `max` characters.
+pub fn comment(value: &str, max: usize) -> Result<()> {
+    storable("comment", value)?;
+    let n = value.chars().count();
+    if n > max {
+        return Err(Error::field(format!(
+            "comment has {n} characters; the limit is {max}"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

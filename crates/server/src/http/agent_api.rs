@@ -4,15 +4,17 @@ use crate::error::{Error, Result};
 use crate::http::extract::{bearer, ApiJson, ApiPath, ApiQuery};
 use crate::http::AppState;
 use crate::store::agents::Caller;
+use crate::store::reports;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 use std::net::SocketAddr;
 use switchboard_protocol::{
-    AgentList, ApiError, ArchivePage, ArchiveQuery, BlockedCustomerList, ConversationDetail,
-    ConversationSummary, Customer, EndRequest, LoginRequest, LoginResponse, Me, Message, OpRequest,
-    ReplyRequest, Snapshot, SubjectList,
+    AgentList, ApiError, ArchivePage, ArchiveQuery, BlockedCustomerList, ChatReport,
+    ChatReportQuery, ConversationDetail, ConversationSummary, Customer, EndRequest, LoginRequest,
+    LoginResponse, Me, Message, OpRequest, ReplyRequest, Snapshot, SubjectList,
 };
 
 /// Runs a state change to completion even if the client goes away mid-request,
@@ -224,4 +226,42 @@ pub async fn unblock(
     Ok(Json(
         detached(async move { s.store.unblock(&caller, id, req.op_id).await }).await?,
     ))
+}
+
+/// The chat report for a range: per agent, or (supervisors) every agent with a total.
+#[utoipa::path(get, path = "/api/v1/reports/chat", tag = "reports", security(("bearer" = [])), params(ChatReportQuery),
+    responses((status = 200, body = ChatReport), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn chat_report(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ChatReportQuery>,
+) -> Result<Json<ChatReport>> {
+    Ok(Json(s.store.chat_report(&caller, &q).await?))
+}
+
+/// The chat report as CSV (UTF-8 with a byte-order mark, one row per agent, and a
+/// total row when it covers every agent).
+#[utoipa::path(get, path = "/api/v1/reports/chat.csv", tag = "reports", security(("bearer" = [])), params(ChatReportQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn chat_report_csv(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ChatReportQuery>,
+) -> Result<Response> {
+    let report = s.store.chat_report(&caller, &q).await?;
+    let with_total = q.agent_id.is_none() && caller.sees_everything();
+    let csv = reports::to_csv(&report, with_total)?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        reports::csv_file_name(q.from, q.to)
+    );
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
 }

@@ -1,16 +1,21 @@
 //! The customer API: each conversation is reached with its own token.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::agent_api::detached;
 use crate::http::extract::{ApiJson, ApiPath, CustomerToken};
 use crate::http::AppState;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
+use axum::response::Response;
 use axum::Json;
 use std::net::SocketAddr;
+use std::time::Duration;
 use switchboard_protocol::{
     ApiError, CustomerConversation, CustomerMessageRequest, CustomerMessageResponse,
-    CustomerSession, StartConversationRequest,
+    CustomerSession, CustomerStreamAuth, CustomerStreamFrame, ErrorCode, StartConversationRequest,
+    SurveyRequest, SurveyResult,
 };
+use tokio::sync::broadcast::error::RecvError;
 
 /// Start a chat: returns the conversation and its token.
 #[utoipa::path(post, path = "/api/v1/customer/conversations", tag = "customers",
@@ -53,4 +58,126 @@ pub async fn read(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CustomerConversation>> {
     Ok(Json(s.store.customer_read(id, &token).await?))
+}
+
+/// Rate the conversation once it has ended: 1 to 5 and an optional comment.
+/// A second answer gets 409 `survey_answered`; the first stands.
+#[utoipa::path(post, path = "/api/v1/customer/conversations/{id}/survey", tag = "customers",
+    params(("id" = i64, Path)), request_body = SurveyRequest, security(("customer_token" = [])),
+    responses((status = 200, body = SurveyResult), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn survey(
+    State(s): State<AppState>,
+    CustomerToken(token): CustomerToken,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<SurveyRequest>,
+) -> Result<Json<SurveyResult>> {
+    s.customer_limits.message(id)?;
+    Ok(Json(
+        detached(async move { s.store.customer_survey(id, &token, &req).await }).await?,
+    ))
+}
+
+/// Live updates for the chat page (WebSocket). The page sends
+/// `{"token": "…"}` first; the server answers with the whole conversation, again
+/// after every change, and a heartbeat in between.
+#[utoipa::path(get, path = "/api/v1/customer/conversations/{id}/stream", tag = "customers",
+    params(("id" = i64, Path)),
+    responses((status = 101, description = "WebSocket of CustomerStreamFrame, after a CustomerStreamAuth frame from the page", body = CustomerStreamFrame),
+        (status = 400, body = ApiError)))]
+pub async fn stream(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.max_message_size(64 * 1024)
+        .on_upgrade(move |socket| customer_stream(s, id, socket))
+}
+
+async fn send_frame(socket: &mut WebSocket, frame: &CustomerStreamFrame) -> bool {
+    match serde_json::to_string(frame) {
+        Ok(json) => socket.send(WsMessage::Text(json.into())).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn refuse(socket: &mut WebSocket, e: &Error) {
+    let frame = CustomerStreamFrame::Error {
+        code: e.body.code,
+        message: e.body.message.clone(),
+    };
+    send_frame(socket, &frame).await;
+    let _ = socket.send(WsMessage::Close(None)).await;
+}
+
+async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
+    let first = tokio::time::timeout(Duration::from_secs(10), socket.recv()).await;
+    let token = match first {
+        Ok(Some(Ok(WsMessage::Text(t)))) => match serde_json::from_str::<CustomerStreamAuth>(&t) {
+            Ok(a) => a.token,
+            Err(e) => {
+                let e = Error::new(
+                    ErrorCode::InvalidRequest,
+                    format!("the first frame must be {{\"token\": …}}: {e}"),
+                );
+                return refuse(&mut socket, &e).await;
+            }
+        },
+        _ => {
+            let e = Error::new(
+                ErrorCode::Unauthorized,
+                "send {\"token\": …} first, within 10 seconds",
+            );
+            return refuse(&mut socket, &e).await;
+        }
+    };
+    // Subscribe before the first read, so no change falls between the two.
+    let mut changes = s.store.hub.subscribe();
+    let mut stopping = s.stopping.clone();
+    let mut heartbeat = tokio::time::interval(s.heartbeat);
+    heartbeat.tick().await;
+    let mut last: Option<CustomerConversation> = None;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            dirty = false;
+            match s.store.customer_read(id, &token).await {
+                Ok(view) if last.as_ref() != Some(&view) => {
+                    let frame = CustomerStreamFrame::Conversation {
+                        conversation: view.clone(),
+                    };
+                    if !send_frame(&mut socket, &frame).await {
+                        return;
+                    }
+                    last = Some(view);
+                }
+                Ok(_) => {}
+                Err(e) if e.status < 500 => return refuse(&mut socket, &e).await,
+                Err(_) => {} // a passing fault: the next heartbeat reads again
+            }
+        }
+        tokio::select! {
+            ev = changes.recv() => match ev {
+                Ok(e) => dirty = e.conversation == Some(id),
+                Err(RecvError::Lagged(_)) => dirty = true,
+                Err(RecvError::Closed) => return,
+            },
+            _ = heartbeat.tick() => {
+                // Also reads again: changes made on another server node reach the
+                // page within a heartbeat even without this node's hub.
+                dirty = true;
+                if !send_frame(&mut socket, &CustomerStreamFrame::Heartbeat).await {
+                    return;
+                }
+            }
+            msg = socket.recv() => match msg {
+                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+            _ = stopping.changed() => {
+                let _ = socket.send(WsMessage::Close(None)).await;
+                return;
+            }
+        }
+    }
 }

@@ -4,6 +4,8 @@ pub mod agent_api;
 pub mod customer_api;
 pub mod extract;
 pub mod limits;
+pub mod page;
+pub mod sms_api;
 pub mod stream;
 
 use crate::error::Error;
@@ -30,6 +32,8 @@ pub struct AppState {
     pub customer_limits: Arc<limits::CustomerLimits>,
     /// How often streams send a heartbeat.
     pub heartbeat: Duration,
+    /// The SMS provider, when texts are configured.
+    pub sms: Option<Arc<crate::sms::SmsConfig>>,
     /// Turns true when the server is shutting down.
     pub stopping: tokio::sync::watch::Receiver<bool>,
 }
@@ -90,6 +94,11 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(customer_api::start))
         .routes(routes!(customer_api::post))
         .routes(routes!(customer_api::read))
+        .routes(routes!(customer_api::survey))
+        .routes(routes!(customer_api::stream))
+        .routes(routes!(agent_api::chat_report))
+        .routes(routes!(agent_api::chat_report_csv))
+        .routes(routes!(sms_api::twilio_webhook))
         .split_for_parts()
 }
 
@@ -116,6 +125,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .route("/healthz", get(healthz))
+        .merge(page::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             let mut e = Error::new(

@@ -8,7 +8,8 @@ use crate::hub::Audience;
 use crate::store::agents::Caller;
 use crate::store::events::{self, conversation_event, visibility};
 use crate::store::ops::{fingerprint, Emitted};
-use crate::store::{rows, Store};
+use crate::store::sms::{self, TextKind};
+use crate::store::{rows, surveys, Store};
 use crate::validate;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
@@ -53,12 +54,23 @@ async fn system_line(
     caller: &Caller,
     body: String,
 ) -> Result<ConversationSummary> {
+    system_message(conn, emitted, id, Some(caller.id), body).await
+}
+
+/// Adds a system line, caused by an agent or by the server itself, and its event.
+pub(crate) async fn system_message(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: ConversationId,
+    agent: Option<i64>,
+    body: String,
+) -> Result<ConversationSummary> {
     let msg_id: i64 = sqlx::query(
         "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
          VALUES ($1, 'system', $2, $3, 0, $4) RETURNING id",
     )
     .bind(id)
-    .bind(caller.id)
+    .bind(agent)
     .bind(body)
     .bind(now_ms())
     .fetch_one(&mut *conn)
@@ -122,12 +134,13 @@ impl Store {
             move |conn, emitted| {
                 Box::pin(async move {
                     let won = sqlx::query(
-                        "UPDATE conversations SET state = 'occupied', occupant_id = $1 \
+                        "UPDATE conversations SET state = 'occupied', occupant_id = $1, occupied_since = $3 \
                      WHERE id = $2 AND state = 'not_assigned' \
                      AND customer_id IN (SELECT id FROM customers WHERE blocked = 0)",
                     )
                     .bind(me.id)
                     .bind(id)
+                    .bind(now_ms())
                     .execute(&mut *conn)
                     .await?
                     .rows_affected();
@@ -163,7 +176,7 @@ impl Store {
         validate::message(&body)?;
         let me = caller.clone();
         let fp = fingerprint("reply", id, &body);
-        self.run_op(caller.id, op_id, fp, move |conn, emitted| {
+        let answer = self.run_op(caller.id, op_id, fp, move |conn, emitted| {
             Box::pin(async move {
                 let now = now_ms();
                 let ok = sqlx::query(
@@ -180,6 +193,7 @@ impl Store {
                     let current = rows::summary(conn, id).await?;
                     return Err(refusal(&current, &me, "reply to"));
                 }
+                let texted_to = sms::recipient(conn, id).await?;
                 let msg_id: i64 = sqlx::query(
                     "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
                      VALUES ($1, 'agent', $2, $3, 0, $4) RETURNING id",
@@ -191,6 +205,9 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?
                 .try_get(0)?;
+                if let Some(to) = texted_to {
+                    sms::queue_text(conn, id, Some(msg_id), &to, &body, TextKind::Reply).await?;
+                }
                 let message: Message = rows::message(conn, msg_id).await?;
                 let posted = message.clone();
                 let (ev, _) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
@@ -204,7 +221,9 @@ impl Store {
                 Ok(message)
             })
         })
-        .await
+        .await;
+        self.texts.notify_one();
+        answer
     }
 
     /// Free a conversation: back to the queue with its history. The occupant or a
@@ -232,7 +251,7 @@ impl Store {
                         _ => return Err(refusal(&current, &me, "free")),
                     };
                     let n = sqlx::query(
-                        "UPDATE conversations SET state = 'not_assigned', occupant_id = NULL \
+                        "UPDATE conversations SET state = 'not_assigned', occupant_id = NULL, occupied_since = NULL \
                      WHERE id = $1 AND state = 'occupied' AND occupant_id = $2",
                     )
                     .bind(id)
@@ -264,7 +283,7 @@ impl Store {
     ) -> Result<serde_json::Value> {
         let me = caller.clone();
         let fp = fingerprint("end", id, &(&req.subject, &req.mood));
-        self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
+        let answer = self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
             Box::pin(async move {
                 let (subject, known) = match &req.subject {
                     SubjectAnswer::Known(s) => {
@@ -299,17 +318,25 @@ impl Store {
                 .await?
                 .rows_affected();
                 changed(n)?;
-                sqlx::query(
-                    "INSERT INTO closures (conversation_id, closed_at, closed_by, subject, mood) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                let closure: i64 = sqlx::query(
+                    "INSERT INTO closures (conversation_id, closed_at, closed_by, subject, mood, started_at) \
+                     VALUES ($1, $2, $3, $4, $5, (SELECT occupied_since FROM conversations WHERE id = $1)) \
+                     RETURNING id",
                 )
                 .bind(id)
                 .bind(now)
                 .bind(me.id)
                 .bind(subject)
                 .bind(req.mood.as_str())
-                .execute(&mut *conn)
-                .await?;
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+                sqlx::query("UPDATE conversations SET closure_id = $1, occupied_since = NULL WHERE id = $2")
+                    .bind(closure)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                surveys::request(conn, closure, &current, me.id, now).await?;
                 system_line(conn, emitted, id, &me, format!("Ended by {}", me.name)).await?;
                 let by = me.agent_ref();
                 let (ev, summary) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
@@ -320,7 +347,9 @@ impl Store {
                 Ok(summary)
             })
         })
-        .await
+        .await;
+        self.texts.notify_one();
+        answer
     }
 
     /// Reopen an archived conversation: it becomes the reopening agent's.
@@ -343,12 +372,14 @@ impl Store {
                 }
                 let n = sqlx::query(
                     "UPDATE conversations SET state = 'occupied', occupant_id = $1, closed_at = NULL, \
-                     closed_by = NULL, subject = NULL, subject_known = NULL, mood = NULL \
+                     closed_by = NULL, subject = NULL, subject_known = NULL, mood = NULL, \
+                     closure_id = NULL, occupied_since = $4 \
                      WHERE id = $2 AND state = 'archived' AND closed_by = $3",
                 )
                 .bind(me.id)
                 .bind(id)
                 .bind(closer)
+                .bind(now_ms())
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
@@ -391,7 +422,7 @@ impl Store {
                 let customer = current.customer.id;
                 // Decided by the database: the conversation is still as it was read.
                 let n = sqlx::query(
-                    "UPDATE conversations SET state = 'spam', occupant_id = NULL \
+                    "UPDATE conversations SET state = 'spam', occupant_id = NULL, occupied_since = NULL \
                      WHERE id = $1 AND state = $2 AND COALESCE(occupant_id, 0) = $3",
                 )
                 .bind(id)
@@ -413,7 +444,7 @@ impl Store {
                 .rows_affected();
                 changed(n)?;
                 sqlx::query(
-                    "UPDATE conversations SET state = 'spam', occupant_id = NULL \
+                    "UPDATE conversations SET state = 'spam', occupant_id = NULL, occupied_since = NULL \
                      WHERE customer_id = $1 AND state IN ('not_assigned', 'occupied')",
                 )
                 .bind(customer)
@@ -511,7 +542,7 @@ impl Store {
                         emitted.push(ev);
                     }
                 }
-                let customer_row = sqlx::query("SELECT id, name, email, phone FROM customers WHERE id = $1")
+                let customer_row = sqlx::query("SELECT id, name, email, phone, sms_opted_out FROM customers WHERE id = $1")
                     .bind(customer)
                     .fetch_one(&mut *conn)
                     .await?;
@@ -521,6 +552,7 @@ impl Store {
                     email: customer_row.try_get(2)?,
                     phone: customer_row.try_get(3)?,
                     blocked: false,
+                    sms_opted_out: customer_row.try_get::<i64, _>(4)? != 0,
                 })
             })
         })

@@ -7,20 +7,22 @@ use crate::hub::Audience;
 use crate::store::agents::{email_key, new_token, token_hash};
 use crate::store::events::conversation_event;
 use crate::store::ops::Emitted;
-use crate::store::{rows, Store};
+use crate::store::{rows, surveys, Store};
 use crate::validate;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
-    ConversationId, CustomerConversation, CustomerId, CustomerMessageResponse, CustomerSession,
-    CustomerSide, CustomerVisibleMessage, ErrorCode, EventKind,
+    Channel, ConversationId, ConversationState, CustomerConversation, CustomerId,
+    CustomerMessageResponse, CustomerSession, CustomerSide, CustomerVisibleMessage, ErrorCode,
+    EventKind, Message,
 };
 
 /// Opens a new conversation for a customer, in the queue (or hidden when the
 /// customer is blocked), linked to their previous one, with a fresh token.
-async fn open_conversation(
+pub(crate) async fn open_conversation(
     conn: &mut AnyConnection,
     emitted: &mut Emitted,
     customer: CustomerId,
+    channel: Channel,
 ) -> Result<CustomerSession> {
     let row = sqlx::query(
         "SELECT blocked, (SELECT MAX(id) FROM conversations WHERE customer_id = $1) AS previous \
@@ -34,13 +36,14 @@ async fn open_conversation(
     let state = if blocked != 0 { "spam" } else { "not_assigned" };
     let now = now_ms();
     let id: i64 = sqlx::query(
-        "INSERT INTO conversations (customer_id, state, created_at, previous_id) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO conversations (customer_id, state, created_at, previous_id, channel) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(customer)
     .bind(state)
     .bind(now)
     .bind(previous)
+    .bind(channel.as_str())
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -70,7 +73,11 @@ async fn issue_customer_token(conn: &mut AnyConnection, id: ConversationId) -> R
 }
 
 /// The conversation a customer token opens, checked against the one asked for.
-async fn authorize(conn: &mut AnyConnection, id: ConversationId, token: &str) -> Result<()> {
+pub(crate) async fn authorize(
+    conn: &mut AnyConnection,
+    id: ConversationId,
+    token: &str,
+) -> Result<()> {
     let row = sqlx::query("SELECT conversation_id FROM customer_tokens WHERE token_hash = $1")
         .bind(token_hash(token))
         .fetch_optional(conn)
@@ -85,6 +92,47 @@ async fn authorize(conn: &mut AnyConnection, id: ConversationId, token: &str) ->
             "this token belongs to another conversation",
         )),
     }
+}
+
+/// Appends a customer's message (hidden while they are blocked) and its event.
+pub(crate) async fn add_customer_message(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    target: ConversationId,
+    body: &str,
+    blocked: bool,
+) -> Result<Message> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE conversations SET last_message_at = $1, unanswered_body = $2, \
+         unanswered_since = COALESCE(unanswered_since, $1) WHERE id = $3",
+    )
+    .bind(now)
+    .bind(body)
+    .bind(target)
+    .execute(&mut *conn)
+    .await?;
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, body, hidden, created_at) \
+         VALUES ($1, 'customer', $2, $3, $4) RETURNING id",
+    )
+    .bind(target)
+    .bind(body)
+    .bind(i64::from(blocked))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let message = rows::message(conn, msg_id).await?;
+    let (ev, _) = conversation_event(conn, target, Audience::SUPERVISORS, |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message: message.clone(),
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok(message)
 }
 
 fn customer_message(r: &sqlx::any::AnyRow) -> Result<CustomerVisibleMessage> {
@@ -127,7 +175,7 @@ impl Store {
         .await?
         .try_get(0)?;
         let mut emitted = Vec::new();
-        let session = open_conversation(&mut tx, &mut emitted, customer).await?;
+        let session = open_conversation(&mut tx, &mut emitted, customer, Channel::Web).await?;
         tx.commit().await?;
         self.hub.publish(emitted);
         Ok(session)
@@ -147,7 +195,7 @@ impl Store {
         let current = rows::summary(&mut tx, id).await?;
         let mut emitted = Vec::new();
         let mut session = None;
-        let target = if current.state == switchboard_protocol::ConversationState::Archived {
+        let target = if current.state == ConversationState::Archived {
             let open = sqlx::query(
                 "SELECT id FROM conversations WHERE customer_id = $1 AND id > $2 \
                  AND state IN ('not_assigned', 'occupied', 'spam') ORDER BY id DESC LIMIT 1",
@@ -164,7 +212,10 @@ impl Store {
                         token: issue_customer_token(&mut tx, next).await?,
                     }
                 }
-                None => open_conversation(&mut tx, &mut emitted, current.customer.id).await?,
+                None => {
+                    open_conversation(&mut tx, &mut emitted, current.customer.id, Channel::Web)
+                        .await?
+                }
             };
             let target = s.conversation_id;
             session = Some(s);
@@ -172,37 +223,14 @@ impl Store {
         } else {
             id
         };
-        let now = now_ms();
-        let hidden = i64::from(current.customer.blocked);
-        sqlx::query(
-            "UPDATE conversations SET last_message_at = $1, unanswered_body = $2, \
-             unanswered_since = COALESCE(unanswered_since, $1) WHERE id = $3",
+        let message = add_customer_message(
+            &mut tx,
+            &mut emitted,
+            target,
+            body,
+            current.customer.blocked,
         )
-        .bind(now)
-        .bind(body)
-        .bind(target)
-        .execute(&mut *tx)
         .await?;
-        let msg_id: i64 = sqlx::query(
-            "INSERT INTO messages (conversation_id, author, body, hidden, created_at) \
-             VALUES ($1, 'customer', $2, $3, $4) RETURNING id",
-        )
-        .bind(target)
-        .bind(body)
-        .bind(hidden)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        let message = rows::message(&mut tx, msg_id).await?;
-        let (ev, _) = conversation_event(&mut tx, target, Audience::SUPERVISORS, |conversation| {
-            EventKind::MessagePosted {
-                conversation,
-                message: message.clone(),
-            }
-        })
-        .await?;
-        emitted.push(ev);
         tx.commit().await?;
         self.hub.publish(emitted);
         Ok(CustomerMessageResponse {
@@ -237,12 +265,19 @@ impl Store {
             .iter()
             .map(customer_message)
             .collect::<Result<Vec<_>>>()?;
+        let ended = current.state == ConversationState::Archived;
+        let survey = if ended {
+            surveys::current(&mut tx, id).await?
+        } else {
+            None
+        };
         tx.commit().await?;
         Ok(CustomerConversation {
             conversation_id: id,
             name: current.customer.name,
-            ended: current.state == switchboard_protocol::ConversationState::Archived,
+            ended,
             messages,
+            survey,
         })
     }
 }

@@ -46,6 +46,7 @@ pub async fn insert(
     audience: Audience,
 ) -> Result<Arc<HubEvent>> {
     let at = now_ms();
+    let conversation = kind.conversation().map(|c| c.id);
     let json = serde_json::to_string(&Event {
         seq,
         at: ts(at),
@@ -66,6 +67,7 @@ pub async fn insert(
     Ok(Arc::new(HubEvent {
         seq,
         audience,
+        conversation,
         json: json.into(),
     }))
 }

@@ -10,10 +10,15 @@ pub mod customers;
 pub mod events;
 pub mod ops;
 pub mod queries;
+pub mod reports;
 pub mod rows;
+pub mod sms;
+pub mod surveys;
 
 use crate::db::Db;
 use crate::hub::Hub;
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Settings the store needs at run time.
 #[derive(Debug, Clone)]
@@ -36,6 +41,8 @@ pub struct Store {
     pub db: Db,
     pub hub: Hub,
     pub config: StoreConfig,
+    /// Wakes the text sender when a text is queued.
+    pub texts: Arc<Notify>,
 }
 
 impl Store {
@@ -45,6 +52,7 @@ impl Store {
             db,
             hub: Hub::new(),
             config,
+            texts: Arc::new(Notify::new()),
         }
     }
 }

@@ -238,7 +238,7 @@ impl Store {
         }
         let mut tx = self.db.reader.begin().await?;
         let rows_ = sqlx::query(
-            "SELECT cu.id, cu.name, cu.email, cu.phone, cu.blocked_at, cu.blocked_by, a.name AS blocker \
+            "SELECT cu.id, cu.name, cu.email, cu.phone, cu.sms_opted_out, cu.blocked_at, cu.blocked_by, a.name AS blocker \
              FROM customers cu LEFT JOIN agents a ON a.id = cu.blocked_by \
              WHERE cu.blocked = 1 ORDER BY cu.blocked_at DESC, cu.id",
         )
@@ -274,6 +274,7 @@ impl Store {
                     email: r.try_get("email")?,
                     phone: r.try_get("phone")?,
                     blocked: true,
+                    sms_opted_out: r.try_get::<i64, _>("sms_opted_out")? != 0,
                 },
                 blocked_at: ts(r.try_get::<Option<i64>, _>("blocked_at")?.unwrap_or(0)),
                 blocked_by,

@@ -5,21 +5,21 @@ use crate::error::{Error, Result};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
-    AgentRef, Author, Closure, ConversationId, ConversationState, ConversationSummary, Customer,
-    Message, Mood, Questionnaire, SubjectAnswer, SurveyResult, Unanswered,
+    AgentRef, Author, Channel, Closure, ConversationId, ConversationState, ConversationSummary,
+    Customer, Message, Mood, Questionnaire, SubjectAnswer, SurveyResult, Unanswered,
 };
 
 /// Columns of a conversation row with everything its summary needs.
 pub const SUMMARY_SELECT: &str = "SELECT c.id, c.state, c.created_at, c.last_message_at, \
     c.unanswered_body, c.unanswered_since, c.previous_id, c.version, \
     c.occupant_id, oa.name AS occupant_name, c.closed_at, c.closed_by, ca.name AS closer_name, \
-    c.subject, c.subject_known, c.mood, \
-    cu.id AS customer_id, cu.name AS customer_name, cu.email, cu.phone, cu.blocked, \
+    c.subject, c.subject_known, c.mood, c.channel, \
+    cu.id AS customer_id, cu.name AS customer_name, cu.email, cu.phone, cu.blocked, cu.sms_opted_out, \
     s.rating, s.comment, s.answered_at \
     FROM conversations c JOIN customers cu ON cu.id = c.customer_id \
     LEFT JOIN agents oa ON oa.id = c.occupant_id \
     LEFT JOIN agents ca ON ca.id = c.closed_by \
-    LEFT JOIN surveys s ON s.conversation_id = c.id ";
+    LEFT JOIN surveys s ON s.closure_id = c.closure_id ";
 
 /// The database spelling of a state.
 pub fn state_str(s: ConversationState) -> &'static str {
@@ -38,6 +38,14 @@ fn parse_state(s: &str) -> Result<ConversationState> {
         "archived" => ConversationState::Archived,
         "spam" => ConversationState::Spam,
         other => return Err(Error::internal("conversation state", other)),
+    })
+}
+
+fn parse_channel(s: &str) -> Result<Channel> {
+    Ok(match s {
+        "web" => Channel::Web,
+        "sms" => Channel::Sms,
+        other => return Err(Error::internal("conversation channel", other)),
     })
 }
 
@@ -101,8 +109,10 @@ pub fn summary_from_row(r: &AnyRow) -> Result<ConversationSummary> {
             email: r.try_get("email")?,
             phone: r.try_get("phone")?,
             blocked: r.try_get::<i64, _>("blocked")? != 0,
+            sms_opted_out: r.try_get::<i64, _>("sms_opted_out")? != 0,
         },
         state,
+        channel: parse_channel(&r.try_get::<String, _>("channel")?)?,
         occupant: agent_ref(r.try_get("occupant_id")?, r.try_get("occupant_name")?),
         created_at: ts(r.try_get("created_at")?),
         last_message_at: r.try_get::<Option<i64>, _>("last_message_at")?.map(ts),

@@ -13,3 +13,4 @@ mod races;
 mod restart;
 mod stream;
 mod support;
+mod surveys;

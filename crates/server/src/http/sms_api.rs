@@ -1,0 +1,135 @@
+//! The SMS provider's inbound webhook (Twilio's format).
+
+use crate::error::{Error, Result};
+use crate::http::agent_api::detached;
+use crate::http::AppState;
+use crate::sms::{is_e164, signature_ok, SmsConfig};
+use crate::store::sms::InboundText;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use switchboard_protocol::{ApiError, ErrorCode};
+
+/// The empty TwiML answer: we reply later through the Messages API, not inline.
+const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+
+/// The URL the provider signed: the configured public base (or `http://` + Host)
+/// with the request's path and query.
+fn signed_url(config: &SmsConfig, headers: &HeaderMap, uri: &Uri) -> Result<String> {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    match &config.public_url {
+        Some(base) => Ok(format!("{}{path}", base.trim_end_matches('/'))),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .ok_or_else(|| {
+                    Error::new(ErrorCode::InvalidRequest, "the request has no Host header")
+                })?;
+            Ok(format!("http://{host}{path}"))
+        }
+    }
+}
+
+fn field<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// An inbound text from the SMS provider: form-encoded `MessageSid`, `From`,
+/// `To`, `Body`, …, signed with `X-Twilio-Signature`. Unsigned or forged: 403.
+/// A repeated `MessageSid` is stored once.
+#[utoipa::path(post, path = "/api/v1/sms/twilio", tag = "sms",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Empty TwiML", content_type = "text/xml"),
+        (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub async fn twilio_webhook(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Result<Response> {
+    let Some(config) = s.sms.clone() else {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            "text messaging is not configured on this server",
+        ));
+    };
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !form {
+        return Err(Error::new(
+            ErrorCode::InvalidRequest,
+            "the webhook takes an application/x-www-form-urlencoded body",
+        ));
+    }
+    let params: Vec<(String, String)> = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let Some(sig) = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(Error::forbidden("the request has no X-Twilio-Signature"));
+    };
+    let url = signed_url(&config, &headers, &uri)?;
+    if !signature_ok(&config.auth_token, &url, &params, sig) {
+        return Err(Error::forbidden(
+            "the X-Twilio-Signature does not match this request",
+        ));
+    }
+    if field(&params, "AccountSid").is_some_and(|a| a != config.account_sid) {
+        return Err(Error::forbidden("the text is for another account"));
+    }
+    let sid = field(&params, "MessageSid")
+        .or_else(|| field(&params, "SmsSid"))
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .ok_or_else(|| Error::field("MessageSid is missing"))?;
+    let from = field(&params, "From").ok_or_else(|| Error::field("From is missing"))?;
+    if !is_e164(from) {
+        return Err(Error::field(
+            "From must be a phone number like +15551234567",
+        ));
+    }
+    let to = field(&params, "To").ok_or_else(|| Error::field("To is missing"))?;
+    if to != config.from_number {
+        return Err(Error::new(
+            ErrorCode::UnknownNumber,
+            format!("this server does not answer texts to {to}"),
+        ));
+    }
+    let mut text = field(&params, "Body").unwrap_or_default().to_owned();
+    let media: u32 = field(&params, "NumMedia")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    if text.trim().is_empty() {
+        if media == 0 {
+            return Ok(twiml());
+        }
+        text = format!("[The customer sent {media} picture(s) or file(s), which texts to Switchboard cannot show.]");
+    }
+    let inbound = InboundText {
+        sid: sid.to_owned(),
+        from: from.to_owned(),
+        body: text,
+    };
+    detached(async move { s.store.sms_inbound(&inbound).await }).await?;
+    Ok(twiml())
+}
+
+fn twiml() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        EMPTY_TWIML,
+    )
+        .into_response()
+}
