@@ -6,6 +6,7 @@ use crate::http::AppState;
 use crate::sms::{is_e164, signature_ok, SmsConfig};
 use crate::store::sms::InboundText;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -50,7 +51,7 @@ pub async fn twilio_webhook(
     State(s): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
-    body: Bytes,
+    body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let Some(config) = s.sms.clone() else {
         return Err(Error::new(
@@ -71,6 +72,13 @@ pub async fn twilio_webhook(
             "the webhook takes an application/x-www-form-urlencoded body",
         ));
     }
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::new(ErrorCode::BodyTooLarge, "the request body exceeds 64 KiB")
+        } else {
+            Error::new(ErrorCode::InvalidRequest, r.body_text())
+        }
+    })?;
     let params: Vec<(String, String)> = form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();

@@ -11,6 +11,7 @@ mod lifecycle;
 mod projection;
 mod races;
 mod restart;
+mod sms;
 mod stream;
 mod support;
 mod surveys;

@@ -151,6 +151,28 @@ impl Api {
         Reply { status, body }
     }
 
+    /// A POST with any headers, answered with status, content type and text.
+    pub async fn post_headers(
+        &self,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (StatusCode, String, String) {
+        let mut r = self.http.post(format!("{}{path}", self.base)).body(body);
+        for (k, v) in headers {
+            r = r.header(*k, v);
+        }
+        let resp = r.send().await.expect("request reaches the server");
+        let status = resp.status();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (status, ct, resp.text().await.unwrap())
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         let mut r = self.http.get(format!("{}{path}", self.base));
         if let Some(t) = token {

@@ -1,0 +1,572 @@
+//! The SMS channel against a local stand-in for the provider: it speaks Twilio's
+//! Messages API format, checks every request is well-formed, records it, and can
+//! be told to fail. Webhook signatures are computed here from Twilio's documented
+//! algorithm, independently of the server's code.
+
+use crate::support::*;
+use axum::extract::{Path as AxPath, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha1::Sha1;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use switchboard_protocol::Role;
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH: &str = "test-auth-token-9f8e7d";
+const OUR_NUMBER: &str = "+15550000000";
+const PUBLIC: &str = "https://support.example.test";
+
+/// Twilio's documented scheme: base64(HMAC-SHA1(auth token, URL + each POST
+/// parameter's name and value, sorted by name)).
+fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let mut data = url.to_string();
+    for (k, v) in sorted {
+        data.push_str(k);
+        data.push_str(v);
+    }
+    let mut mac = Hmac::<Sha1>::new_from_slice(token.as_bytes()).unwrap();
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[test]
+fn the_tests_signature_matches_twilios_documented_example() {
+    let params = [
+        ("CallSid", "CA1234567890ABCDE"),
+        ("Caller", "+14158675310"),
+        ("Digits", "1234"),
+        ("From", "+14158675310"),
+        ("To", "+18005551212"),
+    ];
+    assert_eq!(
+        twilio_signature(
+            "12345",
+            "https://mycompany.com/myapp.php?foo=1&bar=2",
+            &params
+        ),
+        "GvWf1cFY/Q7PnoempGyD5oXAezc="
+    );
+}
+
+/// One text the provider accepted.
+#[derive(Debug, Clone, PartialEq)]
+struct Sent {
+    to: String,
+    from: String,
+    body: String,
+}
+
+#[derive(Default)]
+struct ProviderState {
+    sent: Vec<Sent>,
+    /// Every request, accepted or not, by body.
+    attempts: Vec<String>,
+    /// Answers to give before accepting again: (status, JSON body).
+    script: VecDeque<(u16, Value)>,
+    /// What was wrong with requests that were not well-formed.
+    malformed: Vec<String>,
+}
+
+/// A local HTTP endpoint in the provider's Messages API format.
+struct Provider {
+    base: String,
+    state: Arc<Mutex<ProviderState>>,
+}
+
+async fn messages(
+    State(state): State<Arc<Mutex<ProviderState>>>,
+    AxPath(account): AxPath<String>,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, axum::Json<Value>) {
+    let mut problems = Vec::new();
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{SID}:{AUTH}"))
+    );
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(basic.as_str()) {
+        problems.push("basic auth is not AccountSid:AuthToken".to_string());
+    }
+    if account != SID {
+        problems.push(format!("wrong account path {account}"));
+    }
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("application/x-www-form-urlencoded") {
+        problems.push(format!("content type {ct}"));
+    }
+    let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let (to, from, text) = (get("To"), get("From"), get("Body"));
+    if !to.as_deref().is_some_and(|t| t.starts_with('+')) {
+        problems.push(format!("To is {to:?}"));
+    }
+    if from.as_deref() != Some(OUR_NUMBER) {
+        problems.push(format!("From is {from:?}"));
+    }
+    if text.as_deref().is_none_or(str::is_empty) {
+        problems.push("no Body".into());
+    }
+    let mut s = state.lock().unwrap();
+    s.attempts.push(text.clone().unwrap_or_default());
+    if !problems.is_empty() {
+        s.malformed.extend(problems);
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({"code": 21604, "message": "malformed request", "status": 400})),
+        );
+    }
+    if let Some((status, answer)) = s.script.pop_front() {
+        return (StatusCode::from_u16(status).unwrap(), axum::Json(answer));
+    }
+    s.sent.push(Sent {
+        to: to.unwrap(),
+        from: from.unwrap(),
+        body: text.unwrap(),
+    });
+    let n = s.sent.len();
+    (
+        StatusCode::CREATED,
+        axum::Json(json!({"sid": format!("SM{n:032}"), "status": "queued", "account_sid": SID})),
+    )
+}
+
+impl Provider {
+    async fn start() -> Provider {
+        let state = Arc::new(Mutex::new(ProviderState::default()));
+        let app = axum::Router::new()
+            .route(
+                "/2010-04-01/Accounts/{account}/Messages.json",
+                post(messages),
+            )
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Provider { base, state }
+    }
+
+    fn fail_next(&self, answers: &[(u16, Value)]) {
+        self.state
+            .lock()
+            .unwrap()
+            .script
+            .extend(answers.iter().cloned());
+    }
+
+    fn sent(&self) -> Vec<Sent> {
+        self.state.lock().unwrap().sent.clone()
+    }
+
+    fn attempts_of(&self, body: &str) -> usize {
+        let s = self.state.lock().unwrap();
+        s.attempts.iter().filter(|b| *b == body).count()
+    }
+
+    /// Waits until `n` texts were accepted.
+    async fn wait_sent(&self, n: usize) -> Vec<Sent> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let sent = self.sent();
+            if sent.len() >= n {
+                assert!(
+                    self.state.lock().unwrap().malformed.is_empty(),
+                    "malformed requests: {:?}",
+                    self.state.lock().unwrap().malformed
+                );
+                return sent;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {n} texts sent: {sent:?}; malformed: {:?}",
+                sent.len(),
+                self.state.lock().unwrap().malformed
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// A server with texts on, pointed at the provider stand-in.
+async fn world(provider: &Provider) -> World {
+    World::new(
+        &[("Alice", Role::Agent), ("Sam", Role::Supervisor)],
+        &["Billing", "Shipping"],
+        &[
+            "--sms-account-sid",
+            SID,
+            "--sms-auth-token",
+            AUTH,
+            "--sms-number",
+            OUR_NUMBER,
+            "--sms-api-url",
+            &provider.base,
+            "--public-url",
+            PUBLIC,
+            "--sms-retry-base-ms",
+            "50",
+            "--sms-max-attempts",
+            "3",
+        ],
+    )
+    .await
+}
+
+/// Posts a webhook with the given parameters and signature header.
+async fn webhook_raw(api: &Api, params: &[(&str, &str)], signature: Option<&str>) -> Reply {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    let mut headers = vec![(
+        "content-type",
+        "application/x-www-form-urlencoded".to_string(),
+    )];
+    if let Some(s) = signature {
+        headers.push(("x-twilio-signature", s.to_string()));
+    }
+    post_webhook(api, &headers, body.into_bytes()).await
+}
+
+/// The webhook answers empty TwiML on success and `{code, message}` otherwise.
+async fn post_webhook(api: &Api, headers: &[(&str, String)], body: Vec<u8>) -> Reply {
+    let (status, ct, text) = api.post_headers("/api/v1/sms/twilio", headers, body).await;
+    if status == 200 {
+        assert!(ct.starts_with("text/xml"), "{ct}");
+        assert!(text.contains("<Response>"), "{text}");
+        return Reply {
+            status,
+            body: Value::Null,
+        };
+    }
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("non-JSON error body with {status}: {text}"));
+    Reply { status, body }
+}
+
+fn inbound<'a>(sid: &'a str, from: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("ToCountry", "US"),
+        ("SmsMessageSid", sid),
+        ("NumMedia", "0"),
+        ("SmsSid", sid),
+        ("SmsStatus", "received"),
+        ("Body", body),
+        ("To", OUR_NUMBER),
+        ("NumSegments", "1"),
+        ("MessageSid", sid),
+        ("AccountSid", SID),
+        ("From", from),
+        ("ApiVersion", "2010-04-01"),
+    ]
+}
+
+/// A customer's text, signed as the provider signs it.
+async fn text(api: &Api, sid: &str, from: &str, body: &str) -> Reply {
+    let r = signed_text(api, sid, from, body).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    r
+}
+
+async fn signed_text(api: &Api, sid: &str, from: &str, body: &str) -> Reply {
+    let params = inbound(sid, from, body);
+    let sig = twilio_signature(AUTH, &format!("{PUBLIC}/api/v1/sms/twilio"), &params);
+    webhook_raw(api, &params, Some(&sig)).await
+}
+
+fn bodies(detail: &Value) -> Vec<(String, String)> {
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["author"].as_str().unwrap().to_string(),
+                m["body"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn wait_for_line(api: &Api, a: &Agent, id: i64, needle: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let d = api.detail(a, id).await.ok();
+        if bodies(&d).iter().any(|(_, b)| b.contains(needle)) {
+            return d;
+        }
+        assert!(Instant::now() < deadline, "no line with {needle:?}: {d}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn inbound_texts_are_verified_stored_once_and_continue_the_conversation() {
+    let provider = Provider::start().await;
+    let w = world(&provider).await;
+    let (api, sam) = (&w.api, w.agent(1));
+    let from = "+15551230001";
+    let params = inbound("SM0001", from, "My order is late");
+    let url = format!("{PUBLIC}/api/v1/sms/twilio");
+
+    // Unsigned, signed with another token, signed for other content: 403.
+    webhook_raw(api, &params, None).await.err(403, "forbidden");
+    let wrong_key = twilio_signature("not-the-token", &url, &params);
+    webhook_raw(api, &params, Some(&wrong_key))
+        .await
+        .err(403, "forbidden");
+    let mut tampered = params.clone();
+    tampered[5] = ("Body", "Send me a refund");
+    let original = twilio_signature(AUTH, &url, &params);
+    webhook_raw(api, &tampered, Some(&original))
+        .await
+        .err(403, "forbidden");
+    webhook_raw(api, &params, Some("%%% not base64"))
+        .await
+        .err(403, "forbidden");
+    assert!(ids(&api.snapshot(sam).await, "queue").is_empty());
+
+    // Signed: the text opens a conversation in the queue, answered with TwiML.
+    text(api, "SM0001", from, "My order is late").await;
+    let snap = api.snapshot(sam).await;
+    let queue = ids(&snap, "queue");
+    assert_eq!(queue.len(), 1);
+    let row = find(&snap, "queue", queue[0]).unwrap();
+    assert_eq!(row["channel"], "sms");
+    assert_eq!(row["customer"]["phone"], from);
+    assert_eq!(row["unanswered"]["body"], "My order is late");
+
+    // The provider retries the same webhook: nothing is stored twice.
+    text(api, "SM0001", from, "My order is late").await;
+    // A second text continues the same conversation.
+    text(api, "SM0002", from, "Order 1234").await;
+    let detail = api.detail(sam, queue[0]).await.ok();
+    let customer_lines: Vec<_> = bodies(&detail)
+        .into_iter()
+        .filter(|(a, _)| a == "customer")
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(customer_lines, ["My order is late", "Order 1234"]);
+
+    // Bad input: clear 4xx with {code, message}, nothing stored.
+    let sign = |p: &[(&str, &str)]| twilio_signature(AUTH, &url, p);
+    let mut to_other = inbound("SM0003", from, "hi");
+    to_other[6] = ("To", "+15559999999");
+    webhook_raw(api, &to_other, Some(&sign(&to_other)))
+        .await
+        .err(404, "unknown_number");
+    let bad_from = inbound("SM0004", "not-a-number", "hi");
+    webhook_raw(api, &bad_from, Some(&sign(&bad_from)))
+        .await
+        .err(400, "invalid_field");
+    let no_sid: Vec<_> = inbound("SM0005", from, "hi")
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with("Sid"))
+        .collect();
+    webhook_raw(api, &no_sid, Some(&sign(&no_sid)))
+        .await
+        .err(400, "invalid_field");
+    let mut other_account = inbound("SM0006", from, "hi");
+    other_account[9] = ("AccountSid", "AC999");
+    webhook_raw(api, &other_account, Some(&sign(&other_account)))
+        .await
+        .err(403, "forbidden");
+    let json_body = post_webhook(
+        api,
+        &[("content-type", "application/json".into())],
+        b"{\"Body\": \"hi\"}".to_vec(),
+    )
+    .await;
+    json_body.err(400, "invalid_request");
+    let huge = "x".repeat(70 * 1024);
+    let big = inbound("SM0007", from, &huge);
+    webhook_raw(api, &big, Some(&sign(&big)))
+        .await
+        .err(400, "body_too_large");
+    let after = api.detail(sam, queue[0]).await.ok();
+    assert_eq!(bodies(&after).len(), bodies(&detail).len());
+    assert_eq!(ids(&api.snapshot(sam).await, "queue"), queue);
+}
+
+#[tokio::test]
+async fn replies_are_texted_in_order_retried_and_failures_reach_the_agent() {
+    let provider = Provider::start().await;
+    let w = world(&provider).await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let from = "+15551230002";
+    text(api, "SM0100", from, "Hello?").await.ok();
+    let id = ids(&api.snapshot(alice).await, "queue")[0];
+    api.act(alice, id, "take").await.ok();
+
+    api.reply(alice, id, "Hi, this is Alice").await.ok();
+    let sent = provider.wait_sent(1).await;
+    assert_eq!(
+        sent[0],
+        Sent {
+            to: from.into(),
+            from: OUR_NUMBER.into(),
+            body: "Hi, this is Alice".into()
+        }
+    );
+
+    // Two passing faults: the reply goes out on the third attempt, and the
+    // reply after it waits its turn (texts to one number stay in order).
+    provider.fail_next(&[
+        (
+            500,
+            json!({"code": 20500, "message": "Internal Server Error"}),
+        ),
+        (429, json!({"code": 20429, "message": "Too Many Requests"})),
+    ]);
+    api.reply(alice, id, "Second").await.ok();
+    api.reply(alice, id, "Third").await.ok();
+    let sent = provider.wait_sent(3).await;
+    let order: Vec<&str> = sent.iter().map(|s| s.body.as_str()).collect();
+    assert_eq!(order, ["Hi, this is Alice", "Second", "Third"]);
+    assert_eq!(provider.attempts_of("Second"), 3);
+
+    // A final refusal is not retried and the agent is told, with the reason.
+    provider.fail_next(&[(
+        400,
+        json!({"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400}),
+    )]);
+    api.reply(alice, id, "Fourth").await.ok();
+    let d = wait_for_line(api, alice, id, "could not be texted").await;
+    let line = bodies(&d)
+        .into_iter()
+        .find(|(_, b)| b.contains("could not be texted"))
+        .unwrap();
+    assert_eq!(line.0, "system");
+    assert!(line.1.contains("21211"), "{line:?}");
+    assert!(line.1.contains("not a valid phone number"), "{line:?}");
+    assert_eq!(provider.attempts_of("Fourth"), 1);
+
+    // Passing faults beyond the attempts allowed: reported, not dropped.
+    let down = (503, json!({"message": "Service Unavailable"}));
+    provider.fail_next(&[down.clone(), down.clone(), down]);
+    api.reply(alice, id, "Fifth").await.ok();
+    let d = wait_for_line(api, alice, id, "gave up after 3 attempts").await;
+    assert!(bodies(&d)
+        .iter()
+        .any(|(_, b)| b.contains("Service Unavailable")));
+    assert_eq!(provider.attempts_of("Fifth"), 3);
+
+    // Later replies still go out.
+    api.reply(alice, id, "Sixth").await.ok();
+    let sent = provider.wait_sent(4).await;
+    assert_eq!(sent[3].body, "Sixth");
+}
+
+#[tokio::test]
+async fn the_survey_by_text_reads_ratings_clarifies_once_then_listens() {
+    let provider = Provider::start().await;
+    let w = world(&provider).await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let from = "+15551230003";
+    let survey_q = "How did we do? Reply with a number from 1 to 5.";
+
+    // First conversation: rated "5 stars".
+    text(api, "SM0200", from, "Where is my parcel?").await.ok();
+    let first = ids(&api.snapshot(alice).await, "queue")[0];
+    api.act(alice, first, "take").await.ok();
+    api.end(alice, first, json!({"known": "Shipping"}), "happy")
+        .await
+        .ok();
+    let sent = provider.wait_sent(1).await;
+    assert_eq!(sent[0].body, survey_q);
+    text(api, "SM0201", from, " 5 stars ").await.ok();
+    let sent = provider.wait_sent(2).await;
+    assert_eq!(sent[1].body, "Thank you for your feedback!");
+    let d = api.detail(alice, first).await.ok();
+    assert_eq!(d["conversation"]["survey"]["rating"], 5);
+    assert_eq!(d["conversation"]["state"], "archived");
+    // No new conversation was opened by the rating.
+    assert!(ids(&api.snapshot(alice).await, "queue").is_empty());
+
+    // Second conversation: an unclear answer gets one clarification, the next
+    // unclear one becomes an ordinary message (with the first) in a new conversation.
+    text(api, "SM0202", from, "One more question").await.ok();
+    let second = ids(&api.snapshot(alice).await, "queue")[0];
+    assert_ne!(second, first);
+    api.act(alice, second, "take").await.ok();
+    api.end(alice, second, json!("dont_know"), "neutral")
+        .await
+        .ok();
+    provider.wait_sent(3).await;
+    text(api, "SM0203", from, "great").await.ok();
+    let sent = provider.wait_sent(4).await;
+    assert!(sent[3].body.contains("number from 1"), "{:?}", sent[3]);
+    assert!(ids(&api.snapshot(alice).await, "queue").is_empty());
+    text(api, "SM0204", from, "Actually my invoice is wrong")
+        .await
+        .ok();
+    let queue = ids(&api.snapshot(alice).await, "queue");
+    assert_eq!(queue.len(), 1);
+    let third = api.detail(alice, queue[0]).await.ok();
+    let lines: Vec<_> = bodies(&third)
+        .into_iter()
+        .filter(|(a, _)| a == "customer")
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(lines, ["great", "Actually my invoice is wrong"]);
+    assert_eq!(third["conversation"]["previous_conversation_id"], second);
+    assert!(api.detail(alice, second).await.ok()["conversation"]["survey"].is_null());
+    // Only one clarification was sent.
+    assert_eq!(provider.wait_sent(4).await.len(), 4);
+
+    // Third conversation ends; "five" counts.
+    api.act(alice, queue[0], "take").await.ok();
+    api.end(alice, queue[0], json!({"known": "Billing"}), "unhappy")
+        .await
+        .ok();
+    provider.wait_sent(5).await;
+    text(api, "SM0205", from, "five").await.ok();
+    provider.wait_sent(6).await;
+    let d = api.detail(alice, queue[0]).await.ok();
+    assert_eq!(d["conversation"]["survey"]["rating"], 5);
+}
+
+#[tokio::test]
+async fn stop_stops_every_text_until_start() {
+    let provider = Provider::start().await;
+    let w = world(&provider).await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let from = "+15551230004";
+    text(api, "SM0300", from, "Hi").await.ok();
+    let id = ids(&api.snapshot(alice).await, "queue")[0];
+    api.act(alice, id, "take").await.ok();
+    api.reply(alice, id, "Hello!").await.ok();
+    provider.wait_sent(1).await;
+
+    text(api, "SM0301", from, "STOP").await.ok();
+    let d = wait_for_line(api, alice, id, "texted STOP").await;
+    assert_eq!(d["conversation"]["customer"]["sms_opted_out"], true);
+    // Replies are refused with a clear reason; nothing reaches the provider.
+    api.reply(alice, id, "Are you there?")
+        .await
+        .err(409, "customer_opted_out");
+    // Ending asks no survey by text.
+    api.end(alice, id, json!("dont_know"), "neutral").await.ok();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(provider.sent().len(), 1);
+
+    // START opts back in: the next conversation's replies are texted again.
+    text(api, "SM0302", from, "start").await.ok();
+    text(api, "SM0303", from, "New problem").await.ok();
+    let queue = ids(&api.snapshot(alice).await, "queue");
+    assert_eq!(queue.len(), 1);
+    api.act(alice, queue[0], "take").await.ok();
+    api.reply(alice, queue[0], "Welcome back").await.ok();
+    let sent = provider.wait_sent(2).await;
+    assert_eq!(sent[1].body, "Welcome back");
+}
