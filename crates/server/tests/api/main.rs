@@ -10,6 +10,7 @@ mod idempotency;
 mod lifecycle;
 mod projection;
 mod races;
+mod reports;
 mod restart;
 mod sms;
 mod stream;

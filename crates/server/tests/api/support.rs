@@ -51,6 +51,15 @@ impl World {
     pub async fn new(agents: &[(&str, Role)], subjects: &[&str], extra: &[&str]) -> World {
         let tmp = tempfile::tempdir().unwrap();
         let seeded = seed(tmp.path(), agents, subjects).await;
+        World::from_seeded(tmp, seeded, extra).await
+    }
+
+    /// Starts the server on an already seeded directory and signs everyone in.
+    pub async fn from_seeded(
+        tmp: tempfile::TempDir,
+        seeded: Vec<(i64, String, String)>,
+        extra: &[&str],
+    ) -> World {
         let server = start_server(tmp.path(), extra);
         let api = Api::new(&server.base);
         let mut signed = Vec::new();
@@ -171,6 +180,27 @@ impl Api {
             .unwrap_or("")
             .to_string();
         (status, ct, resp.text().await.unwrap())
+    }
+
+    /// A GET answered with status, content type, content disposition and bytes.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (u16, String, String, Vec<u8>) {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request reaches the server");
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let (ct, cd) = (header("content-type"), header("content-disposition"));
+        let status = resp.status().as_u16();
+        (status, ct, cd, resp.bytes().await.unwrap().to_vec())
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
