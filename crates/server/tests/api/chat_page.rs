@@ -1,0 +1,364 @@
+//! The customers' chat page in real headless Chromium (through chromedriver),
+//! against the real server: a customer chats with an agent who uses the agent
+//! API, hostile text stays text, the conversation survives a reload, and the
+//! star rating reaches the archive once.
+
+use crate::blns::naughty_strings;
+use crate::support::*;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// chromedriver on a free port, stopped on drop.
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian: chromium-driver; scripts/test installs it)");
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("SWITCHBOARD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--window-size=390,844",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ],
+        }),
+    );
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session");
+    (driver, client)
+}
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// Waits until `script` returns true.
+async fn until(c: &Client, what: &str, script: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if js(c, script).await == Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") {
+        // Let the messages' fade-in finish.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = c.screenshot().await.unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(name), png).unwrap();
+    }
+}
+
+const AGENT_BODIES: &str =
+    "return Array.from(document.querySelectorAll('#messages li.msg.agent .body')).map(e => e.textContent)";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
+    if std::env::var_os("SWITCHBOARD_BROWSER_TESTS").is_none() {
+        eprintln!("skipped: needs Chromium and chromedriver; run scripts/test");
+        return;
+    }
+    let w = World::standard().await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let (_driver, c) = browser().await;
+    c.goto(&format!("{}/chat", api.base)).await.unwrap();
+
+    // The start form: name and email.
+    let name = "Zoë <b>Ünïcode</b> \"O'Brien\"";
+    c.wait()
+        .for_element(Locator::Css("#name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("zoe@example.net")
+        .await
+        .unwrap();
+    screenshot(&c, "chat-start.png").await;
+    c.find(Locator::Css("#start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the chat screen",
+        "return !document.getElementById('chat-screen').hidden",
+    )
+    .await;
+
+    // The customer writes; Enter sends.
+    let first = "Hello, my order <script>document.title='pwned'</script> is late";
+    let message = c.find(Locator::Css("#message")).await.unwrap();
+    message.send_keys(first).await.unwrap();
+    message.send_keys(&Key::Enter.to_string()).await.unwrap();
+    until(
+        &c,
+        "the sent message",
+        "return document.querySelectorAll('#messages li.msg.me').length === 1",
+    )
+    .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('#messages li.msg.me .body').textContent"
+        )
+        .await,
+        first
+    );
+    assert_eq!(
+        js(&c, "return document.getElementById('message').value").await,
+        ""
+    );
+
+    // The agent sees it in the queue, under the customer's name as typed.
+    let snap = api.snapshot(alice).await;
+    let row = &snap["queue"][0];
+    assert_eq!(row["customer"]["name"], name);
+    assert_eq!(row["unanswered"]["body"], first);
+    let id = row["id"].as_i64().unwrap();
+    api.act(alice, id, "take").await.ok();
+    let reply = "Hi Zoë! <img src=x onerror=\"document.title='pwned'\"> Let me check.";
+    api.reply(alice, id, reply).await.ok();
+
+    // The reply appears without reloading, as text.
+    until(
+        &c,
+        "the agent's reply",
+        "return document.querySelectorAll('#messages li.msg.agent').length === 1",
+    )
+    .await;
+    assert_eq!(js(&c, AGENT_BODIES).await, json!([reply]));
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('#messages li.msg.agent .who').textContent"
+        )
+        .await,
+        "Alice"
+    );
+    // Readable on a phone: nothing wider than the screen.
+    assert_eq!(
+        js(
+            &c,
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
+        .await,
+        true
+    );
+    screenshot(&c, "chat-conversation.png").await;
+
+    // Every naughty string the agent can send arrives byte for byte, as text.
+    let naughty: Vec<String> = naughty_strings()
+        .into_iter()
+        .filter(|s| !s.trim().is_empty() && !s.contains('\0'))
+        .collect();
+    for s in &naughty {
+        api.reply(alice, id, s).await.ok();
+    }
+    let want = naughty.len() + 1;
+    until(
+        &c,
+        "every naughty reply",
+        &format!("return document.querySelectorAll('#messages li.msg.agent').length === {want}"),
+    )
+    .await;
+    let shown = js(&c, AGENT_BODIES).await;
+    let shown: Vec<String> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown[1..], naughty[..]);
+    assert_eq!(
+        js(&c, "return document.querySelectorAll('#messages script, #messages img, #messages iframe, #messages svg').length").await,
+        0
+    );
+    assert_ne!(c.title().await.unwrap(), "pwned");
+
+    // A reload keeps the conversation.
+    c.refresh().await.unwrap();
+    until(
+        &c,
+        "the conversation after a reload",
+        &format!("return document.querySelectorAll('#messages li.msg.agent').length === {want}"),
+    )
+    .await;
+
+    // The agent ends it: the page offers the star rating.
+    api.end(alice, id, json!({"known": "Shipping"}), "happy")
+        .await
+        .ok();
+    until(
+        &c,
+        "the survey",
+        "return !document.getElementById('survey').hidden",
+    )
+    .await;
+    assert_eq!(
+        js(&c, "return !document.getElementById('ended').hidden").await,
+        true
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('survey-submit').disabled"
+        )
+        .await,
+        true
+    );
+    c.find(Locator::Css("label[for='rating-4']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        js(&c, "return document.getElementById('rating-4').checked").await,
+        true
+    );
+    c.find(Locator::Css("#comment"))
+        .await
+        .unwrap()
+        .send_keys("Quick & <kind>")
+        .await
+        .unwrap();
+    screenshot(&c, "chat-survey.png").await;
+    c.find(Locator::Css("#survey-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the thanks",
+        "return !document.getElementById('survey-thanks').hidden",
+    )
+    .await;
+    let d = api.detail(alice, id).await.ok();
+    assert_eq!(d["conversation"]["survey"]["rating"], 4);
+    assert_eq!(d["conversation"]["survey"]["comment"], "Quick & <kind>");
+
+    // Rating again is refused; after a reload the page shows the thanks, not the form.
+    c.refresh().await.unwrap();
+    until(
+        &c,
+        "the thanks after a reload",
+        "return !document.getElementById('survey-thanks').hidden && document.getElementById('survey').hidden",
+    )
+    .await;
+
+    // Writing after the end opens a new conversation linked to this one.
+    let message = c.find(Locator::Css("#message")).await.unwrap();
+    message.send_keys("One more thing").await.unwrap();
+    c.find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the new conversation",
+        "return document.querySelectorAll('#messages li.msg.me').length === 1 && document.querySelectorAll('#messages li.msg.agent').length === 0",
+    )
+    .await;
+    let snap = api.snapshot(alice).await;
+    let row = &snap["queue"][0];
+    assert_eq!(row["previous_conversation_id"], id);
+    assert_eq!(row["unanswered"]["body"], "One more thing");
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_page_is_self_contained_with_a_strict_policy() {
+    let w = World::standard().await;
+    let http = reqwest::Client::new();
+    for (path, ct) in [
+        ("/chat", "text/html"),
+        ("/chat/app.js", "text/javascript"),
+        ("/chat/app.css", "text/css"),
+    ] {
+        let r = http
+            .get(format!("{}{path}", w.api.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers().clone();
+        assert!(
+            h["content-type"].to_str().unwrap().starts_with(ct),
+            "{path}"
+        );
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"));
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        let body = r.text().await.unwrap();
+        // No external assets: it must work on a closed network.
+        assert!(
+            !body.contains("http://") && !body.contains("https://"),
+            "{path}"
+        );
+        if path == "/chat" {
+            assert!(!body.contains(" style=") && !body.contains("<style"));
+            assert!(!body.contains(" onclick=") && !body.contains(" onload="));
+        }
+        if path == "/chat/app.js" {
+            assert!(!body.contains("innerHTML") && !body.contains("eval("));
+        }
+    }
+}
