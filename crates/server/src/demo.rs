@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use std::time::Duration;
 use switchboard_protocol::CustomerSession;
-use switchboard_protocol::{EndRequest, Mood, Role, SubjectAnswer};
+use switchboard_protocol::{EndRequest, Mood, Role, SubjectAnswer, SurveyRequest};
 use uuid::Uuid;
 
 /// The demo agents' password.
@@ -94,6 +94,18 @@ pub async fn seed(store: &Store) -> Result<()> {
                 },
             )
             .await?;
+        // Two of the three customers rate the chat (the report has figures).
+        if mood != Mood::DontKnow {
+            let rating = if mood == Mood::Happy { 5 } else { 3 };
+            let comment = (mood == Mood::Happy).then(|| "Fast and friendly, thanks!".to_string());
+            store
+                .customer_survey(
+                    s.conversation_id,
+                    &s.token,
+                    &SurveyRequest { rating, comment },
+                )
+                .await?;
+        }
     }
 
     // Mine: Alice is serving Tom, who is waiting for an answer.
@@ -242,6 +254,38 @@ const FOLLOW_UPS: &[&str] = &[
     "Thanks, I'll wait.",
 ];
 
+/// Simulated customers whose chat ended mostly rate it (3 to 5 stars), then leave.
+async fn rate_ended_chats(store: &Store, open: &mut Vec<CustomerSession>) {
+    let mut still_open = Vec::with_capacity(open.len());
+    for s in open.drain(..) {
+        let ended = match store.customer_read(s.conversation_id, &s.token).await {
+            Ok(view) => view.ended,
+            Err(_) => false,
+        };
+        if !ended {
+            still_open.push(s);
+            continue;
+        }
+        let rating = {
+            let mut rng = rand::thread_rng();
+            rng.gen_bool(0.7).then(|| rng.gen_range(3..=5))
+        };
+        if let Some(rating) = rating {
+            let req = SurveyRequest {
+                rating,
+                comment: None,
+            };
+            if let Err(e) = store
+                .customer_survey(s.conversation_id, &s.token, &req)
+                .await
+            {
+                tracing::warn!("demo customer simulator: {}", e.body.message);
+            }
+        }
+    }
+    *open = still_open;
+}
+
 /// Keeps the demo alive: every `every` (±50%), a customer starts a chat or writes
 /// again, through the same store calls the customer API uses, so agents' apps
 /// get live events and notifications.
@@ -253,6 +297,7 @@ pub async fn simulate_customers(store: Store, every: Duration) {
             every.mul_f64(rng.gen_range(0.5..1.5))
         };
         tokio::time::sleep(wait).await;
+        rate_ended_chats(&store, &mut open).await;
         let (follow_up, visitor, line) = {
             let mut rng = rand::thread_rng();
             (

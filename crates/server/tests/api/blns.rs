@@ -137,6 +137,25 @@ async fn naughty_strings_round_trip_through_every_text_field() {
         assert_eq!(seen["name"], s.as_str());
         assert_eq!(seen["messages"][0]["body"], s.as_str());
         assert_eq!(seen["messages"][1]["body"], s.as_str());
+        // As the survey's comment, shown on the archived conversation.
+        let rated = api
+            .post(
+                &format!("/api/v1/customer/conversations/{}/survey", c.conversation),
+                Some(&c.token),
+                &json!({"rating": 1 + i % 5, "comment": s}),
+            )
+            .await;
+        if s.chars().count() > 1000 {
+            rated.err(400, "invalid_field");
+            continue;
+        }
+        assert_eq!(rated.ok()["comment"], s.as_str(), "#{i}");
+        let detail = api.detail(&closer, c.conversation).await.ok();
+        assert_eq!(
+            detail["conversation"]["survey"]["comment"],
+            s.as_str(),
+            "#{i}"
+        );
     }
     // And the archive, as the offline cache will page it, carries them all unchanged.
     let mut after = 0;
