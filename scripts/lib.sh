@@ -48,3 +48,33 @@ ensure_node() {
     command -v dpkg-query >/dev/null && ensure_apt nodejs npm
     command -v npm >/dev/null || die "Node.js and npm are missing: install them, then run this again"
 }
+
+# What building the Tauri app needs on Debian/Ubuntu (WebKitGTK, the tray's
+# appindicator, librsvg for icons, xdo for the window's keyboard shortcuts).
+ensure_tauri_deps() {
+    ensure_build_deps
+    if command -v dpkg-query >/dev/null; then
+        ensure_apt libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev \
+            librsvg2-dev file
+    fi
+}
+
+# The UI's npm packages, then its production build (the app embeds ui/dist).
+build_ui() {
+    ensure_node
+    say "UI: npm packages and build"
+    npm ci --no-audit --no-fund --silent --prefix "$ROOT/ui"
+    npm run --silent --prefix "$ROOT/ui" build
+}
+
+# tauri-driver (WebDriver for the app) from crates.io, the 2.x line.
+ensure_tauri_driver() {
+    if ! command -v tauri-driver >/dev/null; then
+        [ -x "$HOME/.cargo/bin/tauri-driver" ] && export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    if ! command -v tauri-driver >/dev/null; then
+        say "installing tauri-driver 2"
+        cargo install tauri-driver --version '^2' --locked --quiet
+        export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+}

@@ -5,8 +5,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 use switchboard_protocol::{
-    ArchivePage, ConversationDetail, ConversationId, ConversationSummary, EndRequest, LoginRequest,
-    LoginResponse, Message, OpRequest, ReplyRequest, Snapshot,
+    AgentList, ArchivePage, ChatReport, ChatReportQuery, ConversationDetail, ConversationId,
+    ConversationSummary, EndRequest, LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest,
+    Snapshot,
 };
 use url::Url;
 
@@ -78,6 +79,17 @@ impl Api {
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+        let bytes = self.send_bytes(req).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ClientError::new(
+                codes::UNREADABLE_ANSWER,
+                format!("unexpected answer from the server: {e}"),
+            )
+        })
+    }
+
+    /// Sends with the token; a 2xx answer's bytes, or the server's `{code, message}`.
+    async fn send_bytes(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>> {
         let req = match &self.token {
             Some(t) => req.bearer_auth(t),
             None => req,
@@ -86,12 +98,7 @@ impl Api {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(unreachable)?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                ClientError::new(
-                    codes::UNREADABLE_ANSWER,
-                    format!("unexpected answer from the server: {e}"),
-                )
-            });
+            return Ok(bytes.to_vec());
         }
         // Read the code as text: a newer server's new codes still arrive as codes.
         #[derive(serde::Deserialize)]
@@ -172,6 +179,36 @@ impl Api {
     pub async fn end(&self, id: ConversationId, req: &EndRequest) -> Result<ConversationSummary> {
         self.post(&format!("api/v1/conversations/{id}/end"), req)
             .await
+    }
+
+    /// The agents, for a supervisor's report picker.
+    pub async fn agents(&self) -> Result<AgentList> {
+        self.get("api/v1/agents").await
+    }
+
+    fn report_url(&self, path: &str, q: &ChatReportQuery) -> Result<Url> {
+        let mut url = self.url(path)?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            pairs.append_pair("from", &q.from.to_rfc3339());
+            pairs.append_pair("to", &q.to.to_rfc3339());
+            if let Some(a) = q.agent_id {
+                pairs.append_pair("agent_id", &a.to_string());
+            }
+        }
+        Ok(url)
+    }
+
+    /// The chat report for a range (own line for agents; anyone for supervisors).
+    pub async fn chat_report(&self, q: &ChatReportQuery) -> Result<ChatReport> {
+        let url = self.report_url("api/v1/reports/chat", q)?;
+        self.send(self.http.get(url)).await
+    }
+
+    /// The same report as CSV bytes.
+    pub async fn chat_report_csv(&self, q: &ChatReportQuery) -> Result<Vec<u8>> {
+        let url = self.report_url("api/v1/reports/chat.csv", q)?;
+        self.send_bytes(self.http.get(url)).await
     }
 
     /// The stream's WebSocket URL for a cursor.

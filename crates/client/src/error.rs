@@ -27,6 +27,7 @@ pub mod codes {
 /// An error crossing from the engine to the app as `{code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{code}: {message}")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClientError {
     pub code: String,
     pub message: String,

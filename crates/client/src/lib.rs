@@ -4,6 +4,7 @@
 //! outbox, and the notification policy with its desktop sink. Knows nothing of Tauri.
 
 pub mod api;
+pub mod app;
 pub mod cache;
 pub mod engine;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod session;
 #[cfg(test)]
 mod test_fixtures;
 
+pub use app::{openable_link, App, AppSettings, SessionInfo};
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 pub use error::{ClientError, Result};
 pub use session::{Accounts, Session, TokenStore};

@@ -36,6 +36,7 @@ macro_rules! wire {
         $(
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+            #[cfg_attr(feature = "specta", derive(specta::Type))]
             $item
         )*
     };

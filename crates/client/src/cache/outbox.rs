@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// An action waiting for the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum OutboxAction {
     Reply { body: String },
     Take,
@@ -36,6 +37,7 @@ pub enum Answer {
 /// Where an outbox item stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum OutboxStatus {
     /// Not yet acknowledged by the server.
     Pending,
@@ -45,6 +47,7 @@ pub enum OutboxStatus {
 
 /// One queued action.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OutboxItem {
     pub seq: i64,
     pub op_id: Uuid,

@@ -8,6 +8,7 @@ use switchboard_protocol::{AgentRef, Author, ConversationSummary, Message};
 
 /// The three lists (and supervisors' fourth), newest activity first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Lists {
     /// "My conversations".
     pub mine: Vec<ConversationSummary>,
@@ -21,6 +22,7 @@ pub struct Lists {
 
 /// A piece of a search snippet; `hit` pieces matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Segment {
     pub text: String,
     pub hit: bool,
@@ -28,6 +30,7 @@ pub struct Segment {
 
 /// One search result: a conversation and where it matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub conversation: ConversationSummary,
     /// The matching message, or None when the customer's name or email matched.

@@ -25,6 +25,7 @@ use tokio::task::JoinHandle;
 /// The link to the server, as the app shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ConnectionState {
     Connecting,
     Online,
@@ -38,6 +39,7 @@ pub enum ConnectionState {
 /// What changed, for the app to redraw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Change {
     /// One of the lists may have changed.
     Lists,
@@ -71,6 +73,7 @@ enum NotifyCtl {
 
 /// A conversation as the app shows it: from the cache, with what is still queued.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConversationView {
     pub conversation: ConversationSummary,
     pub messages: Vec<Message>,

@@ -1,0 +1,400 @@
+//! The desktop app's state, for any shell (the Tauri app, tests): who is signed
+//! in, the running engine, the agent's settings, and every operation the UI asks
+//! for. A shell's commands are one call each into [`App`].
+
+use crate::cache::{Lists, OutboxItem, SearchHit};
+use crate::error::{codes, ClientError, Result};
+use crate::notify::policy::{Settings, View};
+use crate::session::{Accounts, Session};
+use crate::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use switchboard_protocol::{
+    AgentId, AgentRef, ChatReport, ChatReportQuery, Me, Mood, SubjectAnswer,
+};
+use tokio::sync::{broadcast, Mutex};
+use tokio::task::JoinHandle;
+
+/// Who is signed in, where.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SessionInfo {
+    pub me: Me,
+    pub server: String,
+}
+
+/// The agent's settings, kept in the data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppSettings {
+    /// Remind about a customer still waiting this often (None: no reminders).
+    pub reminder_minutes: Option<u32>,
+    /// Do Not Disturb: no desktop notifications.
+    pub do_not_disturb: bool,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            reminder_minutes: Some(2),
+            do_not_disturb: false,
+        }
+    }
+}
+
+impl AppSettings {
+    fn policy(self) -> Settings {
+        Settings {
+            reminder: self
+                .reminder_minutes
+                .filter(|m| *m > 0)
+                .map(|m| Duration::from_secs(u64::from(m) * 60)),
+            do_not_disturb: self.do_not_disturb,
+        }
+    }
+}
+
+struct Running {
+    session: Session,
+    engine: Engine,
+    forward: JoinHandle<()>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.forward.abort();
+    }
+}
+
+/// The app: accounts, the running engine, settings, and the changes the UI hears.
+pub struct App {
+    accounts: Accounts,
+    running: Mutex<Option<Running>>,
+    changes: broadcast::Sender<Change>,
+    notifications: bool,
+}
+
+fn not_signed_in() -> ClientError {
+    ClientError::new(codes::NOT_SIGNED_IN, "sign in first")
+}
+
+impl App {
+    /// An app over a data directory (the platform's by default). With
+    /// `notifications`, the engine shows desktop notifications.
+    pub fn new(root: Option<PathBuf>, use_keychain: bool, notifications: bool) -> Result<App> {
+        let (changes, _) = broadcast::channel(1024);
+        Ok(App {
+            accounts: Accounts::new(root, use_keychain)?,
+            running: Mutex::new(None),
+            changes,
+            notifications,
+        })
+    }
+
+    /// Every change the UI should hear about, for as long as the app runs (across
+    /// sign-ins).
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    fn settings_path(&self) -> PathBuf {
+        self.accounts.root().join("settings.json")
+    }
+
+    /// The saved settings (defaults when none or unreadable).
+    pub fn settings(&self) -> AppSettings {
+        std::fs::read(self.settings_path())
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves the settings and applies them to the running engine.
+    pub async fn set_settings(&self, settings: AppSettings) -> Result<()> {
+        if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
+            return Err(ClientError::new(
+                codes::INVALID_FIELD,
+                "the reminder interval is at most a day",
+            ));
+        }
+        let bytes = serde_json::to_vec_pretty(&settings)?;
+        write_file(&self.settings_path(), &bytes)?;
+        if let Some(r) = self.running.lock().await.as_ref() {
+            r.engine.set_notification_settings(settings.policy());
+        }
+        Ok(())
+    }
+
+    async fn start(&self, session: Session) -> Result<SessionInfo> {
+        let (mut engine, rebuilt) = Engine::start(
+            &session,
+            &self.accounts.cache_path(&session),
+            EngineOptions::default(),
+        )?;
+        if let Some(r) = rebuilt {
+            tracing::warn!("the offline cache was rebuilt: {}", r.reason);
+        }
+        if self.notifications {
+            let sink = engine.desktop_sink();
+            engine.start_notifications(Box::new(sink), self.settings().policy());
+        }
+        let mut from_engine = engine.changes();
+        let to_ui = self.changes.clone();
+        let forward = tokio::spawn(async move {
+            loop {
+                match from_engine.recv().await {
+                    Ok(c) => {
+                        let _ = to_ui.send(c);
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let _ = to_ui.send(Change::Lists);
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        let info = SessionInfo {
+            me: session.me.clone(),
+            server: session.server.to_string(),
+        };
+        *self.running.lock().await = Some(Running {
+            session,
+            engine,
+            forward,
+        });
+        let _ = self.changes.send(Change::Lists);
+        Ok(info)
+    }
+
+    /// Restores the saved session, if any, and starts syncing from the cache.
+    pub async fn session_info(&self) -> Result<Option<SessionInfo>> {
+        if let Some(r) = self.running.lock().await.as_ref() {
+            return Ok(Some(SessionInfo {
+                me: r.session.me.clone(),
+                server: r.session.server.to_string(),
+            }));
+        }
+        match self.accounts.restore().await? {
+            Some(session) => self.start(session).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Signs in (replacing any running session) and starts syncing.
+    pub async fn sign_in(&self, server: &str, email: &str, password: &str) -> Result<SessionInfo> {
+        let (session, _) = self.accounts.sign_in(server, email, password).await?;
+        self.running.lock().await.take();
+        self.start(session).await
+    }
+
+    /// Signs out: the server forgets the token, and so does this machine. The
+    /// cache stays for the next sign-in.
+    pub async fn sign_out(&self) -> Result<()> {
+        let running = self.running.lock().await.take();
+        if let Some(r) = running {
+            self.accounts.sign_out(&r.session).await?;
+        }
+        let _ = self.changes.send(Change::Connection {
+            state: ConnectionState::SignedOut,
+        });
+        Ok(())
+    }
+
+    async fn with<T>(&self, f: impl FnOnce(&Engine) -> Result<T>) -> Result<T> {
+        let guard = self.running.lock().await;
+        let r = guard.as_ref().ok_or_else(not_signed_in)?;
+        f(&r.engine)
+    }
+
+    async fn api(&self) -> Result<crate::api::Api> {
+        let guard = self.running.lock().await;
+        Ok(guard.as_ref().ok_or_else(not_signed_in)?.session.api())
+    }
+
+    pub async fn lists(&self) -> Result<Lists> {
+        self.with(|e| e.lists()).await
+    }
+
+    pub async fn conversation(&self, id: i64) -> Result<ConversationView> {
+        self.with(|e| e.conversation(id)).await
+    }
+
+    /// Fetches a conversation's history from the server (the cache when offline).
+    pub async fn refresh_conversation(&self, id: i64) -> Result<ConversationView> {
+        let guard = self.running.lock().await;
+        let r = guard.as_ref().ok_or_else(not_signed_in)?;
+        r.engine.refresh_conversation(id).await
+    }
+
+    pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>> {
+        self.with(|e| e.search(query, 100)).await
+    }
+
+    pub async fn subjects(&self) -> Result<Vec<String>> {
+        self.with(|e| e.subjects()).await
+    }
+
+    pub async fn take(&self, id: i64) -> Result<OutboxItem> {
+        self.with(|e| e.take(id)).await
+    }
+
+    pub async fn free(&self, id: i64) -> Result<OutboxItem> {
+        self.with(|e| e.free(id)).await
+    }
+
+    pub async fn reopen(&self, id: i64) -> Result<OutboxItem> {
+        self.with(|e| e.reopen(id)).await
+    }
+
+    pub async fn spam(&self, id: i64) -> Result<OutboxItem> {
+        self.with(|e| e.spam(id)).await
+    }
+
+    pub async fn reply(&self, id: i64, body: &str) -> Result<OutboxItem> {
+        self.with(|e| e.reply(id, body)).await
+    }
+
+    pub async fn end(&self, id: i64, subject: SubjectAnswer, mood: Mood) -> Result<OutboxItem> {
+        self.with(|e| e.end(id, subject, mood)).await
+    }
+
+    /// Forgets a failed outbox item once the agent has read why.
+    pub async fn dismiss(&self, seq: i64) -> Result<()> {
+        self.with(|e| e.dismiss(seq)).await
+    }
+
+    pub async fn connection(&self) -> ConnectionState {
+        match self.running.lock().await.as_ref() {
+            Some(r) => *r.engine.connection().borrow(),
+            None => ConnectionState::SignedOut,
+        }
+    }
+
+    /// Customers waiting for an answer in my conversations and the queue (the tray count).
+    pub async fn unanswered_count(&self) -> usize {
+        self.with(|e| e.unanswered_count()).await.unwrap_or(0)
+    }
+
+    /// What the agent is looking at: no notification for it.
+    pub async fn set_view(&self, focused: bool, conversation: Option<i64>) -> Result<()> {
+        self.with(|e| {
+            e.set_view(View {
+                focused,
+                conversation,
+            });
+            Ok(())
+        })
+        .await
+    }
+
+    /// The agents (supervisors pick whose report to see).
+    pub async fn agents(&self) -> Result<Vec<AgentRef>> {
+        let list = self.api().await?.agents().await?;
+        Ok(list
+            .agents
+            .into_iter()
+            .map(|a| AgentRef {
+                id: a.id,
+                name: a.name,
+            })
+            .collect())
+    }
+
+    /// The chat report for `[from, to)`: the agent's own, or (supervisors) anyone's
+    /// or everyone's.
+    pub async fn chat_report(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        agent_id: Option<AgentId>,
+    ) -> Result<ChatReport> {
+        let q = ChatReportQuery { from, to, agent_id };
+        self.api().await?.chat_report(&q).await
+    }
+
+    /// Writes the report as CSV into `dir` and returns the file's path.
+    pub async fn export_chat_report(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        agent_id: Option<AgentId>,
+        dir: &Path,
+    ) -> Result<PathBuf> {
+        let q = ChatReportQuery { from, to, agent_id };
+        let bytes = self.api().await?.chat_report_csv(&q).await?;
+        let name = format!(
+            "chat-report-{}-{}.csv",
+            from.format("%Y%m%d"),
+            to.format("%Y%m%d")
+        );
+        let path = dir.join(name);
+        write_file(&path, &bytes)?;
+        Ok(path)
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ClientError::new(codes::CACHE, format!("{}: {e}", dir.display())))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| ClientError::new(codes::CACHE, format!("{}: {e}", path.display())))
+}
+
+/// Whether a link in a message may be opened in the system browser: http, https
+/// and mailto only.
+pub fn openable_link(url: &str) -> Result<url::Url> {
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|_| ClientError::new(codes::INVALID_FIELD, "not a link"))?;
+    match parsed.scheme() {
+        "http" | "https" | "mailto" => Ok(parsed),
+        other => Err(ClientError::new(
+            codes::INVALID_FIELD,
+            format!("links of the kind {other}: are not opened"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_and_mail_links_open() {
+        assert!(openable_link("https://example.com/a?b=c").is_ok());
+        assert!(openable_link("http://example.com").is_ok());
+        assert!(openable_link("mailto:help@example.com").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<b>x</b>",
+            "ftp://example.com",
+            "tauri://localhost",
+            "not a url",
+        ] {
+            assert_eq!(
+                openable_link(bad).unwrap_err().code,
+                codes::INVALID_FIELD,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_map_to_the_notification_policy() {
+        let s = AppSettings {
+            reminder_minutes: Some(5),
+            do_not_disturb: true,
+        };
+        assert_eq!(s.policy().reminder, Some(Duration::from_secs(300)));
+        assert!(s.policy().do_not_disturb);
+        let off = AppSettings {
+            reminder_minutes: None,
+            do_not_disturb: false,
+        };
+        assert_eq!(off.policy().reminder, None);
+    }
+}

@@ -1,0 +1,197 @@
+//! The UI's commands: each is one call into `switchboard_client::App`. Errors
+//! reach the UI as `{code, message}`.
+
+use chrono::{DateTime, Utc};
+use switchboard_client::cache::{Lists, OutboxItem, SearchHit};
+use switchboard_client::{
+    openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
+    SessionInfo,
+};
+use switchboard_protocol::{AgentRef, ChatReport, Mood, SubjectAnswer};
+use tauri::ipc::Channel;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+/// The saved session, restored and syncing; null when nobody is signed in.
+#[tauri::command]
+#[specta::specta]
+pub async fn session_info(app: State<'_, App>) -> Result<Option<SessionInfo>> {
+    app.session_info().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in(
+    app: State<'_, App>,
+    server: String,
+    email: String,
+    password: String,
+) -> Result<SessionInfo> {
+    app.sign_in(&server, &email, &password).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(app: State<'_, App>) -> Result<()> {
+    app.sign_out().await
+}
+
+/// Sends every change to the UI over `channel` (no event permissions needed).
+#[tauri::command]
+#[specta::specta]
+pub async fn changes(app: State<'_, App>, channel: Channel<Change>) -> Result<()> {
+    let mut rx = app.subscribe();
+    tauri::async_runtime::spawn(async move {
+        while let Ok(change) = rx.recv().await {
+            if channel.send(change).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lists(app: State<'_, App>) -> Result<Lists> {
+    app.lists().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn conversation(app: State<'_, App>, id: i64) -> Result<ConversationView> {
+    app.conversation(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_conversation(app: State<'_, App>, id: i64) -> Result<ConversationView> {
+    app.refresh_conversation(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search(app: State<'_, App>, query: String) -> Result<Vec<SearchHit>> {
+    app.search(&query).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn subjects(app: State<'_, App>) -> Result<Vec<String>> {
+    app.subjects().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn take(app: State<'_, App>, id: i64) -> Result<OutboxItem> {
+    app.take(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn free(app: State<'_, App>, id: i64) -> Result<OutboxItem> {
+    app.free(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reopen(app: State<'_, App>, id: i64) -> Result<OutboxItem> {
+    app.reopen(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn spam(app: State<'_, App>, id: i64) -> Result<OutboxItem> {
+    app.spam(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reply(app: State<'_, App>, id: i64, body: String) -> Result<OutboxItem> {
+    app.reply(id, &body).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn end(
+    app: State<'_, App>,
+    id: i64,
+    subject: SubjectAnswer,
+    mood: Mood,
+) -> Result<OutboxItem> {
+    app.end(id, subject, mood).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dismiss(app: State<'_, App>, seq: i64) -> Result<()> {
+    app.dismiss(seq).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn connection(app: State<'_, App>) -> Result<ConnectionState> {
+    Ok(app.connection().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn settings(app: State<'_, App>) -> Result<AppSettings> {
+    Ok(app.settings())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_settings(app: State<'_, App>, settings: AppSettings) -> Result<()> {
+    app.set_settings(settings).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_view(app: State<'_, App>, focused: bool, conversation: Option<i64>) -> Result<()> {
+    app.set_view(focused, conversation).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn agents(app: State<'_, App>) -> Result<Vec<AgentRef>> {
+    app.agents().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn chat_report(
+    app: State<'_, App>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    agent_id: Option<i64>,
+) -> Result<ChatReport> {
+    app.chat_report(from, to, agent_id).await
+}
+
+/// Writes the report's CSV into the Downloads folder and returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_chat_report(
+    app: State<'_, App>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    agent_id: Option<i64>,
+) -> Result<String> {
+    let dir = crate::downloads_dir();
+    let path = app.export_chat_report(from, to, agent_id, &dir).await?;
+    Ok(path.display().to_string())
+}
+
+/// Opens a link from a message in the system browser: http, https and mailto only.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_link(handle: tauri::AppHandle, url: String) -> Result<()> {
+    let url = openable_link(&url)?;
+    handle
+        .opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| ClientError::new("open_failed", e.to_string()))
+}

@@ -1,0 +1,186 @@
+//! The Tauri side: the builder with its commands and plugins, the tray with the
+//! unanswered count, and bringing the window forward on a notification click.
+
+use crate::commands::*;
+use switchboard_client::{App, Change};
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager};
+
+/// The typed command list, shared by the app and the bindings export.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        session_info,
+        sign_in,
+        sign_out,
+        changes,
+        lists,
+        conversation,
+        refresh_conversation,
+        search,
+        subjects,
+        take,
+        free,
+        reopen,
+        spam,
+        reply,
+        end,
+        dismiss,
+        connection,
+        settings,
+        set_settings,
+        set_view,
+        agents,
+        chat_report,
+        export_chat_report,
+        open_link,
+    ])
+}
+
+/// How the bindings are written.
+#[cfg(test)]
+pub fn typescript() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .header(
+            "// Generated from the Rust types by tauri-specta: do not edit.\n/* eslint-disable */",
+        )
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+}
+
+/// Why the app cannot open a window here, if it cannot (instead of a panic deep
+/// inside GTK).
+pub fn no_display() -> Option<String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        let has = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+        if !has("DISPLAY") && !has("WAYLAND_DISPLAY") {
+            return Some(
+                "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set. Run it in a desktop session (or under xvfb-run for tests)."
+                    .into(),
+            );
+        }
+    }
+    None
+}
+
+/// The app's data directory: `SWITCHBOARD_DATA_DIR` (tests, several profiles) or
+/// the platform's.
+fn data_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("SWITCHBOARD_DATA_DIR").map(Into::into)
+}
+
+/// The demo signs in by itself: `SWITCHBOARD_DEMO_SIGN_IN="SERVER EMAIL PASSWORD"`,
+/// used only when no session is saved.
+async fn demo_sign_in(app: &App) {
+    let Ok(spec) = std::env::var("SWITCHBOARD_DEMO_SIGN_IN") else {
+        return;
+    };
+    let parts: Vec<&str> = spec.split_whitespace().collect();
+    if let [server, email, password] = parts.as_slice() {
+        if matches!(app.session_info().await, Ok(None)) {
+            if let Err(e) = app.sign_in(server, email, password).await {
+                tracing::warn!("demo sign-in failed: {e}");
+            }
+        }
+    }
+}
+
+fn show_main(handle: &AppHandle) {
+    if let Some(w) = handle.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+fn tray(handle: &AppHandle) -> tauri::Result<TrayIcon> {
+    let open = MenuItem::with_id(handle, "open", "Open Switchboard", true, None::<&str>)?;
+    let quit = MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(handle, &[&open, &quit])?;
+    let mut builder = TrayIconBuilder::with_id("main")
+        .tooltip("Switchboard")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|h, e| match e.id().as_ref() {
+            "open" => show_main(h),
+            "quit" => h.exit(0),
+            _ => {}
+        })
+        .on_tray_icon_event(|t, e| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = e
+            {
+                show_main(t.app_handle());
+            }
+        });
+    if let Some(icon) = handle.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(handle)
+}
+
+/// Shows how many customers wait for an answer on the tray icon.
+async fn show_count(app: &App, tray: &TrayIcon) {
+    let n = app.unanswered_count().await;
+    let tip = match n {
+        0 => "Switchboard: nobody waiting".to_string(),
+        1 => "Switchboard: 1 customer waiting".to_string(),
+        n => format!("Switchboard: {n} customers waiting"),
+    };
+    let _ = tray.set_tooltip(Some(&tip));
+    // A label beside the icon where the desktop shows one (Linux, macOS).
+    let _ = tray.set_title((n > 0).then(|| n.to_string()));
+}
+
+/// Keeps the tray count current and brings the window forward on a notification click.
+fn follow_changes(handle: AppHandle, tray: Option<TrayIcon>) {
+    let mut rx = handle.state::<App>().subscribe();
+    tauri::async_runtime::spawn(async move {
+        let app = handle.state::<App>();
+        if let Some(t) = &tray {
+            show_count(&app, t).await;
+        }
+        loop {
+            match rx.recv().await {
+                Ok(Change::NotificationClicked { .. }) => show_main(&handle),
+                Ok(Change::Lists | Change::Conversation { .. } | Change::Connection { .. }) => {
+                    if let Some(t) = &tray {
+                        show_count(&app, t).await;
+                    }
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+/// Builds and runs the app until it quits.
+pub fn run() -> Result<(), String> {
+    let app = App::new(data_dir(), true, true).map_err(|e| e.to_string())?;
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(builder.invoke_handler())
+        .manage(app)
+        .setup(move |tauri_app| {
+            let handle = tauri_app.handle().clone();
+            let tray = match tray(&handle) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    tracing::warn!("no tray icon: {e}");
+                    None
+                }
+            };
+            // Before the window asks for the session, so the demo opens signed in.
+            tauri::async_runtime::block_on(demo_sign_in(&handle.state::<App>()));
+            follow_changes(handle, tray);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .map_err(|e| e.to_string())
+}

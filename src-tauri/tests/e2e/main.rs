@@ -1,0 +1,8 @@
+//! End-to-end tests of the desktop app in the real WebKit webview: tauri-driver
+//! and WebKitWebDriver drive the real `switchboard` binary, under Xvfb with a
+//! D-Bus session and dunst (scripts/desktop-session), against a real
+//! `switchboard-server`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod flow;
+mod support;

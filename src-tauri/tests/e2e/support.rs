@@ -1,0 +1,310 @@
+//! The pieces of an end-to-end test: a seeded server, the app under tauri-driver
+//! with its own data directory, and agents and customers talking HTTP.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use switchboard_protocol::Role;
+pub use switchboard_testkit::{seed, server_bin, Server, PASSWORD};
+
+/// Whether this run may drive the app (scripts/desktop-session sets it).
+pub fn enabled() -> bool {
+    if std::env::var_os("SWITCHBOARD_E2E_TESTS").is_none() {
+        eprintln!("skipped: needs a display, tauri-driver and WebKitWebDriver; run scripts/test");
+        return false;
+    }
+    true
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// tauri-driver in front of WebKitWebDriver, stopped with SIGTERM (a SIGKILL
+/// would leave WebKitWebDriver running on its port).
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    /// Starts tauri-driver; the app it launches gets `app_data` as its data directory.
+    pub fn start(app_data: &Path) -> Driver {
+        let port = free_port();
+        let native = free_port();
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
+            .env("SWITCHBOARD_DATA_DIR", app_data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver (scripts/test installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+
+    /// A WebDriver session: the app starts.
+    pub async fn session(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({"application": env!("CARGO_BIN_EXE_switchboard")}),
+        );
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a session with the app")
+    }
+}
+
+/// An agent signed in over HTTP (the other side of races, the API checks).
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub email: String,
+    pub token: String,
+}
+
+/// A server with Alice, Bob and Sam, and an HTTP client for them and customers.
+pub struct World {
+    pub server: Server,
+    pub http: reqwest::Client,
+    pub agents: Vec<Agent>,
+    pub app_data: tempfile::TempDir,
+    _server_data: tempfile::TempDir,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let data = tempfile::tempdir().unwrap();
+        let seeded = seed(
+            data.path(),
+            &[
+                ("Alice", Role::Agent),
+                ("Bob", Role::Agent),
+                ("Sam", Role::Supervisor),
+            ],
+            &["Billing", "Shipping", "Returns"],
+        )
+        .await;
+        let server = Server::start(&server_bin(), data.path(), &[]);
+        let http = reqwest::Client::new();
+        let mut agents = Vec::new();
+        for (_, _, email) in seeded {
+            let v: Value = http
+                .post(format!("{}/api/v1/auth/login", server.base))
+                .json(&json!({"email": email, "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            agents.push(Agent {
+                email,
+                token: v["token"].as_str().unwrap().to_string(),
+            });
+        }
+        World {
+            server,
+            http,
+            agents,
+            app_data: tempfile::tempdir().unwrap(),
+            _server_data: data,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.app_data.path().to_path_buf()
+    }
+
+    /// A customer starts a chat and writes; returns (conversation id, token).
+    pub async fn customer(&self, name: &str, body: &str) -> (i64, String) {
+        let email = format!("{}@example.net", name.to_lowercase().replace(' ', "."));
+        let v: Value = self
+            .http
+            .post(format!(
+                "{}/api/v1/customer/conversations",
+                self.server.base
+            ))
+            .json(&json!({"name": name, "email": email}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = v["conversation_id"].as_i64().unwrap();
+        let token = v["token"].as_str().unwrap().to_string();
+        self.say(id, &token, body).await;
+        (id, token)
+    }
+
+    pub async fn say(&self, id: i64, token: &str, body: &str) {
+        let r = self
+            .http
+            .post(format!(
+                "{}/api/v1/customer/conversations/{id}/messages",
+                self.server.base
+            ))
+            .bearer_auth(token)
+            .json(&json!({"body": body}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{:?}", r.text().await);
+    }
+
+    /// An agent's action over HTTP (`take`, `free`, …); returns the status.
+    pub async fn act(&self, agent: usize, id: i64, action: &str) -> u16 {
+        self.http
+            .post(format!(
+                "{}/api/v1/conversations/{id}/{action}",
+                self.server.base
+            ))
+            .bearer_auth(&self.agents[agent].token)
+            .json(&json!({"op_id": uuid::Uuid::new_v4()}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// A conversation as the server has it, seen by Sam (who sees everything).
+    pub async fn detail(&self, id: i64) -> Value {
+        self.http
+            .get(format!("{}/api/v1/conversations/{id}", self.server.base))
+            .bearer_auth(&self.agents[2].token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+/// Runs a script in the page and returns its value.
+pub async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// Waits until `script` returns true (20 s at most).
+pub async fn until(c: &Client, what: &str, script: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if js(c, script).await == Value::Bool(true) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let shot = c.screenshot().await.ok();
+            if let (Some(png), Some(dir)) = (shot, std::env::var_os("SWITCHBOARD_SCREENSHOTS")) {
+                let _ = std::fs::write(Path::new(&dir).join("failure.png"), png);
+            }
+            panic!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The element with a `data-testid`.
+pub fn tid(id: &str) -> Locator<'static> {
+    Locator::Css(Box::leak(format!("[data-testid='{id}']").into_boxed_str()))
+}
+
+/// Clicks the element with a `data-testid`, once it is there.
+pub async fn click(c: &Client, id: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(tid(id))
+        .await
+        .unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {id}: {e}"));
+}
+
+/// Types into the element with a `data-testid`.
+pub async fn type_into(c: &Client, id: &str, text: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(tid(id))
+        .await
+        .unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Saves a screenshot of the window when `SWITCHBOARD_SCREENSHOTS` names a folder.
+pub async fn screenshot(c: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = c.screenshot().await.unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join(name), png).unwrap();
+    }
+}
+
+/// `dunstctl` output.
+pub fn dunstctl(args: &[&str]) -> String {
+    let out = Command::new("dunstctl")
+        .args(args)
+        .output()
+        .expect("dunstctl runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Closes every notification and returns (appname, summary, body) of those the
+/// daemon has seen.
+pub fn notifications() -> Vec<(String, String, String)> {
+    dunstctl(&["close-all"]);
+    let v: Value = serde_json::from_str(&dunstctl(&["history"])).unwrap_or(Value::Null);
+    v["data"][0]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|n| {
+            let f = |k: &str| n[k]["data"].as_str().unwrap_or_default().to_string();
+            (f("appname"), f("summary"), f("body"))
+        })
+        .collect()
+}
