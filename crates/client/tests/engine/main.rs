@@ -1,6 +1,7 @@
 //! The engine against the real switchboard-server process, over real sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod app;
 mod crash;
 mod notifications;
 mod offline;
