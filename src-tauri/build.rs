@@ -17,6 +17,7 @@ fn main() {
         "spam",
         "reply",
         "end",
+        "outbox",
         "dismiss",
         "connection",
         "settings",

@@ -126,6 +126,12 @@ pub async fn end(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn outbox(app: State<'_, App>) -> Result<Vec<OutboxItem>> {
+    app.outbox().await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn dismiss(app: State<'_, App>, seq: i64) -> Result<()> {
     app.dismiss(seq).await
 }

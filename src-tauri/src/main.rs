@@ -41,21 +41,14 @@ mod tests {
     fn ui_bindings_are_up_to_date() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
-        let fresh =
-            std::env::temp_dir().join(format!("switchboard-bindings-{}.ts", std::process::id()));
-        crate::shell::specta_builder()
-            .export(crate::shell::typescript(), &fresh)
-            .unwrap_or_else(|e| panic!("exporting bindings: {e}"));
-        let fresh_text = std::fs::read_to_string(&fresh).unwrap_or_default();
-        let _ = std::fs::remove_file(&fresh);
+        let fresh = crate::shell::bindings().unwrap_or_else(|e| panic!("exporting bindings: {e}"));
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &fresh_text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             return;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
-            committed == fresh_text,
+            committed == fresh,
             "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p switchboard-app ui_bindings` and commit it"
         );
     }

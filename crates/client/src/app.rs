@@ -260,6 +260,12 @@ impl App {
         self.with(|e| e.end(id, subject, mood)).await
     }
 
+    /// Every queued action (pending or failed), also of conversations that have
+    /// left the lists (a take lost to another agent).
+    pub async fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        self.with(|e| e.outbox()).await
+    }
+
     /// Forgets a failed outbox item once the agent has read why.
     pub async fn dismiss(&self, seq: i64) -> Result<()> {
         self.with(|e| e.dismiss(seq)).await

@@ -58,6 +58,21 @@ fn rgb(v: &Value) -> (u32, u32, u32) {
     (nums[0], nums[1], nums[2])
 }
 
+/// Picks the option of a `<select>` (by its `data-testid`) whose text is `label`.
+async fn choose(c: &Client, id: &str, label: &str) {
+    let picked = js(
+        c,
+        &format!(
+            "const s = document.querySelector(\"[data-testid='{id}']\"); \
+             const o = [...s.options].find(o => o.textContent.trim() === '{label}'); \
+             if (!o) return false; s.value = o.value; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}})); return true"
+        ),
+    )
+    .await;
+    assert_eq!(picked, Value::Bool(true), "no option {label} in {id}");
+}
+
 async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
     let field = c.wait().for_element(tid("signin-server")).await.unwrap();
     field.clear().await.unwrap();
@@ -256,16 +271,8 @@ async fn the_manuals_flow_in_the_real_app() {
     click(&c, "actions").await;
     click(&c, "action-end").await;
     c.wait().for_element(tid("end-subject")).await.unwrap();
-    js(
-        &c,
-        "const s = document.querySelector(\"[data-testid='end-subject']\"); s.value = 'Shipping'; s.dispatchEvent(new Event('change', {bubbles: true})); return true",
-    )
-    .await;
-    js(
-        &c,
-        "const m = document.querySelector(\"[data-testid='end-mood']\"); if (m.tagName === 'SELECT') { m.value = 'happy'; m.dispatchEvent(new Event('change', {bubbles: true})); } else { m.querySelector(\"input[value='happy']\").click(); } return true",
-    )
-    .await;
+    choose(&c, "end-subject", "Shipping").await;
+    choose(&c, "end-mood", "Happy").await;
     screenshot(&c, "app-end-questionnaire.png").await;
     click(&c, "end-send").await;
     until(
@@ -313,8 +320,8 @@ async fn the_manuals_flow_in_the_real_app() {
     click(&c, "actions").await;
     click(&c, "action-end").await;
     c.wait().for_element(tid("end-subject")).await.unwrap();
-    js(&c, "const s = document.querySelector(\"[data-testid='end-subject']\"); s.value = 'Shipping'; s.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
-    js(&c, "const m = document.querySelector(\"[data-testid='end-mood']\"); if (m.tagName === 'SELECT') { m.value = 'happy'; m.dispatchEvent(new Event('change', {bubbles: true})); } else { m.querySelector(\"input[value='happy']\").click(); } return true").await;
+    choose(&c, "end-subject", "Shipping").await;
+    choose(&c, "end-mood", "Happy").await;
     click(&c, "end-send").await;
     until(
         &c,
@@ -374,5 +381,18 @@ async fn the_manuals_flow_in_the_real_app() {
         .collect();
     assert_eq!(sent.len(), 1, "sent exactly once: {d}");
     let _ = maria_token;
+
+    // The chat report: Alice's own line, from the server.
+    click(&c, "open-report").await;
+    until(
+        &c,
+        "the report table with Alice's line",
+        "const t = document.querySelector(\"[data-testid='report-table']\"); return !!t && t.textContent.includes('Alice')",
+    )
+    .await;
+    screenshot(&c, "app-report.png").await;
+    click(&c, "open-settings").await;
+    until(&c, "the settings", "return !!document.querySelector(\"[data-testid='settings']\")").await;
+    screenshot(&c, "app-settings.png").await;
     c.close().await.unwrap();
 }

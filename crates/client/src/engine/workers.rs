@@ -86,7 +86,12 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
             Err(e) if e.is_transient() || e.code == "try_again" => {
                 // The link failed, not the request: the same op id goes again later.
                 faults = faults.saturating_add(1);
-                tokio::time::sleep(backoff(faults, inner.options.max_backoff)).await;
+                // Back off, but go again as soon as the stream reconnects: an agent
+                // waiting for a take or a reply should not wait out a backoff.
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff(faults, inner.options.max_backoff)) => {}
+                    _ = inner.outbox_wake.notified() => faults = 0,
+                }
             }
             Err(e) => {
                 if let Err(err) = inner.cache().outbox_failed(item.seq, &e.code, &e.message) {

@@ -1,0 +1,51 @@
+import { screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeBackend } from '../lib/fake-backend';
+import { renderWith, settle } from '../test-utils';
+import SettingsDialog from './SettingsDialog.svelte';
+
+describe('Settings', () => {
+  it('shows and saves the reminder interval and Do Not Disturb', async () => {
+    const backend = new FakeBackend({ settings: { reminder_minutes: 2, do_not_disturb: false } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const reminder = screen.getByLabelText(/Remind me/) as HTMLSelectElement;
+    expect(reminder.value).toBe('2');
+    expect([...reminder.options].map((o) => o.text)).toEqual([
+      'Off',
+      'Every minute',
+      'Every 2 minutes',
+      'Every 5 minutes',
+      'Every 10 minutes',
+      'Every 15 minutes',
+    ]);
+    const user = userEvent.setup();
+    await user.selectOptions(reminder, 'Off');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ reminder_minutes: null, do_not_disturb: false }]);
+    await user.selectOptions(reminder, 'Every 10 minutes');
+    await user.click(screen.getByRole('switch', { name: /Do Not Disturb/ }));
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ reminder_minutes: 10, do_not_disturb: true }]);
+  });
+
+  it('signs out', async () => {
+    const onSignOut = vi.fn(async () => {});
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut });
+    await settle();
+    await userEvent.setup().click(screen.getByTestId('signout'));
+    expect(onSignOut).toHaveBeenCalled();
+  });
+
+  it('shows a refused change and the previous value', async () => {
+    const backend = new FakeBackend({ settings: { reminder_minutes: 5, do_not_disturb: false } });
+    backend.setSettings = async () => {
+      throw { code: 'cache', message: 'settings could not be saved' };
+    };
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    await userEvent.setup().click(screen.getByRole('switch', { name: /Do Not Disturb/ }));
+    await settle();
+    expect(screen.getByRole('alert')).toHaveTextContent('settings could not be saved');
+    expect(screen.getByRole('switch', { name: /Do Not Disturb/ })).not.toBeChecked();
+  });
+});

@@ -1,0 +1,87 @@
+// The one door from the UI to the app's engine. Components receive a Backend
+// through context (see context.ts) and never call Tauri directly.
+import type {
+  AgentRef,
+  AppSettings,
+  Change,
+  ChatReport,
+  ConnectionState,
+  ConversationView,
+  Lists,
+  Mood,
+  OutboxItem,
+  SearchHit,
+  SessionInfo,
+  SubjectAnswer,
+} from './types';
+
+/** What the engine said no with: a code to branch on, a message for people. */
+export class BackendError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'BackendError';
+    this.code = code;
+  }
+
+  /** Wraps whatever a rejected call carried (`{code, message}`, a string, an Error). */
+  static from(raw: unknown): BackendError {
+    if (raw instanceof BackendError) return raw;
+    if (raw && typeof raw === 'object' && 'code' in raw && typeof raw.code === 'string') {
+      const message = 'message' in raw && typeof raw.message === 'string' ? raw.message : raw.code;
+      return new BackendError(raw.code, message);
+    }
+    if (raw instanceof Error) return new BackendError('unknown', raw.message);
+    return new BackendError('unknown', String(raw));
+  }
+}
+
+/** The Tauri commands and the `change` event, one method each. */
+export interface Backend {
+  /** The session restored at start, or null: show sign-in. */
+  sessionInfo(): Promise<SessionInfo | null>;
+  signIn(server: string, email: string, password: string): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+
+  lists(): Promise<Lists>;
+  /** From the local cache, with the conversation's pending and failed actions. */
+  conversation(id: number): Promise<ConversationView>;
+  /** Fetches the history from the server (falls back to the cache offline). */
+  refreshConversation(id: number): Promise<ConversationView>;
+  /** Offline full-text search of the archive. */
+  search(query: string): Promise<SearchHit[]>;
+  /** The end questionnaire's subjects. */
+  subjects(): Promise<string[]>;
+
+  // Actions: queued locally and sent when online; their outcome arrives through
+  // `change` events and the conversation's outbox.
+  take(id: number): Promise<OutboxItem>;
+  free(id: number): Promise<OutboxItem>;
+  reopen(id: number): Promise<OutboxItem>;
+  spam(id: number): Promise<OutboxItem>;
+  reply(id: number, body: string): Promise<OutboxItem>;
+  end(id: number, subject: SubjectAnswer, mood: Mood): Promise<OutboxItem>;
+  /** Every queued action, also of conversations that have left the lists. */
+  outbox(): Promise<OutboxItem[]>;
+  /** Forgets a failed action the agent has seen. */
+  dismiss(seq: number): Promise<void>;
+
+  connection(): Promise<ConnectionState>;
+  settings(): Promise<AppSettings>;
+  setSettings(settings: AppSettings): Promise<void>;
+  /** Which conversation is on screen and whether the window has the focus. */
+  setView(focused: boolean, conversation: number | null): Promise<void>;
+
+  /** `from` and `to` are RFC 3339 instants; agentId null: own, or everyone for supervisors. */
+  chatReport(from: string, to: string, agentId: number | null): Promise<ChatReport>;
+  /** Writes the report as CSV; resolves to the file's path. */
+  exportChatReport(from: string, to: string, agentId: number | null): Promise<string>;
+  /** Every agent (supervisors' report picker). */
+  agents(): Promise<AgentRef[]>;
+  /** Opens an http(s) or mailto URL in the system's browser or mail app. */
+  openLink(url: string): Promise<void>;
+
+  /** Calls `handler` for every change; returns the function that stops it. */
+  onChange(handler: (change: Change) => void): () => void;
+}

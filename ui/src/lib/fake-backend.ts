@@ -1,0 +1,447 @@
+// An in-memory Backend: component tests drive it step by step, and `npm run dev`
+// in a plain browser runs on it (see demo-data.ts). It mimics the engine's rules
+// closely enough to exercise the UI: actions wait in an outbox until delivered
+// (or failed), and every change is announced as the engine would.
+import { BackendError, type Backend } from './backend';
+import type {
+  AgentRef,
+  AppSettings,
+  Change,
+  ChatFigures,
+  ChatReport,
+  ConnectionState,
+  ConversationSummary,
+  ConversationView,
+  Lists,
+  Me,
+  Message,
+  Mood,
+  OutboxAction,
+  OutboxItem,
+  SearchHit,
+  Segment,
+  SessionInfo,
+  SubjectAnswer,
+} from './types';
+
+export interface FakeOptions {
+  me?: Me;
+  /** The restored session; defaults to signed in as `me`. */
+  session?: SessionInfo | null;
+  conversations?: ConversationSummary[];
+  messages?: Message[];
+  /** Messages of conversations not in `messages` (large demo archives). */
+  messagesFor?: (id: number) => Message[];
+  subjects?: string[];
+  agents?: AgentRef[];
+  connection?: ConnectionState;
+  settings?: AppSettings;
+  /** Deliver queued actions after this many ms while online; default: only on deliver(). */
+  autoDeliverMs?: number;
+}
+
+export interface Call {
+  method: string;
+  args: unknown[];
+}
+
+export const ALICE: Me = { id: 1, name: 'Alice', email: 'alice@example.com', role: 'agent' };
+
+const now = () => new Date().toISOString();
+
+export class FakeBackend implements Backend {
+  me: Me;
+  session: SessionInfo | null;
+  conversations = new Map<number, ConversationSummary>();
+  messages = new Map<number, Message[]>();
+  queued: OutboxItem[] = [];
+  subjectList: string[];
+  agentList: AgentRef[];
+  state: ConnectionState;
+  appSettings: AppSettings;
+  /** Every call, in order, for tests to assert on. */
+  calls: Call[] = [];
+
+  private handlers = new Set<(c: Change) => void>();
+  private nextSeq = 1;
+  private nextMessageId = 1_000_000;
+  private messagesFor?: (id: number) => Message[];
+  private autoDeliverMs?: number;
+
+  constructor(options: FakeOptions = {}) {
+    this.me = options.me ?? ALICE;
+    this.session =
+      options.session === undefined ? { me: this.me, server: 'http://127.0.0.1:8080' } : options.session;
+    for (const c of options.conversations ?? []) this.conversations.set(c.id, structuredClone(c));
+    for (const m of options.messages ?? []) {
+      const list = this.messages.get(m.conversation_id) ?? [];
+      list.push(structuredClone(m));
+      this.messages.set(m.conversation_id, list);
+    }
+    this.messagesFor = options.messagesFor;
+    this.subjectList = options.subjects ?? ['Billing', 'Shipping', 'Returns', 'Technical problem'];
+    this.agentList = options.agents ?? [{ id: this.me.id, name: this.me.name }];
+    this.state = options.connection ?? 'online';
+    this.appSettings = options.settings ?? { reminder_minutes: 2, do_not_disturb: false };
+    this.autoDeliverMs = options.autoDeliverMs;
+  }
+
+  private log(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+  }
+
+  /** The calls made to one method, oldest first. */
+  callsTo(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  emit(change: Change): void {
+    for (const h of this.handlers) h(change);
+  }
+
+  private summary(id: number): ConversationSummary {
+    const c = this.conversations.get(id);
+    if (!c) throw new BackendError('not_found', 'this conversation is not in the local cache');
+    return c;
+  }
+
+  private history(id: number): Message[] {
+    let list = this.messages.get(id);
+    if (!list) {
+      list = this.messagesFor?.(id) ?? [];
+      this.messages.set(id, list);
+    }
+    return list;
+  }
+
+  // --- session ---
+
+  async sessionInfo() {
+    this.log('sessionInfo');
+    return this.session;
+  }
+
+  async signIn(server: string, email: string, password: string) {
+    this.log('signIn', server, email, password);
+    if (!/^https?:\/\/[^\s/]+/.test(server)) {
+      throw new BackendError('bad_address', 'the server address must start with http:// or https://');
+    }
+    if (server.includes('unreachable')) throw new BackendError('unreachable', 'connection refused');
+    if (password !== 'switchboard-demo' || email.trim() !== this.me.email) {
+      throw new BackendError('invalid_credentials', 'wrong email or password');
+    }
+    this.session = { me: this.me, server };
+    this.setConnection('online');
+    return this.session;
+  }
+
+  async signOut() {
+    this.log('signOut');
+    this.session = null;
+  }
+
+  // --- reading ---
+
+  async lists(): Promise<Lists> {
+    this.log('lists');
+    const all = [...this.conversations.values()];
+    const byLast = (a: ConversationSummary, b: ConversationSummary) =>
+      (b.last_message_at ?? '').localeCompare(a.last_message_at ?? '') || b.id - a.id;
+    const byClosed = (a: ConversationSummary, b: ConversationSummary) =>
+      (b.closure?.closed_at ?? '').localeCompare(a.closure?.closed_at ?? '') || b.id - a.id;
+    const occupied = all.filter((c) => c.state === 'occupied');
+    return structuredClone({
+      mine: occupied.filter((c) => c.occupant?.id === this.me.id).sort(byLast),
+      queue: all.filter((c) => c.state === 'not_assigned').sort(byLast),
+      others: this.me.role === 'agent' ? [] : occupied.filter((c) => c.occupant?.id !== this.me.id).sort(byLast),
+      archive: all
+        .filter((c) => c.state === 'archived' && c.closure?.closed_by.id === this.me.id)
+        .sort(byClosed),
+    });
+  }
+
+  async conversation(id: number): Promise<ConversationView> {
+    this.log('conversation', id);
+    return structuredClone({
+      conversation: this.summary(id),
+      messages: this.history(id),
+      outbox: this.queued.filter((i) => i.conversation_id === id),
+    });
+  }
+
+  async refreshConversation(id: number): Promise<ConversationView> {
+    this.log('refreshConversation', id);
+    return this.conversation(id);
+  }
+
+  async search(query: string): Promise<SearchHit[]> {
+    this.log('search', query);
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    const hits: SearchHit[] = [];
+    for (const c of this.conversations.values()) {
+      if (c.state !== 'archived' || hits.length >= 50) continue;
+      if (c.customer.name.toLowerCase().includes(q)) {
+        hits.push({ conversation: structuredClone(c), message_id: null, snippet: highlight(c.customer.name, q) });
+        continue;
+      }
+      const m = this.history(c.id).find((m) => m.body.toLowerCase().includes(q));
+      if (m) hits.push({ conversation: structuredClone(c), message_id: m.id, snippet: highlight(m.body, q) });
+    }
+    return hits;
+  }
+
+  async subjects() {
+    this.log('subjects');
+    return [...this.subjectList];
+  }
+
+  // --- actions ---
+
+  private enqueue(id: number, action: OutboxAction): OutboxItem {
+    this.summary(id);
+    const item: OutboxItem = {
+      seq: this.nextSeq++,
+      op_id: `00000000-0000-4000-8000-${String(this.nextSeq).padStart(12, '0')}`,
+      conversation_id: id,
+      action,
+      status: { state: 'pending' },
+      created_at: now(),
+    };
+    this.queued.push(item);
+    this.emit({ type: 'outbox', conversation_id: id });
+    this.scheduleDelivery();
+    return structuredClone(item);
+  }
+
+  async take(id: number) {
+    this.log('take', id);
+    return this.enqueue(id, { type: 'take' });
+  }
+  async free(id: number) {
+    this.log('free', id);
+    return this.enqueue(id, { type: 'free' });
+  }
+  async reopen(id: number) {
+    this.log('reopen', id);
+    return this.enqueue(id, { type: 'reopen' });
+  }
+  async spam(id: number) {
+    this.log('spam', id);
+    return this.enqueue(id, { type: 'spam' });
+  }
+  async reply(id: number, body: string) {
+    this.log('reply', id, body);
+    if (!body.trim()) throw new BackendError('invalid_field', 'write a message first');
+    return this.enqueue(id, { type: 'reply', body });
+  }
+  async end(id: number, subject: SubjectAnswer, mood: Mood) {
+    this.log('end', id, subject, mood);
+    return this.enqueue(id, { type: 'end', subject, mood });
+  }
+
+  async outbox() {
+    return this.queued.map((i) => ({ ...i }));
+  }
+
+  async dismiss(seq: number) {
+    this.log('dismiss', seq);
+    const item = this.queued.find((i) => i.seq === seq);
+    this.queued = this.queued.filter((i) => i.seq !== seq);
+    if (item) this.emit({ type: 'outbox', conversation_id: item.conversation_id });
+  }
+
+  /** The server accepted the queued action `seq`: apply it and announce it. */
+  deliver(seq: number): void {
+    const item = this.queued.find((i) => i.seq === seq && i.status.state === 'pending');
+    if (!item) return;
+    this.queued = this.queued.filter((i) => i !== item);
+    this.applyAction(item.conversation_id, item.action);
+    this.emit({ type: 'outbox', conversation_id: item.conversation_id });
+  }
+
+  /** The server refused the queued action `seq`. */
+  fail(seq: number, code: string, message: string): void {
+    const item = this.queued.find((i) => i.seq === seq);
+    if (!item) return;
+    item.status = { state: 'failed', code, message };
+    this.emit({ type: 'outbox', conversation_id: item.conversation_id });
+  }
+
+  private scheduleDelivery(): void {
+    if (this.autoDeliverMs === undefined || this.state !== 'online') return;
+    setTimeout(() => {
+      if (this.state !== 'online') return;
+      for (const i of this.queued.filter((i) => i.status.state === 'pending')) this.deliver(i.seq);
+    }, this.autoDeliverMs);
+  }
+
+  /** Appends a line to a conversation and announces it (as the stream would). */
+  post(id: number, author: Message['author'], body: string, agent: AgentRef | null = null): Message {
+    const c = this.summary(id);
+    const message: Message = {
+      id: this.nextMessageId++,
+      conversation_id: id,
+      author,
+      agent,
+      body,
+      created_at: now(),
+    };
+    this.history(id).push(message);
+    if (author !== 'system') c.last_message_at = message.created_at;
+    if (author === 'customer') c.unanswered = { body, waiting_since: c.unanswered?.waiting_since ?? message.created_at };
+    if (author === 'agent') c.unanswered = null;
+    c.version += 1;
+    this.emit({ type: 'lists' });
+    this.emit({ type: 'conversation', id });
+    return message;
+  }
+
+  private applyAction(id: number, action: OutboxAction): void {
+    const c = this.summary(id);
+    const me: AgentRef = { id: this.me.id, name: this.me.name };
+    switch (action.type) {
+      case 'reply':
+        this.post(id, 'agent', action.body, me);
+        return;
+      case 'take':
+        Object.assign(c, { state: 'occupied', occupant: me });
+        this.post(id, 'system', `Taken by ${me.name}`, me);
+        return;
+      case 'free':
+        Object.assign(c, { state: 'not_assigned', occupant: null });
+        this.post(id, 'system', `Freed by ${me.name}`, me);
+        return;
+      case 'end':
+        Object.assign(c, {
+          state: 'archived',
+          occupant: null,
+          closure: { closed_at: now(), closed_by: me, questionnaire: { subject: action.subject, mood: action.mood } },
+        });
+        this.post(id, 'system', `Ended by ${me.name}`, me);
+        return;
+      case 'reopen':
+        Object.assign(c, { state: 'occupied', occupant: me, closure: null, survey: null });
+        this.post(id, 'system', `Reopened by ${me.name}`, me);
+        return;
+      case 'spam':
+        Object.assign(c, { state: 'spam', occupant: null });
+        c.customer.blocked = true;
+        this.post(id, 'system', `Reported as spam by ${me.name}`, me);
+        return;
+    }
+  }
+
+  // --- connection and settings ---
+
+  setConnection(state: ConnectionState): void {
+    this.state = state;
+    this.emit({ type: 'connection', state });
+    this.scheduleDelivery();
+  }
+
+  async connection() {
+    this.log('connection');
+    return this.state;
+  }
+
+  async settings() {
+    this.log('settings');
+    return { ...this.appSettings };
+  }
+
+  async setSettings(settings: AppSettings) {
+    this.log('setSettings', settings);
+    this.appSettings = { ...settings };
+  }
+
+  async setView(focused: boolean, conversation: number | null) {
+    this.log('setView', focused, conversation);
+  }
+
+  // --- report ---
+
+  async chatReport(from: string, to: string, agentId: number | null): Promise<ChatReport> {
+    this.log('chatReport', from, to, agentId);
+    const start = Date.parse(from);
+    const end = Date.parse(to);
+    const ended = [...this.conversations.values()].filter((c) => {
+      const at = c.closure ? Date.parse(c.closure.closed_at) : NaN;
+      return at >= start && at < end;
+    });
+    const agents = this.me.role === 'agent' ? [{ id: this.me.id, name: this.me.name }] : this.agentList;
+    const shown = agentId == null ? agents : agents.filter((a) => a.id === agentId);
+    return {
+      from,
+      to,
+      agents: shown.map((agent) => ({
+        agent,
+        figures: figures(ended.filter((c) => c.closure?.closed_by.id === agent.id)),
+      })),
+      total: figures(ended.filter((c) => shown.some((a) => a.id === c.closure?.closed_by.id))),
+    };
+  }
+
+  async exportChatReport(from: string, to: string, agentId: number | null) {
+    this.log('exportChatReport', from, to, agentId);
+    return `/home/agent/Downloads/chat-report-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`;
+  }
+
+  async agents() {
+    this.log('agents');
+    return [...this.agentList];
+  }
+
+  async openLink(url: string) {
+    this.log('openLink', url);
+  }
+
+  onChange(handler: (change: Change) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+}
+
+/** Splits `text` around case-insensitive matches of `q`. */
+function highlight(text: string, q: string): Segment[] {
+  const out: Segment[] = [];
+  const lower = text.toLowerCase();
+  let at = 0;
+  for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, at)) {
+    if (i > at) out.push({ text: text.slice(at, i), hit: false });
+    out.push({ text: text.slice(i, i + q.length), hit: true });
+    at = i + q.length;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), hit: false });
+  return out;
+}
+
+function counted<K extends string>(keys: K[]): { key: K; count: number }[] {
+  const m = new Map<K, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
+}
+
+function figures(ended: ConversationSummary[]): ChatFigures {
+  const ratings = ended.flatMap((c) => (c.survey ? [c.survey.rating] : []));
+  const subjects = ended.map((c) => {
+    const s = c.closure?.questionnaire.subject;
+    return !s || s === 'dont_know' ? '' : s.known;
+  });
+  return {
+    handled: ended.length,
+    ended: ended.length,
+    surveys_requested: ended.length,
+    surveys_answered: ratings.length,
+    response_rate: ended.length ? ratings.length / ended.length : null,
+    average_rating: ratings.length ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null,
+    rating_counts: [1, 2, 3, 4, 5].map((r) => ratings.filter((x) => x === r).length),
+    subjects: counted(subjects).map(({ key, count }) => ({ subject: key || null, count })),
+    moods: counted(ended.map((c) => c.closure?.questionnaire.mood ?? 'dont_know')).map(({ key, count }) => ({
+      mood: key,
+      count,
+    })),
+    median_first_response_ms: ended.length ? 95_000 : null,
+    median_handling_ms: ended.length ? 12 * 60_000 + 30_000 : null,
+  };
+}

@@ -1,0 +1,48 @@
+// Builders for wire values, shared by the tests and the demo data.
+import type { AgentRef, ConversationSummary, Customer, Message } from './types';
+
+export const BOB: AgentRef = { id: 2, name: 'Bob' };
+
+export function customer(id: number, overrides: Partial<Customer> = {}): Customer {
+  return {
+    id,
+    name: `Customer ${id}`,
+    email: `customer${id}@example.com`,
+    phone: null,
+    blocked: false,
+    sms_opted_out: false,
+    ...overrides,
+  };
+}
+
+export function summary(id: number, overrides: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id,
+    customer: customer(id),
+    state: 'not_assigned',
+    channel: 'web',
+    occupant: null,
+    created_at: '2026-03-12T09:00:00Z',
+    last_message_at: '2026-03-12T09:00:00Z',
+    unanswered: null,
+    closure: null,
+    survey: null,
+    previous_conversation_id: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+let nextId = 1;
+
+export function message(conversationId: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: nextId++,
+    conversation_id: conversationId,
+    author: 'customer',
+    agent: null,
+    body: 'Hello',
+    created_at: '2026-03-12T09:00:00Z',
+    ...overrides,
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { duration, elapsed, rowTime, waiting } from './format';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('row times', () => {
+  const now = new Date(2026, 2, 12, 15, 0).getTime();
+
+  it('says how many minutes ago within the hour', () => {
+    expect(rowTime(new Date(now - 30_000).toISOString(), now)).toBe('now');
+    expect(rowTime(new Date(now - 5 * 60_000).toISOString(), now)).toBe('5 min');
+  });
+
+  it('shows the clock time earlier today and a date before today', () => {
+    expect(rowTime(new Date(2026, 2, 12, 9, 7).toISOString(), now)).toBe('09:07');
+    const older = rowTime(new Date(2026, 2, 10, 9, 7).toISOString(), now);
+    expect(older).toMatch(/10/);
+    expect(older).not.toMatch(/09:07/);
+  });
+});
+
+describe('waiting time', () => {
+  it('reads as minutes, hours and days', () => {
+    const since = '2026-03-12T10:00:00Z';
+    expect(waiting(since, at('2026-03-12T10:03:20Z'))).toBe('waiting 3 min');
+    expect(waiting(since, at('2026-03-12T10:00:20Z'))).toBe('waiting under a minute');
+    expect(waiting(since, at('2026-03-12T11:05:00Z'))).toBe('waiting 1 h 5 min');
+    expect(waiting(since, at('2026-03-14T13:00:00Z'))).toBe('waiting 2 d 3 h');
+  });
+
+  it('never goes negative when the clocks disagree', () => {
+    expect(waiting('2026-03-12T10:00:00Z', at('2026-03-12T09:59:00Z'))).toBe('waiting under a minute');
+  });
+
+  it('drops a zero remainder', () => {
+    expect(elapsed(2 * 3_600_000)).toBe('2 h');
+  });
+});
+
+describe('report durations', () => {
+  it('reads to the second', () => {
+    expect(duration(210_000)).toBe('3 min 30 s');
+    expect(duration(45_000)).toBe('45 s');
+    expect(duration(180_000)).toBe('3 min');
+    expect(duration(3_720_000)).toBe('1 h 2 min');
+    expect(duration(null)).toBe('—');
+  });
+});

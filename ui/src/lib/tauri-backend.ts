@@ -1,0 +1,121 @@
+// The Backend over Tauri IPC: each method is one command of the Rust shell, called
+// through the bindings generated from Rust (names, arguments and types checked by
+// tsc). Changes arrive over an IPC channel opened once with the `changes` command
+// (the window's capability grants the app's own commands only, so no event listening).
+import { Channel } from '@tauri-apps/api/core';
+import { BackendError, type Backend } from './backend';
+import { commands, type Result } from './bindings';
+import type { AppSettings, Change, Mood, SubjectAnswer } from './types';
+
+/** Unwraps a command's result; a refusal becomes a BackendError with its code. */
+async function call<T>(pending: Promise<Result<T, { code: string; message: string }>>): Promise<T> {
+  let result: Result<T, { code: string; message: string }>;
+  try {
+    result = await pending;
+  } catch (raw) {
+    throw BackendError.from(raw);
+  }
+  if (result.status === 'error') throw BackendError.from(result.error);
+  return result.data;
+}
+
+export class TauriBackend implements Backend {
+  sessionInfo() {
+    return call(commands.sessionInfo());
+  }
+  signIn(server: string, email: string, password: string) {
+    return call(commands.signIn(server, email, password));
+  }
+  async signOut() {
+    await call(commands.signOut());
+  }
+
+  lists() {
+    return call(commands.lists());
+  }
+  conversation(id: number) {
+    return call(commands.conversation(id));
+  }
+  refreshConversation(id: number) {
+    return call(commands.refreshConversation(id));
+  }
+  search(query: string) {
+    return call(commands.search(query));
+  }
+  subjects() {
+    return call(commands.subjects());
+  }
+
+  take(id: number) {
+    return call(commands.take(id));
+  }
+  free(id: number) {
+    return call(commands.free(id));
+  }
+  reopen(id: number) {
+    return call(commands.reopen(id));
+  }
+  spam(id: number) {
+    return call(commands.spam(id));
+  }
+  reply(id: number, body: string) {
+    return call(commands.reply(id, body));
+  }
+  end(id: number, subject: SubjectAnswer, mood: Mood) {
+    return call(commands.end(id, subject, mood));
+  }
+  outbox() {
+    return call(commands.outbox());
+  }
+  async dismiss(seq: number) {
+    await call(commands.dismiss(seq));
+  }
+
+  connection() {
+    return call(commands.connection());
+  }
+  settings() {
+    return call(commands.settings());
+  }
+  async setSettings(settings: AppSettings) {
+    await call(commands.setSettings(settings));
+  }
+  async setView(focused: boolean, conversation: number | null) {
+    await call(commands.setView(focused, conversation));
+  }
+
+  chatReport(from: string, to: string, agentId: number | null) {
+    return call(commands.chatReport(from, to, agentId));
+  }
+  exportChatReport(from: string, to: string, agentId: number | null) {
+    return call(commands.exportChatReport(from, to, agentId));
+  }
+  agents() {
+    return call(commands.agents());
+  }
+  async openLink(url: string) {
+    await call(commands.openLink(url));
+  }
+
+  private handlers = new Set<(change: Change) => void>();
+  private channel: Channel<Change> | null = null;
+
+  onChange(handler: (change: Change) => void): () => void {
+    this.handlers.add(handler);
+    if (!this.channel) {
+      // One subscription for the page's lifetime: it outlives sign-outs and sign-ins.
+      const channel = new Channel<Change>();
+      channel.onmessage = (change) => {
+        for (const h of [...this.handlers]) h(change);
+      };
+      this.channel = channel;
+      call(commands.changes(channel)).catch((e: unknown) => {
+        this.channel = null;
+        console.error('cannot subscribe to changes', e);
+      });
+    }
+    return () => {
+      this.handlers.delete(handler);
+    };
+  }
+}

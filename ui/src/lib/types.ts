@@ -1,0 +1,45 @@
+// Wire types as the Tauri commands and the change channel deliver them: generated
+// from the Rust types (crates/protocol, crates/client) into bindings.ts by
+// tauri-specta. UI code imports types from this file only.
+
+export type {
+  AgentChatReport,
+  AgentRef,
+  AppSettings,
+  Author,
+  Change,
+  Channel,
+  ChatFigures,
+  ChatReport,
+  ClientError,
+  Closure,
+  ConnectionState,
+  ConversationState,
+  ConversationSummary,
+  ConversationView,
+  Customer,
+  Lists,
+  Me,
+  Message,
+  Mood,
+  MoodCount,
+  OutboxAction,
+  OutboxItem,
+  OutboxStatus,
+  Questionnaire,
+  Role,
+  SearchHit,
+  Segment,
+  SessionInfo,
+  SubjectAnswer,
+  SubjectCount,
+  SurveyResult,
+  Unanswered,
+} from './bindings';
+
+/** RFC 3339 instant, e.g. `2026-03-12T14:05:00Z`. */
+export type DateTime = string;
+export type AgentId = number;
+export type ConversationId = number;
+export type CustomerId = number;
+export type MessageId = number;

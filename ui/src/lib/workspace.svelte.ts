@@ -1,0 +1,291 @@
+// The signed-in agent's live state: lists, connection, the open conversation and
+// the archive search, kept in step with the backend's change events. Components
+// render it and call its intents; it is the only place that decides what to reload.
+import { BackendError, type Backend } from './backend';
+import { coalesced } from './coalesce';
+import type {
+  Change,
+  ConnectionState,
+  ConversationSummary,
+  ConversationView,
+  Lists,
+  Me,
+  Mood,
+  OutboxAction,
+  SearchHit,
+  SubjectAnswer,
+} from './types';
+
+export type ListName = 'mine' | 'queue' | 'others' | 'archive';
+export type SimpleAction = 'take' | 'free' | 'reopen' | 'spam';
+
+export const SEARCH_DELAY_MS = 150;
+
+export interface WorkspaceHooks {
+  /** The server no longer accepts the session. */
+  onSignedOut(): void;
+  /** A desktop notification was clicked: show conversations before it opens. */
+  onNotificationClicked?(id: number): void;
+}
+
+function messageOf(e: unknown): string {
+  return BackendError.from(e).message;
+}
+
+export class Workspace {
+  lists = $state<Lists>({ mine: [], queue: [], others: [], archive: [] });
+  connection = $state<ConnectionState>('connecting');
+  /** Online at least once this session: "connecting" then means the link dropped. */
+  everOnline = $state(false);
+  backfill = $state<{ fetched: number; done: boolean } | null>(null);
+
+  selectedId = $state<number | null>(null);
+  view = $state<ConversationView | null>(null);
+  /** Why the selected conversation could not be shown. */
+  openError = $state<string | null>(null);
+  /** The open conversation has left this agent's lists: shown read-only. */
+  gone = $state(false);
+  /** An action the backend refused at once (before queueing it). */
+  actionError = $state<string | null>(null);
+
+  query = $state('');
+  results = $state<SearchHit[] | null>(null);
+  searchError = $state<string | null>(null);
+
+  /** Whether the conversation pane is on screen (not the report). */
+  showingConversation = true;
+  private focused = typeof document === 'undefined' ? true : document.hasFocus();
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly isSupervisor: boolean;
+
+  constructor(
+    readonly backend: Backend,
+    readonly me: Me,
+    private hooks: WorkspaceHooks,
+  ) {
+    this.isSupervisor = me.role !== 'agent';
+  }
+
+  /** "You are offline" banner: offline, or reconnecting after having been online. */
+  get offline(): boolean {
+    return this.connection === 'offline' || (this.connection === 'connecting' && this.everOnline);
+  }
+
+  /** Rows in the order j/k walk them: search results, else the lists top to bottom. */
+  get order(): ConversationSummary[] {
+    if (this.results) return this.results.map((h) => h.conversation);
+    const { mine, queue, others, archive } = this.lists;
+    return [...mine, ...queue, ...(this.isSupervisor ? others : []), ...archive];
+  }
+
+  /** Subscribes to changes and loads the first state; returns the stop function. */
+  start(): () => void {
+    const stop = this.backend.onChange((c) => this.apply(c));
+    this.backend.connection().then(
+      (s) => this.setConnection(s),
+      () => {},
+    );
+    void this.reloadLists();
+    return () => {
+      stop();
+      clearTimeout(this.searchTimer);
+    };
+  }
+
+  apply(change: Change): void {
+    switch (change.type) {
+      case 'lists':
+        void this.reloadLists();
+        break;
+      case 'conversation':
+        if (change.id === this.selectedId) void this.reloadView();
+        break;
+      case 'outbox':
+        if (change.conversation_id === this.selectedId) void this.reloadView();
+        break;
+      case 'connection':
+        this.setConnection(change.state);
+        break;
+      case 'backfill':
+        this.backfill = { fetched: change.fetched, done: change.done };
+        break;
+      case 'notification_clicked':
+        this.hooks.onNotificationClicked?.(change.conversation_id);
+        void this.open(change.conversation_id);
+        break;
+    }
+  }
+
+  private setConnection(state: ConnectionState): void {
+    this.connection = state;
+    if (state === 'online') this.everOnline = true;
+    if (state === 'signed_out') this.hooks.onSignedOut();
+  }
+
+  reloadLists = coalesced(async () => {
+    try {
+      this.lists = await this.backend.lists();
+    } catch {
+      // Keep the lists on screen; the next change event tries again.
+    }
+  });
+
+  reloadView = coalesced(async () => {
+    const id = this.selectedId;
+    if (id == null) return;
+    try {
+      const view = await this.backend.conversation(id);
+      if (this.selectedId === id) {
+        this.view = view;
+        this.gone = false;
+      }
+    } catch (e) {
+      // It left this agent's lists (taken by someone else, reported as spam): keep
+      // the last view, read-only, with its actions' outcome (e.g. "Bob has already
+      // taken this conversation"), which the engine keeps in its outbox.
+      if (BackendError.from(e).code !== 'not_found' || this.selectedId !== id || !this.view) return;
+      try {
+        const items = (await this.backend.outbox()).filter((i) => i.conversation_id === id);
+        if (this.selectedId === id && this.view) {
+          this.view = { ...this.view, outbox: items };
+          this.gone = true;
+        }
+      } catch {
+        // Keep what is shown.
+      }
+    }
+  });
+
+  /** Shows a conversation: from the cache at once, then with the server's history. */
+  async open(id: number): Promise<void> {
+    if (this.selectedId !== id) {
+      this.selectedId = id;
+      this.view = null;
+      this.gone = false;
+      this.openError = null;
+      this.actionError = null;
+      this.tellView();
+    }
+    let cacheError: string | null = null;
+    try {
+      const view = await this.backend.conversation(id);
+      if (this.selectedId === id) this.view = view;
+    } catch (e) {
+      cacheError = messageOf(e);
+    }
+    try {
+      const view = await this.backend.refreshConversation(id);
+      if (this.selectedId === id) this.view = view;
+    } catch (e) {
+      if (this.selectedId === id && !this.view) this.openError = cacheError ?? messageOf(e);
+    }
+  }
+
+  /** Opens the next (+1) or previous (-1) row of `order`. */
+  step(delta: 1 | -1): void {
+    const rows = this.order;
+    if (rows.length === 0) return;
+    const at = rows.findIndex((c) => c.id === this.selectedId);
+    const next = at < 0 ? (delta > 0 ? 0 : rows.length - 1) : at + delta;
+    if (next >= 0 && next < rows.length) void this.open(rows[next].id);
+  }
+
+  /** Whether I occupy the open conversation (and so may reply, free, end, spam). */
+  get mineOpen(): boolean {
+    if (this.gone) return false;
+    const c = this.view?.conversation;
+    return !!c && c.state === 'occupied' && c.occupant?.id === this.me.id;
+  }
+
+  /** The open conversation's queued action of this kind, if any is still pending. */
+  pending(type: OutboxAction['type']): boolean {
+    return !!this.view?.outbox.some((i) => i.action.type === type && i.status.state === 'pending');
+  }
+
+  async act(action: SimpleAction): Promise<void> {
+    const id = this.view?.conversation.id;
+    if (id == null) return;
+    this.actionError = null;
+    try {
+      await this.backend[action](id);
+    } catch (e) {
+      this.actionError = messageOf(e);
+    }
+    await this.reloadView();
+  }
+
+  /** Queues a reply; false (with actionError set) when the backend refused it. */
+  async reply(body: string): Promise<boolean> {
+    const id = this.view?.conversation.id;
+    if (id == null) return false;
+    this.actionError = null;
+    try {
+      await this.backend.reply(id, body);
+    } catch (e) {
+      this.actionError = messageOf(e);
+      return false;
+    }
+    await this.reloadView();
+    return true;
+  }
+
+  /** Queues the end with the questionnaire; throws the backend's refusal. */
+  async end(subject: SubjectAnswer, mood: Mood): Promise<void> {
+    const id = this.view?.conversation.id;
+    if (id == null) return;
+    await this.backend.end(id, subject, mood);
+    await this.reloadView();
+  }
+
+  async dismiss(seq: number): Promise<void> {
+    try {
+      await this.backend.dismiss(seq);
+    } catch (e) {
+      this.actionError = messageOf(e);
+    }
+    await this.reloadView();
+  }
+
+  /** Search box input: results after a short pause; empty clears. */
+  setQuery(query: string): void {
+    this.query = query;
+    clearTimeout(this.searchTimer);
+    if (!query.trim()) {
+      this.results = null;
+      this.searchError = null;
+      return;
+    }
+    this.searchTimer = setTimeout(() => void this.runSearch(query), SEARCH_DELAY_MS);
+  }
+
+  private async runSearch(query: string): Promise<void> {
+    try {
+      const hits = await this.backend.search(query);
+      if (this.query === query) {
+        this.results = hits;
+        this.searchError = null;
+      }
+    } catch (e) {
+      if (this.query === query) this.searchError = messageOf(e);
+    }
+  }
+
+  setFocused(focused: boolean): void {
+    if (focused === this.focused) return;
+    this.focused = focused;
+    this.tellView();
+  }
+
+  setShowingConversation(showing: boolean): void {
+    if (showing === this.showingConversation) return;
+    this.showingConversation = showing;
+    this.tellView();
+  }
+
+  /** No notification for the conversation the agent is looking at. */
+  private tellView(): void {
+    const open = this.showingConversation ? this.selectedId : null;
+    this.backend.setView(this.focused, open).catch(() => {});
+  }
+}
