@@ -10,6 +10,7 @@ use crate::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{
     AgentId, AgentRef, ChatReport, ChatReportQuery, Me, Mood, SubjectAnswer,
@@ -58,7 +59,7 @@ impl AppSettings {
 
 struct Running {
     session: Session,
-    engine: Engine,
+    engine: Arc<Engine>,
     forward: JoinHandle<()>,
 }
 
@@ -121,8 +122,8 @@ impl App {
         }
         let bytes = serde_json::to_vec_pretty(&settings)?;
         write_file(&self.settings_path(), &bytes)?;
-        if let Some(r) = self.running.lock().await.as_ref() {
-            r.engine.set_notification_settings(settings.policy());
+        if let Ok(engine) = self.engine().await {
+            engine.set_notification_settings(settings.policy());
         }
         Ok(())
     }
@@ -161,7 +162,7 @@ impl App {
         };
         *self.running.lock().await = Some(Running {
             session,
-            engine,
+            engine: Arc::new(engine),
             forward,
         });
         let _ = self.changes.send(Change::Lists);
@@ -202,10 +203,15 @@ impl App {
         Ok(())
     }
 
-    async fn with<T>(&self, f: impl FnOnce(&Engine) -> Result<T>) -> Result<T> {
+    /// The running engine. The lock is held only to clone it: a slow network call
+    /// must not hold up every other command.
+    async fn engine(&self) -> Result<Arc<Engine>> {
         let guard = self.running.lock().await;
-        let r = guard.as_ref().ok_or_else(not_signed_in)?;
-        f(&r.engine)
+        Ok(guard.as_ref().ok_or_else(not_signed_in)?.engine.clone())
+    }
+
+    async fn with<T>(&self, f: impl FnOnce(&Engine) -> Result<T>) -> Result<T> {
+        f(&*self.engine().await?)
     }
 
     async fn api(&self) -> Result<crate::api::Api> {
@@ -223,9 +229,7 @@ impl App {
 
     /// Fetches a conversation's history from the server (the cache when offline).
     pub async fn refresh_conversation(&self, id: i64) -> Result<ConversationView> {
-        let guard = self.running.lock().await;
-        let r = guard.as_ref().ok_or_else(not_signed_in)?;
-        r.engine.refresh_conversation(id).await
+        self.engine().await?.refresh_conversation(id).await
     }
 
     pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>> {
@@ -272,9 +276,9 @@ impl App {
     }
 
     pub async fn connection(&self) -> ConnectionState {
-        match self.running.lock().await.as_ref() {
-            Some(r) => *r.engine.connection().borrow(),
-            None => ConnectionState::SignedOut,
+        match self.engine().await {
+            Ok(engine) => *engine.connection().borrow(),
+            Err(_) => ConnectionState::SignedOut,
         }
     }
 

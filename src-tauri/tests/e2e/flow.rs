@@ -58,6 +58,18 @@ fn rgb(v: &Value) -> (u32, u32, u32) {
     (nums[0], nums[1], nums[2])
 }
 
+/// Waits until the notification daemon shows something.
+async fn until_notification_shown() {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while dunstctl(&["count", "displayed"]).trim() == "0" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notification on screen"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Picks the option of a `<select>` (by its `data-testid`) whose text is `label`.
 async fn choose(c: &Client, id: &str, label: &str) {
     let picked = js(
@@ -148,6 +160,17 @@ async fn the_manuals_flow_in_the_real_app() {
         red.0 > 150 && red.1 < 90 && red.2 < 90,
         "unanswered text is red: {red:?}"
     );
+    // Clicking the notification opens her conversation.
+    until_notification_shown().await;
+    dunstctl(&["action", "0"]);
+    until(
+        &c,
+        "Maria's conversation opened by the notification click",
+        &format!(
+            "return !!document.querySelector(\"[data-testid='conversation'][data-id='{maria}']\")"
+        ),
+    )
+    .await;
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
         let shown = notifications();
@@ -392,7 +415,12 @@ async fn the_manuals_flow_in_the_real_app() {
     .await;
     screenshot(&c, "app-report.png").await;
     click(&c, "open-settings").await;
-    until(&c, "the settings", "return !!document.querySelector(\"[data-testid='settings']\")").await;
+    until(
+        &c,
+        "the settings",
+        "return !!document.querySelector(\"[data-testid='settings']\")",
+    )
+    .await;
     screenshot(&c, "app-settings.png").await;
     c.close().await.unwrap();
 }
