@@ -31,20 +31,6 @@ async fn open_row(c: &Client, list: &str, id: i64) {
     .await;
 }
 
-async fn status_text(c: &Client, list: &str, id: i64) -> String {
-    js(
-        c,
-        &format!(
-            "const r = {}; return r ? r.querySelector(\"[data-testid='row-status']\").textContent : ''",
-            row(list, id)
-        ),
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
-}
-
 /// The rgb() channels of a computed colour.
 fn rgb(v: &Value) -> (u32, u32, u32) {
     let s = v.as_str().unwrap_or_default();
@@ -133,9 +119,15 @@ async fn the_manuals_flow_in_the_real_app() {
         &format!("return !!{}", row("queue", maria)),
     )
     .await;
-    assert!(status_text(&c, "queue", maria)
-        .await
-        .contains("Hello, my parcel is late"));
+    until(
+        &c,
+        "Maria's message in red on her row",
+        &format!(
+            "const r = {}; return !!r && r.querySelector(\"[data-testid='row-status']\").textContent.includes('Hello, my parcel is late')",
+            row("queue", maria)
+        ),
+    )
+    .await;
     let bg = rgb(&js(
         &c,
         &format!(
@@ -160,17 +152,6 @@ async fn the_manuals_flow_in_the_real_app() {
         red.0 > 150 && red.1 < 90 && red.2 < 90,
         "unanswered text is red: {red:?}"
     );
-    // Clicking the notification opens her conversation.
-    until_notification_shown().await;
-    dunstctl(&["action", "0"]);
-    until(
-        &c,
-        "Maria's conversation opened by the notification click",
-        &format!(
-            "return !!document.querySelector(\"[data-testid='conversation'][data-id='{maria}']\")"
-        ),
-    )
-    .await;
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
         let shown = notifications();
@@ -187,6 +168,18 @@ async fn the_manuals_flow_in_the_real_app() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // Clicking a notification brings the app to that conversation.
+    let (nadia, _) = w.customer("Nadia Haddad", "Is anyone there?").await;
+    until_notification_shown().await;
+    dunstctl(&["action", "0"]);
+    until(
+        &c,
+        "Nadia's conversation opened by the notification click",
+        &format!(
+            "return !!document.querySelector(\"[data-testid='conversation'][data-id='{nadia}']\")"
+        ),
+    )
+    .await;
     screenshot(&c, "app-queue.png").await;
 
     // Take, then reply: "Conversation up to date".
