@@ -44,7 +44,13 @@ pub async fn sign_out(app: State<'_, App>) -> Result<()> {
 pub async fn changes(app: State<'_, App>, channel: Channel<Change>) -> Result<()> {
     let mut rx = app.subscribe();
     tauri::async_runtime::spawn(async move {
-        while let Ok(change) = rx.recv().await {
+        loop {
+            let change = match rx.recv().await {
+                Ok(change) => change,
+                // Too many changes at once (a first sync): redraw everything.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Change::Lists,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            };
             if channel.send(change).is_err() {
                 return;
             }

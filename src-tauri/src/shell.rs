@@ -162,12 +162,13 @@ fn follow_changes(handle: AppHandle, tray: Option<TrayIcon>) {
         loop {
             match rx.recv().await {
                 Ok(Change::NotificationClicked { .. }) => show_main(&handle),
-                Ok(Change::Lists | Change::Conversation { .. } | Change::Connection { .. }) => {
+                Ok(Change::Lists | Change::Conversation { .. } | Change::Connection { .. })
+                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     if let Some(t) = &tray {
                         show_count(&app, t).await;
                     }
                 }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             }
         }

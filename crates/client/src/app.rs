@@ -334,15 +334,36 @@ impl App {
     ) -> Result<PathBuf> {
         let q = ChatReportQuery { from, to, agent_id };
         let bytes = self.api().await?.chat_report_csv(&q).await?;
-        let name = format!(
-            "chat-report-{}-{}.csv",
-            from.format("%Y%m%d"),
-            to.format("%Y%m%d")
-        );
-        let path = dir.join(name);
+        let path = unused_path(dir, &report_file_stem(from, to, agent_id));
         write_file(&path, &bytes)?;
         Ok(path)
     }
+}
+
+/// `chat-report-2026-11-01-to-2026-11-07[-agent3]`: the range's first and last day
+/// on this computer's calendar (the range ends at midnight after its last day).
+fn report_file_stem(from: DateTime<Utc>, to: DateTime<Utc>, agent_id: Option<AgentId>) -> String {
+    let last = to - chrono::Duration::milliseconds(1);
+    let day = |t: DateTime<Utc>| {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let who = agent_id.map(|a| format!("-agent{a}")).unwrap_or_default();
+    format!("chat-report-{}-to-{}{who}", day(from), day(last.max(from)))
+}
+
+/// `stem.csv` in `dir`, or `stem (2).csv`, … when that exists: an export never
+/// overwrites an earlier one.
+fn unused_path(dir: &Path, stem: &str) -> PathBuf {
+    let first = dir.join(format!("{stem}.csv"));
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{stem} ({n}).csv")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -92,6 +92,7 @@ async fn the_manuals_flow_in_the_real_app() {
     let mut w = World::new().await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
+    dunstctl(&["close-all"]);
     dunstctl(&["history-clear"]);
 
     // Sign-in errors are said clearly, then Alice signs in.

@@ -109,6 +109,8 @@ struct Inner {
     applied: broadcast::Sender<Arc<Applied>>,
     state: watch::Sender<ConnectionState>,
     outbox_wake: Notify,
+    /// The stream (re)connected: actions waiting out a backoff go now.
+    reconnected: Notify,
     backfill_wake: Notify,
     retry_now: Notify,
     /// Conversations whose full history should be fetched into the cache.
@@ -180,6 +182,7 @@ impl Engine {
             applied,
             state,
             outbox_wake: Notify::new(),
+            reconnected: Notify::new(),
             backfill_wake: Notify::new(),
             retry_now: Notify::new(),
             history,

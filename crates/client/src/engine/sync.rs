@@ -91,6 +91,7 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
     })?;
     inner.set_state(ConnectionState::Online);
     inner.outbox_wake.notify_one();
+    inner.reconnected.notify_one();
     // Wakes a backfill waiting between passes; one in progress needs no second pass.
     inner.backfill_wake.notify_waiters();
     // Until the first heartbeat says otherwise, allow a generous silence.

@@ -90,7 +90,7 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 // waiting for a take or a reply should not wait out a backoff.
                 tokio::select! {
                     _ = tokio::time::sleep(backoff(faults, inner.options.max_backoff)) => {}
-                    _ = inner.outbox_wake.notified() => faults = 0,
+                    _ = inner.reconnected.notified() => faults = 0,
                 }
             }
             Err(e) => {

@@ -41,6 +41,9 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
         eprintln!("skipped: needs a D-Bus session with a notification daemon; run scripts/test");
         return;
     }
+    // Other test binaries share this daemon: start from an empty history.
+    dunstctl(&["close-all"]);
+    dunstctl(&["history-clear"]);
     let w = World::new(&[]).await;
     let (accounts, session) = w.sign_in(0).await;
     let mut engine = start_engine(&accounts, &session);

@@ -11,7 +11,8 @@ UPDATE conversations SET closure_id =
     WHERE closed_at IS NOT NULL;
 
 -- When the closer took the conversation before this end (NULL for ends recorded
--- before this migration: they have no handling time).
+-- before this migration, and for conversations occupied when it ran: their take
+-- time was not kept, so they have no handling time).
 ALTER TABLE closures ADD COLUMN started_at BIGINT;
 CREATE INDEX closures_conversation ON closures (conversation_id, id);
 

@@ -194,6 +194,18 @@ impl Store {
                     return Err(refusal(&current, &me, "reply to"));
                 }
                 let texted_to = sms::recipient(conn, id).await?;
+                if texted_to.is_some() {
+                    let n = body.chars().count();
+                    if n > sms::MAX_TEXT_CHARS {
+                        return Err(Error::new(
+                            ErrorCode::MessageTooLong,
+                            format!(
+                                "a text message carries at most {} characters; this reply has {n}",
+                                sms::MAX_TEXT_CHARS
+                            ),
+                        ));
+                    }
+                }
                 let msg_id: i64 = sqlx::query(
                     "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
                      VALUES ($1, 'agent', $2, $3, 0, $4) RETURNING id",

@@ -35,6 +35,9 @@ impl TextKind {
     }
 }
 
+/// The longest text the provider accepts (Twilio: 1,600 characters).
+pub const MAX_TEXT_CHARS: usize = 1_600;
+
 /// Texts that opt a number out of every further text (the provider's standard
 /// opt-out keywords, matched on the whole text).
 pub const OPT_OUT_WORDS: &[&str] = &[
@@ -193,6 +196,7 @@ impl Store {
             .bind(&text.from)
             .execute(&mut *tx)
             .await?;
+            close_text_surveys(&mut tx, customer).await?;
             if let Some(id) = open {
                 add_customer_message(&mut tx, &mut emitted, id, &text.body, blocked).await?;
                 system_message(
@@ -292,12 +296,15 @@ impl Store {
 
     /// When the next pending text is due (ms since the epoch), if any.
     pub async fn next_text_due(&self) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query("SELECT MIN(next_attempt_at) FROM sms_outbox WHERE status = 'pending'")
-                .fetch_one(&self.db.reader)
-                .await?
-                .try_get(0)?,
+        // Only the oldest pending text of each number can be sent next.
+        Ok(sqlx::query(
+            "SELECT MIN(o.next_attempt_at) FROM sms_outbox o WHERE o.status = 'pending' \
+             AND NOT EXISTS (SELECT 1 FROM sms_outbox p WHERE p.to_number = o.to_number \
+             AND p.status = 'pending' AND p.id < o.id)",
         )
+        .fetch_one(&self.db.reader)
+        .await?
+        .try_get(0)?)
     }
 
     /// Records an attempt's outcome. A text that fails for good (refused, or out
@@ -342,10 +349,28 @@ impl Store {
             }
             SendOutcome::Refused { code, message } => {
                 if code == Some(PROVIDER_UNSUBSCRIBED) {
+                    // The carrier's own opt-out: every text still queued would be refused too.
                     sqlx::query("UPDATE customers SET sms_opted_out = 1 WHERE phone = $1")
                         .bind(&text.to)
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query(
+                        "UPDATE sms_outbox SET status = 'failed', \
+                         last_error = 'the customer opted out with their carrier' \
+                         WHERE to_number = $1 AND status = 'pending' AND id <> $2",
+                    )
+                    .bind(&text.to)
+                    .bind(text.id)
+                    .execute(&mut *tx)
+                    .await?;
+                    let customer: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM customers WHERE phone = $1")
+                            .bind(&text.to)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let Some(c) = customer {
+                        close_text_surveys(&mut tx, c).await?;
+                    }
                 }
                 Some(match code {
                     Some(c) => format!("{message} (provider error {c})"),
@@ -359,10 +384,21 @@ impl Store {
                 .bind(text.id)
                 .execute(&mut *tx)
                 .await?;
-            let what = if text.kind == "reply" {
-                "A reply"
-            } else {
-                "The survey text"
+            if text.kind == "survey" {
+                // Never asked: the next text is not read as an answer, nor counted.
+                sqlx::query(
+                    "UPDATE surveys SET asked = 0, sms_state = 'closed' WHERE rating IS NULL \
+                     AND closure_id = (SELECT closure_id FROM conversations WHERE id = $1)",
+                )
+                .bind(text.conversation_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let what = match text.kind.as_str() {
+                "reply" => "A reply",
+                "survey" => "The survey question",
+                "clarification" => "The survey's clarification",
+                _ => "The thank-you for the rating",
             };
             system_message(
                 &mut tx,
@@ -380,6 +416,19 @@ impl Store {
         self.hub.publish(emitted);
         Ok(())
     }
+}
+
+/// A customer who cannot be texted any more is not waiting to answer a survey.
+async fn close_text_surveys(conn: &mut AnyConnection, customer: CustomerId) -> Result<()> {
+    sqlx::query(
+        "UPDATE surveys SET sms_state = 'closed' WHERE rating IS NULL \
+         AND sms_state IN ('asked', 'clarified') \
+         AND conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)",
+    )
+    .bind(customer)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn set_opted_out(conn: &mut AnyConnection, customer: CustomerId, out: bool) -> Result<()> {
@@ -426,6 +475,15 @@ async fn survey_reply(
     open: Option<ConversationId>,
 ) -> Result<SurveyReply> {
     if open.is_some() {
+        return Ok(SurveyReply::Ordinary(None));
+    }
+    let reachable: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM customers WHERE id = $1 AND sms_opted_out = 0 AND blocked = 0",
+    )
+    .bind(customer)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if reachable.is_none() {
         return Ok(SurveyReply::Ordinary(None));
     }
     let row = sqlx::query(

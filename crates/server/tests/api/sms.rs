@@ -570,3 +570,62 @@ async fn stop_stops_every_text_until_start() {
     let sent = provider.wait_sent(2).await;
     assert_eq!(sent[1].body, "Welcome back");
 }
+
+#[tokio::test]
+async fn a_survey_that_never_reached_the_customer_does_not_swallow_their_next_text() {
+    let provider = Provider::start().await;
+    let w = world(&provider).await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let from = "+15551230005";
+    text(api, "SM0400", from, "Hi").await;
+    let first = ids(&api.snapshot(alice).await, "queue")[0];
+    api.act(alice, first, "take").await.ok();
+    // Texts carry at most 1,600 characters: a longer reply is refused up front.
+    api.reply(alice, first, &"x".repeat(1601))
+        .await
+        .err(400, "message_too_long");
+    api.reply(alice, first, &"x".repeat(1600)).await.ok();
+    provider.wait_sent(1).await;
+
+    // The survey question is refused by the provider: the agent is told, and
+    // the customer's next text is an ordinary message, not an "answer".
+    provider.fail_next(&[(
+        400,
+        json!({"code": 21614, "message": "'To' number is not a valid mobile number", "status": 400}),
+    )]);
+    api.end(alice, first, json!("dont_know"), "neutral")
+        .await
+        .ok();
+    wait_for_line(api, alice, first, "survey question could not be texted").await;
+    text(api, "SM0401", from, "hello again").await;
+    let queue = ids(&api.snapshot(alice).await, "queue");
+    assert_eq!(queue.len(), 1, "a new conversation, not a clarification");
+    let d = api.detail(alice, queue[0]).await.ok();
+    assert!(bodies(&d).contains(&("customer".into(), "hello again".into())));
+    assert_eq!(provider.sent().len(), 1, "no clarification was texted");
+
+    // STOP while a survey waits: the survey is over, and nothing more is texted.
+    api.act(alice, queue[0], "take").await.ok();
+    api.end(alice, queue[0], json!("dont_know"), "happy")
+        .await
+        .ok();
+    let sent = provider.wait_sent(2).await;
+    assert_eq!(
+        sent[1].body,
+        "How did we do? Reply with a number from 1 to 5."
+    );
+    text(api, "SM0402", from, "STOP").await;
+    text(api, "SM0403", from, "5").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        provider.sent().len(),
+        2,
+        "no thank-you to an opted-out number"
+    );
+    let archived = api.detail(alice, queue[0]).await.ok();
+    assert!(archived["conversation"]["survey"].is_null());
+    let later = ids(&api.snapshot(alice).await, "queue");
+    assert_eq!(later.len(), 1);
+    let d = api.detail(alice, later[0]).await.ok();
+    assert!(bodies(&d).contains(&("customer".into(), "5".into())));
+}
