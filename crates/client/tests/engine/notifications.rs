@@ -41,8 +41,9 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
         eprintln!("skipped: needs a D-Bus session with a notification daemon; run scripts/test");
         return;
     }
-    // Other test binaries share this daemon: start from an empty history.
+    // Other test binaries share this daemon: start with nothing on screen.
     dunstctl(&["close-all"]);
+    eventually("an empty screen", || (displayed() == 0).then_some(())).await;
     dunstctl(&["history-clear"]);
     let w = World::new(&[]).await;
     let (accounts, session) = w.sign_in(0).await;
@@ -97,9 +98,10 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
     assert_eq!(clicked, id);
 
     dunstctl(&["close-all"]);
+    // (Other test binaries share this daemon: only this test's customer counts.)
     let mine: Vec<_> = history()
         .into_iter()
-        .filter(|(app, _, _)| app == "Switchboard")
+        .filter(|(app, summary, _)| app == "Switchboard" && summary.starts_with("Nadia"))
         .collect();
     assert_eq!(mine.len(), 1, "{mine:?}");
     let (_, summary, body) = &mine[0];
