@@ -91,8 +91,10 @@ async fn demo_sign_in(app: &App) {
     let Ok(spec) = std::env::var("SWITCHBOARD_DEMO_SIGN_IN") else {
         return;
     };
-    let parts: Vec<&str> = spec.split_whitespace().collect();
-    if let [server, email, password] = parts.as_slice() {
+    // The password is the rest of the line: it may contain spaces.
+    let mut parts = spec.trim().splitn(3, ' ');
+    if let (Some(server), Some(email), Some(password)) = (parts.next(), parts.next(), parts.next())
+    {
         if matches!(app.session_info().await, Ok(None)) {
             if let Err(e) = app.sign_in(server, email, password).await {
                 tracing::warn!("demo sign-in failed: {e}");
