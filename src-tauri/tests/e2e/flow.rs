@@ -71,6 +71,19 @@ async fn choose(c: &Client, id: &str, label: &str) {
     assert_eq!(picked, Value::Bool(true), "no option {label} in {id}");
 }
 
+/// Ends the open conversation through the Actions menu and the questionnaire.
+async fn end_with(c: &Client, subject: &str, mood: &str, shot: Option<&str>) {
+    click(c, "actions").await;
+    click(c, "action-end").await;
+    c.wait().for_element(tid("end-subject")).await.unwrap();
+    choose(c, "end-subject", subject).await;
+    choose(c, "end-mood", mood).await;
+    if let Some(name) = shot {
+        screenshot(c, name).await;
+    }
+    click(c, "end-send").await;
+}
+
 async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
     let field = c.wait().for_element(tid("signin-server")).await.unwrap();
     field.clear().await.unwrap();
@@ -285,13 +298,7 @@ async fn the_manuals_flow_in_the_real_app() {
         &format!("return !!{}", row("mine", maria)),
     )
     .await;
-    click(&c, "actions").await;
-    click(&c, "action-end").await;
-    c.wait().for_element(tid("end-subject")).await.unwrap();
-    choose(&c, "end-subject", "Shipping").await;
-    choose(&c, "end-mood", "Happy").await;
-    screenshot(&c, "app-end-questionnaire.png").await;
-    click(&c, "end-send").await;
+    end_with(&c, "Shipping", "Happy", Some("app-end-questionnaire.png")).await;
     until(
         &c,
         "Maria archived",
@@ -334,12 +341,7 @@ async fn the_manuals_flow_in_the_real_app() {
     .await;
     assert_eq!(w.detail(maria).await["conversation"]["state"], "occupied");
     // End it again so the archive has it for the offline search.
-    click(&c, "actions").await;
-    click(&c, "action-end").await;
-    c.wait().for_element(tid("end-subject")).await.unwrap();
-    choose(&c, "end-subject", "Shipping").await;
-    choose(&c, "end-mood", "Happy").await;
-    click(&c, "end-send").await;
+    end_with(&c, "Shipping", "Happy", None).await;
     until(
         &c,
         "Maria archived again",

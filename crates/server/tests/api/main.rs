@@ -14,6 +14,7 @@ mod races;
 mod reports;
 mod restart;
 mod sms;
+mod sms_provider;
 mod stream;
 mod support;
 mod surveys;
