@@ -14,12 +14,7 @@ fn row(list: &str, id: i64) -> String {
 }
 
 async fn open_row(c: &Client, list: &str, id: i64) {
-    until(
-        c,
-        &format!("row {id} in {list}"),
-        &format!("return !!{}", row(list, id)),
-    )
-    .await;
+    until_row(c, &format!("row {id} in {list}"), list, id).await;
     js(c, &format!("{}.click(); return true", row(list, id))).await;
     until(
         c,
@@ -42,6 +37,11 @@ fn rgb(v: &Value) -> (u32, u32, u32) {
         .filter_map(|p| p.trim().parse::<f64>().ok().map(|f| f as u32))
         .collect();
     (nums[0], nums[1], nums[2])
+}
+
+/// Waits until conversation `id` has a row in `list`.
+async fn until_row(c: &Client, what: &str, list: &str, id: i64) {
+    until(c, what, &format!("return !!{}", row(list, id))).await;
 }
 
 /// Waits until the notification daemon shows something.
@@ -127,12 +127,7 @@ async fn the_manuals_flow_in_the_real_app() {
 
     // A customer writes: a desktop notification, a yellow row, the message in red.
     let (maria, maria_token) = w.customer("Maria Garcia", "Hello, my parcel is late").await;
-    until(
-        &c,
-        "Maria in the queue",
-        &format!("return !!{}", row("queue", maria)),
-    )
-    .await;
+    until_row(&c, "Maria in the queue", "queue", maria).await;
     until(
         &c,
         "Maria's message in red on her row",
@@ -199,12 +194,7 @@ async fn the_manuals_flow_in_the_real_app() {
     // Take, then reply: "Conversation up to date".
     open_row(&c, "queue", maria).await;
     click(&c, "take").await;
-    until(
-        &c,
-        "Maria in My conversations",
-        &format!("return !!{}", row("mine", maria)),
-    )
-    .await;
+    until_row(&c, "Maria in My conversations", "mine", maria).await;
     type_into(&c, "composer", "It left the warehouse yesterday.").await;
     click(&c, "send").await;
     until(
@@ -230,12 +220,7 @@ async fn the_manuals_flow_in_the_real_app() {
     // Free: back in the queue.
     click(&c, "actions").await;
     click(&c, "action-free").await;
-    until(
-        &c,
-        "Maria back in the queue",
-        &format!("return !!{}", row("queue", maria)),
-    )
-    .await;
+    until_row(&c, "Maria back in the queue", "queue", maria).await;
     assert_eq!(
         w.detail(maria).await["conversation"]["state"],
         "not_assigned"
@@ -272,12 +257,7 @@ async fn the_manuals_flow_in_the_real_app() {
     let (spammer, _) = w.customer("WIN A PRIZE", "Click here!!!").await;
     open_row(&c, "queue", spammer).await;
     click(&c, "take").await;
-    until(
-        &c,
-        "spammer mine",
-        &format!("return !!{}", row("mine", spammer)),
-    )
-    .await;
+    until_row(&c, "spammer mine", "mine", spammer).await;
     click(&c, "actions").await;
     click(&c, "action-spam").await;
     click(&c, "spam-confirm").await;
@@ -292,19 +272,9 @@ async fn the_manuals_flow_in_the_real_app() {
     // End with the questionnaire: Archived, labelled Closed with the time.
     open_row(&c, "queue", maria).await;
     click(&c, "take").await;
-    until(
-        &c,
-        "Maria mine again",
-        &format!("return !!{}", row("mine", maria)),
-    )
-    .await;
+    until_row(&c, "Maria mine again", "mine", maria).await;
     end_with(&c, "Shipping", "Happy", Some("app-end-questionnaire.png")).await;
-    until(
-        &c,
-        "Maria archived",
-        &format!("return !!{}", row("archive", maria)),
-    )
-    .await;
+    until_row(&c, "Maria archived", "archive", maria).await;
     let closed = js(
         &c,
         &format!(
@@ -333,27 +303,17 @@ async fn the_manuals_flow_in_the_real_app() {
 
     // Reopen: back in My conversations.
     click(&c, "reopen").await;
-    until(
-        &c,
-        "Maria reopened",
-        &format!("return !!{}", row("mine", maria)),
-    )
-    .await;
+    until_row(&c, "Maria reopened", "mine", maria).await;
     assert_eq!(w.detail(maria).await["conversation"]["state"], "occupied");
     // End it again so the archive has it for the offline search.
     end_with(&c, "Shipping", "Happy", None).await;
-    until(
-        &c,
-        "Maria archived again",
-        &format!("return !!{}", row("archive", maria)),
-    )
-    .await;
+    until_row(&c, "Maria archived again", "archive", maria).await;
 
     // A conversation to reply to while offline.
     let (tom, _) = w.customer("Tom Becker", "Can I change my plan?").await;
     open_row(&c, "queue", tom).await;
     click(&c, "take").await;
-    until(&c, "Tom mine", &format!("return !!{}", row("mine", tom))).await;
+    until_row(&c, "Tom mine", "mine", tom).await;
 
     // Offline: the banner, the archive searched from the cache, a reply waiting.
     w.server.kill9();
