@@ -10,4 +10,5 @@ pub mod hub;
 pub mod serve;
 pub mod sms;
 pub mod store;
+pub mod tail;
 pub mod validate;

@@ -1,5 +1,6 @@
 //! Running the server: listen, prune the event log, stop cleanly on a signal.
 
+use crate::db::Backend;
 use crate::http::limits::{CustomerLimits, LoginLimits};
 use crate::http::{app, AppState};
 use crate::sms::{run_worker, SmsClient, SmsConfig};
@@ -42,13 +43,23 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
             if let Err(e) = prune_ops(&pruner.db.writer, opts.op_retention_ms).await {
                 tracing::warn!("pruning old op ids failed: {}", e.body.message);
             }
-            if let Err(e) = prune(&pruner.db.writer, opts.retention_events, opts.retention_ms).await
-            {
+            if let Err(e) = prune(&pruner.db, opts.retention_events, opts.retention_ms).await {
                 tracing::warn!("pruning the event log failed: {}", e.body.message);
             }
         }
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if store.db.backend == Backend::Postgres {
+        let through = crate::tail::start(&store)
+            .await
+            .map_err(|e| std::io::Error::other(e.body.message))?;
+        tokio::spawn(crate::tail::run(
+            store.clone(),
+            through,
+            opts.heartbeat,
+            stop_rx.clone(),
+        ));
+    }
     if let Some(config) = &opts.sms {
         let client = SmsClient::new(config.clone()).map_err(std::io::Error::other)?;
         tokio::spawn(run_worker(store.clone(), client, stop_rx.clone()));

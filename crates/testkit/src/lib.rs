@@ -1,11 +1,19 @@
 //! Test support shared by the crates' integration tests: start the real
 //! `switchboard-server` binary on an ephemeral port, kill it like a crash would,
 //! and seed a data directory through the server's own store.
+//!
+//! **Backends.** With `SWITCHBOARD_TEST_POSTGRES` set to a PostgreSQL admin URL
+//! (`scripts/postgres` starts a throwaway cluster and sets it), every test
+//! directory gets its own fresh PostgreSQL database instead of the embedded
+//! SQLite file: [`database_url`] creates it and records its URL in the
+//! directory, and [`Server`] passes it to the binary. The same tests then run
+//! unchanged on either backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use switchboard_protocol::Role;
 use switchboard_server::db::{sqlite_url_for, Db};
 use switchboard_server::store::{Store, StoreConfig};
@@ -31,6 +39,73 @@ pub fn server_bin() -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// The environment variable naming a PostgreSQL admin URL to test against.
+pub const POSTGRES_ENV: &str = "SWITCHBOARD_TEST_POSTGRES";
+
+/// The file in a test directory that records its PostgreSQL database's URL.
+const URL_FILE: &str = "database-url";
+
+/// Whether the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var_os(POSTGRES_ENV).is_some_and(|v| !v.is_empty())
+}
+
+/// The database of a test directory: its SQLite file, or (on PostgreSQL) a fresh
+/// database created on first use and recorded in the directory.
+pub async fn database_url(dir: &Path) -> String {
+    let file = dir.join(URL_FILE);
+    if let Ok(url) = std::fs::read_to_string(&file) {
+        return url;
+    }
+    let Some(admin) = std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty()) else {
+        return sqlite_url_for(dir).unwrap();
+    };
+    let url = create_database(&admin).await;
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(&file, &url).unwrap();
+    url
+}
+
+/// [`database_url`] from synchronous code (starting a server process).
+pub fn database_url_blocking(dir: &Path) -> String {
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(database_url(&dir))
+    })
+    .join()
+    .unwrap()
+}
+
+/// Creates an empty database next to `admin`'s and returns its URL.
+pub async fn create_database(admin: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "sb_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        nanos
+    );
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
+        .await
+        .expect("connect to the PostgreSQL test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let _ = sqlx::Connection::close(conn).await;
+    let (base, _) = admin.rsplit_once('/').expect("admin URL ends in /DATABASE");
+    format!("{base}/{name}")
 }
 
 /// A running server process.
@@ -103,6 +178,8 @@ fn try_spawn(bin: &Path, dir: &Path, listen: &str, extra: &[String]) -> Option<(
     let mut cmd = Command::new(bin);
     cmd.arg("--data-dir")
         .arg(dir)
+        .arg("--database-url")
+        .arg(database_url_blocking(dir))
         .args(["serve", "--listen", listen, "--heartbeat-ms", "300"]);
     // Tests post fast; the customer limits get their own test.
     for flag in [
@@ -147,7 +224,7 @@ pub async fn seed(
     agents: &[(&str, Role)],
     subjects: &[&str],
 ) -> Vec<(i64, String, String)> {
-    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let db = Db::open(&database_url(dir).await).await.unwrap();
     let store = Store::new(db, StoreConfig::default());
     let mut out = Vec::new();
     for (name, role) in agents {
@@ -160,15 +237,14 @@ pub async fn seed(
     }
     let subjects: Vec<String> = subjects.iter().map(|s| s.to_string()).collect();
     store.set_subjects(&subjects).await.unwrap();
-    store.db.writer.close().await;
-    store.db.reader.close().await;
+    store.db.close().await;
     out
 }
 
 /// Seeds `n` agents named `Agent i` and returns `(id, token)` for each, tokens
 /// issued directly (benchmarks connect hundreds of agents).
 pub async fn seed_agents_with_tokens(dir: &Path, n: usize) -> Vec<(i64, String)> {
-    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let db = Db::open(&database_url(dir).await).await.unwrap();
     let store = Store::new(db, StoreConfig::default());
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -183,8 +259,7 @@ pub async fn seed_agents_with_tokens(dir: &Path, n: usize) -> Vec<(i64, String)>
             .unwrap();
         out.push((id, store.issue_token(id).await.unwrap()));
     }
-    store.db.writer.close().await;
-    store.db.reader.close().await;
+    store.db.close().await;
     out
 }
 
@@ -192,7 +267,7 @@ pub async fn seed_agents_with_tokens(dir: &Path, n: usize) -> Vec<(i64, String)>
 /// `messages` alternating customer and agent lines, in one transaction (what the
 /// API would build over months, for benchmarks).
 pub async fn bulk_archive(dir: &Path, agent: i64, conversations: i64, messages: i64) {
-    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let db = Db::open(&database_url(dir).await).await.unwrap();
     let mut tx = db.writer.begin().await.unwrap();
     let now = chrono_now_ms();
     let base: i64 = sqlx::query_scalar("SELECT seq FROM event_counter WHERE id = 1")
@@ -245,8 +320,7 @@ pub async fn bulk_archive(dir: &Path, agent: i64, conversations: i64, messages: 
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    db.writer.close().await;
-    db.reader.close().await;
+    db.close().await;
 }
 
 fn chrono_now_ms() -> i64 {

@@ -113,7 +113,7 @@ impl StreamSession {
     async fn catch_up(&mut self) -> std::result::Result<(), End> {
         loop {
             let read = read_after(
-                &self.state.store.db.reader,
+                &self.state.store.db,
                 self.cursor,
                 self.caller.id,
                 self.caller.sees_everything(),

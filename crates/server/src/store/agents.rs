@@ -239,7 +239,7 @@ impl Store {
         for s in subjects {
             crate::validate::short_text("subject", s)?;
         }
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         sqlx::query("DELETE FROM subjects")
             .execute(&mut *tx)
             .await?;

@@ -162,7 +162,7 @@ impl Store {
     pub async fn start_conversation(&self, name: &str, email: &str) -> Result<CustomerSession> {
         validate::short_text("name", name)?;
         validate::email(email)?;
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         let customer: i64 = sqlx::query(
             "INSERT INTO customers (name, email, email_key, blocked, created_at) VALUES ($1, $2, $3, 0, $4) \
              ON CONFLICT (email_key) DO UPDATE SET email_key = excluded.email_key RETURNING id",
@@ -176,8 +176,7 @@ impl Store {
         .try_get(0)?;
         let mut emitted = Vec::new();
         let session = open_conversation(&mut tx, &mut emitted, customer, Channel::Web).await?;
-        tx.commit().await?;
-        self.hub.publish(emitted);
+        self.commit(tx, emitted).await?;
         Ok(session)
     }
 
@@ -190,7 +189,7 @@ impl Store {
         body: &str,
     ) -> Result<CustomerMessageResponse> {
         validate::message(body)?;
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         authorize(&mut tx, id, token).await?;
         let current = rows::summary(&mut tx, id).await?;
         let mut emitted = Vec::new();
@@ -231,8 +230,7 @@ impl Store {
             current.customer.blocked,
         )
         .await?;
-        tx.commit().await?;
-        self.hub.publish(emitted);
+        self.commit(tx, emitted).await?;
         Ok(CustomerMessageResponse {
             message: CustomerVisibleMessage {
                 id: message.id,
@@ -251,7 +249,7 @@ impl Store {
         id: ConversationId,
         token: &str,
     ) -> Result<CustomerConversation> {
-        let mut tx = self.db.reader.begin().await?;
+        let mut tx = self.db.read().await?;
         authorize(&mut tx, id, token).await?;
         let current = rows::summary(&mut tx, id).await?;
         let sql = format!(

@@ -1,10 +1,11 @@
 //! The event log: append in the writer's transaction, read after a cursor, prune.
 
+use crate::db::Db;
 use crate::db::{now_ms, ts};
 use crate::error::Result;
 use crate::hub::{Audience, HubEvent};
 use crate::store::rows;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
 use switchboard_protocol::{
     ConversationId, ConversationState, ConversationSummary, Event, EventKind,
@@ -53,8 +54,8 @@ pub async fn insert(
         kind,
     })?;
     sqlx::query(
-        "INSERT INTO events (seq, at, audience_all, agent_a, agent_b, payload) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO events (seq, at, audience_all, agent_a, agent_b, payload, conversation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(seq)
     .bind(at)
@@ -62,6 +63,7 @@ pub async fn insert(
     .bind(audience.a)
     .bind(audience.b)
     .bind(&json)
+    .bind(conversation)
     .execute(conn)
     .await?;
     Ok(Arc::new(HubEvent {
@@ -106,13 +108,13 @@ pub enum CatchUp {
 
 /// Reads up to `limit` events after `cursor` that this agent may see.
 pub async fn read_after(
-    reader: &AnyPool,
+    db: &Db,
     cursor: i64,
     agent: i64,
     sees_everything: bool,
     limit: i64,
 ) -> Result<CatchUp> {
-    let mut tx = reader.begin().await?;
+    let mut tx = db.read().await?;
     let pruned: i64 = pruned_through(&mut tx).await?;
     let latest: i64 = sqlx::query("SELECT seq FROM event_counter WHERE id = 1")
         .fetch_one(&mut *tx)
@@ -165,8 +167,8 @@ async fn pruned_through(conn: &mut AnyConnection) -> Result<i64> {
 
 /// Deletes events beyond the newest `keep_events` or older than `max_age_ms`.
 /// Returns the new `pruned_through`.
-pub async fn prune(writer: &AnyPool, keep_events: i64, max_age_ms: i64) -> Result<i64> {
-    let mut tx = writer.begin().await?;
+pub async fn prune(db: &Db, keep_events: i64, max_age_ms: i64) -> Result<i64> {
+    let mut tx = db.write().await?;
     let latest: i64 = sqlx::query("SELECT seq FROM event_counter WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?
@@ -195,4 +197,39 @@ pub async fn prune(writer: &AnyPool, keep_events: i64, max_age_ms: i64) -> Resul
         .await?;
     tx.commit().await?;
     Ok(through)
+}
+
+/// Every event after `after`, oldest first, up to `limit`, as the hub carries
+/// them. Nodes sharing a PostgreSQL database feed their hubs from this.
+pub async fn tail(db: &Db, after: i64, limit: i64) -> Result<Vec<Arc<HubEvent>>> {
+    let rows = sqlx::query(
+        "SELECT seq, audience_all, agent_a, agent_b, conversation_id, payload FROM events \
+         WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.reader)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Arc::new(HubEvent {
+                seq: r.try_get(0)?,
+                audience: Audience {
+                    all: r.try_get::<i64, _>(1)? != 0,
+                    a: r.try_get(2)?,
+                    b: r.try_get(3)?,
+                },
+                conversation: r.try_get(4)?,
+                json: Arc::<str>::from(r.try_get::<String, _>(5)?),
+            }))
+        })
+        .collect()
+}
+
+/// The newest sequence number handed out.
+pub async fn latest(db: &Db) -> Result<i64> {
+    Ok(sqlx::query("SELECT seq FROM event_counter WHERE id = 1")
+        .fetch_one(&db.reader)
+        .await?
+        .try_get(0)?)
 }

@@ -15,8 +15,10 @@ pub mod rows;
 pub mod sms;
 pub mod surveys;
 
-use crate::db::Db;
+use crate::db::{Backend, Db, EVENTS_CHANNEL};
+use crate::error::Result;
 use crate::hub::Hub;
+use sqlx::{Any, Transaction};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -43,6 +45,9 @@ pub struct Store {
     pub config: StoreConfig,
     /// Wakes the text sender when a text is queued.
     pub texts: Arc<Notify>,
+    /// On PostgreSQL, wakes this node's reader of the events table (see
+    /// [`crate::tail`]) after a local commit.
+    pub tail: Arc<Notify>,
 }
 
 impl Store {
@@ -53,6 +58,43 @@ impl Store {
             hub: Hub::new(),
             config,
             texts: Arc::new(Notify::new()),
+            tail: Arc::new(Notify::new()),
         }
+    }
+
+    /// Commits a write transaction and sends its events on.
+    ///
+    /// On SQLite this process is the only writer: its events go straight to the
+    /// hub. On PostgreSQL other nodes write too, so every node feeds its hub from
+    /// the events table in sequence order; the commit carries a NOTIFY with its
+    /// last sequence number to wake the other nodes, and wakes this one directly.
+    pub async fn commit(
+        &self,
+        mut tx: Transaction<'static, Any>,
+        emitted: ops::Emitted,
+    ) -> Result<()> {
+        match self.db.backend {
+            Backend::Sqlite => {
+                tx.commit().await?;
+                self.hub.publish(emitted);
+            }
+            Backend::Postgres => {
+                let last = emitted.iter().map(|e| e.seq).max();
+                if let Some(seq) = last {
+                    // Delivered at commit, and only if it commits. pg_notify returns
+                    // void, which the Any driver cannot decode.
+                    sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS notified")
+                        .bind(EVENTS_CHANNEL)
+                        .bind(seq.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                if last.is_some() {
+                    self.tail.notify_one();
+                }
+            }
+        }
+        Ok(())
     }
 }

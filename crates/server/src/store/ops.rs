@@ -56,7 +56,7 @@ impl Store {
         F: for<'c> FnOnce(&'c mut AnyConnection, &'c mut Emitted) -> BoxFuture<'c, Result<T>>
             + Send,
     {
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         // Claim the op id first: on PostgreSQL a concurrent retry blocks here until
         // the first attempt commits, then finds its answer.
         let claimed = sqlx::query(
@@ -109,8 +109,7 @@ impl Store {
             .bind(op_id.to_string())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        self.hub.publish(emitted);
+        self.commit(tx, emitted).await?;
         result
     }
 }

@@ -53,7 +53,7 @@ impl Store {
     /// The three lists and the sequence number they reflect, read in one
     /// transaction so that streaming from `seq` misses and repeats nothing.
     pub async fn snapshot(&self, caller: &Caller) -> Result<Snapshot> {
-        let mut tx = self.db.reader.begin().await?;
+        let mut tx = self.db.read().await?;
         let seq: i64 = sqlx::query("SELECT seq FROM event_counter WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?
@@ -115,7 +115,7 @@ impl Store {
         caller: &Caller,
         id: ConversationId,
     ) -> Result<ConversationDetail> {
-        let mut tx = self.db.reader.begin().await?;
+        let mut tx = self.db.read().await?;
         let conversation = rows::summary(&mut tx, id).await?;
         if !may_read(&mut tx, caller, &conversation).await? {
             return Err(Error::forbidden("this conversation is not yours to read"));
@@ -157,7 +157,7 @@ impl Store {
             }
             Some(caller.id)
         };
-        let mut tx = self.db.reader.begin().await?;
+        let mut tx = self.db.read().await?;
         let base = "WHERE c.state = 'archived' AND cu.blocked = 0 AND c.version > $1 ";
         let list = match whose {
             Some(agent) => {
@@ -236,7 +236,7 @@ impl Store {
                 "only supervisors can list blocked customers",
             ));
         }
-        let mut tx = self.db.reader.begin().await?;
+        let mut tx = self.db.read().await?;
         let rows_ = sqlx::query(
             "SELECT cu.id, cu.name, cu.email, cu.phone, cu.sms_opted_out, cu.blocked_at, cu.blocked_by, a.name AS blocker \
              FROM customers cu LEFT JOIN agents a ON a.id = cu.blocked_by \

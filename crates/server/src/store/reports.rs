@@ -165,7 +165,7 @@ impl Store {
             None => Some(caller.id),
         };
         let (from, to) = (q.from.timestamp_millis(), q.to.timestamp_millis());
-        let mut tx = self.db.reader.begin().await?;
+        let mut tx = self.db.read().await?;
         let mut facts = Facts::default();
         for r in sqlx::query(
             "SELECT cl.id, cl.conversation_id, cl.closed_by, cl.closed_at - cl.started_at, \

@@ -155,7 +155,7 @@ impl Store {
     /// starts one). A repeated provider id changes nothing.
     pub async fn sms_inbound(&self, text: &InboundText) -> Result<()> {
         validate::message(&text.body)?;
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         let now = now_ms();
         let fresh = sqlx::query(
             "INSERT INTO sms_inbound (message_sid, from_number, received_at) VALUES ($1, $2, $3) \
@@ -257,8 +257,7 @@ impl Store {
             .bind(&text.sid)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        self.hub.publish(emitted);
+        self.commit(tx, emitted).await?;
         self.texts.notify_one();
         Ok(())
     }
@@ -317,7 +316,7 @@ impl Store {
         max_attempts: i64,
         retry_in_ms: i64,
     ) -> Result<()> {
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         let now = now_ms();
         let mut emitted = Vec::new();
         let failure = match outcome {
@@ -412,8 +411,7 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
-        self.hub.publish(emitted);
+        self.commit(tx, emitted).await?;
         Ok(())
     }
 }

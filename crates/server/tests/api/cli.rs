@@ -8,6 +8,8 @@ fn cli(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, Stri
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
         .arg("--data-dir")
         .arg(dir)
+        .arg("--database-url")
+        .arg(switchboard_testkit::database_url_blocking(dir))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -5,7 +5,7 @@
 use crate::support::*;
 use serde_json::{json, Value};
 use switchboard_protocol::Role;
-use switchboard_server::db::{sqlite_url_for, Db};
+use switchboard_server::db::Db;
 
 const T0: i64 = 1_793_610_000_000; // 2026-11-02T09:00:00Z
 const MIN: i64 = 60_000;
@@ -121,7 +121,9 @@ impl Seeder {
 /// not asked), C6 (6, not ended), C7 (first reply before the range; 10), C8 (3, 19).
 /// Sam (supervisor): C10 (1, 5). Carol: nothing. C9 ends after the range.
 async fn seed_data_set(dir: &std::path::Path, alice: i64, bob: i64, sam: i64) {
-    let db = Db::open(&sqlite_url_for(dir).unwrap()).await.unwrap();
+    let db = Db::open(&switchboard_testkit::database_url(dir).await)
+        .await
+        .unwrap();
     let mut s = Seeder {
         tx: db.writer.begin().await.unwrap(),
     };
