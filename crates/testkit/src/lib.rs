@@ -68,6 +68,13 @@ pub async fn database_url(dir: &Path) -> String {
     url
 }
 
+/// Points test directory `to` at `from`'s database, so a second server process
+/// started on `to` is another node of the same deployment (PostgreSQL only).
+pub fn share_database(from: &Path, to: &Path) {
+    std::fs::copy(from.join(URL_FILE), to.join(URL_FILE))
+        .expect("the first node's directory has a PostgreSQL database");
+}
+
 /// [`database_url`] from synchronous code (starting a server process).
 pub fn database_url_blocking(dir: &Path) -> String {
     let dir = dir.to_path_buf();

@@ -9,6 +9,7 @@ mod chat_page;
 mod cli;
 mod idempotency;
 mod lifecycle;
+mod nodes;
 mod projection;
 mod races;
 mod reports;

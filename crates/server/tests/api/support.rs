@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-pub use switchboard_testkit::{seed, Server, PASSWORD};
+pub use switchboard_testkit::{on_postgres, seed, Server, PASSWORD};
 
 /// Starts the binary Cargo built for these tests.
 pub fn start_server(dir: &Path, extra: &[&str]) -> Server {
@@ -20,6 +20,13 @@ pub fn start_server(dir: &Path, extra: &[&str]) -> Server {
         dir,
         extra,
     )
+}
+
+/// A second server process on the same database.
+pub struct Node {
+    pub server: Server,
+    pub api: Api,
+    _dir: tempfile::TempDir,
 }
 
 /// A signed-in agent.
@@ -92,6 +99,20 @@ impl World {
             &[],
         )
         .await
+    }
+
+    /// Starts another node of this deployment: a second server process on the
+    /// same PostgreSQL database, with its own directory.
+    pub fn another_node(&self, extra: &[&str]) -> Node {
+        let dir = tempfile::tempdir().unwrap();
+        switchboard_testkit::share_database(&self.server.dir, dir.path());
+        let server = start_server(dir.path(), extra);
+        let api = Api::new(&server.base);
+        Node {
+            server,
+            api,
+            _dir: dir,
+        }
     }
 
     pub fn agent(&self, i: usize) -> &Agent {

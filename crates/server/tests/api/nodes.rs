@@ -1,0 +1,327 @@
+//! Several server processes on one PostgreSQL database. These run in the
+//! PostgreSQL pass of `scripts/test` (`SWITCHBOARD_TEST_POSTGRES`); on SQLite, a
+//! single-node backend, they return at once.
+
+use crate::support::*;
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::time::Duration;
+use switchboard_protocol::Role;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn skip() -> bool {
+    if !on_postgres() {
+        eprintln!(
+            "several nodes need PostgreSQL: set SWITCHBOARD_TEST_POSTGRES (scripts/test does)"
+        );
+        return true;
+    }
+    false
+}
+
+fn seqs(events: &[Value]) -> Vec<i64> {
+    events.iter().map(|e| e["seq"].as_i64().unwrap()).collect()
+}
+
+fn bodies(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e["kind"]["type"] == "message_posted")
+        .map(|e| e["kind"]["message"]["body"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agents_on_either_node_receive_every_message_once_in_order() {
+    if skip() {
+        return;
+    }
+    let w = World::standard().await;
+    let b = w.another_node(&[]);
+    let (alice, bob, sam) = (w.agent(0), w.agent(1), w.agent(2));
+    let start = latest_seq(&w.api, sam).await;
+    // Alice is connected to node A, Bob to node B.
+    // They read as the messages come (a client that stops reading is dropped
+    // after three heartbeats), until each has seen 1,000 messages.
+    let readers: Vec<_> = [(&w.api, alice), (&b.api, bob)]
+        .into_iter()
+        .map(|(api, agent)| {
+            let (base, token) = (api.base.clone(), agent.token.clone());
+            tokio::spawn(async move {
+                let mut s = Stream::open(&base, &token, start).await;
+                let (mut events, mut cursor) = (Vec::new(), start);
+                while bodies(&events).len() < 1000 {
+                    let Some(f) = s.frame(WAIT).await else { break };
+                    if f["type"] == "events" {
+                        events.extend(f["events"].as_array().unwrap().iter().cloned());
+                        cursor = f["cursor"].as_i64().unwrap();
+                    }
+                }
+                (events, cursor)
+            })
+        })
+        .collect();
+
+    // Two customers write at once, 500 messages each, every other one through the
+    // other node.
+    let customers = [
+        w.api.start_customer("Ada", "ada@example.net").await,
+        b.api.start_customer("Ben", "ben@example.net").await,
+    ];
+    let apis = [w.api.clone(), b.api.clone()];
+    let writers = customers.iter().enumerate().map(|(k, c)| {
+        let (c, apis) = (c.clone(), apis.clone());
+        tokio::spawn(async move {
+            for j in 0..500 {
+                let api = &apis[(j + k) % 2];
+                api.customer_says(&c, &format!("c{k}-m{j:03}")).await.ok();
+            }
+        })
+    });
+    for r in join_all(writers).await {
+        r.unwrap();
+    }
+    let end = latest_seq(&b.api, sam).await;
+
+    let read = join_all(readers).await;
+    for (who, r) in ["Alice on A", "Bob on B"].into_iter().zip(read) {
+        let (events, cursor) = r.unwrap();
+        assert_eq!(cursor, end, "{who}: the stream reached the last event");
+        assert_eq!(
+            seqs(&events),
+            ((start + 1)..=end).collect::<Vec<_>>(),
+            "{who}: every queue event once, in sequence order"
+        );
+        let got = bodies(&events);
+        assert_eq!(got.len(), 1000, "{who}: all 1,000 messages");
+        for k in 0..2 {
+            let mine: Vec<&String> = got
+                .iter()
+                .filter(|m| m.starts_with(&format!("c{k}-")))
+                .collect();
+            let expected: Vec<String> = (0..500).map(|j| format!("c{k}-m{j:03}")).collect();
+            assert_eq!(
+                mine.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                expected.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                "{who}: customer {k}'s messages in the order they were written"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_takes_split_between_two_nodes_have_one_winner_200_times() {
+    if skip() {
+        return;
+    }
+    let names: Vec<String> = (0..50).map(|i| format!("Agent{i:02}")).collect();
+    let cast: Vec<(&str, Role)> = names.iter().map(|n| (n.as_str(), Role::Agent)).collect();
+    let w = World::new(&cast, &[], &[]).await;
+    let b = w.another_node(&[]);
+    let apis = [w.api.clone(), b.api.clone()];
+    for round in 0..200 {
+        let c = apis[round % 2]
+            .waiting_customer(&format!("Racer{round}"), "who gets me?")
+            .await;
+        let handles: Vec<_> = w
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (api, a) = (apis[i % 2].clone(), a.clone());
+                tokio::spawn(async move { (a.id, api.act(&a, c.conversation, "take").await) })
+            })
+            .collect();
+        let results: Vec<_> = join_all(handles)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        let winners: Vec<i64> = results
+            .iter()
+            .filter(|(_, r)| r.status == 200)
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
+        for (id, r) in &results {
+            if *id != winners[0] {
+                r.err(409, "conversation_taken");
+                assert_eq!(r.body["holder"]["id"], winners[0], "round {round}");
+            }
+        }
+        let winner = w.agents.iter().find(|a| a.id == winners[0]).unwrap();
+        let detail = apis[(round + 1) % 2]
+            .detail(winner, c.conversation)
+            .await
+            .ok();
+        assert_eq!(detail["conversation"]["occupant"]["id"], winners[0]);
+        let taken = detail["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["author"] == "system")
+            .count();
+        assert_eq!(taken, 1, "round {round}: one 'Taken by' line");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agents_of_a_killed_node_resume_on_the_other_with_nothing_lost() {
+    if skip() {
+        return;
+    }
+    let w = World::standard().await;
+    let mut b = w.another_node(&[]);
+    let (alice, bob, sam) = (w.agent(0), w.agent(1), w.agent(2));
+    let start = latest_seq(&w.api, sam).await;
+    // Both agents are connected to node B, the one that will die.
+    let mut streams = [
+        (alice, Stream::open(&b.api.base, &alice.token, start).await),
+        (bob, Stream::open(&b.api.base, &bob.token, start).await),
+    ];
+
+    // Load: customers write through both nodes without pause; a post that fails
+    // (its node is gone) is retried on the other, as a page behind a proxy would.
+    let customers = [
+        w.api.start_customer("Ada", "ada@example.net").await,
+        w.api.start_customer("Ben", "ben@example.net").await,
+    ];
+    let bases = [w.api.base.clone(), b.api.base.clone()];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = customers
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let (c, bases, stop) = (c.clone(), bases.clone(), stop.clone());
+            tokio::spawn(async move {
+                let http = reqwest::Client::new();
+                let mut acknowledged = Vec::new();
+                let mut j = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let body = format!("c{k}-m{j:04}");
+                    for attempt in 0..2 {
+                        let base = &bases[(j + k + attempt) % 2];
+                        let sent = http
+                            .post(format!(
+                                "{base}/api/v1/customer/conversations/{}/messages",
+                                c.conversation
+                            ))
+                            .bearer_auth(&c.token)
+                            .json(&json!({"body": body}))
+                            .timeout(Duration::from_secs(10))
+                            .send()
+                            .await;
+                        if sent.is_ok_and(|r| r.status().is_success()) {
+                            acknowledged.push(body.clone());
+                            break;
+                        }
+                    }
+                    j += 1;
+                }
+                acknowledged
+            })
+        })
+        .collect();
+
+    // Read part of the traffic on B, then kill it mid-load.
+    let mut received: Vec<Vec<Value>> = vec![Vec::new(), Vec::new()];
+    let mut cursors = [start, start];
+    for (i, (_, s)) in streams.iter_mut().enumerate() {
+        while received[i].len() < 100 {
+            let f = s.frame(WAIT).await.expect("events flow on node B");
+            if f["type"] == "events" {
+                received[i].extend(f["events"].as_array().unwrap().iter().cloned());
+                cursors[i] = f["cursor"].as_i64().unwrap();
+            }
+        }
+    }
+    b.server.kill9();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut acknowledged = HashSet::new();
+    for r in join_all(writers).await {
+        acknowledged.extend(r.unwrap());
+    }
+    let end = latest_seq(&w.api, sam).await;
+
+    for (i, (agent, old)) in streams.iter_mut().enumerate() {
+        // What B sent before it died still counts; then the stream ends.
+        while let Some(f) = old.frame(Duration::from_secs(5)).await {
+            if f["type"] == "events" {
+                received[i].extend(f["events"].as_array().unwrap().iter().cloned());
+                cursors[i] = f["cursor"].as_i64().unwrap();
+            }
+        }
+        let mut resumed = Stream::open(&w.api.base, &agent.token, cursors[i]).await;
+        let (rest, cursor) = resumed.events_until(end, WAIT).await;
+        assert_eq!(cursor, end, "{}: caught up on node A", agent.name);
+        received[i].extend(rest);
+        assert_eq!(
+            seqs(&received[i]),
+            ((start + 1)..=end).collect::<Vec<_>>(),
+            "{}: every event once, in order, across the failover",
+            agent.name
+        );
+        let got = bodies(&received[i]);
+        let unique: HashSet<&String> = got.iter().collect();
+        assert_eq!(unique.len(), got.len(), "{}: no message twice", agent.name);
+        for m in &acknowledged {
+            assert!(
+                unique.contains(m),
+                "{}: acknowledged message {m} was lost",
+                agent.name
+            );
+        }
+    }
+    assert!(
+        acknowledged.len() > 100,
+        "the load ran: {} messages",
+        acknowledged.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_without_a_notification_still_arrives_within_a_heartbeat() {
+    if skip() {
+        return;
+    }
+    use switchboard_protocol::EventKind;
+    use switchboard_server::db::Db;
+    use switchboard_server::hub::Audience;
+    use switchboard_server::store::events::conversation_event;
+
+    let w = World::standard().await;
+    let b = w.another_node(&[]);
+    let (alice, sam) = (w.agent(0), w.agent(2));
+    let c = w.api.waiting_customer("Quiet", "hello").await;
+    let start = latest_seq(&w.api, sam).await;
+    let mut on_b = Stream::open(&b.api.base, &alice.token, start).await;
+
+    // A writer that commits an event and sends no NOTIFY (a notification lost
+    // with its connection looks the same to the nodes).
+    let db = Db::open(&switchboard_testkit::database_url(&w.server.dir).await)
+        .await
+        .unwrap();
+    let mut tx = db.write().await.unwrap();
+    let (event, _) = conversation_event(&mut tx, c.conversation, Audience::ALL, |conversation| {
+        EventKind::ConversationRestored { conversation }
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let committed = std::time::Instant::now();
+
+    let (events, cursor) = on_b.events_until(event.seq, Duration::from_secs(5)).await;
+    let waited = committed.elapsed();
+    assert_eq!(cursor, event.seq);
+    assert_eq!(seqs(&events), vec![event.seq]);
+    assert_eq!(events[0]["kind"]["type"], "conversation_restored");
+    // The tests' heartbeat is 300 ms: the node's next tick reads the table.
+    assert!(
+        waited < Duration::from_millis(1500),
+        "arrived after {waited:?}, more than a heartbeat and the stream's own tick"
+    );
+    db.close().await;
+}
