@@ -39,6 +39,17 @@ pub enum Command {
     Subjects(SubjectsCommand),
     /// Run the server.
     Serve(ServeArgs),
+    /// Copy a SQLite deployment to PostgreSQL, then check every table's rows and
+    /// checksum on both sides. Stop the server first. Safe to run again: an
+    /// interrupted copy leaves the target untouched, a finished one is checked again.
+    Port {
+        /// The SQLite database, e.g. sqlite:///var/lib/switchboard/switchboard.sqlite3
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database, e.g. postgres://switchboard@db.internal/switchboard
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// Agent commands.
@@ -189,6 +200,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Port(#[from] crate::port::PortError),
 }
 
 impl From<crate::error::Error> for CliError {
@@ -210,8 +223,32 @@ fn database_url(cli: &Cli) -> Result<String, CliError> {
     Ok(sqlite_url_for(&dir)?)
 }
 
+/// A database URL without its password, for printing.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// Runs one command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    if let Command::Port { from, to } = &cli.command {
+        let report = crate::port::port(from, to).await?;
+        print!("{}", report.render());
+        println!(
+            "ported {} to {}: every table matches",
+            redact(from),
+            redact(to)
+        );
+        return Ok(());
+    }
     let url = database_url(&cli)?;
     let ttl_hours = match &cli.command {
         Command::Serve(a) => a.token_ttl_hours,
@@ -261,6 +298,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 println!("{s}");
             }
         }
+        // Handled above, before any database is opened.
+        Command::Port { .. } => {}
         Command::Serve(args) => {
             if args.heartbeat_ms == 0 || args.prune_interval_ms == 0 {
                 return Err(CliError::Usage("intervals must be positive".into()));

@@ -99,6 +99,11 @@ impl Db {
                 (writer, pool(backend, 8, options).await?)
             }
             Backend::Postgres => {
+                // One plain connection first: a wrong host, password or database
+                // name is reported as such, not as a pool timing out.
+                let probe =
+                    <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options).await?;
+                sqlx::Connection::close(probe).await?;
                 // Writers queue on the advisory lock inside PostgreSQL; a few
                 // connections let the next one be ready the moment it is free.
                 // sqlx's migrator holds its own advisory lock, so nodes starting

@@ -68,6 +68,19 @@ pub async fn database_url(dir: &Path) -> String {
     url
 }
 
+/// Makes a test directory use its embedded SQLite file even in the PostgreSQL
+/// pass (the port tool's tests start from a SQLite deployment).
+pub fn use_sqlite(dir: &Path) -> String {
+    let url = sqlite_url_for(dir).unwrap();
+    std::fs::write(dir.join(URL_FILE), &url).unwrap();
+    url
+}
+
+/// Points a test directory at another database (after a port, say).
+pub fn use_database(dir: &Path, url: &str) {
+    std::fs::write(dir.join(URL_FILE), url).unwrap();
+}
+
 /// Points test directory `to` at `from`'s database, so a second server process
 /// started on `to` is another node of the same deployment (PostgreSQL only).
 pub fn share_database(from: &Path, to: &Path) {

@@ -62,9 +62,11 @@ CREATE TABLE conversations (
     subject          TEXT   COLLATE "C",
     subject_known    BIGINT,
     mood             TEXT   COLLATE "C",
-    previous_id      BIGINT REFERENCES conversations (id),
+    previous_id      BIGINT REFERENCES conversations (id) DEFERRABLE INITIALLY IMMEDIATE,
     version          BIGINT NOT NULL DEFAULT 0,
-    closure_id       BIGINT REFERENCES closures (id),
+    -- Conversations and closures refer to each other: these two keys may be
+    -- checked at commit (the port tool copies one table, then the other).
+    closure_id       BIGINT REFERENCES closures (id) DEFERRABLE INITIALLY IMMEDIATE,
     occupied_since   BIGINT,
     channel          TEXT   COLLATE "C" NOT NULL DEFAULT 'web',
     CHECK ((state = 'occupied') = (occupant_id IS NOT NULL))
@@ -72,7 +74,8 @@ CREATE TABLE conversations (
 CREATE INDEX conversations_state ON conversations (state, occupant_id);
 CREATE INDEX conversations_archive ON conversations (closed_by, version);
 CREATE INDEX conversations_customer ON conversations (customer_id);
-ALTER TABLE closures ADD FOREIGN KEY (conversation_id) REFERENCES conversations (id);
+ALTER TABLE closures ADD FOREIGN KEY (conversation_id) REFERENCES conversations (id)
+    DEFERRABLE INITIALLY IMMEDIATE;
 
 CREATE TABLE customer_tokens (
     token_hash      TEXT   COLLATE "C" PRIMARY KEY,
@@ -95,7 +98,9 @@ CREATE INDEX messages_agent_replies ON messages (created_at) WHERE author = 'age
 CREATE TABLE archive_removals (
     agent_id        BIGINT NOT NULL REFERENCES agents (id),
     conversation_id BIGINT NOT NULL REFERENCES conversations (id),
-    seq             BIGINT NOT NULL
+    seq             BIGINT NOT NULL,
+    -- Unique in practice on SQLite too; a key here lets a re-run port skip rows.
+    PRIMARY KEY (agent_id, conversation_id, seq)
 );
 CREATE INDEX archive_removals_agent ON archive_removals (agent_id, seq);
 

@@ -10,6 +10,7 @@ mod cli;
 mod idempotency;
 mod lifecycle;
 mod nodes;
+mod port;
 mod projection;
 mod races;
 mod reports;
