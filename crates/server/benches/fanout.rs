@@ -7,121 +7,22 @@
 // The handshake callback's error type is tungstenite's, not ours.
 #![allow(clippy::result_large_err)]
 
+mod support;
+
 use futures_util::{SinkExt, StreamExt};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{start, subscribe, summarise, wait_all, Arrivals};
 use switchboard_protocol::Role;
 use switchboard_server::db::{sqlite_url_for, Db};
 use switchboard_server::store::{Store, StoreConfig};
 use tokio::sync::Mutex;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 const AGENT_COUNTS: [usize; 3] = [10, 100, 1000];
 const MESSAGES: usize = 100;
 const GAP: Duration = Duration::from_millis(30);
-
-struct Proc(Child);
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts a process and returns it with the address it prints after `prefix`.
-fn start(mut cmd: Command, prefix: &str) -> (Proc, String) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("process printed its address").unwrap();
-        if let Some(a) = line.strip_prefix(prefix) {
-            break a.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (Proc(child), addr)
-}
-
-/// Per-message receive times of every subscriber.
-type Arrivals = Arc<Mutex<Vec<Vec<Option<Instant>>>>>;
-
-fn marker_index(text: &str) -> Option<usize> {
-    let at = text.find("fanout-")? + "fanout-".len();
-    let digits: String = text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
-}
-
-async fn subscribe(url: String, token: Option<String>, slot: usize, arrivals: Arrivals) {
-    let mut req = url.into_client_request().unwrap();
-    if let Some(t) = token {
-        req.headers_mut()
-            .insert("authorization", format!("Bearer {t}").parse().unwrap());
-    }
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("subscribe");
-    tokio::spawn(async move {
-        while let Some(Ok(msg)) = ws.next().await {
-            if let Message::Text(t) = msg {
-                let now = Instant::now();
-                // A batch frame may carry several messages.
-                for part in t.split("fanout-").skip(1) {
-                    if let Some(i) = marker_index(&format!("fanout-{part}")) {
-                        if i < MESSAGES {
-                            arrivals.lock().await[slot][i].get_or_insert(now);
-                        }
-                    }
-                }
-            }
-        }
-    });
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let idx = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[idx]
-}
-
-/// Latencies in ms, given send times and arrivals. Missing arrivals are reported.
-async fn summarise(sent: &[Instant], arrivals: &Arrivals) -> (f64, f64, usize) {
-    let arr = arrivals.lock().await;
-    let mut lat = Vec::new();
-    let mut missing = 0;
-    for sub in arr.iter() {
-        for (i, t) in sub.iter().enumerate() {
-            match t {
-                Some(t) => lat.push(t.duration_since(sent[i]).as_secs_f64() * 1000.0),
-                None => missing += 1,
-            }
-        }
-    }
-    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    (percentile(&lat, 50.0), percentile(&lat, 99.0), missing)
-}
-
-async fn wait_all(arrivals: &Arrivals, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        let done = arrivals.lock().await.iter().all(|s| s[n - 1].is_some());
-        if done {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 async fn switchboard_run(base: &str, tokens: &[String], n: usize) -> (f64, f64, usize) {
     let http = reqwest::Client::new();
