@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// How long an agent stays signed in, in hours.
     #[arg(long, default_value_t = 720)]
     pub token_ttl_hours: i64,
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose
+    /// X-Forwarded-For names the client for the sign-in and chat-start limits.
+    #[arg(long, env = "SWITCHBOARD_TRUST_PROXY", value_delimiter = ',', value_parser = parse_net)]
+    pub trust_proxy: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub sms: SmsArgs,
 }
@@ -223,6 +227,13 @@ fn database_url(cli: &Cli) -> Result<String, CliError> {
     Ok(sqlite_url_for(&dir)?)
 }
 
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR range"))
+}
+
 /// A database URL without its password, for printing.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -326,6 +337,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     customer_starts_per_minute: args.customer_starts_per_minute,
                     customer_messages_per_minute: args.customer_messages_per_minute,
                     sms,
+                    trusted_proxies: args.trust_proxy,
                 },
             )
             .await?;

@@ -1,7 +1,7 @@
 //! Running the server: listen, prune the event log, stop cleanly on a signal.
 
 use crate::db::Backend;
-use crate::http::limits::{CustomerLimits, LoginLimits};
+use crate::http::limits::{CustomerLimits, LoginLimits, TrustedProxies};
 use crate::http::{app, AppState};
 use crate::sms::{run_worker, SmsClient, SmsConfig};
 use crate::store::events::prune;
@@ -28,6 +28,8 @@ pub struct ServeOptions {
     pub customer_messages_per_minute: u32,
     /// The SMS provider, when texts are configured.
     pub sms: Option<SmsConfig>,
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once bound,
@@ -71,6 +73,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
             opts.customer_starts_per_minute,
             opts.customer_messages_per_minute,
         )),
+        proxies: Arc::new(TrustedProxies(opts.trusted_proxies)),
         heartbeat: opts.heartbeat,
         sms: opts.sms.map(Arc::new),
         stopping: stop_rx,

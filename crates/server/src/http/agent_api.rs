@@ -33,9 +33,11 @@ pub async fn detached<T: Send + 'static>(
 pub async fn login(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
-    s.login_limits.check(peer.ip(), &req.email)?;
+    s.login_limits
+        .check(s.proxies.client(peer.ip(), &headers), &req.email)?;
     Ok(Json(s.store.login(&req.email, &req.password).await?))
 }
 

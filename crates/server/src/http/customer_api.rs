@@ -24,9 +24,11 @@ use tokio::sync::broadcast::error::RecvError;
 pub async fn start(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<StartConversationRequest>,
 ) -> Result<Json<CustomerSession>> {
-    s.customer_limits.start(peer.ip())?;
+    s.customer_limits
+        .start(s.proxies.client(peer.ip(), &headers))?;
     Ok(Json(
         s.store.start_conversation(&req.name, &req.email).await?,
     ))

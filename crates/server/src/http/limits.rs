@@ -1,5 +1,7 @@
 //! Sign-in rate limits: per address and per email, so guessing passwords is slow
-//! without locking a whole office behind one NAT out.
+//! without locking a whole office behind one NAT out. Behind reverse proxies the
+//! address is the client's, read from `X-Forwarded-For` when the connection comes
+//! from a proxy the operator trusts (`serve --trust-proxy`).
 
 use crate::error::Error;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -89,5 +91,115 @@ impl CustomerLimits {
         self.messages_per_conversation
             .check_key(&conversation)
             .map_err(|_| Self::refuse())
+    }
+}
+
+/// Reverse proxies whose `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client's address: the peer, unless the peer is a trusted proxy; then
+    /// the rightmost address in `X-Forwarded-For` that is not a trusted proxy
+    /// (addresses further left were written by the client and prove nothing).
+    pub fn client(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let hops: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let mut client = peer;
+        for hop in hops.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => {
+                    client = ip;
+                    if !self.trusts(ip) {
+                        break;
+                    }
+                }
+                // Garbage ends the chain: the last good hop is the client.
+                Err(_) => break,
+            }
+        }
+        client
+    }
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(
+                "x-forwarded-for",
+                v.parse().unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let proxies = TrustedProxies(vec![
+            "10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}")),
+            "192.0.2.7/32".parse().unwrap_or_else(|e| panic!("{e}")),
+        ]);
+        let none = TrustedProxies::default();
+        // Not a proxy: the header is ignored.
+        assert_eq!(
+            none.client(ip("10.1.1.1"), &headers(&["203.0.113.5"])),
+            ip("10.1.1.1")
+        );
+        assert_eq!(
+            proxies.client(ip("198.51.100.1"), &headers(&["203.0.113.5"])),
+            ip("198.51.100.1")
+        );
+        // One proxy.
+        assert_eq!(
+            proxies.client(ip("10.1.1.1"), &headers(&["203.0.113.5"])),
+            ip("203.0.113.5")
+        );
+        // A client that forges a first hop gets its own address, the proxy's last one.
+        assert_eq!(
+            proxies.client(ip("10.1.1.1"), &headers(&["1.2.3.4, 203.0.113.5"])),
+            ip("203.0.113.5")
+        );
+        // Two proxies, over two headers.
+        assert_eq!(
+            proxies.client(
+                ip("10.1.1.1"),
+                &headers(&["1.2.3.4, 203.0.113.5", "192.0.2.7"])
+            ),
+            ip("203.0.113.5")
+        );
+        // Garbage or no header: the last good hop, or the proxy itself.
+        assert_eq!(
+            proxies.client(ip("10.1.1.1"), &headers(&["203.0.113.5, nonsense"])),
+            ip("10.1.1.1")
+        );
+        assert_eq!(
+            proxies.client(ip("10.1.1.1"), &HeaderMap::new()),
+            ip("10.1.1.1")
+        );
+        assert_eq!(
+            proxies.client(ip("10.1.1.1"), &headers(&["2001:db8::1"])),
+            ip("2001:db8::1")
+        );
     }
 }

@@ -30,6 +30,8 @@ pub struct AppState {
     pub store: Store,
     pub login_limits: Arc<limits::LoginLimits>,
     pub customer_limits: Arc<limits::CustomerLimits>,
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    pub proxies: Arc<limits::TrustedProxies>,
     /// How often streams send a heartbeat.
     pub heartbeat: Duration,
     /// The SMS provider, when texts are configured.

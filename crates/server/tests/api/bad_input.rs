@@ -261,3 +261,49 @@ async fn the_public_customer_api_is_rate_limited() {
         .await
         .err(429, "rate_limited");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_limits_count_per_forwarded_client() {
+    let start = |api: Api, client: &'static str| async move {
+        api.post_headers(
+            "/api/v1/customer/conversations",
+            &[
+                ("content-type", "application/json".to_string()),
+                ("x-forwarded-for", format!("198.51.100.99, {client}")),
+            ],
+            br#"{"name": "Pat", "email": "pat@example.com"}"#.to_vec(),
+        )
+        .await
+        .0
+        .as_u16()
+    };
+    let limit = ["--customer-starts-per-minute", "2"];
+    // The proxy is trusted: each forwarded client has its own allowance, and the
+    // client-written first hop (198.51.100.99) does not count.
+    let extra = [&limit[..], &["--trust-proxy", "10.0.0.0/8,127.0.0.1"]].concat();
+    let w = World::new(&[("Alice", switchboard_protocol::Role::Agent)], &[], &extra).await;
+    assert_eq!(start(w.api.clone(), "203.0.113.1").await, 200);
+    assert_eq!(start(w.api.clone(), "203.0.113.1").await, 200);
+    assert_eq!(start(w.api.clone(), "203.0.113.1").await, 429);
+    assert_eq!(start(w.api.clone(), "203.0.113.2").await, 200);
+
+    // Not trusted: the header is ignored, and everyone shares the peer's allowance.
+    let w = World::new(&[("Alice", switchboard_protocol::Role::Agent)], &[], &limit).await;
+    assert_eq!(start(w.api.clone(), "203.0.113.1").await, 200);
+    assert_eq!(start(w.api.clone(), "203.0.113.2").await, 200);
+    assert_eq!(start(w.api.clone(), "203.0.113.3").await, 429);
+}
+
+#[test]
+fn a_bad_trust_proxy_value_is_refused_clearly() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
+        .args(["serve", "--trust-proxy", "10.0.0.0/99"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("neither an IP address nor a CIDR range"),
+        "{stderr}"
+    );
+}
