@@ -2,10 +2,13 @@
 //! unanswered count, and bringing the window forward on a notification click.
 
 use crate::commands::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use switchboard_client::{App, Change};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// The typed command list, shared by the app and the bindings export.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -177,6 +180,23 @@ fn follow_changes(handle: AppHandle, tray: Option<TrayIcon>) {
     });
 }
 
+/// Saves the window's size and position shortly after it stops moving, so a
+/// crash or a killed session does not lose them (the plugin itself saves only
+/// when the window closes and the app exits).
+fn save_geometry_soon(handle: &AppHandle) {
+    static LATEST: AtomicU64 = AtomicU64::new(0);
+    let this = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
+    let handle = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        if LATEST.load(Ordering::SeqCst) == this {
+            if let Err(e) = handle.save_window_state(StateFlags::all()) {
+                tracing::warn!("saving the window's geometry: {e}");
+            }
+        }
+    });
+}
+
 /// Builds and runs the app until it quits.
 pub fn run() -> Result<(), String> {
     let app = App::new(data_dir(), true, true).map_err(|e| e.to_string())?;
@@ -186,6 +206,14 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .manage(app)
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)
+            ) {
+                save_geometry_soon(window.app_handle());
+            }
+        })
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();
             let tray = match tray(&handle) {

@@ -9,23 +9,6 @@ use fantoccini::Client;
 use serde_json::Value;
 use std::time::Duration;
 
-fn row(list: &str, id: i64) -> String {
-    format!("document.querySelector(\"[data-testid='row'][data-list='{list}'][data-id='{id}']\")")
-}
-
-async fn open_row(c: &Client, list: &str, id: i64) {
-    until_row(c, &format!("row {id} in {list}"), list, id).await;
-    js(c, &format!("{}.click(); return true", row(list, id))).await;
-    until(
-        c,
-        &format!("conversation {id} open"),
-        &format!(
-            "return !!document.querySelector(\"[data-testid='conversation'][data-id='{id}']\")"
-        ),
-    )
-    .await;
-}
-
 /// The rgb() channels of a computed colour.
 fn rgb(v: &Value) -> (u32, u32, u32) {
     let s = v.as_str().unwrap_or_default();
@@ -37,11 +20,6 @@ fn rgb(v: &Value) -> (u32, u32, u32) {
         .filter_map(|p| p.trim().parse::<f64>().ok().map(|f| f as u32))
         .collect();
     (nums[0], nums[1], nums[2])
-}
-
-/// Waits until conversation `id` has a row in `list`.
-async fn until_row(c: &Client, what: &str, list: &str, id: i64) {
-    until(c, what, &format!("return !!{}", row(list, id))).await;
 }
 
 /// Waits until the notification daemon shows something.
@@ -84,24 +62,12 @@ async fn end_with(c: &Client, subject: &str, mood: &str, shot: Option<&str>) {
     click(c, "end-send").await;
 }
 
-async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
-    let field = c.wait().for_element(tid("signin-server")).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(server).await.unwrap();
-    let e = c.find(tid("signin-email")).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(email).await.unwrap();
-    let p = c.find(tid("signin-password")).await.unwrap();
-    p.clear().await.unwrap();
-    p.send_keys(password).await.unwrap();
-    click(c, "signin-submit").await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_manuals_flow_in_the_real_app() {
     if !enabled() {
         return;
     }
+    let _serial = ONE_AT_A_TIME.lock().await;
     let mut w = World::new().await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;

@@ -6,3 +6,5 @@
 
 mod flow;
 mod support;
+mod tray;
+mod window;

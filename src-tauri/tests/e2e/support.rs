@@ -66,6 +66,8 @@ impl Driver {
                 "/usr/bin/WebKitWebDriver",
             ])
             .env("SWITCHBOARD_DATA_DIR", app_data)
+            // The window's remembered geometry lives in the config directory.
+            .env("XDG_CONFIG_HOME", app_data.join("config"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -282,6 +284,48 @@ pub async fn screenshot(c: &Client, name: &str) {
         std::fs::write(Path::new(&dir).join(name), png).unwrap();
     }
 }
+
+/// A script expression for the row of conversation `id` in `list`.
+pub fn row(list: &str, id: i64) -> String {
+    format!("document.querySelector(\"[data-testid='row'][data-list='{list}'][data-id='{id}']\")")
+}
+
+/// Opens conversation `id` from its row in `list`.
+pub async fn open_row(c: &Client, list: &str, id: i64) {
+    until_row(c, &format!("row {id} in {list}"), list, id).await;
+    js(c, &format!("{}.click(); return true", row(list, id))).await;
+    until(
+        c,
+        &format!("conversation {id} open"),
+        &format!(
+            "return !!document.querySelector(\"[data-testid='conversation'][data-id='{id}']\")"
+        ),
+    )
+    .await;
+}
+
+/// Waits until conversation `id` has a row in `list`.
+pub async fn until_row(c: &Client, what: &str, list: &str, id: i64) {
+    until(c, what, &format!("return !!{}", row(list, id))).await;
+}
+
+/// Fills in the sign-in form and submits it.
+pub async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
+    let field = c.wait().for_element(tid("signin-server")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(server).await.unwrap();
+    let e = c.find(tid("signin-email")).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(email).await.unwrap();
+    let p = c.find(tid("signin-password")).await.unwrap();
+    p.clear().await.unwrap();
+    p.send_keys(password).await.unwrap();
+    click(c, "signin-submit").await;
+}
+
+/// The e2e tests share one display, one notification daemon and one session bus:
+/// they run one at a time.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// `dunstctl` output.
 pub fn dunstctl(args: &[&str]) -> String {

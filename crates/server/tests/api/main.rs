@@ -9,8 +9,10 @@ mod chat_page;
 mod cli;
 mod idempotency;
 mod lifecycle;
-mod nodes;
-mod port;
+// Several nodes and the port tool need PostgreSQL: the `pg_` modules run in the
+// PostgreSQL pass of scripts/test (the SQLite pass skips them by name).
+mod pg_nodes;
+mod pg_port;
 mod projection;
 mod races;
 mod reports;
