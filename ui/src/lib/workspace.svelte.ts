@@ -33,7 +33,9 @@ function messageOf(e: unknown): string {
 }
 
 export class Workspace {
-  lists = $state<Lists>({ mine: [], queue: [], others: [], archive: [] });
+  // Raw: the lists are replaced whole on every reload, never changed in place, and
+  // deep proxies over 10,000 archived rows would cost for nothing.
+  lists = $state.raw<Lists>({ mine: [], queue: [], others: [], archive: [] });
   connection = $state<ConnectionState>('connecting');
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
@@ -49,7 +51,7 @@ export class Workspace {
   actionError = $state<string | null>(null);
 
   query = $state('');
-  results = $state<SearchHit[] | null>(null);
+  results = $state.raw<SearchHit[] | null>(null);
   searchError = $state<string | null>(null);
 
   /** Whether the conversation pane is on screen (not the report). */

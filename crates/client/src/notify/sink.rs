@@ -103,18 +103,34 @@ impl DesktopSink {
         match shown.handle {
             Some(h) => h.close(),
             None => {
-                // The handle belongs to the click waiter: replace, then close.
+                // The handle belongs to the click waiter: close it by its id.
                 #[cfg(all(unix, not(target_os = "macos")))]
-                if let Ok(h) = notify_rust::Notification::new()
-                    .appname("Switchboard")
-                    .id(shown.id)
-                    .show()
-                {
-                    h.close();
+                if let Err(e) = close_by_id(shown.id) {
+                    tracing::warn!("cannot withdraw a notification: {e}");
                 }
             }
         }
     }
+}
+
+/// Asks the notification server to close notification `id` (the freedesktop
+/// `CloseNotification` call). Showing an empty replacement first and closing that,
+/// the only way through notify-rust without the handle, left an empty entry in the
+/// daemon's history for every withdrawn notification.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn close_by_id(id: u32) -> zbus::Result<()> {
+    zbus::block_on(async {
+        let conn = zbus::Connection::session().await?;
+        conn.call_method(
+            Some("org.freedesktop.Notifications"),
+            "/org/freedesktop/Notifications",
+            Some("org.freedesktop.Notifications"),
+            "CloseNotification",
+            &(id,),
+        )
+        .await?;
+        Ok(())
+    })
 }
 
 impl Sink for DesktopSink {

@@ -138,5 +138,20 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(displayed(), 0, "the agent's own reply raised nothing");
+    // Withdrawn, not replaced: the daemon's history has no empty entry.
+    let empty: Vec<_> = history()
+        .into_iter()
+        .filter(|(app, summary, _)| app == "Switchboard" && summary.is_empty())
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "empty notifications in the history: {empty:?}"
+    );
+    assert!(
+        history()
+            .iter()
+            .any(|(_, s, b)| s.starts_with("Nadia") && b == "Still here!"),
+        "the withdrawn notification is in the history as it was shown"
+    );
     assert_eq!(engine.unanswered_count().unwrap(), 1, "Eve still waits");
 }
