@@ -1,4 +1,5 @@
-//! The window remembers its size and position across runs.
+//! The window: it remembers its size and position across runs, and a click on a
+//! notification brings it forward on that conversation.
 
 use crate::support::*;
 use std::time::Duration;
@@ -46,4 +47,109 @@ async fn the_window_comes_back_where_it_was_left() {
     let again = c.get_window_rect().await.unwrap();
     assert_eq!(again, set, "the second run opens where the first was left");
     c.close().await.unwrap();
+}
+
+/// A window manager on the test display, for as long as this lives (minimising
+/// and raising windows need one; the other tests run without).
+struct WindowManager(std::process::Child);
+
+impl WindowManager {
+    fn start() -> WindowManager {
+        let child = std::process::Command::new("openbox")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("openbox (scripts/test installs it)");
+        let wm = WindowManager(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !x(&["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"]).contains("window id") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "openbox did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        wm
+    }
+}
+
+impl Drop for WindowManager {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs an X11 tool and returns what it printed.
+fn x(args: &[&str]) -> String {
+    let out = std::process::Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", args[0]));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until `check` holds (20 s at most).
+async fn until_x(what: &str, check: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notification_click_brings_the_minimised_window_forward_on_that_conversation() {
+    if !enabled() {
+        return;
+    }
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let _wm = WindowManager::start();
+    let w = World::new().await;
+    let driver = Driver::start(&w.data_dir());
+    let c = driver.session().await;
+    sign_in(&c, &w.server.base, &w.agents[0].email, PASSWORD).await;
+    until(
+        &c,
+        "the lists",
+        "return !!document.querySelector(\"[data-testid='list-queue']\")",
+    )
+    .await;
+    let window = x(&["xdotool", "search", "--name", "^Switchboard$"])
+        .lines()
+        .last()
+        .expect("the app's window")
+        .to_string();
+    let state = || x(&["xprop", "-id", &window, "WM_STATE"]);
+
+    // The agent minimises the window and works elsewhere.
+    x(&["xdotool", "windowminimize", &window]);
+    until_x("the window minimised", || state().contains("Iconic")).await;
+    dunstctl(&["close-all"]);
+
+    // A customer writes; the agent clicks the notification.
+    let (olga, _) = w.customer("Olga", "Is anyone there?").await;
+    until_x("the notification", || {
+        dunstctl(&["count", "displayed"]).trim() == "1"
+    })
+    .await;
+    dunstctl(&["action", "0"]);
+
+    // The window is back, in front, on Olga's conversation.
+    until_x("the window restored", || state().contains("Normal")).await;
+    until_x("the window active", || {
+        x(&["xdotool", "getactivewindow"]).trim() == window
+    })
+    .await;
+    until(
+        &c,
+        "Olga's conversation open",
+        &format!(
+            "return !!document.querySelector(\"[data-testid='conversation'][data-id='{olga}']\")"
+        ),
+    )
+    .await;
 }
