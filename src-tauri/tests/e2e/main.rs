@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod flow;
+mod keyboard;
 mod support;
 mod tray;
 mod window;
