@@ -98,10 +98,11 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
     assert_eq!(clicked, id);
 
     dunstctl(&["close-all"]);
-    // (Other test binaries share this daemon: only this test's customer counts.)
+    // (Other test binaries share this daemon, the app's e2e tests among them, with a
+    // "Nadia Haddad": only this test's "Nadia <b>" counts.)
     let mine: Vec<_> = history()
         .into_iter()
-        .filter(|(app, summary, _)| app == "Switchboard" && summary.starts_with("Nadia"))
+        .filter(|(app, summary, _)| app == "Switchboard" && summary.starts_with("Nadia <b>"))
         .collect();
     assert_eq!(mine.len(), 1, "{mine:?}");
     let (_, summary, body) = &mine[0];
@@ -116,7 +117,7 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
     dunstctl(&["close-all"]);
     let eve = history()
         .into_iter()
-        .find(|(_, s, _)| s.starts_with("Eve"))
+        .find(|(_, s, _)| s.starts_with("Eve ·"))
         .expect("Eve's notification");
     assert_eq!(
         eve.2,
@@ -150,7 +151,7 @@ async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it
     assert!(
         history()
             .iter()
-            .any(|(_, s, b)| s.starts_with("Nadia") && b == "Still here!"),
+            .any(|(_, s, b)| s.starts_with("Nadia <b>") && b == "Still here!"),
         "the withdrawn notification is in the history as it was shown"
     );
     assert_eq!(engine.unanswered_count().unwrap(), 1, "Eve still waits");
