@@ -83,13 +83,7 @@ async fn the_manuals_flow_in_the_real_app() {
     )
     .await;
     screenshot(&c, "app-sign-in.png").await;
-    sign_in(&c, &w.server.base, &w.agents[0].email, PASSWORD).await;
-    until(
-        &c,
-        "the lists",
-        "return !!document.querySelector(\"[data-testid='list-queue']\")",
-    )
-    .await;
+    sign_in_alice(&c, &w).await;
 
     // A customer writes: a desktop notification, a yellow row, the message in red.
     let (maria, maria_token) = w.customer("Maria Garcia", "Hello, my parcel is late").await;

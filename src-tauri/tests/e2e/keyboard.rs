@@ -61,7 +61,7 @@ async fn every_action_works_from_the_keyboard() {
     let w = World::new().await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    sign_in(&c, &w.server.base, &w.agents[0].email, PASSWORD).await;
+    sign_in_alice(&c, &w).await;
     let (ada, _) = w.customer("Ada", "First in line").await;
     let (ben, _) = w.customer("Ben", "Second in line").await;
     until_row(&c, "Ada's row", "queue", ada).await;

@@ -323,6 +323,26 @@ pub async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
     click(c, "signin-submit").await;
 }
 
+/// Alice signs in and the lists are drawn.
+pub async fn sign_in_alice(c: &Client, w: &World) {
+    sign_in(c, &w.server.base, &w.agents[0].email, PASSWORD).await;
+    until(
+        c,
+        "the lists",
+        "return !!document.querySelector(\"[data-testid='list-queue']\")",
+    )
+    .await;
+}
+
+/// Waits until the sign-in form is on screen (a fresh app has started).
+pub async fn until_sign_in_form(c: &Client) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(tid("signin-server"))
+        .await
+        .unwrap();
+}
+
 /// The e2e tests share one display, one notification daemon and one session bus:
 /// they run one at a time.
 pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

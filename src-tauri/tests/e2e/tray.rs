@@ -153,13 +153,7 @@ async fn the_tray_counts_customers_waiting_for_an_answer() {
     let w = World::new().await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    sign_in(&c, &w.server.base, &w.agents[0].email, PASSWORD).await;
-    until(
-        &c,
-        "the lists",
-        "return !!document.querySelector(\"[data-testid='list-queue']\")",
-    )
-    .await;
+    sign_in_alice(&c, &w).await;
     let item = panel.item(&w.data_dir()).await;
     let status: String = item.get_property("Status").await.unwrap();
     assert_eq!(status, "Active", "the icon is shown");

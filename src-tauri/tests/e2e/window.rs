@@ -13,11 +13,7 @@ async fn the_window_comes_back_where_it_was_left() {
     let w = World::new().await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(tid("signin-server"))
-        .await
-        .unwrap();
+    until_sign_in_form(&c).await;
     let first = c.get_window_rect().await.unwrap();
     // Somewhere the app would never open by itself.
     let wanted = (137.0, 91.0, 1011.0, 677.0);
@@ -39,11 +35,7 @@ async fn the_window_comes_back_where_it_was_left() {
 
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(tid("signin-server"))
-        .await
-        .unwrap();
+    until_sign_in_form(&c).await;
     let again = c.get_window_rect().await.unwrap();
     assert_eq!(again, set, "the second run opens where the first was left");
     c.close().await.unwrap();
@@ -111,13 +103,7 @@ async fn a_notification_click_brings_the_minimised_window_forward_on_that_conver
     let w = World::new().await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    sign_in(&c, &w.server.base, &w.agents[0].email, PASSWORD).await;
-    until(
-        &c,
-        "the lists",
-        "return !!document.querySelector(\"[data-testid='list-queue']\")",
-    )
-    .await;
+    sign_in_alice(&c, &w).await;
     let window = x(&["xdotool", "search", "--name", "^Switchboard$"])
         .lines()
         .last()
