@@ -12,10 +12,8 @@ mod support;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{start, subscribe, summarise, wait_every, Arrivals, Proc};
-use switchboard_protocol::Role;
-use switchboard_server::db::{sqlite_url_for, Db};
-use switchboard_server::store::{Store, StoreConfig};
+use support::{seed_agents, start, subscribe, summarise, wait_every, Arrivals, Proc};
+use switchboard_server::db::sqlite_url_for;
 use tokio::sync::Mutex;
 
 const AGENTS: usize = 100;
@@ -32,22 +30,7 @@ struct Deployment {
 }
 
 async fn deploy(url: &str, dir: tempfile::TempDir, nodes: usize) -> Deployment {
-    let db = Db::open(url).await.unwrap();
-    let store = Store::new(db, StoreConfig::default());
-    let mut tokens = Vec::with_capacity(AGENTS);
-    for i in 0..AGENTS {
-        let id = store
-            .add_agent(
-                &format!("bench{i}@example.com"),
-                &format!("Agent {i}"),
-                Role::Agent,
-                "bench-password",
-            )
-            .await
-            .unwrap();
-        tokens.push(store.issue_token(id).await.unwrap());
-    }
-    store.db.close().await;
+    let tokens = seed_agents(url, AGENTS).await;
     let mut dirs = vec![dir];
     let (mut procs, mut bases) = (Vec::new(), Vec::new());
     for n in 0..nodes {

@@ -13,10 +13,8 @@ use futures_util::{SinkExt, StreamExt};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{start, subscribe, summarise, wait_all, Arrivals};
-use switchboard_protocol::Role;
-use switchboard_server::db::{sqlite_url_for, Db};
-use switchboard_server::store::{Store, StoreConfig};
+use support::{seed_agents, start, subscribe, summarise, wait_all, Arrivals};
+use switchboard_server::db::sqlite_url_for;
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -157,18 +155,7 @@ fn main() {
         let tmp = tempfile::tempdir().unwrap();
         let max = *AGENT_COUNTS.iter().max().unwrap();
         eprintln!("seeding {max} agents…");
-        let db = Db::open(&sqlite_url_for(tmp.path()).unwrap()).await.unwrap();
-        let store = Store::new(db, StoreConfig::default());
-        let mut tokens = Vec::with_capacity(max);
-        for i in 0..max {
-            let id = store
-                .add_agent(&format!("bench{i}@example.com"), &format!("Agent {i}"), Role::Agent, "bench-password")
-                .await
-                .unwrap();
-            tokens.push(store.issue_token(id).await.unwrap());
-        }
-        store.db.writer.close().await;
-        store.db.reader.close().await;
+        let tokens = seed_agents(&sqlite_url_for(tmp.path()).unwrap(), max).await;
 
         let mut server = Command::new(env!("CARGO_BIN_EXE_switchboard-server"));
         server

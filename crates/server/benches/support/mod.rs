@@ -127,3 +127,26 @@ pub async fn wait_every(arrivals: &Arrivals) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+/// Adds `n` agents to the database at `url` and returns a token for each
+/// (benchmarks connect hundreds of agents; signing each in would time argon2).
+pub async fn seed_agents(url: &str, n: usize) -> Vec<String> {
+    use switchboard_server::db::Db;
+    use switchboard_server::store::{Store, StoreConfig};
+    let store = Store::new(Db::open(url).await.unwrap(), StoreConfig::default());
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = store
+            .add_agent(
+                &format!("bench{i}@example.com"),
+                &format!("Agent {i}"),
+                switchboard_protocol::Role::Agent,
+                "bench-password",
+            )
+            .await
+            .unwrap();
+        tokens.push(store.issue_token(id).await.unwrap());
+    }
+    store.db.close().await;
+    tokens
+}
