@@ -433,3 +433,55 @@ impl Stream {
 pub async fn latest_seq(api: &Api, supervisor: &Agent) -> i64 {
     api.snapshot(supervisor).await["seq"].as_i64().unwrap()
 }
+
+/// Runs concurrent takes of `conversation` (agent i through `apis[i % apis.len()]`)
+/// and checks the race: exactly one winner, every loser told who won, and one
+/// "Taken by" line, as read through `check_on`. Returns the winner's id.
+pub async fn take_race(
+    agents: &[Agent],
+    apis: &[Api],
+    conversation: i64,
+    check_on: &Api,
+    round: usize,
+) -> i64 {
+    let handles: Vec<_> = agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let (api, a) = (apis[i % apis.len()].clone(), a.clone());
+            // Spawned, so the requests really run in parallel on the runtime's threads.
+            tokio::spawn(async move { (a.id, api.act(&a, conversation, "take").await) })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for h in handles {
+        results.push(h.await.unwrap());
+    }
+    let winners: Vec<i64> = results
+        .iter()
+        .filter(|(_, r)| r.status == 200)
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
+    let winner = winners[0];
+    for (id, r) in &results {
+        if *id != winner {
+            r.err(409, "conversation_taken");
+            assert_eq!(
+                r.body["holder"]["id"], winner,
+                "round {round}: losers are told who won"
+            );
+        }
+    }
+    let holder = agents.iter().find(|a| a.id == winner).unwrap();
+    let detail = check_on.detail(holder, conversation).await.ok();
+    assert_eq!(detail["conversation"]["occupant"]["id"], winner);
+    let taken = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "system")
+        .count();
+    assert_eq!(taken, 1, "round {round}: one 'Taken by' line");
+    winner
+}
