@@ -10,6 +10,7 @@ fn main() {
         "conversation",
         "refresh_conversation",
         "search",
+        "search_in",
         "subjects",
         "take",
         "free",

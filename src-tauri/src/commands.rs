@@ -2,7 +2,7 @@
 //! reach the UI as `{code, message}`.
 
 use chrono::{DateTime, Utc};
-use switchboard_client::cache::{Lists, OutboxItem, SearchHit};
+use switchboard_client::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use switchboard_client::{
     openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
     SessionInfo,
@@ -44,13 +44,7 @@ pub async fn sign_out(app: State<'_, App>) -> Result<()> {
 pub async fn changes(app: State<'_, App>, channel: Channel<Change>) -> Result<()> {
     let mut rx = app.subscribe();
     tauri::async_runtime::spawn(async move {
-        loop {
-            let change = match rx.recv().await {
-                Ok(change) => change,
-                // Too many changes at once (a first sync): redraw everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Change::Lists,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-            };
+        while let Some(change) = rx.next().await {
             if channel.send(change).is_err() {
                 return;
             }
@@ -81,6 +75,16 @@ pub async fn refresh_conversation(app: State<'_, App>, id: i64) -> Result<Conver
 #[specta::specta]
 pub async fn search(app: State<'_, App>, query: String) -> Result<Vec<SearchHit>> {
     app.search(&query).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search_in(
+    app: State<'_, App>,
+    conversation_id: i64,
+    query: String,
+) -> Result<Vec<Snippet>> {
+    app.search_in(conversation_id, &query).await
 }
 
 #[tauri::command]

@@ -21,6 +21,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         conversation,
         refresh_conversation,
         search,
+        search_in,
         subjects,
         take,
         free,
@@ -164,17 +165,15 @@ fn follow_changes(handle: AppHandle, tray: Option<TrayIcon>) {
         if let Some(t) = &tray {
             show_count(&app, t).await;
         }
-        loop {
-            match rx.recv().await {
-                Ok(Change::NotificationClicked { .. }) => show_main(&handle),
-                Ok(Change::Lists | Change::Conversation { .. } | Change::Connection { .. })
-                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+        while let Some(change) = rx.next().await {
+            match change {
+                Change::NotificationClicked { .. } => show_main(&handle),
+                Change::Lists | Change::Conversation { .. } | Change::Connection { .. } => {
                     if let Some(t) = &tray {
                         show_count(&app, t).await;
                     }
                 }
-                Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                _ => {}
             }
         }
     });

@@ -3,4 +3,6 @@ import '@testing-library/jest-dom/vitest';
 if (typeof window !== 'undefined') {
   // jsdom has no canvas: Chart.js then draws nothing, which is what component tests want.
   HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];
+  // jsdom lays nothing out, so it has no scrolling into view: a no-op that tests can spy on.
+  Element.prototype.scrollIntoView ??= function scrollIntoView() {};
 }

@@ -2,7 +2,7 @@
 //! in, the running engine, the agent's settings, and every operation the UI asks
 //! for. A shell's commands are one call each into [`App`].
 
-use crate::cache::{Lists, OutboxItem, SearchHit};
+use crate::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use crate::error::{codes, ClientError, Result};
 use crate::notify::policy::{Settings, View};
 use crate::session::{Accounts, Session};
@@ -15,7 +15,7 @@ use std::time::Duration;
 use switchboard_protocol::{
     AgentId, AgentRef, ChatReport, ChatReportQuery, Me, Mood, SubjectAnswer,
 };
-use tokio::sync::{broadcast, Mutex};
+use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
 
 /// Who is signed in, where.
@@ -74,7 +74,37 @@ pub struct App {
     accounts: Accounts,
     running: Mutex<Option<Running>>,
     changes: broadcast::Sender<Change>,
+    /// The running engine's link, as last forwarded (signed out when none runs).
+    connection: Arc<watch::Sender<ConnectionState>>,
     notifications: bool,
+}
+
+/// The changes one listener (a window, the tray) hears, for as long as the app
+/// runs. A burst that overflows the channel is never a stale screen: it becomes
+/// "reload the lists" followed by the link's state as it is now.
+pub struct Changes {
+    rx: broadcast::Receiver<Change>,
+    connection: watch::Receiver<ConnectionState>,
+    after_lag: Option<Change>,
+}
+
+impl Changes {
+    /// The next change; None once the app is gone.
+    pub async fn next(&mut self) -> Option<Change> {
+        if let Some(c) = self.after_lag.take() {
+            return Some(c);
+        }
+        match self.rx.recv().await {
+            Ok(c) => Some(c),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                self.after_lag = Some(Change::Connection {
+                    state: *self.connection.borrow(),
+                });
+                Some(Change::Lists)
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
 }
 
 fn not_signed_in() -> ClientError {
@@ -90,14 +120,19 @@ impl App {
             accounts: Accounts::new(root, use_keychain)?,
             running: Mutex::new(None),
             changes,
+            connection: Arc::new(watch::channel(ConnectionState::SignedOut).0),
             notifications,
         })
     }
 
     /// Every change the UI should hear about, for as long as the app runs (across
     /// sign-ins).
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
-        self.changes.subscribe()
+    pub fn subscribe(&self) -> Changes {
+        Changes {
+            rx: self.changes.subscribe(),
+            connection: self.connection.subscribe(),
+            after_lag: None,
+        }
     }
 
     fn settings_path(&self) -> PathBuf {
@@ -142,17 +177,33 @@ impl App {
             engine.start_notifications(Box::new(sink), self.settings().policy());
         }
         let mut from_engine = engine.changes();
+        let mut link = engine.connection();
         let to_ui = self.changes.clone();
+        let connection = self.connection.clone();
+        connection.send_replace(*link.borrow_and_update());
+        // The link's state is forwarded from the engine's watch, which always
+        // holds the latest state: a burst of other changes cannot drop it.
         let forward = tokio::spawn(async move {
             loop {
-                match from_engine.recv().await {
-                    Ok(c) => {
-                        let _ = to_ui.send(c);
+                tokio::select! {
+                    changed = link.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        let state = *link.borrow_and_update();
+                        connection.send_replace(state);
+                        let _ = to_ui.send(Change::Connection { state });
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        let _ = to_ui.send(Change::Lists);
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return,
+                    change = from_engine.recv() => match change {
+                        Ok(Change::Connection { .. }) => {}
+                        Ok(c) => {
+                            let _ = to_ui.send(c);
+                        }
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            let _ = to_ui.send(Change::Lists);
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
                 }
             }
         });
@@ -197,6 +248,7 @@ impl App {
         if let Some(r) = running {
             self.accounts.sign_out(&r.session).await?;
         }
+        self.connection.send_replace(ConnectionState::SignedOut);
         let _ = self.changes.send(Change::Connection {
             state: ConnectionState::SignedOut,
         });
@@ -234,6 +286,10 @@ impl App {
 
     pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>> {
         self.with(|e| e.search(query, 100)).await
+    }
+
+    pub async fn search_in(&self, conversation_id: i64, query: &str) -> Result<Vec<Snippet>> {
+        self.with(|e| e.search_in(conversation_id, query)).await
     }
 
     pub async fn subjects(&self) -> Result<Vec<String>> {
@@ -275,11 +331,9 @@ impl App {
         self.with(|e| e.dismiss(seq)).await
     }
 
+    /// The link's state, as the last change the UI heard said it.
     pub async fn connection(&self) -> ConnectionState {
-        match self.engine().await {
-            Ok(engine) => *engine.connection().borrow(),
-            Err(_) => ConnectionState::SignedOut,
-        }
+        *self.connection.borrow()
     }
 
     /// Customers waiting for an answer in my conversations and the queue (the tray count).
@@ -392,6 +446,34 @@ pub fn openable_link(url: &str) -> Result<url::Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_listener_that_lags_gets_the_lists_and_the_link_as_it_is_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(Some(dir.path().to_path_buf()), false, false).unwrap();
+        let mut rx = app.subscribe();
+        app.connection.send_replace(ConnectionState::Offline);
+        let _ = app.changes.send(Change::Connection {
+            state: ConnectionState::Offline,
+        });
+        // A burst pushes that change out of the channel.
+        for id in 0..2000 {
+            let _ = app.changes.send(Change::Conversation { id });
+        }
+        app.connection.send_replace(ConnectionState::Online);
+        assert_eq!(rx.next().await, Some(Change::Lists));
+        assert_eq!(
+            rx.next().await,
+            Some(Change::Connection {
+                state: ConnectionState::Online
+            })
+        );
+        assert_eq!(
+            rx.next().await,
+            Some(Change::Conversation { id: 2000 - 1024 })
+        );
+        assert_eq!(app.connection().await, ConnectionState::Online);
+    }
 
     #[test]
     fn only_web_and_mail_links_open() {

@@ -156,6 +156,11 @@ impl Server {
         self.base.trim_start_matches("http://")
     }
 
+    /// The server's process id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
     /// SIGKILL on Unix (TerminateProcess on Windows): no graceful anything.
     pub fn kill9(&mut self) {
         if let Some(mut c) = self.child.take() {

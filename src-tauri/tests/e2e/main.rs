@@ -4,8 +4,11 @@
 //! `switchboard-server`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod connection;
 mod flow;
 mod keyboard;
+mod names;
+mod search;
 mod support;
 mod tray;
 mod window;

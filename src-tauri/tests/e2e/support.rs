@@ -114,17 +114,18 @@ pub struct World {
 
 impl World {
     pub async fn new() -> World {
+        World::with_agents(&[
+            ("Alice", Role::Agent),
+            ("Bob", Role::Agent),
+            ("Sam", Role::Supervisor),
+        ])
+        .await
+    }
+
+    /// A server with these agents (signed in over HTTP, in this order).
+    pub async fn with_agents(agents: &[(&str, Role)]) -> World {
         let data = tempfile::tempdir().unwrap();
-        let seeded = seed(
-            data.path(),
-            &[
-                ("Alice", Role::Agent),
-                ("Bob", Role::Agent),
-                ("Sam", Role::Supervisor),
-            ],
-            &["Billing", "Shipping", "Returns"],
-        )
-        .await;
+        let seeded = seed(data.path(), agents, &["Billing", "Shipping", "Returns"]).await;
         let server = Server::start(&server_bin(), data.path(), &[]);
         let http = reqwest::Client::new();
         let mut agents = Vec::new();
@@ -207,6 +208,20 @@ impl World {
             .unwrap()
             .status()
             .as_u16()
+    }
+
+    /// An agent takes a conversation and ends it with the questionnaire (over HTTP).
+    pub async fn take_and_end(&self, agent: usize, id: i64) {
+        assert_eq!(self.act(agent, id, "take").await, 200);
+        let r = self
+            .http
+            .post(format!("{}/api/v1/conversations/{id}/end", self.server.base))
+            .bearer_auth(&self.agents[agent].token)
+            .json(&json!({"op_id": uuid::Uuid::new_v4(), "subject": {"known": "Shipping"}, "mood": "happy"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{:?}", r.text().await);
     }
 
     /// A conversation as the server has it, seen by Sam (who sees everything).
@@ -325,10 +340,15 @@ pub async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
 
 /// Alice signs in and the lists are drawn.
 pub async fn sign_in_alice(c: &Client, w: &World) {
-    sign_in(c, &w.server.base, &w.agents[0].email, PASSWORD).await;
+    sign_in_agent(c, w, 0).await;
+}
+
+/// Agent `i` of the world signs in and the lists are drawn.
+pub async fn sign_in_agent(c: &Client, w: &World, i: usize) {
+    sign_in(c, &w.server.base, &w.agents[i].email, PASSWORD).await;
     until(
         c,
-        "the lists",
+        &format!("{}'s lists", w.agents[i].email),
         "return !!document.querySelector(\"[data-testid='list-queue']\")",
     )
     .await;

@@ -356,27 +356,83 @@ describe('offline', () => {
     await start({ connection: 'connecting' });
     expect(screen.queryByTestId('offline-banner')).toBeNull();
   });
+
+  it('trusts the newest change over a stale answer to "how is the link?"', async () => {
+    const backend = backendWith({ connection: 'connecting' });
+    let answer: (s: 'connecting') => void = () => {};
+    backend.connection = () => new Promise((resolve) => (answer = resolve));
+    render(App, { props: { backend } });
+    await settle();
+    backend.setConnection('online');
+    await settle();
+    // The question was asked while connecting; its answer comes after "online".
+    answer('connecting');
+    await settle();
+    expect(screen.queryByTestId('offline-banner')).toBeNull();
+    backend.setConnection('offline');
+    await settle();
+    expect(screen.getByTestId('offline-banner')).toBeInTheDocument();
+  });
 });
 
-describe('archive search', () => {
+describe('search', () => {
   it('shows highlighted results instead of the lists, opens one, and Escape clears', async () => {
     const { user } = await start();
     const box = screen.getByTestId('search');
+    expect(box).toHaveAttribute('placeholder', expect.stringContaining('Search all conversations'));
     await user.type(box, 'invoice');
     const results = await screen.findAllByTestId('search-result');
     expect(results).toHaveLength(1);
     expect(screen.queryByTestId('list-mine')).toBeNull();
     expect(results[0]).toHaveTextContent('Closed');
+    expect(within(results[0]).getByTestId('result-list')).toHaveTextContent('Archived');
     const hits = within(results[0]).getAllByTestId('hit');
     expect(hits.map((h) => h.textContent)).toEqual(['invoice']);
     expect(hits[0].tagName).toBe('MARK');
     await user.click(results[0]);
     await settle();
     expect(screen.getByTestId('conversation')).toHaveAttribute('data-id', '4');
+    const marks = within(screen.getByTestId('conversation')).getAllByTestId('match');
+    expect(marks.map((m) => m.textContent)).toEqual(['invoice']);
     box.focus();
     await user.keyboard('{Escape}');
     expect(box).toHaveValue('');
     expect(screen.getByTestId('list-mine')).toBeInTheDocument();
+    expect(within(screen.getByTestId('conversation')).queryByTestId('match')).toBeNull();
+  });
+
+  it('gives one row per conversation with its matches counted and its list, and replaces the rows on a new query', async () => {
+    const backend = backendWith();
+    backend.messages.get(1)!.push(message(1, { body: 'The parcel number is 42.' }));
+    render(App, { props: { backend } });
+    await settle();
+    const user = userEvent.setup();
+    const box = screen.getByTestId('search');
+    await user.type(box, 'parcel');
+    const results = await screen.findAllByTestId('search-result');
+    expect(results).toHaveLength(1);
+    expect(screen.getByLabelText('Search results')).toHaveTextContent('1 conversation');
+    expect(results[0]).toHaveAttribute('data-list', 'mine');
+    expect(within(results[0]).getByTestId('result-list')).toHaveTextContent('Mine');
+    expect(within(results[0]).getAllByTestId('snippet')).toHaveLength(2);
+    expect(within(results[0]).getByTestId('match-count')).toHaveTextContent('2 matches');
+    await user.clear(box);
+    await user.type(box, 'quinn');
+    await waitFor(() => expect(screen.getAllByTestId('search-result').map((r) => r.dataset.id)).toEqual(['2']));
+    expect(screen.getByTestId('search-result')).toHaveAttribute('data-list', 'queue');
+  });
+
+  it('shows private-use characters as sent, never as a match', async () => {
+    const backend = backendWith();
+    backend.messages.get(4)!.push(message(4, { body: '\uE000fake\uE001 invoice' }));
+    render(App, { props: { backend } });
+    await settle();
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('search'), 'invoice');
+    const [result] = await screen.findAllByTestId('search-result');
+    const snippets = within(result).getAllByTestId('snippet');
+    expect(snippets[1].textContent).toBe('\uE000fake\uE001 invoice');
+    expect(within(snippets[1]).getAllByTestId('hit').map((h) => h.textContent)).toEqual(['invoice']);
   });
 
   it('shows hostile snippets as text', async () => {

@@ -12,6 +12,7 @@ import type {
   OutboxItem,
   SearchHit,
   SessionInfo,
+  Snippet,
   SubjectAnswer,
 } from './types';
 
@@ -49,8 +50,10 @@ export interface Backend {
   conversation(id: number): Promise<ConversationView>;
   /** Fetches the history from the server (falls back to the cache offline). */
   refreshConversation(id: number): Promise<ConversationView>;
-  /** Offline full-text search of the archive. */
+  /** Offline full-text search of every cached conversation: one hit per conversation, newest first. */
   search(query: string): Promise<SearchHit[]>;
+  /** The messages of one conversation that match a search, whole, with the matches marked. */
+  searchIn(conversationId: number, query: string): Promise<Snippet[]>;
   /** The end questionnaire's subjects. */
   subjects(): Promise<string[]>;
 

@@ -78,6 +78,14 @@ async search(query: string) : Promise<Result<SearchHit[], ClientError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async searchIn(conversationId: number, query: string) : Promise<Result<Snippet[], ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_in", { conversationId, query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async subjects() : Promise<Result<string[], ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("subjects") };
@@ -458,6 +466,30 @@ export type Customer = { id: number; name: string; email: string | null; phone: 
  */
 sms_opted_out?: boolean }
 /**
+ * The customer's name and email, with what matched marked.
+ */
+export type CustomerMatch = { name: Segment[]; email: Segment[] | null }
+/**
+ * Which of the agent's lists a conversation is in.
+ */
+export type ListName = 
+/**
+ * "My conversations".
+ */
+"mine" | 
+/**
+ * "Conversations not assigned".
+ */
+"queue" | 
+/**
+ * Another agent's conversation (supervisors).
+ */
+"others" | 
+/**
+ * "Archived".
+ */
+"archive"
+/**
  * The three lists (and supervisors' fourth), newest activity first.
  */
 export type Lists = { 
@@ -528,19 +560,41 @@ export type Role = "agent" | "supervisor" | "admin"
 /**
  * One search result: a conversation and where it matched.
  */
-export type SearchHit = { conversation: ConversationSummary; 
+export type SearchHit = { conversation: ConversationSummary; list: ListName; 
 /**
- * The matching message, or None when the customer's name or email matched.
+ * Set when the customer's name or email matched.
  */
-message_id: number | null; snippet: Segment[] }
+customer: CustomerMatch | null; 
 /**
- * A piece of a search snippet; `hit` pieces matched the query.
+ * How many of its messages match.
+ */
+matches: number; 
+/**
+ * The best-matching messages (at most [`SNIPPETS`]), in the conversation's order.
+ */
+snippets: Snippet[] }
+/**
+ * A piece of text; `hit` pieces matched the search. Joined, the pieces give
+ * back the text exactly as it was written: where the matches are travels beside
+ * the text, never inside it.
  */
 export type Segment = { text: string; hit: boolean }
 /**
  * Who is signed in, where.
  */
 export type SessionInfo = { me: Me; server: string }
+/**
+ * A matching message, or a piece of one around its first match.
+ */
+export type Snippet = { message_id: number; author: Author; segments: Segment[]; 
+/**
+ * Text was left out before the segments (show an ellipsis).
+ */
+cut_start: boolean; 
+/**
+ * Text was left out after them.
+ */
+cut_end: boolean }
 /**
  * The "I don't know"-able subject of the end questionnaire.
  */

@@ -12,6 +12,7 @@ import type {
   ConnectionState,
   ConversationSummary,
   ConversationView,
+  ListName,
   Lists,
   Me,
   Message,
@@ -21,6 +22,7 @@ import type {
   SearchHit,
   Segment,
   SessionInfo,
+  Snippet,
   SubjectAnswer,
 } from './types';
 
@@ -174,21 +176,56 @@ export class FakeBackend implements Backend {
     return this.conversation(id);
   }
 
+  /** Like the engine: one hit per conversation (customer by name or email, or
+   * matching messages), newest match first, with its list and best snippets. */
   async search(query: string): Promise<SearchHit[]> {
     this.log('search', query);
     const q = query.trim().toLowerCase();
     if (!q) return [];
-    const hits: SearchHit[] = [];
+    const found: { hit: SearchHit; at: string }[] = [];
     for (const c of this.conversations.values()) {
-      if (c.state !== 'archived' || hits.length >= 50) continue;
-      if (c.customer.name.toLowerCase().includes(q)) {
-        hits.push({ conversation: structuredClone(c), message_id: null, snippet: highlight(c.customer.name, q) });
-        continue;
-      }
-      const m = this.history(c.id).find((m) => m.body.toLowerCase().includes(q));
-      if (m) hits.push({ conversation: structuredClone(c), message_id: m.id, snippet: highlight(m.body, q) });
+      const list = this.listOf(c);
+      if (!list) continue;
+      const byName = c.customer.name.toLowerCase().includes(q) || !!c.customer.email?.toLowerCase().includes(q);
+      const matching = this.history(c.id).filter((m) => m.body.toLowerCase().includes(q));
+      if (!byName && matching.length === 0) continue;
+      const hit: SearchHit = {
+        conversation: structuredClone(c),
+        list,
+        customer: byName
+          ? { name: highlight(c.customer.name, q), email: c.customer.email ? highlight(c.customer.email, q) : null }
+          : null,
+        matches: matching.length,
+        snippets: matching.slice(0, 3).map((m) => ({
+          message_id: m.id,
+          author: m.author,
+          segments: highlight(m.body, q),
+          cut_start: false,
+          cut_end: false,
+        })),
+      };
+      const at = matching.at(-1)?.created_at ?? c.last_message_at ?? '';
+      found.push({ hit, at });
     }
-    return hits;
+    found.sort((a, b) => b.at.localeCompare(a.at) || b.hit.conversation.id - a.hit.conversation.id);
+    return found.slice(0, 100).map((f) => f.hit);
+  }
+
+  async searchIn(conversationId: number, query: string): Promise<Snippet[]> {
+    this.log('searchIn', conversationId, query);
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    return this.history(conversationId)
+      .filter((m) => m.body.toLowerCase().includes(q))
+      .map((m) => ({ message_id: m.id, author: m.author, segments: highlight(m.body, q), cut_start: false, cut_end: false }));
+  }
+
+  private listOf(c: ConversationSummary): ListName | null {
+    if (c.state === 'not_assigned') return 'queue';
+    if (c.state === 'archived') return 'archive';
+    if (c.state !== 'occupied') return null;
+    if (c.occupant?.id === this.me.id) return 'mine';
+    return this.me.role === 'agent' ? null : 'others';
   }
 
   async subjects() {

@@ -30,7 +30,7 @@ export const SHORTCUTS: Shortcut[] = [
   { command: 'spam', keys: ['s'], description: 'Spam (asks to confirm)' },
   { command: 'reopen', keys: ['r'], description: 'Reopen an archived conversation' },
   { command: 'composer', keys: ['c'], description: 'Write a reply' },
-  { command: 'search', keys: ['/', 'Ctrl+K'], description: 'Search the archive' },
+  { command: 'search', keys: ['/', 'Ctrl+K'], description: 'Search all conversations' },
   { command: 'report', keys: ['Ctrl+Shift+R'], description: 'Chat report (again: back to conversations)' },
   { command: 'settings', keys: [','], description: 'Settings' },
   { command: 'help', keys: ['?'], description: 'Keyboard shortcuts' },

@@ -42,6 +42,9 @@ export class TauriBackend implements Backend {
   search(query: string) {
     return call(commands.search(query));
   }
+  searchIn(conversationId: number, query: string) {
+    return call(commands.searchIn(conversationId, query));
+  }
   subjects() {
     return call(commands.subjects());
   }

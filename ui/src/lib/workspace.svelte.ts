@@ -13,10 +13,11 @@ import type {
   Mood,
   OutboxAction,
   SearchHit,
+  Segment,
   SubjectAnswer,
 } from './types';
 
-export type ListName = 'mine' | 'queue' | 'others' | 'archive';
+export type { ListName } from './types';
 export type SimpleAction = 'take' | 'free' | 'reopen' | 'spam';
 
 export const SEARCH_DELAY_MS = 150;
@@ -53,6 +54,11 @@ export class Workspace {
   query = $state('');
   results = $state.raw<SearchHit[] | null>(null);
   searchError = $state<string | null>(null);
+  /** The open conversation's messages that match the search, by message id
+   * (set when it was opened with the search results on screen). */
+  marks = $state.raw<Map<number, Segment[]> | null>(null);
+  /** The first of them: the conversation scrolls to it. */
+  firstMatch = $state<number | null>(null);
 
   /** Whether the conversation pane is on screen (not the report). */
   showingConversation = true;
@@ -83,9 +89,18 @@ export class Workspace {
 
   /** Subscribes to changes and loads the first state; returns the stop function. */
   start(): () => void {
-    const stop = this.backend.onChange((c) => this.apply(c));
+    // The link's state as asked now may arrive after a change that is newer
+    // (both come over IPC, in no set order): once a change has been heard, it
+    // is the truth, and the answer to this question is stale.
+    let heard = false;
+    const stop = this.backend.onChange((c) => {
+      if (c.type === 'connection') heard = true;
+      this.apply(c);
+    });
     this.backend.connection().then(
-      (s) => this.setConnection(s),
+      (s) => {
+        if (!heard) this.setConnection(s);
+      },
       () => {},
     );
     void this.reloadLists();
@@ -167,8 +182,12 @@ export class Workspace {
       this.gone = false;
       this.openError = null;
       this.actionError = null;
+      this.marks = null;
+      this.firstMatch = null;
       this.tellView();
     }
+    // Opened from the search results: its matches are highlighted.
+    if (this.results !== null && this.query.trim()) void this.loadMarks(id, this.query);
     let cacheError: string | null = null;
     try {
       const view = await this.backend.conversation(id);
@@ -249,6 +268,18 @@ export class Workspace {
     await this.reloadView();
   }
 
+  /** Marks the open conversation's messages that match `query`. */
+  private async loadMarks(id: number, query: string): Promise<void> {
+    try {
+      const matched = await this.backend.searchIn(id, query);
+      if (this.selectedId !== id || this.query !== query) return;
+      this.marks = new Map(matched.map((m) => [m.message_id, m.segments]));
+      this.firstMatch = matched[0]?.message_id ?? null;
+    } catch {
+      // The conversation shows unmarked.
+    }
+  }
+
   /** Search box input: results after a short pause; empty clears. */
   setQuery(query: string): void {
     this.query = query;
@@ -256,6 +287,8 @@ export class Workspace {
     if (!query.trim()) {
       this.results = null;
       this.searchError = null;
+      this.marks = null;
+      this.firstMatch = null;
       return;
     }
     this.searchTimer = setTimeout(() => void this.runSearch(query), SEARCH_DELAY_MS);

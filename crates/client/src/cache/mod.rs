@@ -8,7 +8,7 @@ mod read;
 
 pub use apply::{keeps, Applied};
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
-pub use read::{fts_query, Lists, SearchHit, Segment};
+pub use read::{fts_query, CustomerMatch, ListName, Lists, SearchHit, Segment, Snippet};
 
 use crate::error::{ClientError, Result};
 use rusqlite::{Connection, OptionalExtension};

@@ -2,8 +2,9 @@
 
 use super::Cache;
 use crate::error::{codes, ClientError, Result};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
+use std::collections::HashMap;
 use switchboard_protocol::{AgentRef, Author, ConversationSummary, Message};
 
 /// The three lists (and supervisors' fourth), newest activity first.
@@ -20,7 +21,9 @@ pub struct Lists {
     pub archive: Vec<ConversationSummary>,
 }
 
-/// A piece of a search snippet; `hit` pieces matched the query.
+/// A piece of text; `hit` pieces matched the search. Joined, the pieces give
+/// back the text exactly as it was written: where the matches are travels beside
+/// the text, never inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Segment {
@@ -28,19 +31,123 @@ pub struct Segment {
     pub hit: bool,
 }
 
+/// Which of the agent's lists a conversation is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum ListName {
+    /// "My conversations".
+    Mine,
+    /// "Conversations not assigned".
+    Queue,
+    /// Another agent's conversation (supervisors).
+    Others,
+    /// "Archived".
+    Archive,
+}
+
+/// A matching message, or a piece of one around its first match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Snippet {
+    pub message_id: i64,
+    pub author: Author,
+    pub segments: Vec<Segment>,
+    /// Text was left out before the segments (show an ellipsis).
+    pub cut_start: bool,
+    /// Text was left out after them.
+    pub cut_end: bool,
+}
+
+/// The customer's name and email, with what matched marked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CustomerMatch {
+    pub name: Vec<Segment>,
+    pub email: Option<Vec<Segment>>,
+}
+
 /// One search result: a conversation and where it matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub conversation: ConversationSummary,
-    /// The matching message, or None when the customer's name or email matched.
-    pub message_id: Option<i64>,
-    pub snippet: Vec<Segment>,
+    pub list: ListName,
+    /// Set when the customer's name or email matched.
+    pub customer: Option<CustomerMatch>,
+    /// How many of its messages match.
+    pub matches: u32,
+    /// The best-matching messages (at most [`SNIPPETS`]), in the conversation's order.
+    pub snippets: Vec<Snippet>,
 }
 
-/// Marks FTS5 puts around matches (private-use characters, never shown).
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
+/// Snippets shown per conversation.
+pub const SNIPPETS: usize = 3;
+/// Characters kept before a snippet's first match, and in a snippet at most.
+const SNIPPET_LEAD: usize = 40;
+const SNIPPET_CHARS: usize = 160;
+
+/// Match marks for FTS5's highlight(), made anew for each search from 128 random
+/// bits: customer text cannot contain marks it cannot know, so none of its
+/// characters (not even the private-use ones around the nonce) can pass for a
+/// match. Every marked text is checked against the original anyway.
+struct Marks {
+    open: String,
+    close: String,
+}
+
+impl Marks {
+    fn new() -> Marks {
+        let nonce: u128 = rand::random();
+        Marks {
+            open: format!("\u{E000}{nonce:032x}\u{E001}"),
+            close: format!("\u{E001}{nonce:032x}\u{E000}"),
+        }
+    }
+
+    /// Splits highlight() output into segments. When they do not give back
+    /// `original` exactly (they always should), the text is shown unmarked.
+    fn segments(&self, marked: &str, original: &str) -> Vec<Segment> {
+        let mut out: Vec<Segment> = Vec::new();
+        let mut rest = marked;
+        let mut hit = false;
+        loop {
+            let mark = if hit { &self.close } else { &self.open };
+            let (text, next) = match rest.find(mark.as_str()) {
+                Some(at) => (&rest[..at], Some(&rest[at + mark.len()..])),
+                None => (rest, None),
+            };
+            if !text.is_empty() {
+                out.push(Segment {
+                    text: text.to_string(),
+                    hit,
+                });
+            }
+            match next {
+                Some(r) => {
+                    rest = r;
+                    hit = !hit;
+                }
+                None => break,
+            }
+        }
+        if out.iter().map(|s| s.text.as_str()).collect::<String>() != original {
+            tracing::warn!("a search highlight did not match its text; shown unmarked");
+            return unmarked(original);
+        }
+        out
+    }
+}
+
+fn unmarked(text: &str) -> Vec<Segment> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    vec![Segment {
+        text: text.to_string(),
+        hit: false,
+    }]
+}
 
 /// Turns what an agent typed into an FTS5 query that cannot be a syntax error:
 /// every word quoted, the last one a prefix.
@@ -55,28 +162,72 @@ pub fn fts_query(input: &str) -> Option<String> {
     Some(format!("{}*", words.join(" ")))
 }
 
-/// Splits a snippet with match marks into segments.
-pub fn segments(marked: &str) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::new();
-    let mut hit = false;
-    let mut cur = String::new();
-    for ch in marked.chars() {
-        if ch == OPEN || ch == CLOSE {
-            if !cur.is_empty() {
-                out.push(Segment {
-                    text: std::mem::take(&mut cur),
-                    hit,
-                });
-            }
-            hit = ch == OPEN;
-        } else {
-            cur.push(ch);
+/// A piece of a marked message around its first match: about [`SNIPPET_LEAD`]
+/// characters before it, [`SNIPPET_CHARS`] in all, cut between words.
+fn window(message_id: i64, author: Author, segments: Vec<Segment>) -> Snippet {
+    let chars: Vec<(char, bool)> = segments
+        .iter()
+        .flat_map(|s| s.text.chars().map(move |c| (c, s.hit)))
+        .collect();
+    let first = chars.iter().position(|c| c.1).unwrap_or(0);
+    let mut start = first.saturating_sub(SNIPPET_LEAD);
+    if start > 0 {
+        // Start at a word: after the next space before the match, if any.
+        if let Some(sp) = chars[start..first].iter().position(|c| c.0.is_whitespace()) {
+            start += sp + 1;
         }
     }
-    if !cur.is_empty() {
-        out.push(Segment { text: cur, hit });
+    let mut end = (start + SNIPPET_CHARS).min(chars.len());
+    if end < chars.len() {
+        // End after a whole word, unless that would cut into the first match.
+        if let Some(sp) = chars[first.max(start)..end]
+            .iter()
+            .rposition(|c| c.0.is_whitespace())
+        {
+            end = first.max(start) + sp;
+        }
     }
-    out
+    let mut out: Vec<Segment> = Vec::new();
+    for &(ch, hit) in &chars[start..end] {
+        match out.last_mut() {
+            Some(last) if last.hit == hit => last.text.push(ch),
+            _ => out.push(Segment {
+                text: ch.to_string(),
+                hit,
+            }),
+        }
+    }
+    Snippet {
+        message_id,
+        author,
+        segments: out,
+        cut_start: start > 0,
+        cut_end: end < chars.len(),
+    }
+}
+
+fn author(s: &str) -> Author {
+    match s {
+        "customer" => Author::Customer,
+        "agent" => Author::Agent,
+        _ => Author::System,
+    }
+}
+
+/// A conversation that matched, before its snippets are made.
+struct Candidate {
+    /// When it last matched: its newest matching message, or its last activity
+    /// when the customer matched.
+    at: i64,
+    customer: Option<CustomerMatch>,
+}
+
+/// One matching message of a conversation.
+struct Matched {
+    id: i64,
+    author: Author,
+    segments: Vec<Segment>,
+    rank: f64,
 }
 
 fn summaries(
@@ -169,7 +320,6 @@ impl Cache {
              WHERE conversation_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([id], |r| {
-            let author: String = r.get(1)?;
             let agent = match (r.get::<_, Option<i64>>(2)?, r.get::<_, Option<String>>(3)?) {
                 (Some(id), Some(name)) => Some(AgentRef { id, name }),
                 _ => None,
@@ -177,11 +327,7 @@ impl Cache {
             Ok(Message {
                 id: r.get(0)?,
                 conversation_id: id,
-                author: match author.as_str() {
-                    "customer" => Author::Customer,
-                    "agent" => Author::Agent,
-                    _ => Author::System,
-                },
+                author: author(&r.get::<_, String>(1)?),
                 agent,
                 body: r.get(4)?,
                 created_at: chrono::DateTime::from_timestamp_millis(r.get(5)?).unwrap_or_default(),
@@ -190,52 +336,186 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Full-text search over cached messages and customers' names and emails,
-    /// newest first (customers, then messages), with highlighted snippets. Works
+    /// Full-text search over cached messages and customers' names and emails:
+    /// one hit per conversation, the most recently matching first, each with
+    /// its list, its number of matching messages and its best snippets. Works
     /// with no network.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else {
             return Ok(Vec::new());
         };
         let limit = limit.clamp(1, 500);
-        let mut hits = self.hits(
-            "SELECT c.summary, NULL, highlight(customers_fts, 0, ?2, ?3) || ' ' || \
-             COALESCE(highlight(customers_fts, 1, ?2, ?3), '') \
-             FROM customers_fts JOIN conversations c ON c.id = customers_fts.rowid \
-             WHERE customers_fts MATCH ?1 ORDER BY customers_fts.rowid DESC LIMIT ?4",
-            &query,
-            limit,
+        let marks = Marks::new();
+        let mut found: HashMap<i64, Candidate> = HashMap::new();
+
+        // Customers by name or email (customers_fts rows are conversation ids).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, COALESCE(c.last_message_at, c.closed_at, 0), f.name, f.email, \
+             highlight(customers_fts, 0, ?2, ?3), highlight(customers_fts, 1, ?2, ?3) \
+             FROM customers_fts f JOIN conversations c ON c.id = f.rowid \
+             WHERE customers_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?4",
         )?;
-        hits.extend(self.hits(
-            "SELECT c.summary, m.id, snippet(messages_fts, 0, ?2, ?3, '…', 12) \
-             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
-             JOIN conversations c ON c.id = m.conversation_id \
-             WHERE messages_fts MATCH ?1 ORDER BY messages_fts.rowid DESC LIMIT ?4",
-            &query,
-            limit,
-        )?);
-        hits.truncate(limit);
+        let rows = stmt.query_map(params![query, marks.open, marks.close, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, at, name, email, name_marked, email_marked) = row?;
+            let email = match (email, email_marked) {
+                (Some(e), Some(m)) if !e.is_empty() => Some(marks.segments(&m, &e)),
+                _ => None,
+            };
+            found.insert(
+                id,
+                Candidate {
+                    at,
+                    customer: Some(CustomerMatch {
+                        name: marks.segments(&name_marked, &name),
+                        email,
+                    }),
+                },
+            );
+        }
+
+        // Conversations with matching messages, newest message first, until
+        // `limit` conversations (FTS5 walks its index in rowid order, so this
+        // stops early however common the word).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.conversation_id, m.created_at FROM messages_fts f \
+             JOIN messages m ON m.id = f.rowid \
+             WHERE messages_fts MATCH ?1 ORDER BY f.rowid DESC",
+        )?;
+        let mut rows = stmt.query(params![query])?;
+        let mut by_message = 0;
+        while by_message < limit {
+            let Some(r) = rows.next()? else { break };
+            let (id, at): (i64, i64) = (r.get(0)?, r.get(1)?);
+            match found.get_mut(&id) {
+                Some(c) => c.at = c.at.max(at),
+                None => {
+                    found.insert(id, Candidate { at, customer: None });
+                    by_message += 1;
+                }
+            }
+        }
+        drop(rows);
+
+        let mut order: Vec<(i64, Candidate)> = found.into_iter().collect();
+        order.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(b.0.cmp(&a.0)));
+        order.truncate(limit);
+
+        let mut hits = Vec::with_capacity(order.len());
+        for (id, candidate) in order {
+            let Some((conversation, list)) = self.listed(id)? else {
+                continue;
+            };
+            let mut matched = self.matched(id, &query, &marks)?;
+            let matches = matched.len() as u32;
+            if matches == 0 && candidate.customer.is_none() {
+                continue;
+            }
+            // The best few (bm25: lower is better), shown in the conversation's order.
+            matched.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.id.cmp(&b.id)));
+            matched.truncate(SNIPPETS);
+            matched.sort_by_key(|m| m.id);
+            hits.push(SearchHit {
+                conversation,
+                list,
+                customer: candidate.customer,
+                matches,
+                snippets: matched
+                    .into_iter()
+                    .map(|m| window(m.id, m.author, m.segments))
+                    .collect(),
+            });
+        }
         Ok(hits)
     }
 
-    /// Runs one search query: (summary, message id, marked text) rows as hits.
-    fn hits(&self, sql: &str, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let marks = (OPEN.to_string(), CLOSE.to_string());
-        let rows = stmt.query_map(params![query, marks.0, marks.1, limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+    /// Every message of one conversation that matches a search, oldest first,
+    /// whole, with the matches marked (the open conversation highlights them).
+    pub fn search_in(&self, conversation_id: i64, input: &str) -> Result<Vec<Snippet>> {
+        let Some(query) = fts_query(input) else {
+            return Ok(Vec::new());
+        };
+        let marks = Marks::new();
+        Ok(self
+            .matched(conversation_id, &query, &marks)?
+            .into_iter()
+            .map(|m| Snippet {
+                message_id: m.id,
+                author: m.author,
+                segments: m.segments,
+                cut_start: false,
+                cut_end: false,
+            })
+            .collect())
+    }
+
+    /// A conversation's summary and the list it is in, if it is in one.
+    fn listed(&self, id: i64) -> Result<Option<(ConversationSummary, ListName)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT summary, state, occupant_id FROM conversations WHERE id = ?1",
+        )?;
+        let row = stmt
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                ))
+            })
+            .optional()?;
+        let Some((json, state, occupant)) = row else {
+            return Ok(None);
+        };
+        let list = match state.as_str() {
+            "occupied" if occupant == Some(self.me.id) => ListName::Mine,
+            "occupied" => ListName::Others,
+            "not_assigned" => ListName::Queue,
+            "archived" => ListName::Archive,
+            _ => return Ok(None),
+        };
+        Ok(Some((serde_json::from_str(&json)?, list)))
+    }
+
+    /// The messages of one conversation that match, oldest first, marked. FTS5
+    /// is asked only about the span of rowids the conversation's messages use,
+    /// so this costs the same in a small archive and a large one.
+    fn matched(&self, conversation_id: i64, query: &str, marks: &Marks) -> Result<Vec<Matched>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH span AS (SELECT MIN(id) AS lo, MAX(id) AS hi FROM messages WHERE conversation_id = ?4) \
+             SELECT m.id, m.author, m.body, highlight(messages_fts, 0, ?2, ?3), f.rank \
+             FROM span CROSS JOIN messages_fts f JOIN messages m ON m.id = f.rowid \
+             WHERE messages_fts MATCH ?1 AND f.rowid BETWEEN span.lo AND span.hi \
+             AND m.conversation_id = ?4 ORDER BY f.rowid",
+        )?;
+        let rows = stmt.query_map(
+            params![query, marks.open, marks.close, conversation_id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, f64>(4)?,
+                ))
+            },
+        )?;
         let mut out = Vec::new();
         for row in rows {
-            let (json, message_id, marked) = row?;
-            out.push(SearchHit {
-                conversation: serde_json::from_str(&json)?,
-                message_id,
-                snippet: segments(marked.trim_end()),
+            let (id, who, body, marked, rank) = row?;
+            out.push(Matched {
+                id,
+                author: author(&who),
+                segments: marks.segments(&marked, &body),
+                rank,
             });
         }
         Ok(out)
@@ -253,25 +533,58 @@ mod tests {
         assert_eq!(fts_query("AND \"(").unwrap(), "\"AND\" \"\"\"(\"*");
     }
 
+    fn seg(text: &str, hit: bool) -> Segment {
+        Segment {
+            text: text.into(),
+            hit,
+        }
+    }
+
     #[test]
-    fn snippets_split_into_highlighted_segments() {
-        let s = segments("my \u{E000}parcel\u{E001} is late");
+    fn marked_text_splits_into_segments_that_give_it_back() {
+        let m = Marks::new();
+        let marked = format!("my {}parcel{} is late", m.open, m.close);
         assert_eq!(
-            s,
+            m.segments(&marked, "my parcel is late"),
             vec![
-                Segment {
-                    text: "my ".into(),
-                    hit: false
-                },
-                Segment {
-                    text: "parcel".into(),
-                    hit: true
-                },
-                Segment {
-                    text: " is late".into(),
-                    hit: false
-                },
+                seg("my ", false),
+                seg("parcel", true),
+                seg(" is late", false)
             ]
         );
+    }
+
+    #[test]
+    fn private_use_characters_in_the_text_are_only_text() {
+        let m = Marks::new();
+        // What FTS5 gives back for "\u{E000}fake\u{E001} parcel" searched for parcel.
+        let text = "\u{E000}fake\u{E001} parcel";
+        let marked = format!("\u{E000}fake\u{E001} {}parcel{}", m.open, m.close);
+        assert_eq!(
+            m.segments(&marked, text),
+            vec![seg("\u{E000}fake\u{E001} ", false), seg("parcel", true)]
+        );
+        // Marks that do not give back the text leave it unmarked, never altered.
+        assert_eq!(m.segments("something else", text), vec![seg(text, false)]);
+    }
+
+    #[test]
+    fn snippets_are_cut_around_the_first_match_between_words() {
+        let long = "word ".repeat(30);
+        let segments = vec![seg(&long, false), seg("parcel", true), seg(&long, false)];
+        let s = window(1, Author::Customer, segments);
+        assert!(s.cut_start && s.cut_end);
+        let text: String = s.segments.iter().map(|s| s.text.as_str()).collect();
+        assert!(text.starts_with("word "), "{text:?}");
+        assert!(text.ends_with("word"), "{text:?}");
+        assert!(text.chars().count() <= SNIPPET_CHARS);
+        assert_eq!(s.segments.iter().filter(|s| s.hit).count(), 1);
+        let short = window(
+            2,
+            Author::Agent,
+            vec![seg("the ", false), seg("parcel", true)],
+        );
+        assert!(!short.cut_start && !short.cut_end);
+        assert_eq!(short.segments.len(), 2);
     }
 }

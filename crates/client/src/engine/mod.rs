@@ -10,7 +10,7 @@ use sync::sync_loop;
 use workers::{backfill_loop, history_loop, outbox_loop};
 
 use crate::api::Api;
-use crate::cache::{Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit};
+use crate::cache::{Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet};
 use crate::error::{codes, ClientError, Result};
 use crate::notify::{Decision, DesktopSink, Policy, Settings, Sink, View};
 use crate::session::Session;
@@ -254,6 +254,11 @@ impl Engine {
     /// Full-text search of the cache; works offline.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         self.inner.cache().search(query, limit)
+    }
+
+    /// The messages of one conversation that match a search, marked.
+    pub fn search_in(&self, conversation_id: i64, query: &str) -> Result<Vec<Snippet>> {
+        self.inner.cache().search_in(conversation_id, query)
     }
 
     /// The whole outbox (pending and failed).

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use serde_json::json;
-use switchboard_client::cache::OutboxStatus;
+use switchboard_client::cache::{ListName, OutboxStatus};
 use switchboard_client::{Change, ConnectionState};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,18 +162,36 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
     let hits = engine.search("zebr", 50).unwrap();
     assert_eq!(hits.len(), 8, "every zebra conversation, by prefix");
     for h in &hits {
+        assert_eq!(h.list, ListName::Archive);
+        assert_eq!(h.matches, 1);
+        let [snippet] = &h.snippets[..] else {
+            panic!("one snippet: {h:?}")
+        };
         assert!(
-            h.snippet
+            snippet
+                .segments
                 .iter()
                 .any(|s| s.hit && s.text.eq_ignore_ascii_case("zebra")),
-            "{:?}",
-            h.snippet
+            "{snippet:?}"
         );
         assert!(h.conversation.closure.is_some());
     }
+    // Newest first.
+    let order: Vec<i64> = hits.iter().map(|h| h.conversation.id).collect();
+    let mut newest_first = order.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(order, newest_first);
     let by_name = engine.search("Client7", 10).unwrap();
+    assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].conversation.customer.name, "Client7");
-    assert!(by_name[0].message_id.is_none());
+    let customer = by_name[0].customer.as_ref().expect("the name matched");
+    assert!(customer.name.iter().any(|s| s.hit && s.text == "Client7"));
+    // Every match of the open conversation, marked.
+    let inside = engine
+        .search_in(by_name[0].conversation.id, "question")
+        .unwrap();
+    assert_eq!(inside.len(), 1);
+    assert_eq!(inside[0].segments[0].text, "question");
     // Hostile queries are just words.
     assert!(engine.search("\" OR AND ( NEAR", 10).unwrap().is_empty());
     assert!(engine.search("   ", 10).unwrap().is_empty());
