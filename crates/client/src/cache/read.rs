@@ -227,7 +227,13 @@ struct Matched {
     id: i64,
     author: Author,
     segments: Vec<Segment>,
-    rank: f64,
+}
+
+impl Matched {
+    /// How many places matched: the best snippets have the most.
+    fn hits(&self) -> usize {
+        self.segments.iter().filter(|s| s.hit).count()
+    }
 }
 
 fn summaries(
@@ -410,18 +416,21 @@ impl Cache {
         order.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(b.0.cmp(&a.0)));
         order.truncate(limit);
 
+        let ids: Vec<i64> = order.iter().map(|(id, _)| *id).collect();
+        let mut by_conversation = self.matched(&ids, &query, &marks)?;
         let mut hits = Vec::with_capacity(order.len());
         for (id, candidate) in order {
             let Some((conversation, list)) = self.listed(id)? else {
                 continue;
             };
-            let mut matched = self.matched(id, &query, &marks)?;
+            let mut matched = by_conversation.remove(&id).unwrap_or_default();
             let matches = matched.len() as u32;
             if matches == 0 && candidate.customer.is_none() {
                 continue;
             }
-            // The best few (bm25: lower is better), shown in the conversation's order.
-            matched.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.id.cmp(&b.id)));
+            // The best few (the most places matched, then the newest), shown in
+            // the conversation's order.
+            matched.sort_by(|a, b| b.hits().cmp(&a.hits()).then(b.id.cmp(&a.id)));
             matched.truncate(SNIPPETS);
             matched.sort_by_key(|m| m.id);
             hits.push(SearchHit {
@@ -446,7 +455,9 @@ impl Cache {
         };
         let marks = Marks::new();
         Ok(self
-            .matched(conversation_id, &query, &marks)?
+            .matched(&[conversation_id], &query, &marks)?
+            .remove(&conversation_id)
+            .unwrap_or_default()
             .into_iter()
             .map(|m| Snippet {
                 message_id: m.id,
@@ -485,37 +496,54 @@ impl Cache {
         Ok(Some((serde_json::from_str(&json)?, list)))
     }
 
-    /// The messages of one conversation that match, oldest first, marked. FTS5
-    /// is asked only about the span of rowids the conversation's messages use,
-    /// so this costs the same in a small archive and a large one.
-    fn matched(&self, conversation_id: i64, query: &str, marks: &Marks) -> Result<Vec<Matched>> {
+    /// The messages of these conversations that match, by conversation, oldest
+    /// first, marked. One FTS5 query for all of them (a prefix query costs its
+    /// setup each time it runs, up to a tenth of a second for the commonest
+    /// prefixes of a million messages), over the rowids from the first message
+    /// of the oldest of them: the newest matches, where the search found them.
+    fn matched(
+        &self,
+        conversations: &[i64],
+        query: &str,
+        marks: &Marks,
+    ) -> Result<HashMap<i64, Vec<Matched>>> {
+        let mut out: HashMap<i64, Vec<Matched>> = HashMap::new();
+        if conversations.is_empty() {
+            return Ok(out);
+        }
+        let ids = serde_json::to_string(conversations)?;
+        let from: Option<i64> = self.conn.query_row(
+            "SELECT MIN(m.id) FROM json_each(?1) j CROSS JOIN messages m \
+             WHERE m.conversation_id = j.value",
+            [&ids],
+            |r| r.get(0),
+        )?;
+        let Some(from) = from else {
+            return Ok(out);
+        };
+        // CROSS JOIN keeps FTS5 in front, with the rowid bound (messages first
+        // would run the MATCH once per message).
         let mut stmt = self.conn.prepare_cached(
-            "WITH span AS (SELECT MIN(id) AS lo, MAX(id) AS hi FROM messages WHERE conversation_id = ?4) \
-             SELECT m.id, m.author, m.body, highlight(messages_fts, 0, ?2, ?3), f.rank \
-             FROM span CROSS JOIN messages_fts f JOIN messages m ON m.id = f.rowid \
-             WHERE messages_fts MATCH ?1 AND f.rowid BETWEEN span.lo AND span.hi \
-             AND m.conversation_id = ?4 ORDER BY f.rowid",
+            "SELECT m.conversation_id, m.id, m.author, m.body, highlight(messages_fts, 0, ?2, ?3) \
+             FROM messages_fts f CROSS JOIN messages m \
+             WHERE messages_fts MATCH ?1 AND f.rowid >= ?4 AND m.id = f.rowid \
+             AND m.conversation_id IN (SELECT value FROM json_each(?5)) ORDER BY f.rowid",
         )?;
-        let rows = stmt.query_map(
-            params![query, marks.open, marks.close, conversation_id],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, f64>(4)?,
-                ))
-            },
-        )?;
-        let mut out = Vec::new();
+        let rows = stmt.query_map(params![query, marks.open, marks.close, from, ids], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
         for row in rows {
-            let (id, who, body, marked, rank) = row?;
-            out.push(Matched {
+            let (conversation, id, who, body, marked) = row?;
+            out.entry(conversation).or_default().push(Matched {
                 id,
                 author: author(&who),
                 segments: marks.segments(&marked, &body),
-                rank,
             });
         }
         Ok(out)
