@@ -78,3 +78,30 @@ ensure_tauri_driver() {
         export PATH="$HOME/.cargo/bin:$PATH"
     fi
 }
+
+# The Windows cross toolchain: Debian's Rust with the standard library's source
+# (to build std for Windows), mingw-w64 (C compiler, linker, windres), and Wine to
+# run the result.
+WINDOWS_TARGET=x86_64-pc-windows-gnu
+ensure_windows_toolchain() {
+    ensure_build_deps
+    ensure_apt rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix \
+        binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64
+    [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] || die "Debian's rustc-web did not install /usr/bin/rustc and /usr/bin/cargo"
+}
+
+# The environment of a Windows build (called once per script).
+windows_env() {
+    export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}-windows"
+    export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+    # -Zbuild-std is unstable: Debian's stable compiler allows it with this.
+    export RUSTC_BOOTSTRAP=1
+    # Code behind cfg(windows) gets no clippy pass here: at least no warnings
+    # (dependencies' lints are capped by Cargo).
+    export RUSTFLAGS="-D warnings"
+    export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc-posix
+    export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc-posix
+    export CXX_x86_64_pc_windows_gnu=x86_64-w64-mingw32-g++-posix
+    export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
+    export RC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-windres
+}

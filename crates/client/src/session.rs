@@ -160,7 +160,7 @@ impl Accounts {
             match saved {
                 Some(Ok(())) => store = TokenStore::Keychain,
                 Some(Err(e)) => {
-                    tracing::info!("no usable keychain ({e}); keeping the token in a private file")
+                    tracing::warn!("no usable keychain ({e}); keeping the token in a private file")
                 }
                 None => {}
             }

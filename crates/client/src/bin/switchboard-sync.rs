@@ -2,11 +2,17 @@
 //! session), keeps the offline cache in step with the server, and prints what
 //! happens, one line per change. For diagnostics, scripts and fault tests.
 //!
-//! Usage: switchboard-sync --data-dir DIR [--server URL --email EMAIL] (password on stdin)
+//! Usage: switchboard-sync [--data-dir DIR] [--server URL --email EMAIL] [--notify]
+//!        (password on stdin)
+//!        switchboard-sync [--data-dir DIR] --search QUERY   (the saved cache, offline)
+//!
+//! Warnings and errors go to standard error (`RUST_LOG` sets the level).
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use switchboard_client::{Accounts, Change, Engine, EngineOptions};
+use switchboard_client::cache::Cache;
+use switchboard_client::notify::Settings;
+use switchboard_client::{Accounts, Change, ClientError, Engine, EngineOptions, TokenStore};
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
@@ -17,6 +23,13 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let args: Vec<String> = std::env::args().collect();
     match run(&args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -27,32 +40,67 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(args: &[String]) -> Result<(), switchboard_client::ClientError> {
+/// Searches the saved cache, with no network: one line per conversation.
+fn search(
+    accounts: &Accounts,
+    session: &switchboard_client::Session,
+    query: &str,
+) -> Result<(), ClientError> {
+    let (cache, _) = Cache::open(&accounts.cache_path(session), &session.me)?;
+    let hits = cache.search(query, 100)?;
+    println!("search {query:?}: {} conversations", hits.len());
+    for h in hits {
+        let snippet: String = h
+            .snippets
+            .first()
+            .map(|s| s.segments.iter().map(|g| g.text.as_str()).collect())
+            .unwrap_or_default();
+        println!(
+            "hit {} {:?} list={:?} matches={} {snippet:?}",
+            h.conversation.id, h.conversation.customer.name, h.list, h.matches
+        );
+    }
+    Ok(())
+}
+
+async fn run(args: &[String]) -> Result<(), ClientError> {
     let dir = arg(args, "--data-dir").map(PathBuf::from);
     let accounts = Accounts::new(dir, !args.iter().any(|a| a == "--no-keychain"))?;
     let session = match (arg(args, "--server"), arg(args, "--email")) {
         (Some(server), Some(email)) => {
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).ok();
-            accounts
+            let (session, store) = accounts
                 .sign_in(&server, &email, password.trim_end_matches(['\r', '\n']))
-                .await?
-                .0
+                .await?;
+            println!(
+                "signed in as {}; token kept in {}",
+                session.me.email,
+                match store {
+                    TokenStore::Keychain => "the OS keychain",
+                    TokenStore::File => "a private file",
+                }
+            );
+            session
         }
         _ => accounts.restore().await?.ok_or_else(|| {
-            switchboard_client::ClientError::new(
-                "not_signed_in",
-                "sign in with --server and --email",
-            )
+            ClientError::new("not_signed_in", "sign in with --server and --email")
         })?,
     };
-    let (engine, rebuilt) = Engine::start(
+    if let Some(query) = arg(args, "--search") {
+        return search(&accounts, &session, &query);
+    }
+    let (mut engine, rebuilt) = Engine::start(
         &session,
         &accounts.cache_path(&session),
         EngineOptions::default(),
     )?;
     if let Some(r) = rebuilt {
         println!("cache rebuilt: {}", r.reason);
+    }
+    if args.iter().any(|a| a == "--notify") {
+        let sink = engine.desktop_sink();
+        engine.start_notifications(Box::new(sink), Settings::default());
     }
     let mut changes = engine.changes();
     let mut connection = engine.connection();

@@ -28,8 +28,6 @@ struct Shown {
     /// The notification server's id, reused to replace rather than stack.
     #[cfg(all(unix, not(target_os = "macos")))]
     id: u32,
-    /// The handle, where no click waiter owns it (macOS, Windows).
-    handle: Option<notify_rust::NotificationHandle>,
 }
 
 /// The OS's notifications via notify-rust: one per conversation, replaced in
@@ -84,31 +82,31 @@ impl DesktopSink {
                     }
                 })
             });
-            self.shown
-                .insert(n.conversation_id, Shown { id, handle: None });
+            self.shown.insert(n.conversation_id, Shown { id });
         }
+        // notify-rust's macOS backend delivers on drop (a kept handle would delay
+        // the notification), and neither it nor the Windows one can withdraw or
+        // replace a notification, so the handle is not kept there.
         #[cfg(not(all(unix, not(target_os = "macos"))))]
-        self.shown.insert(
-            n.conversation_id,
-            Shown {
-                handle: Some(handle),
-            },
-        );
+        {
+            drop(handle);
+            self.shown.insert(n.conversation_id, Shown {});
+        }
     }
 
     fn close(&mut self, conversation: i64) {
         let Some(shown) = self.shown.remove(&conversation) else {
             return;
         };
-        match shown.handle {
-            Some(h) => h.close(),
-            None => {
-                // The handle belongs to the click waiter: close it by its id.
-                #[cfg(all(unix, not(target_os = "macos")))]
-                if let Err(e) = close_by_id(shown.id) {
-                    tracing::warn!("cannot withdraw a notification: {e}");
-                }
-            }
+        // The handle belongs to the click waiter: close it by its id.
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let Err(e) = close_by_id(shown.id) {
+            tracing::warn!("cannot withdraw a notification: {e}");
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        {
+            let _ = shown;
+            tracing::debug!("notifications cannot be withdrawn on this OS yet");
         }
     }
 }
