@@ -4,6 +4,7 @@
 use crate::commands::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use switchboard_client::app::Desktop;
 use switchboard_client::{App, Change};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -196,25 +197,86 @@ fn save_geometry_soon(handle: &AppHandle) {
     });
 }
 
+/// The argument the login entry starts the app with: straight to the tray.
+const MINIMIZED: &str = "--minimized";
+
+/// Starting at login through the OS's own mechanism (tauri-plugin-autostart).
+struct AutoStart(AppHandle);
+
+impl Desktop for AutoStart {
+    fn starts_at_login(&self) -> Result<bool, String> {
+        use tauri_plugin_autostart::ManagerExt;
+        self.0.autolaunch().is_enabled().map_err(|e| e.to_string())
+    }
+
+    fn start_at_login(&self, on: bool) -> Result<(), String> {
+        use tauri_plugin_autostart::ManagerExt;
+        let manager = self.0.autolaunch();
+        if on {
+            manager.enable()
+        } else {
+            manager.disable()
+        }
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// One app per data directory: the second launch hands over and quits. On Linux
+/// the plugin's D-Bus name carries the data directory, so a test's or another
+/// profile's app (`SWITCHBOARD_DATA_DIR`) is not mistaken for the agent's.
+fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let mut builder = tauri_plugin_single_instance::Builder::new()
+        .callback(|handle, _args, _cwd| show_main(handle));
+    if let Some(dir) = data_dir() {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        dir.hash(&mut h);
+        builder = builder.dbus_id(format!("com.switchboard.app.p{:016x}", h.finish()));
+    }
+    builder.build()
+}
+
 /// Builds and runs the app until it quits.
 pub fn run() -> Result<(), String> {
     let app = App::new(data_dir(), true, true).map_err(|e| e.to_string())?;
     let builder = specta_builder();
     tauri::Builder::default()
+        // First, so a second launch goes no further.
+        .plugin(single_instance())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(MINIMIZED)
+                .build(),
+        )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .manage(app)
-        .on_window_event(|window, event| {
-            if matches!(
-                event,
-                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)
-            ) {
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {
                 save_geometry_soon(window.app_handle());
             }
+            // Closing keeps the app (notifications, the tray count) when the agent
+            // chose so and there is a tray to come back from; Quit is in its menu.
+            tauri::WindowEvent::CloseRequested { api, .. }
+                if window.app_handle().state::<App>().settings().close_to_tray
+                    && window.app_handle().tray_by_id("main").is_some() =>
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+            _ => {}
         })
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();
+            handle
+                .state::<App>()
+                .set_desktop(Box::new(AutoStart(handle.clone())));
+            if std::env::args().any(|a| a == MINIMIZED) {
+                if let Some(w) = handle.get_webview_window("main") {
+                    let _ = w.hide();
+                }
+            }
             let tray = match tray(&handle) {
                 Ok(t) => Some(t),
                 Err(e) => {

@@ -34,6 +34,13 @@ pub struct AppSettings {
     pub reminder_minutes: Option<u32>,
     /// Do Not Disturb: no desktop notifications.
     pub do_not_disturb: bool,
+    /// Start the app, minimised to the tray, when the agent logs in to the computer.
+    #[serde(default)]
+    pub start_at_login: bool,
+    /// Closing the window leaves the app running in the tray (Quit is in the
+    /// tray's menu); otherwise closing it quits.
+    #[serde(default)]
+    pub close_to_tray: bool,
 }
 
 impl Default for AppSettings {
@@ -41,8 +48,19 @@ impl Default for AppSettings {
         AppSettings {
             reminder_minutes: Some(2),
             do_not_disturb: false,
+            start_at_login: false,
+            close_to_tray: false,
         }
     }
+}
+
+/// What only the shell can do on this OS, for the settings that reach outside
+/// the app.
+pub trait Desktop: Send + Sync {
+    /// Whether the OS starts the app at login now.
+    fn starts_at_login(&self) -> std::result::Result<bool, String>;
+    /// Makes the OS start the app at login (minimised to the tray), or stop.
+    fn start_at_login(&self, on: bool) -> std::result::Result<(), String>;
 }
 
 impl AppSettings {
@@ -77,6 +95,7 @@ pub struct App {
     /// The running engine's link, as last forwarded (signed out when none runs).
     connection: Arc<watch::Sender<ConnectionState>>,
     notifications: bool,
+    desktop: std::sync::OnceLock<Box<dyn Desktop>>,
 }
 
 /// The changes one listener (a window, the tray) hears, for as long as the app
@@ -122,6 +141,7 @@ impl App {
             changes,
             connection: Arc::new(watch::channel(ConnectionState::SignedOut).0),
             notifications,
+            desktop: std::sync::OnceLock::new(),
         })
     }
 
@@ -147,7 +167,36 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// Saves the settings and applies them to the running engine.
+    /// Gives the app the shell's hands on the OS (once, at start), and makes the
+    /// OS agree with the saved settings (an entry removed by hand comes back; one
+    /// left by an uninstalled copy goes).
+    pub fn set_desktop(&self, desktop: Box<dyn Desktop>) {
+        if self.desktop.set(desktop).is_err() {
+            return;
+        }
+        if let Err(e) = self.apply_start_at_login(self.settings().start_at_login) {
+            tracing::warn!("{e}");
+        }
+    }
+
+    fn apply_start_at_login(&self, on: bool) -> Result<()> {
+        let Some(desktop) = self.desktop.get() else {
+            return Ok(());
+        };
+        let refused = |e: String| {
+            ClientError::new(
+                codes::DESKTOP,
+                format!("cannot change starting at login: {e}"),
+            )
+        };
+        if desktop.starts_at_login().map_err(refused)? != on {
+            desktop.start_at_login(on).map_err(refused)?;
+        }
+        Ok(())
+    }
+
+    /// Saves the settings and applies them to the running engine and the OS.
+    /// When the OS refuses, nothing is saved.
     pub async fn set_settings(&self, settings: AppSettings) -> Result<()> {
         if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
             return Err(ClientError::new(
@@ -155,6 +204,7 @@ impl App {
                 "the reminder interval is at most a day",
             ));
         }
+        self.apply_start_at_login(settings.start_at_login)?;
         let bytes = serde_json::to_vec_pretty(&settings)?;
         write_file(&self.settings_path(), &bytes)?;
         if let Ok(engine) = self.engine().await {
@@ -496,17 +546,85 @@ mod tests {
         }
     }
 
+    /// The OS's "start at login" as a flag, refusing when told to.
+    struct FakeOs {
+        on: Arc<std::sync::Mutex<bool>>,
+        refuse: bool,
+    }
+
+    impl Desktop for FakeOs {
+        fn starts_at_login(&self) -> std::result::Result<bool, String> {
+            Ok(*self.on.lock().unwrap())
+        }
+        fn start_at_login(&self, on: bool) -> std::result::Result<(), String> {
+            if self.refuse {
+                return Err("permission denied".into());
+            }
+            *self.on.lock().unwrap() = on;
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn starting_at_login_follows_the_setting_and_a_refusal_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(Some(dir.path().to_path_buf()), false, false).unwrap();
+        let on = Arc::new(std::sync::Mutex::new(false));
+        app.set_desktop(Box::new(FakeOs {
+            on: on.clone(),
+            refuse: false,
+        }));
+        let wanted = AppSettings {
+            start_at_login: true,
+            close_to_tray: true,
+            ..AppSettings::default()
+        };
+        app.set_settings(wanted).await.unwrap();
+        assert!(*on.lock().unwrap());
+        assert_eq!(app.settings(), wanted);
+        // Removed by hand: the next start puts it back.
+        *on.lock().unwrap() = false;
+        let again = App::new(Some(dir.path().to_path_buf()), false, false).unwrap();
+        again.set_desktop(Box::new(FakeOs {
+            on: on.clone(),
+            refuse: false,
+        }));
+        assert!(*on.lock().unwrap());
+
+        let refusing = App::new(Some(dir.path().to_path_buf()), false, false).unwrap();
+        refusing.set_desktop(Box::new(FakeOs {
+            on: on.clone(),
+            refuse: true,
+        }));
+        let err = refusing
+            .set_settings(AppSettings::default())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::DESKTOP);
+        assert!(err.message.contains("permission denied"), "{err}");
+        assert_eq!(refusing.settings(), wanted, "nothing saved");
+    }
+
+    #[test]
+    fn settings_from_an_older_version_read_with_the_new_ones_off() {
+        let s: AppSettings =
+            serde_json::from_str(r#"{"reminder_minutes": 5, "do_not_disturb": false}"#).unwrap();
+        assert!(!s.start_at_login && !s.close_to_tray);
+    }
+
     #[test]
     fn settings_map_to_the_notification_policy() {
         let s = AppSettings {
             reminder_minutes: Some(5),
             do_not_disturb: true,
+            ..AppSettings::default()
         };
         assert_eq!(s.policy().reminder, Some(Duration::from_secs(300)));
         assert!(s.policy().do_not_disturb);
         let off = AppSettings {
             reminder_minutes: None,
             do_not_disturb: false,
+            ..AppSettings::default()
         };
         assert_eq!(off.policy().reminder, None);
     }

@@ -22,6 +22,8 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     /// A field the app sent is not acceptable.
     pub const INVALID_FIELD: &str = "invalid_field";
+    /// The operating system refused a desktop change (starting at login).
+    pub const DESKTOP: &str = "desktop";
 }
 
 /// An error crossing from the engine to the app as `{code, message}`.

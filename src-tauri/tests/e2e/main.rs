@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod connection;
+mod desktop;
 mod flow;
 mod keyboard;
 mod names;

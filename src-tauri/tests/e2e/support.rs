@@ -54,9 +54,15 @@ impl Drop for Driver {
 impl Driver {
     /// Starts tauri-driver; the app it launches gets `app_data` as its data directory.
     pub fn start(app_data: &Path) -> Driver {
+        Driver::start_with(app_data, &[])
+    }
+
+    /// The same, with more environment for the app (e.g. its own HOME).
+    pub fn start_with(app_data: &Path, env: &[(&str, &Path)]) -> Driver {
         let port = free_port();
         let native = free_port();
         let child = Command::new("tauri-driver")
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .args([
                 "--port",
                 &port.to_string(),
@@ -391,4 +397,56 @@ pub fn notifications() -> Vec<(String, String, String)> {
             (f("appname"), f("summary"), f("body"))
         })
         .collect()
+}
+
+/// A window manager on the test display, for as long as this lives (minimising
+/// and raising windows need one; the other tests run without).
+pub struct WindowManager(std::process::Child);
+
+impl WindowManager {
+    pub fn start() -> WindowManager {
+        let child = std::process::Command::new("openbox")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("openbox (scripts/test installs it)");
+        let wm = WindowManager(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !x(&["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"]).contains("window id") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "openbox did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        wm
+    }
+}
+
+impl Drop for WindowManager {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs an X11 tool and returns what it printed.
+pub fn x(args: &[&str]) -> String {
+    let out = std::process::Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", args[0]));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until `check` holds (20 s at most).
+pub async fn until_x(what: &str, check: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -41,58 +41,6 @@ async fn the_window_comes_back_where_it_was_left() {
     c.close().await.unwrap();
 }
 
-/// A window manager on the test display, for as long as this lives (minimising
-/// and raising windows need one; the other tests run without).
-struct WindowManager(std::process::Child);
-
-impl WindowManager {
-    fn start() -> WindowManager {
-        let child = std::process::Command::new("openbox")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("openbox (scripts/test installs it)");
-        let wm = WindowManager(child);
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while !x(&["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"]).contains("window id") {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "openbox did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        wm
-    }
-}
-
-impl Drop for WindowManager {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Runs an X11 tool and returns what it printed.
-fn x(args: &[&str]) -> String {
-    let out = std::process::Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", args[0]));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Waits until `check` holds (20 s at most).
-async fn until_x(what: &str, check: impl Fn() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !check() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notification_click_brings_the_minimised_window_forward_on_that_conversation() {
     if !enabled() {

@@ -5,9 +5,11 @@ import { FakeBackend } from '../lib/fake-backend';
 import { renderWith, settle } from '../test-utils';
 import SettingsDialog from './SettingsDialog.svelte';
 
+const OFF = { reminder_minutes: null, do_not_disturb: false, start_at_login: false, close_to_tray: false };
+
 describe('Settings', () => {
   it('shows and saves the reminder interval and Do Not Disturb', async () => {
-    const backend = new FakeBackend({ settings: { reminder_minutes: 2, do_not_disturb: false } });
+    const backend = new FakeBackend({ settings: { ...OFF, reminder_minutes: 2 } });
     renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
     await settle();
     const reminder = screen.getByLabelText(/Remind me/) as HTMLSelectElement;
@@ -22,10 +24,22 @@ describe('Settings', () => {
     ]);
     const user = userEvent.setup();
     await user.selectOptions(reminder, 'Off');
-    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ reminder_minutes: null, do_not_disturb: false }]);
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, reminder_minutes: null }]);
     await user.selectOptions(reminder, 'Every 10 minutes');
     await user.click(screen.getByRole('switch', { name: /Do Not Disturb/ }));
-    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ reminder_minutes: 10, do_not_disturb: true }]);
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, reminder_minutes: 10, do_not_disturb: true }]);
+  });
+
+  it('turns on starting at login and keeping running in the tray', async () => {
+    const backend = new FakeBackend({ settings: { ...OFF, reminder_minutes: 2 } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('switch', { name: /Start Switchboard when I log in/ }));
+    await user.click(screen.getByRole('switch', { name: /Keep running in the tray/ }));
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([
+      { ...OFF, reminder_minutes: 2, start_at_login: true, close_to_tray: true },
+    ]);
   });
 
   it('signs out', async () => {
@@ -37,7 +51,7 @@ describe('Settings', () => {
   });
 
   it('shows a refused change and the previous value', async () => {
-    const backend = new FakeBackend({ settings: { reminder_minutes: 5, do_not_disturb: false } });
+    const backend = new FakeBackend({ settings: { ...OFF, reminder_minutes: 5 } });
     backend.setSettings = async () => {
       throw { code: 'cache', message: 'settings could not be saved' };
     };

@@ -259,7 +259,16 @@ reminder_minutes: number | null;
 /**
  * Do Not Disturb: no desktop notifications.
  */
-do_not_disturb: boolean }
+do_not_disturb: boolean; 
+/**
+ * Start the app, minimised to the tray, when the agent logs in to the computer.
+ */
+start_at_login?: boolean; 
+/**
+ * Closing the window leaves the app running in the tray (Quit is in the
+ * tray's menu); otherwise closing it quits.
+ */
+close_to_tray?: boolean }
 /**
  * Who wrote a message.
  */

@@ -84,7 +84,12 @@ export class FakeBackend implements Backend {
     this.subjectList = options.subjects ?? ['Billing', 'Shipping', 'Returns', 'Technical problem'];
     this.agentList = options.agents ?? [{ id: this.me.id, name: this.me.name }];
     this.state = options.connection ?? 'online';
-    this.appSettings = options.settings ?? { reminder_minutes: 2, do_not_disturb: false };
+    this.appSettings = options.settings ?? {
+      reminder_minutes: 2,
+      do_not_disturb: false,
+      start_at_login: false,
+      close_to_tray: false,
+    };
     this.autoDeliverMs = options.autoDeliverMs;
   }
 

@@ -49,12 +49,14 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
     let s = AppSettings {
         reminder_minutes: Some(5),
         do_not_disturb: true,
+        ..AppSettings::default()
     };
     app.set_settings(s).await.unwrap();
     assert_eq!(app.settings(), s);
     let too_long = AppSettings {
         reminder_minutes: Some(100_000),
         do_not_disturb: false,
+        ..AppSettings::default()
     };
     assert_eq!(
         app.set_settings(too_long).await.unwrap_err().code,
