@@ -5,10 +5,12 @@
 mod apply;
 mod outbox;
 mod read;
+mod search;
 
 pub use apply::{keeps, Applied};
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
-pub use read::{fts_query, CustomerMatch, ListName, Lists, SearchHit, Segment, Snippet};
+pub use read::Lists;
+pub use search::{fts_query, CustomerMatch, ListName, SearchHit, Segment, Snippet};
 
 use crate::error::{ClientError, Result};
 use rusqlite::{Connection, OptionalExtension};
