@@ -214,6 +214,16 @@ async fn search_gives_one_row_per_conversation_marked_with_its_list() {
     )
     .await;
 
+    // A new query marks the open conversation anew.
+    search_for(&c, "office").await;
+    until(
+        &c,
+        "Leo's line marked for the new query",
+        "const marks = [...document.querySelectorAll(\"[data-testid='conversation'] [data-testid='match']\")].map(m => m.textContent); \
+         return JSON.stringify(marks) === '[\"office\"]'",
+    )
+    .await;
+
     // Clearing the search: the lists again, and no marks.
     search_for(&c, "").await;
     until(

@@ -422,6 +422,23 @@ describe('search', () => {
     expect(screen.getByTestId('search-result')).toHaveAttribute('data-list', 'queue');
   });
 
+  it('marks the open conversation for the query in the box, not the one it was opened with', async () => {
+    const backend = backendWith();
+    backend.messages.get(4)!.push(message(4, { body: 'Please resend the receipt' }));
+    render(App, { props: { backend } });
+    await settle();
+    const user = userEvent.setup();
+    const box = screen.getByTestId('search');
+    await user.type(box, 'invoice');
+    await user.click((await screen.findAllByTestId('search-result'))[0]);
+    await settle();
+    const marked = () => within(screen.getByTestId('conversation')).queryAllByTestId('match').map((m) => m.textContent);
+    expect(marked()).toEqual(['invoice']);
+    await user.clear(box);
+    await user.type(box, 'receipt');
+    await waitFor(() => expect(marked()).toEqual(['receipt']));
+  });
+
   it('shows private-use characters as sent, never as a match', async () => {
     const backend = backendWith();
     backend.messages.get(4)!.push(message(4, { body: '\uE000fake\uE001 invoice' }));

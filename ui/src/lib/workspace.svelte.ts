@@ -300,6 +300,8 @@ export class Workspace {
       if (this.query === query) {
         this.results = hits;
         this.searchError = null;
+        // The open conversation's marks follow the query.
+        if (this.selectedId != null) void this.loadMarks(this.selectedId, query);
       }
     } catch (e) {
       if (this.query === query) this.searchError = messageOf(e);
