@@ -23,6 +23,7 @@ fn main() {
         "connection",
         "settings",
         "set_settings",
+        "snooze",
         "set_view",
         "agents",
         "chat_report",

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use switchboard_client::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use switchboard_client::{
     openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
-    SessionInfo,
+    SessionInfo, Snooze,
 };
 use switchboard_protocol::{AgentRef, ChatReport, Mood, SubjectAnswer};
 use tauri::ipc::Channel;
@@ -162,6 +162,13 @@ pub async fn settings(app: State<'_, App>) -> Result<AppSettings> {
 #[specta::specta]
 pub async fn set_settings(app: State<'_, App>, settings: AppSettings) -> Result<()> {
     app.set_settings(settings).await
+}
+
+/// Snoozes notifications for a while (or resumes them); the settings as now.
+#[tauri::command]
+#[specta::specta]
+pub async fn snooze(app: State<'_, App>, choice: Snooze) -> Result<AppSettings> {
+    app.snooze(choice).await
 }
 
 #[tauri::command]

@@ -5,10 +5,11 @@ use crate::commands::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use switchboard_client::app::Desktop;
-use switchboard_client::{App, Change};
-use tauri::menu::{Menu, MenuItem};
+use switchboard_client::{App, Change, Snooze};
+use tauri::image::Image;
+use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, UserAttentionType, Wry};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// The typed command list, shared by the app and the bindings export.
@@ -35,6 +36,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         connection,
         settings,
         set_settings,
+        snooze,
         set_view,
         agents,
         chat_report,
@@ -116,10 +118,50 @@ fn show_main(handle: &AppHandle) {
     }
 }
 
-fn tray(handle: &AppHandle) -> tauri::Result<TrayIcon> {
+/// The tray icon and the menu items that follow the app's state.
+struct Tray {
+    icon: TrayIcon,
+    /// What notifications do now: on, snoozed until…, Do Not Disturb.
+    status: MenuItem<Wry>,
+    resume: MenuItem<Wry>,
+    /// The app's icon, and the same greyed while notifications are quiet.
+    normal: Option<Image<'static>>,
+    greyed: Option<Image<'static>>,
+    quiet: Option<bool>,
+}
+
+/// The tray menu's snooze entries, by menu id.
+const SNOOZES: [(&str, &str, Snooze); 3] = [
+    (
+        "snooze-half-hour",
+        "Snooze for 30 minutes",
+        Snooze::HalfHour,
+    ),
+    ("snooze-hour", "Snooze for 1 hour", Snooze::Hour),
+    (
+        "snooze-tomorrow",
+        "Snooze until tomorrow morning",
+        Snooze::UntilTomorrow,
+    ),
+];
+/// The entry that ends a snooze (greyed out while none runs).
+const RESUME: &str = "snooze-off";
+
+fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
+    let status = MenuItem::with_id(handle, "status", "Notifications on", false, None::<&str>)?;
+    let snoozes = SNOOZES
+        .iter()
+        .map(|(id, label, _)| MenuItem::with_id(handle, *id, *label, true, None::<&str>))
+        .collect::<tauri::Result<Vec<_>>>()?;
+    let resume = MenuItem::with_id(handle, RESUME, "Resume notifications", false, None::<&str>)?;
     let open = MenuItem::with_id(handle, "open", "Open Switchboard", true, None::<&str>)?;
     let quit = MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(handle, &[&open, &quit])?;
+    let line = || PredefinedMenuItem::separator(handle);
+    let (l1, l2) = (line()?, line()?);
+    let mut items: Vec<&dyn IsMenuItem<Wry>> = vec![&status];
+    items.extend(snoozes.iter().map(|i| i as &dyn IsMenuItem<Wry>));
+    items.extend([&resume as &dyn IsMenuItem<Wry>, &l1, &open, &l2, &quit]);
+    let menu = Menu::with_items(handle, &items)?;
     let mut builder = TrayIconBuilder::with_id("main")
         .tooltip("Switchboard")
         .menu(&menu)
@@ -127,7 +169,20 @@ fn tray(handle: &AppHandle) -> tauri::Result<TrayIcon> {
         .on_menu_event(|h, e| match e.id().as_ref() {
             "open" => show_main(h),
             "quit" => h.exit(0),
-            _ => {}
+            id => {
+                let choice = match SNOOZES.iter().find(|(s, _, _)| *s == id) {
+                    Some((_, _, choice)) => Some(*choice),
+                    None => (id == RESUME).then_some(Snooze::Off),
+                };
+                if let Some(choice) = choice {
+                    let h = h.clone();
+                    tauri::async_runtime::spawn(async move {
+                        if let Err(e) = h.state::<App>().snooze(choice).await {
+                            tracing::warn!("snooze: {e}");
+                        }
+                    });
+                }
+            }
         })
         .on_tray_icon_event(|t, e| {
             if let TrayIconEvent::Click {
@@ -139,40 +194,136 @@ fn tray(handle: &AppHandle) -> tauri::Result<TrayIcon> {
                 show_main(t.app_handle());
             }
         });
-    if let Some(icon) = handle.default_window_icon() {
+    let normal = handle.default_window_icon().map(|i| i.clone().to_owned());
+    if let Some(icon) = &normal {
         builder = builder.icon(icon.clone());
     }
-    builder.build(handle)
+    let greyed = normal.as_ref().map(|i| {
+        Image::new_owned(
+            switchboard_client::notify::badge::greyed(i.rgba()),
+            i.width(),
+            i.height(),
+        )
+    });
+    Ok(Tray {
+        icon: builder.build(handle)?,
+        status,
+        resume,
+        normal,
+        greyed,
+        quiet: None,
+    })
 }
 
-/// Shows how many customers wait for an answer on the tray icon.
-async fn show_count(app: &App, tray: &TrayIcon) {
-    let n = app.unanswered_count().await;
-    let tip = match n {
-        0 => "Switchboard: nobody waiting".to_string(),
-        1 => "Switchboard: 1 customer waiting".to_string(),
-        n => format!("Switchboard: {n} customers waiting"),
-    };
-    let _ = tray.set_tooltip(Some(&tip));
-    // A label beside the icon where the desktop shows one (Linux, macOS).
-    let _ = tray.set_title((n > 0).then(|| n.to_string()));
+/// The waiting count and the state of notifications, on the tray, the
+/// taskbar or dock icon, and the window's attention.
+struct Desk {
+    handle: AppHandle,
+    tray: Option<Tray>,
+    #[cfg(all(unix, not(target_os = "macos")))]
+    launcher: switchboard_client::notify::badge::LauncherBadge,
 }
 
-/// Keeps the tray count current and brings the window forward on a notification click.
-fn follow_changes(handle: AppHandle, tray: Option<TrayIcon>) {
-    let mut rx = handle.state::<App>().subscribe();
-    tauri::async_runtime::spawn(async move {
-        let app = handle.state::<App>();
-        if let Some(t) = &tray {
-            show_count(&app, t).await;
+impl Desk {
+    fn new(handle: AppHandle, tray: Option<Tray>) -> Desk {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        let launcher = switchboard_client::notify::badge::LauncherBadge::new(&format!(
+            "{}.desktop",
+            handle.package_info().name
+        ));
+        Desk {
+            handle,
+            tray,
+            #[cfg(all(unix, not(target_os = "macos")))]
+            launcher,
         }
+    }
+
+    /// How many customers wait, on the tray icon and the taskbar or dock.
+    async fn show_count(&mut self) {
+        let app = self.handle.state::<App>();
+        let n = app.unanswered_count().await;
+        let settings = app.settings();
+        if let Some(t) = &self.tray {
+            let mut tip = match n {
+                0 => "Switchboard: nobody waiting".to_string(),
+                1 => "Switchboard: 1 customer waiting".to_string(),
+                n => format!("Switchboard: {n} customers waiting"),
+            };
+            if let Some(quiet) = settings.quiet_status(chrono::Local::now()) {
+                tip = format!("{tip} · {quiet}");
+            }
+            let _ = t.icon.set_tooltip(Some(&tip));
+            // A label beside the icon where the desktop shows one (Linux, macOS).
+            let _ = t.icon.set_title((n > 0).then(|| n.to_string()));
+        }
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let Err(e) = self.launcher.set(n).await {
+            tracing::debug!("launcher count: {e}");
+        }
+        #[cfg(any(windows, target_os = "macos"))]
+        if let Some(w) = self.handle.get_webview_window("main") {
+            #[cfg(target_os = "macos")]
+            let _ = w.set_badge_count((n > 0).then_some(n as i64));
+            #[cfg(windows)]
+            {
+                use switchboard_client::notify::badge::{overlay_icon, OVERLAY_SIZE};
+                let icon =
+                    overlay_icon(n).map(|rgba| Image::new_owned(rgba, OVERLAY_SIZE, OVERLAY_SIZE));
+                let _ = w.set_overlay_icon(icon);
+            }
+        }
+    }
+
+    /// Whether notifications are on, snoozed (until when) or off, in the tray.
+    fn show_quiet(&mut self) {
+        let Some(t) = &mut self.tray else {
+            return;
+        };
+        let settings = self.handle.state::<App>().settings();
+        let status = settings.quiet_status(chrono::Local::now());
+        let _ = t
+            .status
+            .set_text(status.as_deref().unwrap_or("Notifications on"));
+        let _ = t.resume.set_enabled(settings.snoozed_until.is_some());
+        let quiet = settings.quiet();
+        if t.quiet != Some(quiet) {
+            t.quiet = Some(quiet);
+            let icon = if quiet { &t.greyed } else { &t.normal };
+            if let Some(icon) = icon {
+                let _ = t.icon.set_icon(Some(icon.clone()));
+            }
+        }
+    }
+
+    /// Flashes the taskbar entry or bounces the dock icon until the window is focused.
+    fn call_attention(&self) {
+        if let Some(w) = self.handle.get_webview_window("main") {
+            if !w.is_focused().unwrap_or(false) {
+                let _ = w.request_user_attention(Some(UserAttentionType::Informational));
+            }
+        }
+    }
+}
+
+/// Keeps the tray, the badge and the attention call current, and brings the
+/// window forward on a notification click.
+fn follow_changes(handle: AppHandle, tray: Option<Tray>) {
+    let mut rx = handle.state::<App>().subscribe();
+    let mut desk = Desk::new(handle.clone(), tray);
+    tauri::async_runtime::spawn(async move {
+        desk.show_quiet();
+        desk.show_count().await;
         while let Some(change) = rx.next().await {
             match change {
                 Change::NotificationClicked { .. } => show_main(&handle),
+                Change::Attention { .. } => desk.call_attention(),
+                Change::Settings => {
+                    desk.show_quiet();
+                    desk.show_count().await;
+                }
                 Change::Lists | Change::Conversation { .. } | Change::Connection { .. } => {
-                    if let Some(t) = &tray {
-                        show_count(&app, t).await;
-                    }
+                    desk.show_count().await;
                 }
                 _ => {}
             }
@@ -256,6 +407,10 @@ pub fn run() -> Result<(), String> {
             tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {
                 save_geometry_soon(window.app_handle());
             }
+            // The agent is here: stop flashing (GTK keeps its urgency hint until told).
+            tauri::WindowEvent::Focused(true) => {
+                let _ = window.request_user_attention(None);
+            }
             // Closing keeps the app (notifications, the tray count) when the agent
             // chose so and there is a tray to come back from; Quit is in its menu.
             tauri::WindowEvent::CloseRequested { api, .. }
@@ -269,6 +424,7 @@ pub fn run() -> Result<(), String> {
         })
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();
+            switchboard_client::notify::sink::set_identity(&tauri_app.config().identifier);
             handle
                 .state::<App>()
                 .set_desktop(Box::new(AutoStart(handle.clone())));

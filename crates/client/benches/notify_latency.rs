@@ -58,7 +58,7 @@ fn main() {
         };
         let seen = Arc::new(Mutex::new(HashMap::new()));
         let (mut engine, _) = Engine::start(&session, &tmp.path().join("cache.sqlite3"), EngineOptions::default()).unwrap();
-        engine.start_notifications(Box::new(Recorder(seen.clone())), Settings { reminder: None, do_not_disturb: false });
+        engine.start_notifications(Box::new(Recorder(seen.clone())), Settings { reminder: None, ..Settings::default() });
         let mut state = engine.connection();
         while *state.borrow_and_update() != ConnectionState::Online {
             state.changed().await.unwrap();

@@ -32,8 +32,19 @@ pub struct SessionInfo {
 pub struct AppSettings {
     /// Remind about a customer still waiting this often (None: no reminders).
     pub reminder_minutes: Option<u32>,
-    /// Do Not Disturb: no desktop notifications.
+    /// Do Not Disturb until turned off: no desktop notifications.
     pub do_not_disturb: bool,
+    /// Notifications snoozed until then ([`App::snooze`] sets it; an ended snooze
+    /// reads as none).
+    #[serde(default)]
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Flash the taskbar (bounce the dock) when a customer starts waiting while
+    /// the window is not focused.
+    #[serde(default = "on")]
+    pub attention: bool,
+    /// A sound with the notification of a customer who starts waiting.
+    #[serde(default = "on")]
+    pub sound: bool,
     /// Start the app, minimised to the tray, when the agent logs in to the computer.
     #[serde(default)]
     pub start_at_login: bool,
@@ -48,8 +59,56 @@ impl Default for AppSettings {
         AppSettings {
             reminder_minutes: Some(2),
             do_not_disturb: false,
+            snoozed_until: None,
+            attention: true,
+            sound: true,
             start_at_login: false,
             close_to_tray: false,
+        }
+    }
+}
+
+fn on() -> bool {
+    true
+}
+
+/// How long to snooze notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum Snooze {
+    HalfHour,
+    Hour,
+    /// Until 08:00 tomorrow, on this computer's clock.
+    UntilTomorrow,
+    /// Notifications again now.
+    Off,
+}
+
+/// The hour of the morning a snooze "until tomorrow" ends.
+pub const MORNING_HOUR: u32 = 8;
+
+/// When a snooze chosen at `now` ends (None: it is off).
+pub fn snooze_end<Tz: chrono::TimeZone>(
+    choice: Snooze,
+    now: DateTime<Tz>,
+) -> Option<DateTime<Utc>> {
+    let utc = now.with_timezone(&Utc);
+    match choice {
+        Snooze::HalfHour => Some(utc + chrono::Duration::minutes(30)),
+        Snooze::Hour => Some(utc + chrono::Duration::hours(1)),
+        Snooze::Off => None,
+        Snooze::UntilTomorrow => {
+            let tz = now.timezone();
+            let morning =
+                (now.date_naive() + chrono::Days::new(1)).and_hms_opt(MORNING_HOUR, 0, 0)?;
+            // A clock change at that hour: the first moment the clock shows it, or
+            // an hour later when it skips it.
+            let at = tz.from_local_datetime(&morning).earliest().or_else(|| {
+                tz.from_local_datetime(&(morning + chrono::Duration::hours(1)))
+                    .earliest()
+            })?;
+            Some(at.with_timezone(&Utc))
         }
     }
 }
@@ -71,7 +130,37 @@ impl AppSettings {
                 .filter(|m| *m > 0)
                 .map(|m| Duration::from_secs(u64::from(m) * 60)),
             do_not_disturb: self.do_not_disturb,
+            snoozed_until: self.snoozed_until,
+            attention: self.attention,
+            sound: self.sound,
         }
+    }
+
+    /// Nothing is shown now: Do Not Disturb, or a snooze that has not ended.
+    pub fn quiet(&self) -> bool {
+        self.do_not_disturb || self.snoozed_until.is_some_and(|t| t > Utc::now())
+    }
+
+    /// Why notifications are quiet, for the tray ("Notifications snoozed until
+    /// 14:30"); None when they are on. Times on the clock of `now`.
+    pub fn quiet_status<Tz: chrono::TimeZone>(&self, now: DateTime<Tz>) -> Option<String>
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        if self.do_not_disturb {
+            return Some("Do Not Disturb is on".into());
+        }
+        let until = self
+            .snoozed_until
+            .filter(|t| *t > now.with_timezone(&Utc))?
+            .with_timezone(&now.timezone());
+        let days = (until.date_naive() - now.date_naive()).num_days();
+        let when = match days {
+            0 => until.format("%H:%M").to_string(),
+            1 => until.format("tomorrow %H:%M").to_string(),
+            _ => until.format("%a %-d %b %H:%M").to_string(),
+        };
+        Some(format!("Notifications snoozed until {when}"))
     }
 }
 
@@ -96,6 +185,8 @@ pub struct App {
     connection: Arc<watch::Sender<ConnectionState>>,
     notifications: bool,
     desktop: std::sync::OnceLock<Box<dyn Desktop>>,
+    /// Says [`Change::Settings`] when the snooze ends.
+    snooze_watch: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 /// The changes one listener (a window, the tray) hears, for as long as the app
@@ -142,6 +233,7 @@ impl App {
             connection: Arc::new(watch::channel(ConnectionState::SignedOut).0),
             notifications,
             desktop: std::sync::OnceLock::new(),
+            snooze_watch: std::sync::Mutex::new(None),
         })
     }
 
@@ -159,12 +251,62 @@ impl App {
         self.accounts.root().join("settings.json")
     }
 
-    /// The saved settings (defaults when none or unreadable).
+    /// The saved settings (defaults when none or unreadable); a snooze that has
+    /// ended reads as none.
     pub fn settings(&self) -> AppSettings {
-        std::fs::read(self.settings_path())
+        let mut s: AppSettings = std::fs::read(self.settings_path())
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if s.snoozed_until.is_some_and(|t| t <= Utc::now()) {
+            s.snoozed_until = None;
+        }
+        s
+    }
+
+    /// Snoozes notifications (or ends the snooze): saved, applied to the running
+    /// engine, and told to every listener (the window, the tray). Waiting
+    /// customers are still counted; those who start waiting meanwhile are shown
+    /// when it ends.
+    pub async fn snooze(&self, choice: Snooze) -> Result<AppSettings> {
+        let mut settings = self.settings();
+        settings.snoozed_until = snooze_end(choice, chrono::Local::now());
+        self.save_settings(&settings).await?;
+        Ok(settings)
+    }
+
+    /// Tells the listeners when the snooze in `settings` ends (the engine's
+    /// policy ends it by itself), replacing any earlier watch.
+    fn watch_snooze(&self, settings: &AppSettings) {
+        let mut watch = self.snooze_watch.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = watch.take() {
+            old.abort();
+        }
+        let Some(until) = settings.snoozed_until else {
+            return;
+        };
+        let changes = self.changes.clone();
+        // The wall clock is read again every few seconds: a computer asleep
+        // through the end still wakes to notifications.
+        *watch = Some(tokio::spawn(async move {
+            while Utc::now() < until {
+                let left = (until - Utc::now()).to_std().unwrap_or_default();
+                tokio::time::sleep(left.min(Duration::from_secs(5))).await;
+            }
+            let _ = changes.send(Change::Settings);
+        }));
+    }
+
+    /// Writes the settings, applies them to the engine and tells the listeners.
+    async fn save_settings(&self, settings: &AppSettings) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(settings)?;
+        write_file(&self.settings_path(), &bytes)?;
+        if let Ok(engine) = self.engine().await {
+            engine.set_notification_settings(settings.policy());
+        }
+        self.watch_snooze(settings);
+        let _ = self.changes.send(Change::Settings);
+        Ok(())
     }
 
     /// Gives the app the shell's hands on the OS (once, at start), and makes the
@@ -196,8 +338,10 @@ impl App {
     }
 
     /// Saves the settings and applies them to the running engine and the OS.
-    /// When the OS refuses, nothing is saved.
-    pub async fn set_settings(&self, settings: AppSettings) -> Result<()> {
+    /// When the OS refuses, nothing is saved. The snooze is kept as it is (only
+    /// [`App::snooze`] changes it, so a window with older settings cannot undo
+    /// one set from the tray).
+    pub async fn set_settings(&self, mut settings: AppSettings) -> Result<()> {
         if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
             return Err(ClientError::new(
                 codes::INVALID_FIELD,
@@ -205,12 +349,8 @@ impl App {
             ));
         }
         self.apply_start_at_login(settings.start_at_login)?;
-        let bytes = serde_json::to_vec_pretty(&settings)?;
-        write_file(&self.settings_path(), &bytes)?;
-        if let Ok(engine) = self.engine().await {
-            engine.set_notification_settings(settings.policy());
-        }
-        Ok(())
+        settings.snoozed_until = self.settings().snoozed_until;
+        self.save_settings(&settings).await
     }
 
     async fn start(&self, session: Session) -> Result<SessionInfo> {
@@ -222,10 +362,12 @@ impl App {
         if let Some(r) = rebuilt {
             tracing::warn!("the offline cache was rebuilt: {}", r.reason);
         }
+        let settings = self.settings();
         if self.notifications {
             let sink = engine.desktop_sink();
-            engine.start_notifications(Box::new(sink), self.settings().policy());
+            engine.start_notifications(Box::new(sink), settings.policy());
         }
+        self.watch_snooze(&settings);
         let mut from_engine = engine.changes();
         let mut link = engine.connection();
         let to_ui = self.changes.clone();

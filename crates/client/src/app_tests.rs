@@ -115,6 +115,112 @@ fn settings_from_an_older_version_read_with_the_new_ones_off() {
     let s: AppSettings =
         serde_json::from_str(r#"{"reminder_minutes": 5, "do_not_disturb": false}"#).unwrap();
     assert!(!s.start_at_login && !s.close_to_tray);
+    assert_eq!(s.snoozed_until, None);
+    assert!(s.attention && s.sound, "on unless turned off");
+}
+
+#[test]
+fn a_snooze_ends_after_its_time_or_tomorrow_morning_on_the_local_clock() {
+    use chrono::{FixedOffset, TimeZone};
+    let paris = FixedOffset::east_opt(3600).unwrap();
+    let now = paris.with_ymd_and_hms(2026, 12, 2, 17, 45, 0).unwrap();
+    let at = |c| snooze_end(c, now).map(|t| t.with_timezone(&paris).to_rfc3339());
+    assert_eq!(
+        at(Snooze::HalfHour).as_deref(),
+        Some("2026-12-02T18:15:00+01:00")
+    );
+    assert_eq!(
+        at(Snooze::Hour).as_deref(),
+        Some("2026-12-02T18:45:00+01:00")
+    );
+    assert_eq!(
+        at(Snooze::UntilTomorrow).as_deref(),
+        Some("2026-12-03T08:00:00+01:00")
+    );
+    assert_eq!(at(Snooze::Off), None);
+    // Late in the evening, across a month's end: the next morning.
+    let late = paris.with_ymd_and_hms(2026, 12, 31, 23, 59, 0).unwrap();
+    assert_eq!(
+        snooze_end(Snooze::UntilTomorrow, late)
+            .unwrap()
+            .with_timezone(&paris)
+            .to_rfc3339(),
+        "2027-01-01T08:00:00+01:00"
+    );
+}
+
+#[test]
+fn the_tray_says_until_when_notifications_are_snoozed() {
+    use chrono::{FixedOffset, TimeZone};
+    let tz = FixedOffset::east_opt(-5 * 3600).unwrap();
+    let now = tz.with_ymd_and_hms(2026, 12, 2, 21, 10, 0).unwrap();
+    let status = |s: AppSettings| s.quiet_status(now);
+    assert_eq!(status(AppSettings::default()), None);
+    let snoozed = |c| AppSettings {
+        snoozed_until: snooze_end(c, now),
+        ..AppSettings::default()
+    };
+    assert_eq!(
+        status(snoozed(Snooze::HalfHour)).as_deref(),
+        Some("Notifications snoozed until 21:40")
+    );
+    assert_eq!(
+        status(snoozed(Snooze::Hour)).as_deref(),
+        Some("Notifications snoozed until 22:10")
+    );
+    assert_eq!(
+        status(snoozed(Snooze::UntilTomorrow)).as_deref(),
+        Some("Notifications snoozed until tomorrow 08:00")
+    );
+    let ended = AppSettings {
+        snoozed_until: Some(now.with_timezone(&Utc) - chrono::Duration::seconds(1)),
+        ..AppSettings::default()
+    };
+    assert_eq!(status(ended), None);
+    let dnd = AppSettings {
+        do_not_disturb: true,
+        ..snoozed(Snooze::Hour)
+    };
+    assert_eq!(status(dnd).as_deref(), Some("Do Not Disturb is on"));
+}
+
+#[tokio::test]
+async fn a_snooze_is_saved_told_to_listeners_kept_by_other_settings_and_ends_by_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(Some(dir.path().to_path_buf()), false, false).unwrap();
+    let mut rx = app.subscribe();
+    let s = app.snooze(Snooze::Hour).await.unwrap();
+    let until = s.snoozed_until.expect("snoozed");
+    assert!(until > Utc::now() + chrono::Duration::minutes(59));
+    assert_eq!(rx.next().await, Some(Change::Settings));
+    assert!(app.settings().quiet());
+    // The settings dialog saves what it read before: the snooze stays.
+    app.set_settings(AppSettings {
+        reminder_minutes: Some(10),
+        ..AppSettings::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(rx.next().await, Some(Change::Settings));
+    assert_eq!(app.settings().snoozed_until, Some(until));
+    assert_eq!(app.settings().reminder_minutes, Some(10));
+    // Resumed.
+    app.snooze(Snooze::Off).await.unwrap();
+    assert_eq!(rx.next().await, Some(Change::Settings));
+    assert!(!app.settings().quiet());
+
+    // A snooze that ends: the listeners hear it, and it reads as none.
+    let soon = AppSettings {
+        snoozed_until: Some(Utc::now() + chrono::Duration::milliseconds(300)),
+        ..app.settings()
+    };
+    app.save_settings(&soon).await.unwrap();
+    assert_eq!(rx.next().await, Some(Change::Settings));
+    assert!(app.settings().quiet());
+    let heard = tokio::time::timeout(Duration::from_secs(3), rx.next()).await;
+    assert_eq!(heard.unwrap(), Some(Change::Settings));
+    assert_eq!(app.settings().snoozed_until, None);
+    assert!(!app.settings().quiet());
 }
 
 #[test]

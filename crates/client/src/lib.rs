@@ -13,7 +13,7 @@ pub mod session;
 #[cfg(test)]
 mod test_fixtures;
 
-pub use app::{openable_link, App, AppSettings, SessionInfo};
+pub use app::{openable_link, App, AppSettings, SessionInfo, Snooze};
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 pub use error::{ClientError, Result};
 pub use session::{Accounts, Session, TokenStore};

@@ -439,6 +439,20 @@ pub fn x(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The app's main window's X id, once it is there (the last of the windows
+/// named Switchboard: GTK makes a hidden one first).
+pub async fn main_window() -> String {
+    let find = || {
+        x(&["xdotool", "search", "--name", "^Switchboard$"])
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    until_x("the app's window", || !find().is_empty()).await;
+    find()
+}
+
 /// Waits until `check` holds (20 s at most).
 pub async fn until_x(what: &str, check: impl Fn() -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

@@ -52,11 +52,7 @@ async fn a_notification_click_brings_the_minimised_window_forward_on_that_conver
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
     sign_in_alice(&c, &w).await;
-    let window = x(&["xdotool", "search", "--name", "^Switchboard$"])
-        .lines()
-        .last()
-        .expect("the app's window")
-        .to_string();
+    let window = main_window().await;
     let state = || x(&["xprop", "-id", &window, "WM_STATE"]);
 
     // The agent minimises the window and works elsewhere.

@@ -461,6 +461,48 @@ describe('search', () => {
   });
 });
 
+describe('snoozing notifications', () => {
+  it('snoozes from the sidebar, says until when, follows the tray, and resumes', async () => {
+    const { backend, user } = await start();
+    expect(screen.queryByTestId('snooze-status')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Snooze notifications' }));
+    const menu = screen.getByRole('menu', { name: 'Snooze notifications' });
+    expect(within(menu).getAllByRole('menuitem').map((i) => i.textContent?.trim())).toEqual([
+      'For 30 minutes',
+      'For 1 hour',
+      'Until tomorrow morning',
+    ]);
+    expect(within(menu).getAllByRole('menuitem')[0]).toHaveFocus();
+    await user.keyboard('{ArrowDown}{Enter}');
+    await settle();
+    expect(backend.callsTo('snooze').at(-1)).toEqual(['hour']);
+    const end = new Date(Date.now() + 60 * 60_000);
+    const hhmm = `${String(end.getHours()).padStart(2, '0')}:${String(end.getMinutes()).padStart(2, '0')}`;
+    expect(screen.getByTestId('snooze-status')).toHaveTextContent(`Notifications snoozed until`);
+    expect(screen.getByTestId('snooze-status').textContent).toMatch(new RegExp(`${hhmm}|tomorrow`));
+    expect(screen.queryByRole('menu')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Resume' }));
+    await settle();
+    expect(backend.callsTo('snooze').at(-1)).toEqual(['off']);
+    expect(screen.queryByTestId('snooze-status')).toBeNull();
+
+    // Snoozed from the tray: the app hears it and shows it.
+    await backend.snooze('until_tomorrow');
+    await settle();
+    expect(screen.getByTestId('snooze-status')).toHaveTextContent('Notifications snoozed until tomorrow 08:00');
+  });
+
+  it('closes the menu with Escape, giving the focus back', async () => {
+    const { user } = await start();
+    const button = screen.getByRole('button', { name: 'Snooze notifications' });
+    await user.click(button);
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(button).toHaveFocus();
+  });
+});
+
 describe('keyboard shortcuts', () => {
   it('walk the lists with j and k and Alt+arrows', async () => {
     const { user } = await start();

@@ -5,7 +5,15 @@ import { FakeBackend } from '../lib/fake-backend';
 import { renderWith, settle } from '../test-utils';
 import SettingsDialog from './SettingsDialog.svelte';
 
-const OFF = { reminder_minutes: null, do_not_disturb: false, start_at_login: false, close_to_tray: false };
+const OFF = {
+  reminder_minutes: null,
+  do_not_disturb: false,
+  snoozed_until: null,
+  attention: false,
+  sound: false,
+  start_at_login: false,
+  close_to_tray: false,
+};
 
 describe('Settings', () => {
   it('shows and saves the reminder interval and Do Not Disturb', async () => {
@@ -40,6 +48,18 @@ describe('Settings', () => {
     expect(backend.callsTo('setSettings').at(-1)).toEqual([
       { ...OFF, reminder_minutes: 2, start_at_login: true, close_to_tray: true },
     ]);
+  });
+
+  it('turns the sound and the taskbar flash on and off', async () => {
+    const backend = new FakeBackend({ settings: { ...OFF, reminder_minutes: 2, sound: true } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const sound = screen.getByRole('switch', { name: /Play a sound when a customer starts waiting/ });
+    expect(sound).toBeChecked();
+    const user = userEvent.setup();
+    await user.click(sound);
+    await user.click(screen.getByRole('switch', { name: /Flash the taskbar/ }));
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, reminder_minutes: 2, sound: false, attention: true }]);
   });
 
   it('signs out', async () => {

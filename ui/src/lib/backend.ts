@@ -12,6 +12,7 @@ import type {
   OutboxItem,
   SearchHit,
   SessionInfo,
+  Snooze,
   Snippet,
   SubjectAnswer,
 } from './types';
@@ -73,6 +74,8 @@ export interface Backend {
   connection(): Promise<ConnectionState>;
   settings(): Promise<AppSettings>;
   setSettings(settings: AppSettings): Promise<void>;
+  /** Snoozes notifications for a while, or (`off`) resumes them; the settings as now. */
+  snooze(choice: Snooze): Promise<AppSettings>;
   /** Which conversation is on screen and whether the window has the focus. */
   setView(focused: boolean, conversation: number | null): Promise<void>;
 

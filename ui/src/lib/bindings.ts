@@ -182,6 +182,17 @@ async setSettings(settings: AppSettings) : Promise<Result<null, ClientError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Snoozes notifications for a while (or resumes them); the settings as now.
+ */
+async snooze(choice: Snooze) : Promise<Result<AppSettings, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("snooze", { choice }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async setView(focused: boolean, conversation: number | null) : Promise<Result<null, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("set_view", { focused, conversation }) };
@@ -257,9 +268,23 @@ export type AppSettings = {
  */
 reminder_minutes: number | null; 
 /**
- * Do Not Disturb: no desktop notifications.
+ * Do Not Disturb until turned off: no desktop notifications.
  */
 do_not_disturb: boolean; 
+/**
+ * Notifications snoozed until then ([`App::snooze`] sets it; an ended snooze
+ * reads as none).
+ */
+snoozed_until?: string | null; 
+/**
+ * Flash the taskbar (bounce the dock) when a customer starts waiting while
+ * the window is not focused.
+ */
+attention?: boolean; 
+/**
+ * A sound with the notification of a customer who starts waiting.
+ */
+sound?: boolean; 
 /**
  * Start the app, minimised to the tray, when the agent logs in to the computer.
  */
@@ -300,7 +325,16 @@ export type Change =
 /**
  * The agent clicked a conversation's desktop notification: open it.
  */
-{ type: "notification_clicked"; conversation_id: number }
+{ type: "notification_clicked"; conversation_id: number } | 
+/**
+ * A customer started waiting while the window was not focused: the shell
+ * asks for the agent's attention (taskbar flash, dock bounce).
+ */
+{ type: "attention"; conversation_id: number } | 
+/**
+ * The agent's settings changed (in the app or from the tray), or a snooze ended.
+ */
+{ type: "settings" }
 /**
  * How the customer reaches us.
  */
@@ -604,6 +638,18 @@ cut_start: boolean;
  * Text was left out after them.
  */
 cut_end: boolean }
+/**
+ * How long to snooze notifications.
+ */
+export type Snooze = "half_hour" | "hour" | 
+/**
+ * Until 08:00 tomorrow, on this computer's clock.
+ */
+"until_tomorrow" | 
+/**
+ * Notifications again now.
+ */
+"off"
 /**
  * The "I don't know"-able subject of the end questionnaire.
  */

@@ -23,6 +23,7 @@ import type {
   Segment,
   SessionInfo,
   Snippet,
+  Snooze,
   SubjectAnswer,
 } from './types';
 
@@ -87,6 +88,9 @@ export class FakeBackend implements Backend {
     this.appSettings = options.settings ?? {
       reminder_minutes: 2,
       do_not_disturb: false,
+      snoozed_until: null,
+      attention: true,
+      sound: true,
       start_at_login: false,
       close_to_tray: false,
     };
@@ -394,7 +398,25 @@ export class FakeBackend implements Backend {
 
   async setSettings(settings: AppSettings) {
     this.log('setSettings', settings);
-    this.appSettings = { ...settings };
+    // As the app does: the snooze is changed by snooze() only.
+    this.appSettings = { ...settings, snoozed_until: this.appSettings.snoozed_until };
+    this.emit({ type: 'settings' });
+  }
+
+  async snooze(choice: Snooze) {
+    this.log('snooze', choice);
+    const now = new Date();
+    const until =
+      choice === 'half_hour'
+        ? new Date(now.getTime() + 30 * 60_000)
+        : choice === 'hour'
+          ? new Date(now.getTime() + 60 * 60_000)
+          : choice === 'until_tomorrow'
+            ? new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 8)
+            : null;
+    this.appSettings = { ...this.appSettings, snoozed_until: until?.toISOString() ?? null };
+    this.emit({ type: 'settings' });
+    return { ...this.appSettings };
   }
 
   async setView(focused: boolean, conversation: number | null) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, elapsed, rowTime, waiting } from './format';
+import { duration, elapsed, rowTime, snoozeEnd, waiting } from './format';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -16,6 +16,15 @@ describe('row times', () => {
     const older = rowTime(new Date(2026, 2, 10, 9, 7).toISOString(), now);
     expect(older).toMatch(/10/);
     expect(older).not.toMatch(/09:07/);
+  });
+});
+
+describe('snooze end', () => {
+  it('reads as a time today, tomorrow with its time, or a date', () => {
+    const now = new Date(2026, 11, 31, 21, 10).getTime();
+    expect(snoozeEnd(new Date(2026, 11, 31, 21, 40).toISOString(), now)).toBe('21:40');
+    expect(snoozeEnd(new Date(2027, 0, 1, 8, 0).toISOString(), now)).toBe('tomorrow 08:00');
+    expect(snoozeEnd(new Date(2027, 0, 3, 8, 0).toISOString(), now)).toMatch(/3.*08:00/);
   });
 });
 

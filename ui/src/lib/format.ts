@@ -35,6 +35,20 @@ export function clockTime(iso: string): string {
   return clockFormat.format(new Date(iso));
 }
 
+/** When a snooze ends: "14:30" today, "tomorrow 08:00", else "12 Mar, 08:00". */
+export function snoozeEnd(iso: string, now: number): string {
+  const end = new Date(iso);
+  const today = new Date(now);
+  const days = Math.round(
+    (new Date(end.getFullYear(), end.getMonth(), end.getDate()).getTime() -
+      new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime()) /
+      86_400_000,
+  );
+  if (days === 0) return clockTime(iso);
+  if (days === 1) return `tomorrow ${clockTime(iso)}`;
+  return dateTime(iso);
+}
+
 /** "12 Mar" this year, "12 Mar 2025" otherwise. */
 export function shortDate(iso: string, now: number): string {
   const d = new Date(iso);

@@ -5,7 +5,7 @@
 import { Channel } from '@tauri-apps/api/core';
 import { BackendError, type Backend } from './backend';
 import { commands, type Result } from './bindings';
-import type { AppSettings, Change, Mood, SubjectAnswer } from './types';
+import type { AppSettings, Change, Mood, Snooze, SubjectAnswer } from './types';
 
 /** Unwraps a command's result; a refusal becomes a BackendError with its code. */
 async function call<T>(pending: Promise<Result<T, { code: string; message: string }>>): Promise<T> {
@@ -82,6 +82,9 @@ export class TauriBackend implements Backend {
   }
   async setSettings(settings: AppSettings) {
     await call(commands.setSettings(settings));
+  }
+  snooze(choice: Snooze) {
+    return call(commands.snooze(choice));
   }
   async setView(focused: boolean, conversation: number | null) {
     await call(commands.setView(focused, conversation));

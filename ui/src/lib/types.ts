@@ -33,6 +33,7 @@ export type {
   SearchHit,
   Segment,
   SessionInfo,
+  Snooze,
   Snippet,
   SubjectAnswer,
   SubjectCount,

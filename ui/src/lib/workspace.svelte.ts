@@ -4,6 +4,7 @@
 import { BackendError, type Backend } from './backend';
 import { coalesced } from './coalesce';
 import type {
+  AppSettings,
   Change,
   ConnectionState,
   ConversationSummary,
@@ -14,6 +15,7 @@ import type {
   OutboxAction,
   SearchHit,
   Segment,
+  Snooze,
   SubjectAnswer,
 } from './types';
 
@@ -41,6 +43,10 @@ export class Workspace {
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
   backfill = $state<{ fetched: number; done: boolean } | null>(null);
+  /** The agent's settings (the snooze shown in the sidebar); null until loaded. */
+  settings = $state<AppSettings | null>(null);
+  /** Why snoozing or resuming failed. */
+  snoozeError = $state<string | null>(null);
 
   selectedId = $state<number | null>(null);
   view = $state<ConversationView | null>(null);
@@ -80,6 +86,30 @@ export class Workspace {
     return this.connection === 'offline' || (this.connection === 'connecting' && this.everOnline);
   }
 
+  /** When notifications come back, if snoozed (the app says when a snooze ends). */
+  get snoozedUntil(): string | null {
+    const until = this.settings?.snoozed_until ?? null;
+    return until && Date.parse(until) > Date.now() ? until : null;
+  }
+
+  reloadSettings = coalesced(async () => {
+    try {
+      this.settings = await this.backend.settings();
+    } catch {
+      // Keep what is shown; the next change tries again.
+    }
+  });
+
+  /** Snoozes notifications for a while, or resumes them. */
+  async snooze(choice: Snooze): Promise<void> {
+    this.snoozeError = null;
+    try {
+      this.settings = await this.backend.snooze(choice);
+    } catch (e) {
+      this.snoozeError = messageOf(e);
+    }
+  }
+
   /** Rows in the order j/k walk them: search results, else the lists top to bottom. */
   get order(): ConversationSummary[] {
     if (this.results) return this.results.map((h) => h.conversation);
@@ -104,6 +134,7 @@ export class Workspace {
       () => {},
     );
     void this.reloadLists();
+    void this.reloadSettings();
     return () => {
       stop();
       clearTimeout(this.searchTimer);
@@ -123,6 +154,9 @@ export class Workspace {
         break;
       case 'connection':
         this.setConnection(change.state);
+        break;
+      case 'settings':
+        void this.reloadSettings();
         break;
       case 'backfill':
         this.backfill = { fetched: change.fetched, done: change.done };

@@ -14,6 +14,10 @@ use switchboard_client::cache::Cache;
 use switchboard_client::notify::Settings;
 use switchboard_client::{Accounts, Change, ClientError, Engine, EngineOptions, TokenStore};
 
+const USAGE: &str = "Usage: switchboard-sync [--data-dir DIR] [--server URL --email EMAIL] [--notify] [--no-keychain]
+       (the password on standard input; without --server, the saved session)
+       switchboard-sync [--data-dir DIR] --search QUERY   (the saved cache, offline)";
+
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
@@ -31,6 +35,10 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
     match run(&args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

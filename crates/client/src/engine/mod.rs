@@ -63,6 +63,13 @@ pub enum Change {
     NotificationClicked {
         conversation_id: i64,
     },
+    /// A customer started waiting while the window was not focused: the shell
+    /// asks for the agent's attention (taskbar flash, dock bounce).
+    Attention {
+        conversation_id: i64,
+    },
+    /// The agent's settings changed (in the app or from the tray), or a snooze ended.
+    Settings,
 }
 
 /// Messages to the notification task.
@@ -395,10 +402,15 @@ impl Engine {
                         Some(NotifyCtl::Settings(s)) => policy.set_settings(s),
                         None => return,
                     },
-                    _ = tick.tick() => policy.tick(now),
+                    _ = tick.tick() => {
+                        policy.wake(chrono::Utc::now());
+                        policy.tick(now)
+                    }
                 };
                 for d in decisions {
-                    if out_tx.send(d).is_err() {
+                    if let Decision::Attention { conversation_id } = d {
+                        let _ = inner.changes.send(Change::Attention { conversation_id });
+                    } else if out_tx.send(d).is_err() {
                         return;
                     }
                 }

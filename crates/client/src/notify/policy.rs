@@ -2,6 +2,7 @@
 //! the agent is looking at, their settings and the time. No I/O here.
 
 use crate::cache::Lists;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -12,8 +13,16 @@ use switchboard_protocol::{Author, ConversationState, ConversationSummary, Event
 pub struct Settings {
     /// Remind while a customer stays unanswered, this often (None: no reminders).
     pub reminder: Option<Duration>,
-    /// Do Not Disturb: nothing is shown.
+    /// Do Not Disturb until turned off: nothing is shown.
     pub do_not_disturb: bool,
+    /// Snoozed: nothing is shown until then; customers waiting meanwhile are
+    /// shown when it ends.
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Ask for the agent's attention (flash the taskbar, bounce the dock) when a
+    /// customer starts waiting while the window is not focused.
+    pub attention: bool,
+    /// A sound with the notification of a customer who starts waiting.
+    pub sound: bool,
 }
 
 impl Default for Settings {
@@ -21,7 +30,17 @@ impl Default for Settings {
         Settings {
             reminder: Some(Duration::from_secs(120)),
             do_not_disturb: false,
+            snoozed_until: None,
+            attention: true,
+            sound: true,
         }
+    }
+}
+
+impl Settings {
+    /// Nothing is shown: Do Not Disturb, or snoozed.
+    pub fn quiet(&self) -> bool {
+        self.do_not_disturb || self.snoozed_until.is_some()
     }
 }
 
@@ -44,6 +63,8 @@ pub struct Notice {
     pub body: String,
     /// A reminder about a customer still waiting, rather than a new message.
     pub reminder: bool,
+    /// With a sound (a customer who starts waiting, when the agent wants sounds).
+    pub sound: bool,
 }
 
 /// What the sink should do.
@@ -53,6 +74,11 @@ pub enum Decision {
     Show(Notice),
     /// Withdraw the conversation's notification (answered, taken by someone else…).
     Close {
+        conversation_id: i64,
+    },
+    /// A customer starts waiting while the window is not focused: ask for the
+    /// agent's attention (the shell flashes the taskbar or bounces the dock).
+    Attention {
         conversation_id: i64,
     },
 }
@@ -131,7 +157,16 @@ impl Policy {
         }
     }
 
-    fn show(&mut self, id: i64, now: Instant, reminder: bool, out: &mut Vec<Decision>) {
+    /// Shows a waiting customer; `starts` when they have just started waiting
+    /// (with a sound, and a call for attention when the window is elsewhere).
+    fn show(
+        &mut self,
+        id: i64,
+        now: Instant,
+        reminder: bool,
+        starts: bool,
+        out: &mut Vec<Decision>,
+    ) {
         if self.looking_at(id) {
             // Seen on screen: the next reminder is a full interval away.
             if let Some(w) = self.waiting.get_mut(&id) {
@@ -139,8 +174,14 @@ impl Policy {
             }
             return;
         }
-        if self.settings.do_not_disturb {
+        // Quiet: nothing on screen, and the customer stays due (shown when it ends).
+        if self.settings.quiet() {
             return;
+        }
+        if starts && self.settings.attention && !self.view.focused {
+            out.push(Decision::Attention {
+                conversation_id: id,
+            });
         }
         if let Some(w) = self.waiting.get_mut(&id) {
             w.shown_at = Some(now);
@@ -150,6 +191,7 @@ impl Policy {
                 title: w.title.clone(),
                 body: w.body.clone(),
                 reminder,
+                sound: starts && self.settings.sound,
             }));
         }
     }
@@ -242,7 +284,7 @@ impl Policy {
                             // A new customer line, or a waiting customer newly in my
                             // lists (freed to the queue, reopened for me).
                             if fresh_customer_line || !known {
-                                self.show(c.id, now, false, &mut out);
+                                self.show(c.id, now, false, !known, &mut out);
                             }
                         }
                         _ => self.forget(c.id, &mut out),
@@ -253,22 +295,38 @@ impl Policy {
         out
     }
 
-    /// Reminders for customers still waiting.
+    /// Reminders for customers still waiting, and the first showing of those
+    /// who started waiting while it was quiet or the events were missed.
     pub fn tick(&mut self, now: Instant) -> Vec<Decision> {
         let mut out = Vec::new();
-        let Some(every) = self.settings.reminder else {
-            return out;
-        };
-        let due: Vec<i64> = self
+        let every = self.settings.reminder;
+        let due: Vec<(i64, bool)> = self
             .waiting
             .iter()
-            .filter(|(_, w)| w.shown_at.is_none_or(|t| now.duration_since(t) >= every))
-            .map(|(id, _)| *id)
+            .filter_map(|(id, w)| match (w.shown_at, every) {
+                (None, _) => Some((*id, false)),
+                (Some(t), Some(every)) if now.duration_since(t) >= every => Some((*id, true)),
+                _ => None,
+            })
             .collect();
-        for id in due {
-            self.show(id, now, true, &mut out);
+        // A first showing (started waiting while it was quiet, or found after a
+        // gap) is a customer starting to wait as far as the agent knows.
+        for (id, reminder) in due {
+            self.show(id, now, reminder, !reminder, &mut out);
         }
         out
+    }
+
+    /// Ends a snooze whose time has come (`wall`: the time of day now); whether
+    /// it ended. Customers who started waiting meanwhile are shown at the next tick.
+    pub fn wake(&mut self, wall: DateTime<Utc>) -> bool {
+        match self.settings.snoozed_until {
+            Some(until) if until <= wall => {
+                self.settings.snoozed_until = None;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The agent looks at something else; opening a conversation withdraws its
@@ -289,11 +347,11 @@ impl Policy {
         out
     }
 
-    /// New settings; turning Do Not Disturb on withdraws what is on screen.
+    /// New settings; going quiet (Do Not Disturb, a snooze) withdraws what is on screen.
     pub fn set_settings(&mut self, settings: Settings) -> Vec<Decision> {
         self.settings = settings;
         let mut out = Vec::new();
-        if settings.do_not_disturb {
+        if settings.quiet() {
             for (id, w) in self.waiting.iter_mut() {
                 if w.on_screen {
                     w.on_screen = false;

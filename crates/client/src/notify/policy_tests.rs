@@ -51,7 +51,7 @@ fn shows(d: &[Decision]) -> Vec<(i64, String, String, bool)> {
                 n.body.clone(),
                 n.reminder,
             )),
-            Decision::Close { .. } => None,
+            _ => None,
         })
         .collect()
 }
@@ -60,7 +60,7 @@ fn closes(d: &[Decision]) -> Vec<i64> {
     d.iter()
         .filter_map(|d| match d {
             Decision::Close { conversation_id } => Some(*conversation_id),
-            Decision::Show(_) => None,
+            _ => None,
         })
         .collect()
 }
@@ -170,7 +170,7 @@ fn reminders_while_unanswered_at_the_configured_interval() {
         &me(),
         Settings {
             reminder: Some(every),
-            do_not_disturb: false,
+            ..Settings::default()
         },
     );
     let t0 = Instant::now();
@@ -194,7 +194,7 @@ fn reminders_while_unanswered_at_the_configured_interval() {
     // No reminders when switched off.
     p.set_settings(Settings {
         reminder: None,
-        do_not_disturb: false,
+        ..Settings::default()
     });
     assert!(p.tick(t0 + every * 10).is_empty());
 }
@@ -207,6 +207,7 @@ fn do_not_disturb_shows_nothing_and_withdraws_what_is_shown() {
     let d = p.set_settings(Settings {
         reminder: Some(Duration::from_secs(60)),
         do_not_disturb: true,
+        ..Settings::default()
     });
     assert_eq!(closes(&d), vec![5]);
     assert!(p
@@ -217,7 +218,7 @@ fn do_not_disturb_shows_nothing_and_withdraws_what_is_shown() {
     assert_eq!(p.waiting(), 2);
     p.set_settings(Settings {
         reminder: Some(Duration::from_secs(60)),
-        do_not_disturb: false,
+        ..Settings::default()
     });
     assert_eq!(shows(&p.tick(t0 + Duration::from_secs(601))).len(), 2);
 }
@@ -299,7 +300,7 @@ fn customers_already_waiting_at_start_get_reminders_not_a_burst() {
         &me(),
         Settings {
             reminder: Some(Duration::from_secs(30)),
-            do_not_disturb: false,
+            ..Settings::default()
         },
     );
     let t0 = Instant::now();
@@ -331,7 +332,7 @@ fn a_message_read_on_screen_is_not_reminded_at_once() {
         &me(),
         Settings {
             reminder: Some(every),
-            do_not_disturb: false,
+            ..Settings::default()
         },
     );
     let t0 = Instant::now();
@@ -374,4 +375,135 @@ fn reconciling_with_the_lists_withdraws_the_answered_and_adds_the_waiting() {
         vec![7],
         "shown at the next tick"
     );
+}
+
+fn snoozed(until: chrono::DateTime<Utc>) -> Settings {
+    Settings {
+        reminder: Some(Duration::from_secs(60)),
+        snoozed_until: Some(until),
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn a_snooze_withdraws_and_holds_everything_then_shows_who_waited_when_it_ends() {
+    let mut p = Policy::new(&me(), Settings::default());
+    let t0 = Instant::now();
+    let wall = Utc::now();
+    p.on_events(&[customer_writes(conv(5, None, Some("a")))], t0);
+    let until = wall + chrono::Duration::minutes(30);
+    assert_eq!(closes(&p.set_settings(snoozed(until))), vec![5]);
+    // A customer starts waiting during the snooze: nothing, not even attention.
+    assert!(p
+        .on_events(&[customer_writes(conv(6, Some(ME), Some("b")))], t0)
+        .is_empty());
+    assert!(p.tick(t0 + Duration::from_secs(600)).is_empty());
+    assert!(!p.wake(wall + chrono::Duration::minutes(29)), "not yet");
+    assert!(p.tick(t0 + Duration::from_secs(1740)).is_empty());
+    assert_eq!(p.waiting(), 2, "still counted");
+    // It ends: the one who came meanwhile is shown as new, the other reminded.
+    assert!(p.wake(until));
+    assert_eq!(p.settings().snoozed_until, None);
+    let decisions = p.tick(t0 + Duration::from_secs(1800));
+    let mut d = shows(&decisions);
+    d.sort();
+    assert_eq!(
+        d.iter().map(|s| (s.0, s.3)).collect::<Vec<_>>(),
+        vec![(5, true), (6, false)]
+    );
+    // The one new to the agent rings and calls for attention; the reminder does not.
+    let rings: Vec<(i64, bool)> = decisions
+        .iter()
+        .filter_map(|d| match d {
+            Decision::Show(n) => Some((n.conversation_id, n.sound)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        rings.contains(&(6, true)) && rings.contains(&(5, false)),
+        "{rings:?}"
+    );
+    assert_eq!(attention(&decisions), vec![6]);
+    assert!(!p.wake(until), "once");
+}
+
+#[test]
+fn who_waits_is_shown_at_the_next_tick_even_with_reminders_off() {
+    let mut p = Policy::new(
+        &me(),
+        Settings {
+            reminder: None,
+            ..Settings::default()
+        },
+    );
+    let t0 = Instant::now();
+    let until = Utc::now() + chrono::Duration::minutes(1);
+    p.set_settings(Settings {
+        reminder: None,
+        ..snoozed(until)
+    });
+    p.on_events(&[customer_writes(conv(6, None, Some("b")))], t0);
+    p.wake(until);
+    assert_eq!(shows(&p.tick(t0 + Duration::from_secs(61))).len(), 1);
+    assert!(
+        p.tick(t0 + Duration::from_secs(3600)).is_empty(),
+        "and then no reminders"
+    );
+}
+
+fn attention(d: &[Decision]) -> Vec<i64> {
+    d.iter()
+        .filter_map(|d| match d {
+            Decision::Attention { conversation_id } => Some(*conversation_id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sounds(d: &[Decision]) -> Vec<bool> {
+    d.iter()
+        .filter_map(|d| match d {
+            Decision::Show(n) => Some(n.sound),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_customer_who_starts_waiting_rings_and_asks_for_attention_when_the_window_is_elsewhere() {
+    let mut p = Policy::new(&me(), Settings::default());
+    let t0 = Instant::now();
+    let d = p.on_events(&[customer_writes(conv(5, None, Some("hello")))], t0);
+    assert_eq!(attention(&d), vec![5], "window not focused");
+    assert_eq!(sounds(&d), vec![true]);
+    // Writing again while still waiting: shown again, but silently and without a call.
+    let d = p.on_events(&[customer_writes(conv(5, None, Some("anyone?")))], t0);
+    assert_eq!((attention(&d), sounds(&d)), (vec![], vec![false]));
+    // Reminders are silent.
+    let d = p.tick(t0 + Duration::from_secs(120));
+    assert_eq!((attention(&d), sounds(&d)), (vec![], vec![false]));
+    // The window focused on another conversation: a notification with sound, no flash.
+    p.set_view(View {
+        focused: true,
+        conversation: Some(9),
+    });
+    let d = p.on_events(&[customer_writes(conv(6, None, Some("hi")))], t0);
+    assert_eq!((attention(&d), sounds(&d)), (vec![], vec![true]));
+}
+
+#[test]
+fn attention_and_sound_follow_their_settings() {
+    let mut p = Policy::new(
+        &me(),
+        Settings {
+            attention: false,
+            sound: false,
+            ..Settings::default()
+        },
+    );
+    let d = p.on_events(
+        &[customer_writes(conv(5, None, Some("hello")))],
+        Instant::now(),
+    );
+    assert_eq!((attention(&d), sounds(&d)), (vec![], vec![false]));
 }
