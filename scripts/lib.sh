@@ -90,6 +90,15 @@ ensure_windows_toolchain() {
     [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] || die "Debian's rustc-web did not install /usr/bin/rustc and /usr/bin/cargo"
 }
 
+# A fresh Wine prefix in $WINEPREFIX for running our executables. Wine 8.0 lacks
+# bcryptprimitives.dll's ProcessPrng, which Rust's std imports on Windows 10 and
+# later: a stand-in from scripts/wine/ goes into the prefix (real Windows has it).
+wine_prefix() {
+    wine wineboot --init >/dev/null 2>&1 || return 1
+    x86_64-w64-mingw32-gcc-posix -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+        "$ROOT/scripts/wine/bcryptprimitives.c" "$ROOT/scripts/wine/bcryptprimitives.def" -ladvapi32
+}
+
 # The environment of a Windows build (called once per script).
 windows_env() {
     export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}-windows"
