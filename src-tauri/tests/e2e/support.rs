@@ -10,15 +10,6 @@ use std::time::{Duration, Instant};
 use switchboard_protocol::Role;
 pub use switchboard_testkit::{seed, server_bin, Server, PASSWORD};
 
-/// Whether this run may drive the app (scripts/desktop-session sets it).
-pub fn enabled() -> bool {
-    if std::env::var_os("SWITCHBOARD_E2E_TESTS").is_none() {
-        eprintln!("skipped: needs a display, tauri-driver and WebKitWebDriver; run scripts/test");
-        return false;
-    }
-    true
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -32,6 +23,24 @@ fn free_port() -> u16 {
 pub struct Driver {
     child: Child,
     pub port: u16,
+    app_data: PathBuf,
+}
+
+/// The app processes running on `app_data` (found by their environment).
+fn apps_on(app_data: &Path) -> Vec<u32> {
+    let wanted = format!("SWITCHBOARD_DATA_DIR={}", app_data.display());
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_switchboard")).unwrap_or_default();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|p| p == exe))
+        .filter(|pid| {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes())
+        })
+        .collect()
 }
 
 impl Drop for Driver {
@@ -42,12 +51,14 @@ impl Drop for Driver {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
+                self.app_gone();
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        self.app_gone();
     }
 }
 
@@ -83,7 +94,26 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port }
+        Driver {
+            child,
+            port,
+            app_data: app_data.to_path_buf(),
+        }
+    }
+
+    /// Waits for the app this driver started to exit (killing it after 5 s): the
+    /// next launch on the same data directory would otherwise find it running
+    /// and hand over to it (one instance per data directory) instead of starting.
+    fn app_gone(&self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !apps_on(&self.app_data).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for pid in apps_on(&self.app_data) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
     }
 
     /// A WebDriver session: the app starts.
