@@ -2,6 +2,8 @@
 //! behaviour. Everything the app does lives in `switchboard_client::App`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod command_list;
 mod commands;
 mod shell;
 
@@ -35,6 +37,59 @@ pub fn downloads_dir() -> std::path::PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    /// The commands the invoke handler serves, the list tauri-build declares and
+    /// the capability file's grants are the same set: adding a command in one
+    /// place and not the others fails here, not in the running app.
+    #[test]
+    fn the_commands_served_declared_and_granted_are_one_list() {
+        let listed: BTreeSet<String> = crate::command_list::COMMANDS
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            listed.len(),
+            crate::command_list::COMMANDS.len(),
+            "a command listed twice"
+        );
+        // Served: the specta builder's commands, as its bindings invoke them.
+        let bindings = crate::shell::bindings().unwrap_or_else(|e| panic!("bindings: {e}"));
+        let served: BTreeSet<String> = bindings
+            .split("TAURI_INVOKE(\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_string))
+            .collect();
+        assert_eq!(
+            served, listed,
+            "shell.rs's command list and command_list.rs"
+        );
+        // Granted: the main window's capability.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let caps: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let granted: BTreeSet<String> = caps["permissions"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .map(|p| {
+                p.strip_prefix("allow-")
+                    .unwrap_or_else(|| {
+                        panic!("the main window is granted {p:?}, not one of its own commands")
+                    })
+                    .replace('-', "_")
+            })
+            .collect();
+        assert_eq!(
+            granted, listed,
+            "capabilities/main.json and command_list.rs"
+        );
+    }
+
     /// The UI's TypeScript bindings are generated from these Rust types; the
     /// committed file must match (set UPDATE_BINDINGS=1 to rewrite it).
     #[test]

@@ -55,7 +55,13 @@ pub fn bindings() -> Result<String, String> {
              // @ts-nocheck\n/* eslint-disable */",
         )
         .bigint(specta_typescript::BigIntExportBehavior::Number);
-    let tmp = std::env::temp_dir().join(format!("switchboard-bindings-{}.ts", std::process::id()));
+    // One file per call: tests export the bindings on several threads at once.
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let tmp = std::env::temp_dir().join(format!(
+        "switchboard-bindings-{}-{}.ts",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::SeqCst)
+    ));
     specta_builder()
         .export(ts, &tmp)
         .map_err(|e| e.to_string())?;

@@ -51,10 +51,8 @@ fn windows() -> (Vec<String>, Vec<String>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
 async fn a_second_launch_brings_the_first_forward_and_login_starts_it_in_the_tray() {
-    if !enabled() {
-        return;
-    }
     let _serial = ONE_AT_A_TIME.lock().await;
     let _wm = WindowManager::start();
     let data = tempfile::tempdir().unwrap();
@@ -94,10 +92,8 @@ async fn a_second_launch_brings_the_first_forward_and_login_starts_it_in_the_tra
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
 async fn starting_at_login_and_closing_to_the_tray_follow_the_settings() {
-    if !enabled() {
-        return;
-    }
     let _serial = ONE_AT_A_TIME.lock().await;
     let _wm = WindowManager::start();
     let w = World::new().await;

@@ -5,10 +5,8 @@ use crate::support::*;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
 async fn the_window_comes_back_where_it_was_left() {
-    if !enabled() {
-        return;
-    }
     let _serial = ONE_AT_A_TIME.lock().await;
     let w = World::new().await;
     let driver = Driver::start(&w.data_dir());
@@ -42,10 +40,8 @@ async fn the_window_comes_back_where_it_was_left() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
 async fn a_notification_click_brings_the_minimised_window_forward_on_that_conversation() {
-    if !enabled() {
-        return;
-    }
     let _serial = ONE_AT_A_TIME.lock().await;
     let _wm = WindowManager::start();
     let w = World::new().await;

@@ -36,11 +36,8 @@ fn displayed() -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a D-Bus session with a notification daemon (scripts/test runs it)"]
 async fn a_waiting_customer_raises_one_desktop_notification_and_a_click_opens_it() {
-    if std::env::var_os("SWITCHBOARD_NOTIFY_TESTS").is_none() {
-        eprintln!("skipped: needs a D-Bus session with a notification daemon; run scripts/test");
-        return;
-    }
     // Other test binaries share this daemon: start with nothing on screen.
     dunstctl(&["close-all"]);
     eventually("an empty screen", || (displayed() == 0).then_some(())).await;

@@ -11,14 +11,12 @@ use switchboard_protocol::Role;
 
 const WAIT: Duration = Duration::from_secs(60);
 
-fn skip() -> bool {
-    if !on_postgres() {
-        eprintln!(
-            "several nodes need PostgreSQL: set SWITCHBOARD_TEST_POSTGRES (scripts/test does)"
-        );
-        return true;
-    }
-    false
+/// Several nodes share one PostgreSQL database: stops a run without one.
+fn needs_postgres() {
+    assert!(
+        on_postgres(),
+        "several nodes need PostgreSQL: set SWITCHBOARD_TEST_POSTGRES (scripts/test does)"
+    );
 }
 
 fn seqs(events: &[Value]) -> Vec<i64> {
@@ -34,10 +32,9 @@ fn bodies(events: &[Value]) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
 async fn agents_on_either_node_receive_every_message_once_in_order() {
-    if skip() {
-        return;
-    }
+    needs_postgres();
     let w = World::standard().await;
     let b = w.another_node(&[]);
     let (alice, bob, sam) = (w.agent(0), w.agent(1), w.agent(2));
@@ -112,10 +109,9 @@ async fn agents_on_either_node_receive_every_message_once_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
 async fn fifty_takes_split_between_two_nodes_have_one_winner_200_times() {
-    if skip() {
-        return;
-    }
+    needs_postgres();
     let names: Vec<String> = (0..50).map(|i| format!("Agent{i:02}")).collect();
     let cast: Vec<(&str, Role)> = names.iter().map(|n| (n.as_str(), Role::Agent)).collect();
     let w = World::new(&cast, &[], &[]).await;
@@ -138,10 +134,9 @@ async fn fifty_takes_split_between_two_nodes_have_one_winner_200_times() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
 async fn agents_of_a_killed_node_resume_on_the_other_with_nothing_lost() {
-    if skip() {
-        return;
-    }
+    needs_postgres();
     let w = World::standard().await;
     let mut b = w.another_node(&[]);
     let (alice, bob, sam) = (w.agent(0), w.agent(1), w.agent(2));
@@ -262,10 +257,9 @@ async fn agents_of_a_killed_node_resume_on_the_other_with_nothing_lost() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
 async fn a_commit_without_a_notification_still_arrives_within_a_heartbeat() {
-    if skip() {
-        return;
-    }
+    needs_postgres();
     use switchboard_protocol::EventKind;
     use switchboard_server::db::Db;
     use switchboard_server::hub::Audience;
