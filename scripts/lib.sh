@@ -5,7 +5,13 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each step's heading carries the time since the outermost script started, so a
+# run's log shows where its minutes go.
+export SWITCHBOARD_T0="${SWITCHBOARD_T0:-$(date +%s)}"
+say() {
+    local t=$(( $(date +%s) - SWITCHBOARD_T0 ))
+    printf '\033[1m==> %s\033[0m [%d:%02d]\n' "$*" $((t / 60)) $((t % 60))
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Installs Debian packages that are not installed yet.

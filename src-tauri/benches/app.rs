@@ -22,7 +22,7 @@ const MESSAGES: i64 = 4;
 const RUNS: usize = 3;
 
 fn release(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
     let p = target.join("release").join(name);
     assert!(

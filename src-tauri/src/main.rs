@@ -65,7 +65,8 @@ mod tests {
             "shell.rs's command list and command_list.rs"
         );
         // Granted: the main window's capability.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src-tauri/capabilities/main.json");
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let caps: serde_json::Value =
@@ -94,8 +95,7 @@ mod tests {
     /// committed file must match (set UPDATE_BINDINGS=1 to rewrite it).
     #[test]
     fn ui_bindings_are_up_to_date() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
         let fresh = crate::shell::bindings().unwrap_or_else(|e| panic!("exporting bindings: {e}"));
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
