@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use switchboard_client::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use switchboard_client::{
     openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
-    SessionInfo, Snooze,
+    EngineCode, SessionInfo, Snooze,
 };
 use switchboard_protocol::{AgentRef, ChatReport, Mood, SubjectAnswer};
 use tauri::ipc::Channel;
@@ -216,5 +216,5 @@ pub async fn open_link(handle: tauri::AppHandle, url: String) -> Result<()> {
     handle
         .opener()
         .open_url(url.as_str(), None::<&str>)
-        .map_err(|e| ClientError::new("open_failed", e.to_string()))
+        .map_err(|e| ClientError::new(EngineCode::Desktop, e.to_string()))
 }

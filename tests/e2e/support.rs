@@ -117,6 +117,12 @@ impl Driver {
     }
 
     /// A WebDriver session: the app starts.
+    ///
+    /// Starting a session goes through two drivers (tauri-driver starts
+    /// WebKitWebDriver, which starts the app); on a busy machine that chain has
+    /// dropped the connection before answering (`IncompleteMessage`), with no
+    /// app started. Such a failure of the drivers, not of the app, is retried
+    /// twice; an answer that refuses the session is not.
     pub async fn session(&self) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
@@ -124,12 +130,30 @@ impl Driver {
             "tauri:options".into(),
             json!({"application": env!("CARGO_BIN_EXE_switchboard")}),
         );
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a session with the app")
+        let mut attempt = 1;
+        loop {
+            let started = ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await;
+            match started {
+                Ok(client) => return client,
+                Err(e) if attempt < 3 && dropped(&e) => {
+                    eprintln!("the WebDriver session did not start ({e}); trying again");
+                    self.app_gone();
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    attempt += 1;
+                }
+                Err(e) => panic!("a session with the app: {e}"),
+            }
+        }
     }
+}
+
+/// The drivers closed the connection or never answered (not a refusal).
+fn dropped(e: &fantoccini::error::NewSessionError) -> bool {
+    use fantoccini::error::NewSessionError::{Failed, FailedC, Lost};
+    matches!(e, Failed(_) | FailedC(_) | Lost(_))
 }
 
 /// An agent signed in over HTTP (the other side of races, the API checks).

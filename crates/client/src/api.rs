@@ -1,6 +1,6 @@
 //! The server's HTTP API, typed.
 
-use crate::error::{codes, ClientError, Result};
+use crate::error::{ClientError, ClientErrorCode, EngineCode, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -17,7 +17,7 @@ pub fn parse_server(input: &str) -> Result<Url> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(ClientError::new(
-            codes::BAD_ADDRESS,
+            EngineCode::BadAddress,
             "enter the server's address",
         ));
     }
@@ -28,14 +28,14 @@ pub fn parse_server(input: &str) -> Result<Url> {
     };
     let url = Url::parse(&with_scheme).map_err(|e| {
         ClientError::new(
-            codes::BAD_ADDRESS,
+            EngineCode::BadAddress,
             format!("{trimmed:?} is not a server address: {e}"),
         )
     })?;
     let has_credentials = !url.username().is_empty() || url.password().is_some();
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || has_credentials {
         return Err(ClientError::new(
-            codes::BAD_ADDRESS,
+            EngineCode::BadAddress,
             format!("{trimmed:?} is not a server address: use http:// or https://"),
         ));
     }
@@ -51,7 +51,10 @@ pub struct Api {
 }
 
 fn unreachable(e: reqwest::Error) -> ClientError {
-    ClientError::new(codes::UNREACHABLE, format!("cannot reach the server: {e}"))
+    ClientError::new(
+        EngineCode::Unreachable,
+        format!("cannot reach the server: {e}"),
+    )
 }
 
 impl Api {
@@ -75,14 +78,14 @@ impl Api {
     fn url(&self, path: &str) -> Result<Url> {
         self.base
             .join(path.trim_start_matches('/'))
-            .map_err(|e| ClientError::new(codes::BAD_ADDRESS, e.to_string()))
+            .map_err(|e| ClientError::new(EngineCode::BadAddress, e.to_string()))
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
         let bytes = self.send_bytes(req).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
             ClientError::new(
-                codes::UNREADABLE_ANSWER,
+                EngineCode::UnreadableAnswer,
                 format!("unexpected answer from the server: {e}"),
             )
         })
@@ -107,12 +110,18 @@ impl Api {
             message: String,
         }
         match serde_json::from_slice::<WireError>(&bytes) {
-            Ok(e) => Err(ClientError {
-                code: e.code,
-                message: e.message,
-            }),
+            Ok(e) => {
+                let code = ClientErrorCode::parse(&e.code);
+                if code == EngineCode::Unknown {
+                    tracing::warn!(
+                        "the server answered {status} with a code this version does not know: {}",
+                        e.code
+                    );
+                }
+                Err(ClientError::new(code, e.message))
+            }
             Err(_) => Err(ClientError::new(
-                codes::BAD_RESPONSE,
+                EngineCode::BadResponse,
                 format!("the server answered {status}; is this a Switchboard server?"),
             )),
         }
@@ -215,8 +224,9 @@ impl Api {
     pub fn stream_url(&self, cursor: i64) -> Result<Url> {
         let mut url = self.url(&format!("api/v1/stream?cursor={cursor}"))?;
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
-        url.set_scheme(scheme)
-            .map_err(|_| ClientError::new(codes::BAD_ADDRESS, "cannot make a WebSocket address"))?;
+        url.set_scheme(scheme).map_err(|_| {
+            ClientError::new(EngineCode::BadAddress, "cannot make a WebSocket address")
+        })?;
         Ok(url)
     }
 }
@@ -245,7 +255,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse_server(bad).unwrap_err().code,
-                codes::BAD_ADDRESS,
+                EngineCode::BadAddress,
                 "{bad:?}"
             );
         }

@@ -3,7 +3,7 @@
 //! for. A shell's commands are one call each into [`App`].
 
 use crate::cache::{Lists, OutboxItem, SearchHit, Snippet};
-use crate::error::{codes, ClientError, Result};
+use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use crate::notify::policy::{Settings, View};
 use crate::session::{Accounts, Session};
 use crate::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
@@ -218,7 +218,7 @@ impl Changes {
 }
 
 fn not_signed_in() -> ClientError {
-    ClientError::new(codes::NOT_SIGNED_IN, "sign in first")
+    ClientError::new(EngineCode::NotSignedIn, "sign in first")
 }
 
 impl App {
@@ -327,7 +327,7 @@ impl App {
         };
         let refused = |e: String| {
             ClientError::new(
-                codes::DESKTOP,
+                EngineCode::Desktop,
                 format!("cannot change starting at login: {e}"),
             )
         };
@@ -344,7 +344,7 @@ impl App {
     pub async fn set_settings(&self, mut settings: AppSettings) -> Result<()> {
         if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
             return Err(ClientError::new(
-                codes::INVALID_FIELD,
+                ErrorCode::InvalidField,
                 "the reminder interval is at most a day",
             ));
         }
@@ -615,21 +615,21 @@ fn unused_path(dir: &Path, stem: &str) -> PathBuf {
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
-            .map_err(|e| ClientError::new(codes::CACHE, format!("{}: {e}", dir.display())))?;
+            .map_err(|e| ClientError::new(EngineCode::Cache, format!("{}: {e}", dir.display())))?;
     }
     std::fs::write(path, bytes)
-        .map_err(|e| ClientError::new(codes::CACHE, format!("{}: {e}", path.display())))
+        .map_err(|e| ClientError::new(EngineCode::Cache, format!("{}: {e}", path.display())))
 }
 
 /// Whether a link in a message may be opened in the system browser: http, https
 /// and mailto only.
 pub fn openable_link(url: &str) -> Result<url::Url> {
     let parsed = url::Url::parse(url.trim())
-        .map_err(|_| ClientError::new(codes::INVALID_FIELD, "not a link"))?;
+        .map_err(|_| ClientError::new(ErrorCode::InvalidField, "not a link"))?;
     match parsed.scheme() {
         "http" | "https" | "mailto" => Ok(parsed),
         other => Err(ClientError::new(
-            codes::INVALID_FIELD,
+            ErrorCode::InvalidField,
             format!("links of the kind {other}: are not opened"),
         )),
     }

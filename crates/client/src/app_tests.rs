@@ -45,7 +45,7 @@ fn only_web_and_mail_links_open() {
     ] {
         assert_eq!(
             openable_link(bad).unwrap_err().code,
-            codes::INVALID_FIELD,
+            ErrorCode::InvalidField,
             "{bad}"
         );
     }
@@ -105,7 +105,7 @@ async fn starting_at_login_follows_the_setting_and_a_refusal_saves_nothing() {
         .set_settings(AppSettings::default())
         .await
         .unwrap_err();
-    assert_eq!(err.code, codes::DESKTOP);
+    assert_eq!(err.code, EngineCode::Desktop);
     assert!(err.message.contains("permission denied"), "{err}");
     assert_eq!(refusing.settings(), wanted, "nothing saved");
 }

@@ -15,5 +15,5 @@ mod test_fixtures;
 
 pub use app::{openable_link, App, AppSettings, SessionInfo, Snooze};
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
-pub use error::{ClientError, Result};
+pub use error::{ClientError, ClientErrorCode, EngineCode, ErrorCode, Result};
 pub use session::{Accounts, Session, TokenStore};

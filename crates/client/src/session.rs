@@ -2,7 +2,7 @@
 //! none exists, in a file only this user can read.
 
 use crate::api::{parse_server, Api};
-use crate::error::{codes, ClientError, Result};
+use crate::error::{ClientError, EngineCode, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use switchboard_protocol::Me;
@@ -56,7 +56,7 @@ pub fn default_data_dir() -> Result<PathBuf> {
         .map(|p| p.data_dir().to_path_buf())
         .ok_or_else(|| {
             ClientError::new(
-                codes::CACHE,
+                EngineCode::Cache,
                 "no home directory to keep Switchboard's data in",
             )
         })
@@ -99,7 +99,7 @@ impl Accounts {
             None => default_data_dir()?,
         };
         std::fs::create_dir_all(&root)
-            .map_err(|e| ClientError::new(codes::CACHE, format!("{}: {e}", root.display())))?;
+            .map_err(|e| ClientError::new(EngineCode::Cache, format!("{}: {e}", root.display())))?;
         Ok(Accounts { root, use_keychain })
     }
 
@@ -172,8 +172,9 @@ impl Accounts {
             token: (store == TokenStore::File).then(|| s.token.clone()),
         };
         let bytes = serde_json::to_vec_pretty(&file)?;
-        write_private(&self.account_path(), &bytes)
-            .map_err(|e| ClientError::new(codes::CACHE, format!("cannot save the session: {e}")))?;
+        write_private(&self.account_path(), &bytes).map_err(|e| {
+            ClientError::new(EngineCode::Cache, format!("cannot save the session: {e}"))
+        })?;
         Ok(store)
     }
 
@@ -223,7 +224,7 @@ impl Accounts {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(ClientError::new(
-                codes::CACHE,
+                EngineCode::Cache,
                 format!("cannot forget the session: {e}"),
             )),
         }

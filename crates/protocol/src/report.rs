@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 /// Query of `GET /api/v1/reports/chat` (and `/api/v1/reports/chat.csv`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ChatReportQuery {
     /// Start of the range, inclusive (RFC 3339, e.g. `2026-11-01T00:00:00+01:00`).

@@ -28,11 +28,13 @@ wire! {
 /// Query of `GET /api/v1/archive`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveQuery {
     /// Return what changed after this cursor (0 or absent: from the oldest).
     pub after: Option<i64>,
     /// Page size, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     /// Supervisors: whose archive (default: their own).
     pub agent_id: Option<AgentId>,
@@ -43,6 +45,7 @@ pub struct ArchiveQuery {
 /// Query of `GET /api/v1/stream`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct StreamQuery {
     /// The last event sequence the client has applied (the snapshot's `seq` at first).

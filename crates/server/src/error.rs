@@ -87,7 +87,7 @@ impl Error {
     /// Whether a retry with the same op id must get this same answer (a decision
     /// about the request, not a passing fault).
     pub fn is_final(&self) -> bool {
-        self.status < 500 && !matches!(self.body.code, ErrorCode::RateLimited | ErrorCode::TryAgain)
+        !self.body.code.is_retryable()
     }
 }
 

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { BackendError } from '../lib/backend';
 import { FakeBackend } from '../lib/fake-backend';
+import type { ClientErrorCode } from '../lib/types';
 import { settle } from '../test-utils';
 import App from './App.svelte';
 
@@ -32,7 +33,7 @@ describe('sign-in', () => {
     expect(screen.getByTestId('list-mine')).toBeInTheDocument();
   });
 
-  it.each([
+  it.each<[ClientErrorCode, string]>([
     ['invalid_credentials', 'Wrong email or password'],
     ['unreachable', 'The server cannot be reached'],
     ['bad_address', 'That is not a valid server address'],

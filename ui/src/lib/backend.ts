@@ -5,6 +5,7 @@ import type {
   AppSettings,
   Change,
   ChatReport,
+  ClientErrorCode,
   ConnectionState,
   ConversationView,
   Lists,
@@ -19,9 +20,9 @@ import type {
 
 /** What the engine said no with: a code to branch on, a message for people. */
 export class BackendError extends Error {
-  readonly code: string;
+  readonly code: ClientErrorCode;
 
-  constructor(code: string, message: string) {
+  constructor(code: ClientErrorCode, message: string) {
     super(message);
     this.name = 'BackendError';
     this.code = code;
@@ -32,7 +33,9 @@ export class BackendError extends Error {
     if (raw instanceof BackendError) return raw;
     if (raw && typeof raw === 'object' && 'code' in raw && typeof raw.code === 'string') {
       const message = 'message' in raw && typeof raw.message === 'string' ? raw.message : raw.code;
-      return new BackendError(raw.code, message);
+      // The engine's errors carry a ClientErrorCode (bindings.ts): the one cast
+      // from the wire's string to that union.
+      return new BackendError(raw.code as ClientErrorCode, message);
     }
     if (raw instanceof Error) return new BackendError('unknown', raw.message);
     return new BackendError('unknown', String(raw));

@@ -419,7 +419,13 @@ total: ChatFigures }
 /**
  * An error crossing from the engine to the app as `{code, message}`.
  */
-export type ClientError = { code: string; message: string }
+export type ClientError = { code: ClientErrorCode; message: string }
+/**
+ * The code of a [`ClientError`]: the server's or the engine's own, serialised as
+ * the bare snake_case string (`"conversation_taken"`, `"unreachable"`) and
+ * exported to TypeScript as the union of both sets.
+ */
+export type ClientErrorCode = ErrorCode | EngineCode
 /**
  * When and by whom an archived conversation was closed.
  */
@@ -513,6 +519,125 @@ sms_opted_out?: boolean }
  */
 export type CustomerMatch = { name: Segment[]; email: Segment[] | null }
 /**
+ * The codes only the engine gives. The server's codes ([`ErrorCode`]) pass
+ * through as they are; the two sets share no spelling (a test checks).
+ */
+export type EngineCode = 
+/**
+ * The server address is not a usable http(s) URL.
+ */
+"bad_address" | 
+/**
+ * The server could not be reached (no network, wrong host, down).
+ */
+"unreachable" | 
+/**
+ * The server answered something that is not Switchboard's API.
+ */
+"bad_response" | 
+/**
+ * The server accepted the request (2xx) but its answer is unreadable here
+ * (a newer server): the change was made.
+ */
+"unreadable_answer" | 
+/**
+ * No session: sign in first.
+ */
+"not_signed_in" | 
+/**
+ * The local cache could not be opened or written.
+ */
+"cache" | 
+/**
+ * The operating system refused a desktop request (starting at login,
+ * opening a link in the browser).
+ */
+"desktop" | 
+/**
+ * A code this version does not know (from a newer server).
+ */
+"unknown"
+/**
+ * The codes a client acts on.
+ */
+export type ErrorCode = 
+/**
+ * The body is not JSON, has unknown fields, wrong types or missing fields.
+ */
+"invalid_request" | 
+/**
+ * A field's value is not acceptable (blank, too long, not in the list).
+ */
+"invalid_field" | 
+/**
+ * The request body exceeds 64 KiB.
+ */
+"body_too_large" | 
+/**
+ * A message exceeds 10,000 characters.
+ */
+"message_too_long" | 
+/**
+ * No valid bearer token, or it expired.
+ */
+"unauthorized" | 
+/**
+ * Wrong email or password.
+ */
+"invalid_credentials" | 
+/**
+ * The token is valid but this agent may not do this.
+ */
+"forbidden" | 
+/**
+ * No such conversation, agent, survey or text.
+ */
+"not_found" | 
+/**
+ * Another agent occupies the conversation (see `holder`).
+ */
+"conversation_taken" | 
+/**
+ * Only the occupant may do this.
+ */
+"not_occupant" | 
+/**
+ * The conversation's state does not allow this action.
+ */
+"invalid_state" | 
+/**
+ * The op_id was already used for a different request.
+ */
+"op_id_reused" | 
+/**
+ * Too many attempts; retry later.
+ */
+"rate_limited" | 
+/**
+ * Another change to the same conversation won a race; retry the same op.
+ */
+"try_again" | 
+/**
+ * The stream cursor is older than the event log's retention: take a new snapshot.
+ */
+"resync_required" | 
+/**
+ * This survey was already answered; the first answer stands.
+ */
+"survey_answered" | 
+/**
+ * The customer texted STOP: no texts may be sent to them.
+ */
+"customer_opted_out" | 
+/**
+ * A text addressed to a number this server does not answer.
+ */
+"unknown_number" | 
+/**
+ * A fault on the server; the change was not made.
+ */
+"internal"
+/**
  * Which of the agent's lists a conversation is in.
  */
 export type ListName = 
@@ -591,7 +716,7 @@ export type OutboxStatus =
 /**
  * Refused by the server, with its reason code (e.g. `conversation_taken`).
  */
-{ state: "failed"; code: string; message: string }
+{ state: "failed"; code: ClientErrorCode; message: string }
 /**
  * The end-of-conversation questionnaire.
  */

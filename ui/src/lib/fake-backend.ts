@@ -7,6 +7,7 @@ import type {
   AgentRef,
   AppSettings,
   Change,
+  ClientErrorCode,
   ChatFigures,
   ChatReport,
   ConnectionState,
@@ -307,7 +308,7 @@ export class FakeBackend implements Backend {
   }
 
   /** The server refused the queued action `seq`. */
-  fail(seq: number, code: string, message: string): void {
+  fail(seq: number, code: ClientErrorCode, message: string): void {
     const item = this.queued.find((i) => i.seq === seq);
     if (!item) return;
     item.status = { state: 'failed', code, message };

@@ -1,7 +1,8 @@
 // What the agent reads for the error codes the UI branches on.
 import { BackendError } from './backend';
+import type { ClientErrorCode } from './types';
 
-const SIGN_IN: Record<string, string> = {
+const SIGN_IN: Partial<Record<ClientErrorCode, string>> = {
   invalid_credentials: 'Wrong email or password',
   unreachable: 'The server cannot be reached',
   bad_address: 'That is not a valid server address',

@@ -12,7 +12,9 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use switchboard_client::cache::Cache;
 use switchboard_client::notify::Settings;
-use switchboard_client::{Accounts, Change, ClientError, Engine, EngineOptions, TokenStore};
+use switchboard_client::{
+    Accounts, Change, ClientError, Engine, EngineCode, EngineOptions, TokenStore,
+};
 
 const USAGE: &str = "Usage: switchboard-sync [--data-dir DIR] [--server URL --email EMAIL] [--notify] [--no-keychain]
        (the password on standard input; without --server, the saved session)
@@ -92,7 +94,7 @@ async fn run(args: &[String]) -> Result<(), ClientError> {
             session
         }
         _ => accounts.restore().await?.ok_or_else(|| {
-            ClientError::new("not_signed_in", "sign in with --server and --email")
+            ClientError::new(EngineCode::NotSignedIn, "sign in with --server and --email")
         })?,
     };
     if let Some(query) = arg(args, "--search") {

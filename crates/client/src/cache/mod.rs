@@ -12,7 +12,7 @@ pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
 pub use read::Lists;
 pub use search::{fts_query, CustomerMatch, ListName, SearchHit, Segment, Snippet};
 
-use crate::error::{ClientError, Result};
+use crate::error::{ClientError, EngineCode, Result};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use switchboard_protocol::Me;
@@ -98,18 +98,13 @@ impl Cache {
     pub fn open(path: &Path, me: &Me) -> Result<(Cache, Option<Rebuilt>)> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                ClientError::new(
-                    crate::error::codes::CACHE,
-                    format!("{}: {e}", dir.display()),
-                )
+                ClientError::new(EngineCode::Cache, format!("{}: {e}", dir.display()))
             })?;
         }
         let (conn, rebuilt) = match open_checked(path) {
             Ok(c) => (c, None),
             // Busy, locked, no permission…: the file may be fine; never destroy it.
-            Err(OpenError::Other(e)) => {
-                return Err(ClientError::new(crate::error::codes::CACHE, e))
-            }
+            Err(OpenError::Other(e)) => return Err(ClientError::new(EngineCode::Cache, e)),
             Err(OpenError::Unusable(reason)) => {
                 let moved_to = path.with_extension(format!(
                     "unusable-{}",
@@ -127,7 +122,7 @@ impl Cache {
                 );
                 let conn = open_checked(path).map_err(|e| match e {
                     OpenError::Unusable(m) | OpenError::Other(m) => {
-                        ClientError::new(crate::error::codes::CACHE, m)
+                        ClientError::new(EngineCode::Cache, m)
                     }
                 })?;
                 (conn, Some(Rebuilt { reason, moved_to }))

@@ -3,7 +3,7 @@
 
 use super::apply::{insert_message, place};
 use super::Cache;
-use crate::error::Result;
+use crate::error::{ClientErrorCode, Result};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::{ConversationSummary, Message, Mood, SubjectAnswer};
@@ -42,7 +42,10 @@ pub enum OutboxStatus {
     /// Not yet acknowledged by the server.
     Pending,
     /// Refused by the server, with its reason code (e.g. `conversation_taken`).
-    Failed { code: String, message: String },
+    Failed {
+        code: ClientErrorCode,
+        message: String,
+    },
 }
 
 /// One queued action.
@@ -85,7 +88,7 @@ fn decode(raw: RawItem) -> Result<OutboxItem> {
     let (seq, op, conversation_id, _action, payload, code, message, created) = raw;
     let status = match (code, message) {
         (Some(code), message) => OutboxStatus::Failed {
-            code,
+            code: ClientErrorCode::parse(&code),
             message: message.unwrap_or_default(),
         },
         _ => OutboxStatus::Pending,
@@ -172,10 +175,10 @@ impl Cache {
     }
 
     /// The server refused the action: keep it, marked failed with the reason.
-    pub fn outbox_failed(&mut self, seq: i64, code: &str, message: &str) -> Result<()> {
+    pub fn outbox_failed(&mut self, seq: i64, code: ClientErrorCode, message: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE outbox SET status = 'failed', error_code = ?2, error_message = ?3 WHERE seq = ?1",
-            params![seq, code, message],
+            params![seq, code.as_str(), message],
         )?;
         Ok(())
     }

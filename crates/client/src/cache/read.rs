@@ -1,7 +1,7 @@
 //! Reading the cache: the lists, one conversation and its history.
 
 use super::Cache;
-use crate::error::{codes, ClientError, Result};
+use crate::error::{ClientError, ErrorCode, Result};
 use serde::Serialize;
 use switchboard_protocol::{AgentRef, Author, ConversationSummary, Message};
 
@@ -86,7 +86,7 @@ impl Cache {
         .pop()
         .ok_or_else(|| {
             ClientError::new(
-                codes::NOT_FOUND,
+                ErrorCode::NotFound,
                 "this conversation is not in the local cache",
             )
         })

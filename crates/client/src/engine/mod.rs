@@ -11,7 +11,7 @@ use workers::{backfill_loop, history_loop, outbox_loop};
 
 use crate::api::Api;
 use crate::cache::{Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet};
-use crate::error::{codes, ClientError, Result};
+use crate::error::{ClientError, ErrorCode, Result};
 use crate::notify::{Decision, DesktopSink, Policy, Settings, Sink, View};
 use crate::session::Session;
 use serde::Serialize;
@@ -294,14 +294,14 @@ impl Engine {
     pub fn reply(&self, id: i64, body: &str) -> Result<OutboxItem> {
         if body.trim().is_empty() {
             return Err(ClientError::new(
-                codes::INVALID_FIELD,
+                ErrorCode::InvalidField,
                 "write a message first",
             ));
         }
         let n = body.chars().count();
         if n > switchboard_protocol::MAX_MESSAGE_CHARS {
             return Err(ClientError::new(
-                "message_too_long",
+                ErrorCode::MessageTooLong,
                 format!(
                     "this message has {n} characters; the limit is {}",
                     switchboard_protocol::MAX_MESSAGE_CHARS

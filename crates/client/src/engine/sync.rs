@@ -3,7 +3,7 @@
 
 use super::{ConnectionState, Inner};
 use crate::cache::Applied;
-use crate::error::{codes, ClientError, Result};
+use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use futures_util::StreamExt;
 use rand::Rng;
 use std::sync::Arc;
@@ -61,10 +61,10 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
     let mut req = url
         .as_str()
         .into_client_request()
-        .map_err(|e| ClientError::new(codes::BAD_ADDRESS, e.to_string()))?;
+        .map_err(|e| ClientError::new(EngineCode::BadAddress, e.to_string()))?;
     if let Some(t) = inner.api.token() {
         let value = format!("Bearer {t}").parse().map_err(|_| {
-            ClientError::new(codes::NOT_SIGNED_IN, "the token is not a valid header")
+            ClientError::new(EngineCode::NotSignedIn, "the token is not a valid header")
         })?;
         req.headers_mut().insert("authorization", value);
     }
@@ -75,17 +75,18 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
         tokio_tungstenite::connect_async(req),
     );
     let connected = tokio::select! {
-        c = connect => c.map_err(|_| ClientError::new(codes::UNREACHABLE, "the server did not answer"))?,
+        c = connect => c.map_err(|_| ClientError::new(EngineCode::Unreachable, "the server did not answer"))?,
         _ = inner.retry_now.notified() => {
-            return Err(ClientError::new(codes::UNREACHABLE, "reconnecting now"));
+            return Err(ClientError::new(EngineCode::Unreachable, "reconnecting now"));
         }
     };
     let (mut ws, _) = connected.map_err(|e| match e {
-        tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
-            ClientError::new("unauthorized", "the server no longer accepts this sign-in")
-        }
+        tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => ClientError::new(
+            ErrorCode::Unauthorized,
+            "the server no longer accepts this sign-in",
+        ),
         other => ClientError::new(
-            codes::UNREACHABLE,
+            EngineCode::Unreachable,
             format!("cannot open the event stream: {other}"),
         ),
     })?;
@@ -101,19 +102,19 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
         let msg = match next {
             Err(_) => {
                 return Err(ClientError::new(
-                    codes::UNREACHABLE,
+                    EngineCode::Unreachable,
                     "the server stopped answering",
                 ))
             }
             Ok(None) => {
                 return Err(ClientError::new(
-                    codes::UNREACHABLE,
+                    EngineCode::Unreachable,
                     "the event stream closed",
                 ))
             }
             Ok(Some(Err(e))) => {
                 return Err(ClientError::new(
-                    codes::UNREACHABLE,
+                    EngineCode::Unreachable,
                     format!("the event stream broke: {e}"),
                 ))
             }
@@ -152,7 +153,10 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
 /// are skipped, and so are events of unknown kinds (their cursor still counts).
 fn parse_frame(text: &str) -> Result<Option<StreamFrame>> {
     let bad = |e: serde_json::Error| {
-        ClientError::new(codes::BAD_RESPONSE, format!("unexpected stream frame: {e}"))
+        ClientError::new(
+            EngineCode::BadResponse,
+            format!("unexpected stream frame: {e}"),
+        )
     };
     let value: serde_json::Value = serde_json::from_str(text).map_err(bad)?;
     match value.get("type").and_then(|t| t.as_str()) {
@@ -208,7 +212,7 @@ pub(super) async fn sync_loop(inner: Arc<Inner>) {
                 tokio::time::sleep(backoff(attempt, inner.options.max_backoff)).await;
                 continue;
             }
-            Err(e) if e.code == "unauthorized" => {
+            Err(e) if e.code == ErrorCode::Unauthorized => {
                 inner.set_state(ConnectionState::SignedOut);
                 return;
             }

@@ -5,7 +5,7 @@ use super::sync::{backoff, wait_online};
 use super::{Change, ConnectionState, Inner};
 use crate::api::Api;
 use crate::cache::{Answer, OutboxAction, OutboxItem};
-use crate::error::{codes, Result};
+use crate::error::{EngineCode, ErrorCode, Result};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{EndRequest, OpRequest, ReplyRequest};
@@ -62,7 +62,7 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
             }
         };
         let sent = match send(&inner.api, &item).await {
-            Err(e) if e.code == codes::UNREADABLE_ANSWER => Ok(Answer::Accepted),
+            Err(e) if e.code == EngineCode::UnreadableAnswer => Ok(Answer::Accepted),
             other => other,
         };
         match sent {
@@ -79,11 +79,11 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 });
                 inner.emit(Change::Lists);
             }
-            Err(e) if e.code == "unauthorized" => {
+            Err(e) if e.code == ErrorCode::Unauthorized => {
                 // The sign-in ended: keep everything pending for after the next one.
                 inner.set_state(ConnectionState::SignedOut);
             }
-            Err(e) if e.is_transient() || e.code == "try_again" => {
+            Err(e) if e.is_retryable() => {
                 // The link failed, not the request: the same op id goes again later.
                 faults = faults.saturating_add(1);
                 // Back off, but go again as soon as the stream reconnects: an agent
@@ -94,7 +94,7 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 }
             }
             Err(e) => {
-                if let Err(err) = inner.cache().outbox_failed(item.seq, &e.code, &e.message) {
+                if let Err(err) = inner.cache().outbox_failed(item.seq, e.code, &e.message) {
                     tracing::warn!("outbox: {err}");
                 }
                 inner.emit(Change::Outbox {
@@ -121,7 +121,7 @@ pub(super) async fn history_loop(
                     inner.emit(Change::Conversation { id });
                     break;
                 }
-                Err(e) if e.is_transient() => {
+                Err(e) if e.is_retryable() => {
                     faults = faults.saturating_add(1);
                     tokio::time::sleep(backoff(faults, inner.options.max_backoff)).await;
                 }

@@ -2,7 +2,7 @@
 //! kept, actions through the engine, the chat report and its CSV export, sign-out.
 
 use crate::support::*;
-use switchboard_client::{App, AppSettings, ConnectionState};
+use switchboard_client::{App, AppSettings, ConnectionState, EngineCode, ErrorCode};
 
 fn new_app(w: &World) -> App {
     App::new(Some(w.app_dir("app")), false, false).unwrap()
@@ -13,12 +13,12 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
     let w = World::new(&[]).await;
     let app = new_app(&w);
     assert_eq!(app.session_info().await.unwrap(), None);
-    assert_eq!(app.lists().await.unwrap_err().code, "not_signed_in");
+    assert_eq!(app.lists().await.unwrap_err().code, EngineCode::NotSignedIn);
     let bad = app
         .sign_in(&w.server.base, &w.agents[0].2, "wrong")
         .await
         .unwrap_err();
-    assert_eq!(bad.code, "invalid_credentials");
+    assert_eq!(bad.code, ErrorCode::InvalidCredentials);
 
     let info = app
         .sign_in(&w.server.base, &w.agents[0].2, PASSWORD)
@@ -60,7 +60,7 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
     };
     assert_eq!(
         app.set_settings(too_long).await.unwrap_err().code,
-        "invalid_field"
+        ErrorCode::InvalidField
     );
 
     // The report and its CSV export.
@@ -79,7 +79,7 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
     let bob = w.agents[1].0;
     assert_eq!(
         app.chat_report(from, to, Some(bob)).await.unwrap_err().code,
-        "forbidden"
+        ErrorCode::Forbidden
     );
 
     // A new app on the same data directory (a restart) is still signed in.

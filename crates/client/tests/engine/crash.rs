@@ -4,6 +4,8 @@
 use crate::support::*;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use switchboard_client::cache::Cache;
 
@@ -15,11 +17,19 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
     let email = w.agents[0].2.clone();
 
     // A customer keeps writing while the engine process is killed again and again.
+    // It stops between posts when told, so that no post is still in flight when
+    // the server's side is read for the comparison at the end (an aborted task's
+    // request can still land after that read).
+    let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let (base, token) = (w.server.base.clone(), ctoken.clone());
+        let stop = stop.clone();
         tokio::spawn(async move {
             let http = reqwest::Client::new();
             for i in 0..100_000 {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
                 let url = format!("{base}/api/v1/customer/conversations/{id}/messages");
                 let r = http
                     .post(url)
@@ -43,13 +53,15 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
         if round == 0 {
             cmd.args(["--server", &w.server.base, "--email", &email]);
         }
-        let mut child = cmd
+        let child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
+        let mut child = Killed(child);
         child
+            .0
             .stdin
             .take()
             .unwrap()
@@ -58,7 +70,7 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
         // Its output, read on a thread so that a silent process fails the test
         // instead of hanging it.
         let (tx, rx) = std::sync::mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
+        let stdout = child.0.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
@@ -77,8 +89,8 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
             }
         }
         tokio::time::sleep(Duration::from_millis(50 + 37 * round)).await;
-        child.kill().unwrap();
-        child.wait().unwrap();
+        child.0.kill().unwrap();
+        child.0.wait().unwrap();
 
         let me = switchboard_protocol::Me {
             id: w.agents[0].0,
@@ -108,17 +120,19 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
         );
         last_cursor = cursor;
     }
-    writer.abort();
-    let _ = writer.await;
+    stop.store(true, Ordering::SeqCst);
+    writer.await.unwrap();
 
     // A last run catches up completely: the cache equals the server.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-sync"))
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--no-keychain")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let _child = Killed(
+        Command::new(env!("CARGO_BIN_EXE_switchboard-sync"))
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--no-keychain")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let latest = w.latest_seq().await;
     let path = cache_file(&data);
     let me = switchboard_protocol::Me {
@@ -155,8 +169,17 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
             "round {round}"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+/// A child process killed when the test ends, passed or failed: a leftover
+/// engine would hold the test run's output pipe open and hang the run.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The cache database itself (not its -wal or -shm companions).

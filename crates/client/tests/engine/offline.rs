@@ -4,7 +4,7 @@
 use crate::support::*;
 use serde_json::json;
 use switchboard_client::cache::{ListName, OutboxStatus};
-use switchboard_client::{Change, ConnectionState};
+use switchboard_client::{Change, ClientErrorCode, ConnectionState, ErrorCode};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_replies_queued_offline_arrive_once_each_in_order() {
@@ -89,14 +89,17 @@ async fn a_take_queued_offline_fails_visibly_when_someone_else_was_first() {
     })
     .await;
     if bob.0 == 200 {
-        let codes: Vec<String> = outbox
+        let codes: Vec<Option<ClientErrorCode>> = outbox
             .iter()
             .map(|i| match &i.status {
-                OutboxStatus::Failed { code, .. } => code.clone(),
-                OutboxStatus::Pending => "pending".into(),
+                OutboxStatus::Failed { code, .. } => Some(*code),
+                OutboxStatus::Pending => None,
             })
             .collect();
-        assert_eq!(codes, vec!["conversation_taken", "not_occupant"]);
+        assert_eq!(
+            codes,
+            [ErrorCode::ConversationTaken, ErrorCode::NotOccupant].map(|c| Some(c.into()))
+        );
     } else {
         // Alice's queued take reached the server first: Bob was refused instead.
         assert_eq!(bob.1["code"], "conversation_taken");

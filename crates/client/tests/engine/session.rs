@@ -1,7 +1,7 @@
 //! Signing in, staying signed in, signing out; clear errors for bad servers.
 
 use crate::support::*;
-use switchboard_client::{Accounts, TokenStore};
+use switchboard_client::{Accounts, EngineCode, ErrorCode, TokenStore};
 
 #[tokio::test]
 async fn sign_in_errors_are_clear() {
@@ -12,23 +12,23 @@ async fn sign_in_errors_are_clear() {
         .sign_in("not a server", email, PASSWORD)
         .await
         .unwrap_err();
-    assert_eq!(err.code, "bad_address");
+    assert_eq!(err.code, EngineCode::BadAddress);
     let err = accounts
         .sign_in("ftp://example.com", email, PASSWORD)
         .await
         .unwrap_err();
-    assert_eq!(err.code, "bad_address");
+    assert_eq!(err.code, EngineCode::BadAddress);
     // Nothing listens on port 9 of loopback.
     let err = accounts
         .sign_in("http://127.0.0.1:9", email, PASSWORD)
         .await
         .unwrap_err();
-    assert_eq!(err.code, "unreachable");
+    assert_eq!(err.code, EngineCode::Unreachable);
     let err = accounts
         .sign_in(&w.server.base, email, "wrong password")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "invalid_credentials");
+    assert_eq!(err.code, ErrorCode::InvalidCredentials);
     assert!(accounts.restore().await.unwrap().is_none());
 }
 
