@@ -5,7 +5,11 @@ wire! {
     /// `POST /api/v1/customer/conversations`: a customer starts a chat.
     #[serde(deny_unknown_fields)]
     pub struct StartConversationRequest {
+        /// Not blank, at most 1,000 characters, no NUL.
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000, pattern = r"^[^\x00]*\S[^\x00]*$"))]
         pub name: String,
+        /// `name@domain`, at most 1,000 characters, no NUL.
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000, pattern = r"^[^\x00]*\S[^\x00]*@[^\x00@]*[^\x00@\s][^\x00@]*$"))]
         pub email: String,
     }
 
@@ -19,6 +23,8 @@ wire! {
     /// `POST /api/v1/customer/conversations/{id}/messages`.
     #[serde(deny_unknown_fields)]
     pub struct CustomerMessageRequest {
+        /// Not blank, at most 10,000 characters, no NUL.
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00]*\S[^\x00]*$"))]
         pub body: String,
     }
 
@@ -69,8 +75,11 @@ wire! {
     #[serde(deny_unknown_fields)]
     pub struct SurveyRequest {
         /// 1 (poor) to 5 (excellent).
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+        #[serde(deserialize_with = "whole_number")]
         pub rating: i64,
-        /// Optional, at most 1,000 characters.
+        /// Optional, at most 1,000 characters, no NUL.
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000, pattern = r"^[^\x00]*$"))]
         #[serde(default)]
         pub comment: Option<String>,
     }
@@ -90,5 +99,36 @@ wire! {
         Heartbeat,
         /// The stream cannot go on (a bad token); the server closes it.
         Error { code: ErrorCode, message: String },
+    }
+}
+
+/// A whole number, written as JSON allows (`4` or `4.0`): JSON Schema's `integer`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Int(i64),
+        Float(f64),
+    }
+    match <Number as serde::Deserialize>::deserialize(d)? {
+        Number::Int(n) => Ok(n),
+        Number::Float(f) if f.fract() == 0.0 && f.abs() <= 1e15 => Ok(f as i64),
+        Number::Float(f) => Err(serde::de::Error::custom(format!(
+            "expected a whole number, not {f}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SurveyRequest;
+
+    #[test]
+    fn a_rating_is_a_whole_number_written_either_way() {
+        let read = |json: &str| serde_json::from_str::<SurveyRequest>(json).map(|r| r.rating);
+        assert_eq!(read(r#"{"rating": 4}"#).unwrap(), 4);
+        assert_eq!(read(r#"{"rating": 4.0}"#).unwrap(), 4);
+        assert!(read(r#"{"rating": 4.5}"#).is_err());
+        assert!(read(r#"{"rating": "4"}"#).is_err());
     }
 }

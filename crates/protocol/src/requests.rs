@@ -13,6 +13,8 @@ wire! {
     #[serde(deny_unknown_fields)]
     pub struct ReplyRequest {
         pub op_id: Uuid,
+        /// Not blank, at most 10,000 characters, no NUL.
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00]*\S[^\x00]*$"))]
         pub body: String,
     }
 

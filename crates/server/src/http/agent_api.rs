@@ -218,7 +218,8 @@ pub async fn blocked(
 /// Unblock a customer (supervisors).
 #[utoipa::path(post, path = "/api/v1/blocked-customers/{id}/unblock", tag = "supervisors", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = OpRequest,
-    responses((status = 200, body = Customer), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+    responses((status = 200, body = Customer), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "`op_id_reused`: the op id was used for another request", body = ApiError)))]
 pub async fn unblock(
     State(s): State<AppState>,
     caller: Caller,

@@ -75,7 +75,7 @@ impl Modify for BearerAuth {
 
 /// The routes with their OpenAPI description, collected from the handlers.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(agent_api::login))
         .routes(routes!(agent_api::logout))
         .routes(routes!(agent_api::me))
@@ -101,7 +101,69 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::chat_report))
         .routes(routes!(agent_api::chat_report_csv))
         .routes(routes!(sms_api::twilio_webhook))
-        .split_for_parts()
+        .split_for_parts();
+    let mut doc = doc;
+    declare_shared_answers(&mut doc);
+    (router, doc)
+}
+
+/// Declares on every operation the error answers that the layers shared by all
+/// routes give, so no route can forget them: 401 where a token is required (the
+/// `Caller` and customer-token extractors), 400 where a path, query or body is
+/// read (the `Api*` extractors' rejections, the body limit), 404 where a path
+/// names a resource, 500 everywhere (a fault; nothing was changed). A route's
+/// own declaration of the same status, with its description, is kept.
+fn declare_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ApiError")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let in_path = params
+                .iter()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+            let reads_input = in_path || !params.is_empty() || op.request_body.is_some();
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description).into());
+            };
+            if reads_input {
+                add(
+                    "400",
+                    "`invalid_request`: the path, query or body is malformed; `invalid_field`, \
+                     `message_too_long`, `body_too_large`: a value is not acceptable",
+                );
+            }
+            if secured {
+                add("401", "`unauthorized`: no valid token");
+            }
+            if in_path {
+                add("404", "`not_found`: no such resource");
+            }
+            add("500", "`internal`: a fault on the server; nothing was changed");
+        }
+    }
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
