@@ -3,7 +3,7 @@
 use crate::db::{sqlite_url_for, Db};
 use crate::serve::{serve, ServeOptions};
 use crate::sms::SmsConfig;
-use crate::store::agents::new_token;
+use crate::store::blocks::tokens::new_token;
 use crate::store::{Store, StoreConfig};
 use clap::{Args, Parser, Subcommand};
 use std::io::BufRead;

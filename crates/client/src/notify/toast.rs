@@ -10,19 +10,28 @@
 #[cfg_attr(not(windows), allow(dead_code))]
 pub const GROUP: &str = "conversations";
 
-/// Text as XML character data: markup escaped, and the characters XML 1.0
-/// cannot carry at all (control characters, U+FFFE, U+FFFF) dropped, since a
-/// toast whose XML does not parse is not shown.
+/// Text as XML character data: markup and quotes escaped, and the characters
+/// XML 1.0 cannot carry at all (control characters, U+FFFE, U+FFFF) dropped,
+/// since a toast whose XML does not parse is not shown.
 fn xml_text(text: &str) -> String {
-    let kept: String = text
-        .chars()
-        .filter(|c| {
-            !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-        })
-        .collect();
-    super::sink::escape_markup(&kept)
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{0}'..='\u{8}'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{e}'..='\u{1f}'
+            | '\u{fffe}'
+            | '\u{ffff}' => {}
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The toast's XML: the customer (title), the preview, and the chat-message

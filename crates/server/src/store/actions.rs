@@ -1,20 +1,23 @@
 //! The agents' actions on conversations: take, reply, free, end, reopen, spam,
 //! unblock. Each is a conditional update decided by the database inside one
 //! transaction with its events, run once per op id.
+//!
+//! A use case: it imports building blocks and rules, never another use case.
 
 use crate::db::now_ms;
 use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::agents::Caller;
+use crate::store::blocks::texts::{self, TextKind};
+use crate::store::blocks::{messages, surveys};
 use crate::store::events::{self, conversation_event, visibility};
 use crate::store::ops::{fingerprint, Emitted};
-use crate::store::sms::{self, TextKind};
-use crate::store::{rows, surveys, Store};
+use crate::store::{rows, rules, Store};
 use crate::validate;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
     ConversationId, ConversationState, ConversationSummary, Customer, CustomerId, EndRequest,
-    ErrorCode, EventKind, Message, SubjectAnswer,
+    ErrorCode, EventKind, SubjectAnswer,
 };
 use uuid::Uuid;
 
@@ -54,38 +57,7 @@ async fn system_line(
     caller: &Caller,
     body: String,
 ) -> Result<ConversationSummary> {
-    system_message(conn, emitted, id, Some(caller.id), body).await
-}
-
-/// Adds a system line, caused by an agent or by the server itself, and its event.
-pub(crate) async fn system_message(
-    conn: &mut AnyConnection,
-    emitted: &mut Emitted,
-    id: ConversationId,
-    agent: Option<i64>,
-    body: String,
-) -> Result<ConversationSummary> {
-    let msg_id: i64 = sqlx::query(
-        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
-         VALUES ($1, 'system', $2, $3, 0, $4) RETURNING id",
-    )
-    .bind(id)
-    .bind(agent)
-    .bind(body)
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    let message = rows::message(conn, msg_id).await?;
-    let (ev, summary) = conversation_event(conn, id, Audience::SUPERVISORS, |conversation| {
-        EventKind::MessagePosted {
-            conversation,
-            message,
-        }
-    })
-    .await?;
-    emitted.push(ev);
-    Ok(summary)
+    messages::system(conn, emitted, id, Some(caller.id), body).await
 }
 
 /// Records that a conversation left an agent's archive at `seq`.
@@ -193,43 +165,23 @@ impl Store {
                     let current = rows::summary(conn, id).await?;
                     return Err(refusal(&current, &me, "reply to"));
                 }
-                let texted_to = sms::recipient(conn, id).await?;
+                let texted_to = texts::recipient(conn, id).await?;
                 if texted_to.is_some() {
                     let n = body.chars().count();
-                    if n > sms::MAX_TEXT_CHARS {
+                    if n > rules::MAX_TEXT_CHARS {
                         return Err(Error::new(
                             ErrorCode::MessageTooLong,
                             format!(
                                 "a text message carries at most {} characters; this reply has {n}",
-                                sms::MAX_TEXT_CHARS
+                                rules::MAX_TEXT_CHARS
                             ),
                         ));
                     }
                 }
-                let msg_id: i64 = sqlx::query(
-                    "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
-                     VALUES ($1, 'agent', $2, $3, 0, $4) RETURNING id",
-                )
-                .bind(id)
-                .bind(me.id)
-                .bind(&body)
-                .bind(now)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get(0)?;
+                let message = messages::agent(conn, emitted, id, me.id, &body, now).await?;
                 if let Some(to) = texted_to {
-                    sms::queue_text(conn, id, Some(msg_id), &to, &body, TextKind::Reply).await?;
+                    texts::queue(conn, id, Some(message.id), &to, &body, TextKind::Reply).await?;
                 }
-                let message: Message = rows::message(conn, msg_id).await?;
-                let posted = message.clone();
-                let (ev, _) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
-                    EventKind::MessagePosted {
-                        conversation,
-                        message: posted,
-                    }
-                })
-                .await?;
-                emitted.push(ev);
                 Ok(message)
             })
         })
@@ -348,7 +300,17 @@ impl Store {
                     .bind(id)
                     .execute(&mut *conn)
                     .await?;
-                surveys::request(conn, closure, &current, me.id, now).await?;
+                let customer = &current.customer;
+                let ask = rules::survey_ask(
+                    current.channel,
+                    customer.phone.as_deref(),
+                    customer.sms_opted_out,
+                    customer.blocked,
+                );
+                if let Some(to) = ask.text_to {
+                    texts::queue(conn, id, None, to, rules::SURVEY_QUESTION, TextKind::Survey).await?;
+                }
+                surveys::insert(conn, closure, &current, me.id, now, &ask).await?;
                 system_line(conn, emitted, id, &me, format!("Ended by {}", me.name)).await?;
                 let by = me.agent_ref();
                 let (ev, summary) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
@@ -527,13 +489,7 @@ impl Store {
                         None => Error::not_found("customer"),
                     });
                 }
-                sqlx::query(
-                    "UPDATE messages SET hidden = 0 WHERE conversation_id IN \
-                     (SELECT id FROM conversations WHERE customer_id = $1)",
-                )
-                .bind(customer)
-                .execute(&mut *conn)
-                .await?;
+                messages::unhide(conn, customer).await?;
                 sqlx::query("UPDATE conversations SET state = 'not_assigned' WHERE customer_id = $1 AND state = 'spam'")
                     .bind(customer)
                     .execute(&mut *conn)

@@ -2,12 +2,10 @@
 
 use crate::db::{now_ms, ts};
 use crate::error::{Error, Result};
+use crate::store::blocks::tokens::{new_token, token_hash};
 use crate::store::Store;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use switchboard_protocol::{AgentId, AgentSummary, ErrorCode, LoginResponse, Me, Role};
 
@@ -43,21 +41,6 @@ impl Caller {
             name: self.name.clone(),
         }
     }
-}
-
-/// A random token with a readable prefix: 256 bits from the OS generator.
-pub fn new_token(prefix: &str) -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!(
-        "{prefix}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
-}
-
-/// Tokens are stored as their SHA-256: a leaked database holds no usable token.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Hashes a password with argon2id (off the async threads: it is slow on purpose).

@@ -3,15 +3,28 @@
 //! Each mutation runs in one writer transaction that changes the rows, appends its
 //! events and records its op id's answer; the events reach open streams only after
 //! that transaction commits.
+//!
+//! Three layers (`scripts/module-cycles` keeps them free of cycles):
+//! - use cases (`actions`, `customers`, `sms`, `surveys`, `queries`, `reports`,
+//!   `agents`): `Store` methods, each opening its own transaction; they import
+//!   building blocks and rules, never another use case;
+//! - building blocks ([`blocks`]): functions on one transaction that do one thing
+//!   (messages, texts, surveys, customer tokens, opening a conversation);
+//! - pure rules ([`rules`]): what a text means, what customers are told, limits.
+//!
+//! Beneath them all: the event log (`events`), the op runner (`ops`) and the row
+//! readers (`rows`).
 
 pub mod actions;
 pub mod agents;
+pub mod blocks;
 pub mod customers;
 pub mod events;
 pub mod ops;
 pub mod queries;
 pub mod reports;
 pub mod rows;
+pub mod rules;
 pub mod sms;
 pub mod surveys;
 

@@ -1,0 +1,130 @@
+//! Messages: the only writer of the `messages` table. Each new message updates
+//! what the lists show and appends its event.
+
+use crate::db::now_ms;
+use crate::error::Result;
+use crate::hub::Audience;
+use crate::store::events::conversation_event;
+use crate::store::ops::Emitted;
+use crate::store::rows;
+use sqlx::{AnyConnection, Row};
+use switchboard_protocol::{ConversationId, ConversationSummary, CustomerId, EventKind, Message};
+
+/// Appends a customer's message (hidden while they are blocked) and its event.
+pub async fn customer(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    target: ConversationId,
+    body: &str,
+    blocked: bool,
+) -> Result<Message> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE conversations SET last_message_at = $1, unanswered_body = $2, \
+         unanswered_since = COALESCE(unanswered_since, $1) WHERE id = $3",
+    )
+    .bind(now)
+    .bind(body)
+    .bind(target)
+    .execute(&mut *conn)
+    .await?;
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, body, hidden, created_at) \
+         VALUES ($1, 'customer', $2, $3, $4) RETURNING id",
+    )
+    .bind(target)
+    .bind(body)
+    .bind(i64::from(blocked))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let message = rows::message(conn, msg_id).await?;
+    let (ev, _) = conversation_event(conn, target, Audience::SUPERVISORS, |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message: message.clone(),
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok(message)
+}
+
+/// Appends an agent's reply, written at `now`, and its event (seen by the agent
+/// and supervisors). The caller has already updated the conversation's row.
+pub async fn agent(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: ConversationId,
+    agent: i64,
+    body: &str,
+    now: i64,
+) -> Result<Message> {
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
+         VALUES ($1, 'agent', $2, $3, 0, $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(agent)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let message = rows::message(conn, msg_id).await?;
+    let posted = message.clone();
+    let (ev, _) = conversation_event(conn, id, Audience::agent(agent), |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message: posted,
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok(message)
+}
+
+/// Appends a system line ("Taken by Alice"), caused by an agent or by the
+/// server itself, and its event.
+pub async fn system(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: ConversationId,
+    agent: Option<i64>,
+    body: String,
+) -> Result<ConversationSummary> {
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
+         VALUES ($1, 'system', $2, $3, 0, $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(agent)
+    .bind(body)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let message = rows::message(conn, msg_id).await?;
+    let (ev, summary) = conversation_event(conn, id, Audience::SUPERVISORS, |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message,
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok(summary)
+}
+
+/// Shows again what a customer wrote while blocked.
+pub async fn unhide(conn: &mut AnyConnection, customer: CustomerId) -> Result<()> {
+    sqlx::query(
+        "UPDATE messages SET hidden = 0 WHERE conversation_id IN \
+         (SELECT id FROM conversations WHERE customer_id = $1)",
+    )
+    .bind(customer)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Building blocks: each function does one thing on the caller's transaction
+//! (`&mut AnyConnection`): it never opens, commits or publishes one, so a use
+//! case composes several into one atomic change. Events a block appends go to
+//! the caller's `Emitted`.
+//!
+//! Where a table has a block, that block is its only writer: `messages`
+//! (messages), `sms_outbox` (texts), `surveys` (surveys), `customer_tokens`
+//! (tokens). Blocks use the rules, the event log and the row readers, and
+//! other blocks (conversations → tokens); never a use case.
+
+pub mod conversations;
+pub mod messages;
+pub mod surveys;
+pub mod texts;
+pub mod tokens;

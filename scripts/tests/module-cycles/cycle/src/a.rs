@@ -1,0 +1,7 @@
+use crate::b::Thing;
+
+pub struct Other;
+
+pub fn g() -> Thing {
+    Thing
+}

@@ -1,0 +1,4 @@
+mod x;
+mod y;
+
+fn main() {}

@@ -1,0 +1,3 @@
+use super::y::Y;
+
+pub struct X(Y);
