@@ -245,7 +245,8 @@ pub async fn chat_report(
 /// The chat report as CSV (UTF-8 with a byte-order mark, one row per agent, and a
 /// total row when it covers every agent).
 #[utoipa::path(get, path = "/api/v1/reports/chat.csv", tag = "reports", security(("bearer" = [])), params(ChatReportQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, description = "`not_found`: no such agent", body = ApiError)))]
 pub async fn chat_report_csv(
     State(s): State<AppState>,
     caller: Caller,

@@ -2,9 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::http::agent_api::detached;
-use crate::http::extract::{ApiJson, ApiPath, CustomerToken};
+use crate::http::extract::{ApiJson, ApiPath, ApiWebSocket, CustomerToken};
 use crate::http::AppState;
-use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message as WsMessage, WebSocket};
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use axum::Json;
@@ -90,7 +90,7 @@ pub async fn survey(
 pub async fn stream(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-    ws: WebSocketUpgrade,
+    ApiWebSocket(ws): ApiWebSocket,
 ) -> Response {
     ws.max_message_size(64 * 1024)
         .on_upgrade(move |socket| customer_stream(s, id, socket))

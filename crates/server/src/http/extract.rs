@@ -72,6 +72,25 @@ pub struct ApiPath<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(Error))]
 pub struct ApiQuery<T>(pub T);
 
+/// A WebSocket upgrade or a 400 (a plain GET, a missing header).
+pub struct ApiWebSocket(pub axum::extract::ws::WebSocketUpgrade);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiWebSocket {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiWebSocket, Error> {
+        axum::extract::ws::WebSocketUpgrade::from_request_parts(parts, state)
+            .await
+            .map(ApiWebSocket)
+            .map_err(|r| {
+                Error::new(
+                    ErrorCode::InvalidRequest,
+                    format!("open this with a WebSocket upgrade: {}", r.body_text()),
+                )
+            })
+    }
+}
+
 /// The `Bearer` token of the Authorization header.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers

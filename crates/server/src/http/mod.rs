@@ -161,7 +161,10 @@ fn declare_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
             if in_path {
                 add("404", "`not_found`: no such resource");
             }
-            add("500", "`internal`: a fault on the server; nothing was changed");
+            add(
+                "500",
+                "`internal`: a fault on the server; nothing was changed",
+            );
         }
     }
 }

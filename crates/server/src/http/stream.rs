@@ -2,18 +2,18 @@
 //! see, then live events, with heartbeats, over one WebSocket.
 
 use crate::error::{Error, Result};
-use crate::http::extract::{bearer, ApiQuery};
+use crate::http::extract::{bearer, ApiQuery, ApiWebSocket};
 use crate::http::AppState;
 use crate::hub::HubEvent;
 use crate::store::agents::Caller;
 use crate::store::events::{read_after, CatchUp};
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket};
 use axum::extract::State;
 use axum::response::Response;
 
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{ApiError, ErrorCode, StreamFrame, StreamQuery};
+use switchboard_protocol::{ApiError, StreamFrame, StreamQuery};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::Instant;
 
@@ -32,17 +32,8 @@ pub async fn stream(
     caller: Caller,
     headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<StreamQuery>,
-    ws: std::result::Result<
-        WebSocketUpgrade,
-        axum::extract::ws::rejection::WebSocketUpgradeRejection,
-    >,
+    ApiWebSocket(ws): ApiWebSocket,
 ) -> Result<Response> {
-    let ws = ws.map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidRequest,
-            format!("open this with a WebSocket upgrade: {e}"),
-        )
-    })?;
     let token = bearer(&headers).unwrap_or_default().to_string();
     Ok(ws.on_upgrade(move |socket| async move {
         let mut session = StreamSession {

@@ -194,6 +194,50 @@ async fn demo_seeds_every_state_and_openapi_describes_the_api() {
             "{schema} documented"
         );
     }
+    // The limits the server enforces are the schemas' (validate.rs).
+    let schemas = &doc["components"]["schemas"];
+    let max = switchboard_protocol::MAX_MESSAGE_CHARS;
+    assert_eq!(
+        schemas["ReplyRequest"]["properties"]["body"]["maxLength"],
+        max
+    );
+    assert_eq!(
+        schemas["CustomerMessageRequest"]["properties"]["body"]["maxLength"],
+        max
+    );
+    let short = switchboard_protocol::MAX_SHORT_TEXT_CHARS;
+    let start = &schemas["StartConversationRequest"]["properties"];
+    assert_eq!(start["name"]["maxLength"], short);
+    assert_eq!(start["email"]["maxLength"], short);
+    let rating = &schemas["SurveyRequest"]["properties"]["rating"];
+    assert_eq!(
+        (rating["minimum"].clone(), rating["maximum"].clone()),
+        (1.into(), 5.into())
+    );
+    // Query parameters are in the query, and every operation declares what the
+    // shared layers answer: 401 where a token is needed, 404 where a path names
+    // something, 500 everywhere.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = &op["responses"];
+            assert!(responses.get("500").is_some(), "{method} {path}: 500");
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            if secured {
+                assert!(responses.get("401").is_some(), "{method} {path}: 401");
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let place = p["in"].as_str().unwrap();
+                assert_eq!(
+                    place == "path",
+                    path.contains(&format!("{{{}}}", p["name"].as_str().unwrap())),
+                    "{method} {path}: {p}"
+                );
+                if place == "path" {
+                    assert!(responses.get("404").is_some(), "{method} {path}: 404");
+                }
+            }
+        }
+    }
 }
 
 #[tokio::test]
