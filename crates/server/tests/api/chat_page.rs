@@ -11,6 +11,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use switchboard_server::http::page;
+use switchboard_server::store::surveys;
 
 /// chromedriver on a free port, stopped on drop.
 struct Driver {
@@ -164,6 +166,25 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
         ""
     );
 
+    // Near the server's limit a count shows; over it, marked.
+    let max = switchboard_protocol::MAX_MESSAGE_CHARS;
+    assert_eq!(
+        js(
+            &c,
+            &format!(
+                "const m = document.getElementById('message'), n = document.getElementById('count');
+                 m.value = 'é'.repeat({over}); m.dispatchEvent(new Event('input'));
+                 const shown = !n.hidden && n.classList.contains('over')
+                   && n.textContent === ({over}).toLocaleString() + ' / ' + ({max}).toLocaleString() + ' characters';
+                 m.value = ''; m.dispatchEvent(new Event('input'));
+                 return shown && n.hidden",
+                over = max + 1
+            )
+        )
+        .await,
+        true
+    );
+
     // The agent sees it in the queue, under the customer's name as typed.
     let snap = api.snapshot(alice).await;
     let row = &snap["queue"][0];
@@ -256,6 +277,10 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
         .await,
         true
     );
+    assert_eq!(
+        js(&c, "return document.getElementById('comment').maxLength").await,
+        json!(surveys::MAX_COMMENT_CHARS)
+    );
     c.find(Locator::Css("label[for='rating-4']"))
         .await
         .unwrap()
@@ -285,6 +310,14 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
         "return !document.getElementById('survey-thanks').hidden",
     )
     .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('survey-thanks').textContent"
+        )
+        .await,
+        surveys::THANKS
+    );
     let d = api.detail(alice, id).await.ok();
     assert_eq!(d["conversation"]["survey"]["rating"], 4);
     assert_eq!(d["conversation"]["survey"]["comment"], "Quick & <kind>");
@@ -320,15 +353,26 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     c.close().await.unwrap();
 }
 
+/// Every path the page is served from: the page, its style, its modules and the
+/// generated config.js.
+fn page_paths() -> Vec<(String, &'static str)> {
+    let mut paths = vec![
+        ("/chat".to_string(), "text/html"),
+        ("/chat/".to_string(), "text/html"),
+        ("/chat/app.css".to_string(), "text/css"),
+        ("/chat/config.js".to_string(), "text/javascript"),
+    ];
+    for (name, _) in page::MODULES {
+        paths.push((format!("/chat/{name}"), "text/javascript"));
+    }
+    paths
+}
+
 #[tokio::test]
 async fn the_page_is_self_contained_with_a_strict_policy() {
     let w = World::standard().await;
     let http = reqwest::Client::new();
-    for (path, ct) in [
-        ("/chat", "text/html"),
-        ("/chat/app.js", "text/javascript"),
-        ("/chat/app.css", "text/css"),
-    ] {
+    for (path, ct) in page_paths() {
         let r = http
             .get(format!("{}{path}", w.api.base))
             .send()
@@ -341,21 +385,77 @@ async fn the_page_is_self_contained_with_a_strict_policy() {
             "{path}"
         );
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"));
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
-        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{path}"
+        );
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["cache-control"], "no-cache", "{path}");
         let body = r.text().await.unwrap();
         // No external assets: it must work on a closed network.
         assert!(
             !body.contains("http://") && !body.contains("https://"),
             "{path}"
         );
-        if path == "/chat" {
+        if ct == "text/html" {
             assert!(!body.contains(" style=") && !body.contains("<style"));
             assert!(!body.contains(" onclick=") && !body.contains(" onload="));
+            // One entry module; it imports the rest.
+            assert!(body.contains(r#"<script type="module" src="/chat/main.js"></script>"#));
         }
-        if path == "/chat/app.js" {
-            assert!(!body.contains("innerHTML") && !body.contains("eval("));
+        if ct == "text/javascript" {
+            assert!(
+                !body.contains("innerHTML") && !body.contains("eval("),
+                "{path}"
+            );
         }
     }
+    // The script before the page became modules is gone.
+    let r = http
+        .get(format!("{}/chat/app.js", w.api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+/// The page's limits and texts are the server's: config.js carries the Rust
+/// constants' values, strings escaped as JSON.
+#[tokio::test]
+async fn the_page_config_is_the_servers_constants() {
+    let w = World::standard().await;
+    let js = reqwest::get(format!("{}/chat/config.js", w.api.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut exported = serde_json::Map::new();
+    for line in js.lines().filter(|l| l.starts_with("export const ")) {
+        let (name, value) = line["export const ".len()..]
+            .strip_suffix(';')
+            .and_then(|l| l.split_once(" = "))
+            .unwrap_or_else(|| panic!("not `export const NAME = JSON;`: {line}"));
+        let value: Value = serde_json::from_str(value)
+            .unwrap_or_else(|e| panic!("{name}'s value is not JSON ({e}): {value}"));
+        assert!(
+            exported.insert(name.to_string(), value).is_none(),
+            "{name} twice"
+        );
+    }
+    assert_eq!(
+        Value::Object(exported),
+        json!({
+            "MAX_MESSAGE_CHARS": switchboard_protocol::MAX_MESSAGE_CHARS,
+            "MAX_COMMENT_CHARS": surveys::MAX_COMMENT_CHARS,
+            "THANKS": surveys::THANKS,
+            "THANKS_ALREADY": page::THANKS_ALREADY,
+        })
+    );
 }

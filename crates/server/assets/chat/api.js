@@ -1,0 +1,203 @@
+// @ts-check
+/*
+ * The customer API over HTTP: typed requests, and every failure as a
+ * RequestError with the server's code (or one of the page's own when no
+ * server answer came).
+ */
+
+/** @typedef {import('./protocol').ApiError} ApiError */
+/** @typedef {import('./protocol').ErrorCode} ErrorCode */
+/** @typedef {import('./protocol').CustomerConversation} CustomerConversation */
+/** @typedef {import('./protocol').CustomerMessageRequest} CustomerMessageRequest */
+/** @typedef {import('./protocol').CustomerMessageResponse} CustomerMessageResponse */
+/** @typedef {import('./protocol').CustomerSession} CustomerSession */
+/** @typedef {import('./protocol').StartConversationRequest} StartConversationRequest */
+/** @typedef {import('./protocol').SurveyRequest} SurveyRequest */
+/** @typedef {import('./session.js').ConversationKey} ConversationKey */
+
+const API = '/api/v1/customer/conversations';
+const REQUEST_TIMEOUT_MS = 30000;
+
+export const SESSION_GONE = 'Your chat session has expired. Please start a new chat.';
+
+/**
+ * The server's codes that mean this page's session no longer reads its conversation.
+ * @type {readonly ErrorCode[]}
+ */
+const SESSION_GONE_CODES = ['unauthorized', 'forbidden', 'not_found'];
+
+/**
+ * The page's own codes: no answer came (`network`), the answer was not what the
+ * API promises (`bad_response`), or an error status without the server's error body.
+ * @typedef {'network' | 'bad_response' | `http_${number}`} PageCode
+ */
+
+export class RequestError extends Error {
+  /**
+   * @param {number} status the HTTP status; 0 when no answer came
+   * @param {ErrorCode | PageCode} code
+   * @param {string} message for people
+   */
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** @param {ConversationKey} id */
+export function convPath(id) {
+  return API + '/' + encodeURIComponent(String(id));
+}
+
+/** @param {number} status */
+function fallbackMessage(status) {
+  if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
+  if (status === 401) return SESSION_GONE;
+  if (status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+  return 'Something went wrong (error ' + status + '). Please try again.';
+}
+
+/**
+ * The parts of an error body that are usable; an older or odd server may send less.
+ * @param {unknown} data
+ * @returns {Partial<ApiError>}
+ */
+function errorBody(data) {
+  if (!data || typeof data !== 'object') return {};
+  const o = /** @type {Record<string, unknown>} */ (data);
+  /** @type {Partial<ApiError>} */
+  const out = {};
+  // A code this page does not know yet still travels as it is.
+  if (typeof o.code === 'string') out.code = /** @type {ErrorCode} */ (o.code);
+  if (typeof o.message === 'string') out.message = o.message;
+  return out;
+}
+
+/**
+ * One request; the parsed JSON answer (null when empty) or a RequestError.
+ * @param {'GET' | 'POST'} method
+ * @param {string} path
+ * @param {object | undefined} body sent as JSON
+ * @param {string} [token] the session's bearer token
+ * @returns {Promise<unknown>}
+ */
+async function request(method, path, body, token) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = 'Bearer ' + token;
+
+  const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = ctrl ? setTimeout(() => ctrl.abort(), REQUEST_TIMEOUT_MS) : null;
+  /** @type {Response} */
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: ctrl ? ctrl.signal : undefined,
+    });
+  } catch (_) {
+    if (timer) clearTimeout(timer);
+    throw new RequestError(
+      0,
+      'network',
+      'Could not reach the server. Please check your connection and try again.'
+    );
+  }
+
+  /** @type {unknown} */
+  let data = null;
+  try {
+    const text = await res.text();
+    if (text) data = JSON.parse(text);
+  } catch (_) {
+    data = null;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+
+  if (!res.ok) {
+    const e = errorBody(data);
+    const code = e.code ?? /** @type {PageCode} */ (`http_${res.status}`);
+    const message = e.message && e.message.trim() ? e.message : fallbackMessage(res.status);
+    throw new RequestError(res.status, code, message);
+  }
+  return data;
+}
+
+/**
+ * Whether a failure means the session no longer works (start a new chat).
+ * @param {unknown} err
+ */
+export function sessionGone(err) {
+  return err instanceof RequestError && (err.status === 401 || sessionGoneCode(err.code));
+}
+
+/**
+ * Whether the server's code means the session no longer works.
+ * @param {string} code
+ */
+export function sessionGoneCode(code) {
+  return SESSION_GONE_CODES.some((c) => c === code);
+}
+
+/**
+ * A failure's message for people ('' when it has none: the caller's default shows).
+ * @param {unknown} err
+ */
+export function errorMessage(err) {
+  return err instanceof Error ? err.message : '';
+}
+
+// The answers below are what the API promises; callers still check what they use.
+
+/**
+ * `POST /conversations`: a new conversation and its token.
+ * @param {StartConversationRequest} req
+ * @returns {Promise<CustomerSession | null>}
+ */
+export function startConversation(req) {
+  return /** @type {Promise<CustomerSession | null>} */ (request('POST', API, req));
+}
+
+/**
+ * `GET /conversations/{id}`: the whole conversation.
+ * @param {ConversationKey} id
+ * @param {string} token
+ * @returns {Promise<CustomerConversation | null>}
+ */
+export function getConversation(id, token) {
+  return /** @type {Promise<CustomerConversation | null>} */ (
+    request('GET', convPath(id), undefined, token)
+  );
+}
+
+/**
+ * `POST /conversations/{id}/messages`: the message as posted (in a new
+ * conversation, with its session, when this one had ended).
+ * @param {ConversationKey} id
+ * @param {string} token
+ * @param {CustomerMessageRequest} req
+ * @returns {Promise<CustomerMessageResponse | null>}
+ */
+export function postMessage(id, token, req) {
+  return /** @type {Promise<CustomerMessageResponse | null>} */ (
+    request('POST', convPath(id) + '/messages', req, token)
+  );
+}
+
+/**
+ * `POST /conversations/{id}/survey`: the customer's rating.
+ * @param {ConversationKey} id
+ * @param {string} token
+ * @param {SurveyRequest} req
+ * @returns {Promise<unknown>}
+ */
+export function postSurvey(id, token, req) {
+  return request('POST', convPath(id) + '/survey', req, token);
+}

@@ -1,0 +1,169 @@
+// @ts-check
+/*
+ * The page's elements, and what every part does with them: busy flags, focus,
+ * the one error line, the connection status.
+ *
+ * Runs under a strict CSP (script-src 'self', style-src 'self'): no inline
+ * scripts or styles, no eval. Everything that comes from the server (names,
+ * message bodies, error messages) is written with textContent only, never
+ * parsed as HTML.
+ */
+
+/**
+ * The element with this id, checked to be of the kind the page expects.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} kind
+ * @returns {T}
+ */
+function byId(id, kind) {
+  const el = document.getElementById(id);
+  if (!(el instanceof kind)) throw new Error('missing #' + id);
+  return el;
+}
+
+// Modules run once the document is parsed: every element is there.
+const stars = byId('stars', HTMLElement);
+
+export const els = {
+  main: byId('main', HTMLElement),
+  loading: byId('loading', HTMLElement),
+  newChat: byId('new-chat', HTMLButtonElement),
+  startScreen: byId('start-screen', HTMLElement),
+  startForm: byId('start-form', HTMLFormElement),
+  name: byId('name', HTMLInputElement),
+  email: byId('email', HTMLInputElement),
+  start: byId('start', HTMLButtonElement),
+  error: byId('error', HTMLElement),
+  chatScreen: byId('chat-screen', HTMLElement),
+  scroller: byId('scroller', HTMLElement),
+  log: byId('log', HTMLElement),
+  messages: byId('messages', HTMLOListElement),
+  waiting: byId('waiting', HTMLElement),
+  ended: byId('ended', HTMLElement),
+  survey: byId('survey', HTMLFormElement),
+  stars,
+  starLabels: Array.from(
+    /** @type {NodeListOf<HTMLLabelElement>} */ (stars.querySelectorAll('label[data-value]'))
+  ),
+  comment: byId('comment', HTMLTextAreaElement),
+  surveySubmit: byId('survey-submit', HTMLButtonElement),
+  thanks: byId('survey-thanks', HTMLElement),
+  dock: byId('dock', HTMLElement),
+  jump: byId('jump', HTMLButtonElement),
+  status: byId('status', HTMLElement),
+  hint: byId('composer-hint', HTMLElement),
+  composer: byId('composer', HTMLFormElement),
+  message: byId('message', HTMLTextAreaElement),
+  send: byId('send', HTMLButtonElement),
+  count: byId('count', HTMLElement),
+};
+
+// ---------------------------------------------------------------- small helpers
+
+/**
+ * @param {Element} el
+ * @param {boolean} busy
+ */
+export function setBusy(el, busy) {
+  if (busy) el.setAttribute('aria-busy', 'true');
+  else el.removeAttribute('aria-busy');
+}
+
+/**
+ * Focuses `el` on the next frame, once it is rendered after un-hiding.
+ * @param {HTMLElement} el
+ */
+export function focusSoon(el) {
+  requestAnimationFrame(() => {
+    try {
+      el.focus({ preventScroll: el === els.thanks ? false : true });
+    } catch (_) {
+      el.focus();
+    }
+  });
+}
+
+/**
+ * @param {HTMLInputElement} input
+ * @param {boolean} invalid
+ */
+export function markInvalid(input, invalid) {
+  if (invalid) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
+// ---------------------------------------------------------------- messages shown to the user
+
+/** @type {ReturnType<typeof setTimeout> | null} */
+let errorTimer = null;
+// The error shown is the one from loading the conversation (the stream's first frame clears it).
+let loadErrorShown = false;
+
+/** @param {string} [message] */
+export function showError(message) {
+  const text = String(message || 'Something went wrong. Please try again.');
+  if (errorTimer) {
+    clearTimeout(errorTimer);
+    errorTimer = null;
+  }
+  if (els.error.textContent === text) {
+    // Same text again: clear, then set, so screen readers announce it again.
+    els.error.textContent = '';
+    errorTimer = setTimeout(() => {
+      errorTimer = null;
+      els.error.textContent = text;
+    }, 100);
+  } else {
+    els.error.textContent = text;
+  }
+}
+
+/**
+ * Shows a failure to load the conversation, which the stream's first frame clears.
+ * @param {string} message
+ */
+export function showLoadError(message) {
+  showError(message);
+  loadErrorShown = true;
+}
+
+export function clearError() {
+  if (errorTimer) {
+    clearTimeout(errorTimer);
+    errorTimer = null;
+  }
+  els.error.textContent = '';
+  loadErrorShown = false;
+}
+
+/** Clears the error if it is the one from loading the conversation. */
+export function clearLoadError() {
+  if (loadErrorShown) clearError();
+}
+
+/** @param {string} text */
+export function setStatus(text) {
+  if (els.status.textContent !== text) els.status.textContent = text;
+}
+
+// ---------------------------------------------------------------- screens
+
+export function showStartScreen() {
+  els.loading.hidden = true;
+  els.chatScreen.hidden = true;
+  els.newChat.hidden = true;
+  els.startScreen.hidden = false;
+  // The single #error area lives in the visible screen.
+  els.startForm.insertBefore(els.error, els.start);
+  setBusy(els.main, false);
+  setStatus('');
+}
+
+export function showChatScreen() {
+  els.loading.hidden = true;
+  els.startScreen.hidden = true;
+  els.chatScreen.hidden = false;
+  els.newChat.hidden = false;
+  els.dock.insertBefore(els.error, els.composer);
+}

@@ -1,0 +1,238 @@
+// @ts-check
+/*
+ * Switchboard's chat page for customers: the entry module. Wires the page's
+ * forms to the customer API and starts from the stored session, if any.
+ *
+ * The modules, native ES modules with no build step, each served by the server
+ * (crates/server/src/http/page.rs):
+ *   config.js    the server's limits and texts, generated from its constants
+ *   dom.js       the elements, the error line, the status, the screens
+ *   session.js   the session (conversation id and token) and its storage
+ *   api.js       HTTP requests and their errors
+ *   stream.js    the live WebSocket stream, reconnecting
+ *   messages.js  drawing the conversation
+ *   scroll.js    following the conversation's bottom
+ *   survey.js    the end-of-chat rating
+ *   composer.js  the message box
+ *   chat.js      opening, switching and forgetting the conversation
+ * Types: protocol.d.ts (the wire types, generated from the Rust ones) and
+ * config.d.ts; `scripts/test` type-checks the page with tsc.
+ */
+
+import {
+  RequestError,
+  errorMessage,
+  postMessage,
+  postSurvey,
+  sessionGone,
+  startConversation,
+} from './api.js';
+import { expireSession, forgetSession, openChat, switchConversation, watchSession } from './chat.js';
+import { takeSent, watchComposer } from './composer.js';
+import { THANKS, THANKS_ALREADY } from './config.js';
+import { clearError, els, focusSoon, markInvalid, setBusy, showError, showStartScreen } from './dom.js';
+import { addPending, isMessage, lastConversation, renderConversation } from './messages.js';
+import { scrollToBottom, watchScrolling } from './scroll.js';
+import { loadSession, saveSession, session, validSession } from './session.js';
+import { reconnectIfNeeded } from './stream.js';
+import {
+  checkedRating,
+  resetSurvey,
+  setSurveyBusy,
+  surveyBusy,
+  surveyRecorded,
+  updateSurveyButton,
+  watchSurvey,
+} from './survey.js';
+
+/** @typedef {import('./protocol').SurveyRequest} SurveyRequest */
+
+let sending = false;
+let starting = false;
+
+// ---------------------------------------------------------------- start form
+
+/** @param {SubmitEvent} ev */
+async function startChat(ev) {
+  ev.preventDefault();
+  if (starting) return;
+  const name = els.name.value.trim();
+  const email = els.email.value.trim();
+  markInvalid(els.name, !name);
+  markInvalid(els.email, !email);
+  if (!name) {
+    showError('Please enter your name.');
+    els.name.focus();
+    return;
+  }
+  if (!email) {
+    showError('Please enter your email address.');
+    els.email.focus();
+    return;
+  }
+
+  starting = true;
+  els.start.disabled = true;
+  setBusy(els.startForm, true);
+  clearError();
+  try {
+    const res = await startConversation({ name, email });
+    const s = validSession({
+      conversation_id: res && res.conversation_id,
+      token: res && res.token,
+      name,
+    });
+    if (!s) throw new RequestError(0, 'bad_response', 'Unexpected answer from the server. Please try again.');
+    saveSession(s);
+    openChat(s, true);
+  } catch (err) {
+    if (err instanceof RequestError && err.code === 'invalid_field') {
+      const msg = String(err.message || '');
+      if (/e-?mail/i.test(msg)) {
+        markInvalid(els.email, true);
+        els.email.focus();
+      } else if (/name/i.test(msg)) {
+        markInvalid(els.name, true);
+        els.name.focus();
+      }
+    }
+    showError(errorMessage(err));
+  } finally {
+    starting = false;
+    els.start.disabled = false;
+    setBusy(els.startForm, false);
+  }
+}
+
+// ---------------------------------------------------------------- composer
+
+async function sendMessage() {
+  if (sending || !session) return;
+  const text = els.message.value;
+  if (!text.trim()) {
+    els.message.focus();
+    return;
+  }
+  const sess = session;
+  sending = true;
+  els.send.disabled = true;
+  setBusy(els.composer, true);
+  clearError();
+  try {
+    const res = await postMessage(sess.conversation_id, sess.token, { body: text });
+    if (session !== sess) return;
+    takeSent(text);
+
+    const message = res && res.message;
+    if (res && res.session && typeof res.session === 'object') {
+      switchConversation(res.session, message);
+    } else if (isMessage(message)) {
+      addPending(message);
+      renderConversation(
+        lastConversation() || {
+          conversation_id: sess.conversation_id,
+          ended: false,
+          survey: null,
+          messages: [],
+        }
+      );
+    }
+    scrollToBottom(false);
+  } catch (err) {
+    if (session !== sess) return;
+    if (sessionGone(err)) expireSession();
+    else showError(errorMessage(err)); // text stays in the box
+  } finally {
+    sending = false;
+    els.send.disabled = false;
+    setBusy(els.composer, false);
+  }
+}
+
+// ---------------------------------------------------------------- survey
+
+/** @param {SubmitEvent} ev */
+async function submitSurvey(ev) {
+  ev.preventDefault();
+  if (surveyBusy() || !session) return;
+  const rating = checkedRating();
+  if (rating < 1 || rating > 5) {
+    updateSurveyButton();
+    return;
+  }
+  const sess = session;
+  /** @type {SurveyRequest} */
+  const payload = { rating };
+  const comment = els.comment.value;
+  if (comment.trim()) payload.comment = comment;
+
+  setSurveyBusy(true);
+  clearError();
+  try {
+    await postSurvey(sess.conversation_id, sess.token, payload);
+    if (session !== sess) return;
+    surveyRecorded(sess.conversation_id, THANKS);
+  } catch (err) {
+    if (session !== sess) return;
+    if (err instanceof RequestError && err.code === 'survey_answered') {
+      surveyRecorded(sess.conversation_id, THANKS_ALREADY);
+    } else if (err instanceof RequestError && err.code === 'invalid_state') {
+      // The conversation is no longer ended (reopened): no survey to answer.
+      els.survey.hidden = true;
+      focusSoon(els.message);
+    } else if (sessionGone(err)) {
+      expireSession();
+    } else {
+      showError(errorMessage(err));
+    }
+  } finally {
+    if (session === sess) setSurveyBusy(false);
+  }
+}
+
+// ---------------------------------------------------------------- setup
+
+function init() {
+  // Start form
+  els.startForm.addEventListener('submit', startChat);
+  for (const input of [els.name, els.email]) {
+    input.addEventListener('input', () => markInvalid(input, false));
+  }
+
+  // New chat
+  els.newChat.addEventListener('click', () => {
+    forgetSession();
+    focusSoon(els.name.value ? els.email : els.name);
+  });
+
+  watchComposer(sendMessage);
+  els.survey.addEventListener('submit', submitSurvey);
+  watchSurvey();
+  watchScrolling();
+  watchSession();
+
+  // Connection upkeep
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') reconnectIfNeeded();
+  });
+  window.addEventListener('online', reconnectIfNeeded);
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted) reconnectIfNeeded();
+  });
+
+  // Go. (Some browsers restore form state on reload: start from a known one.)
+  els.start.disabled = false;
+  els.send.disabled = false;
+  resetSurvey();
+  const stored = loadSession();
+  if (stored) {
+    saveSession(stored);
+    if (stored.name) els.name.value = stored.name;
+    openChat(stored, false);
+  } else {
+    showStartScreen();
+  }
+}
+
+// A module runs once the document is parsed.
+init();
