@@ -32,7 +32,11 @@ survey: CustomerSurvey | null }
 /**
  * `POST /api/v1/customer/conversations/{id}/messages`.
  */
-export type CustomerMessageRequest = { body: string }
+export type CustomerMessageRequest = { 
+/**
+ * Not blank, at most 10,000 characters, no NUL.
+ */
+body: string }
 
 /**
  * A posted customer message. When the conversation had ended, the message opened
@@ -121,7 +125,11 @@ export type ErrorCode =
 /**
  * The token is valid but this agent may not do this.
  */
-"forbidden" | "not_found" | 
+"forbidden" | 
+/**
+ * No such conversation, agent, survey or text.
+ */
+"not_found" | 
 /**
  * Another agent occupies the conversation (see `holder`).
  */
@@ -170,7 +178,15 @@ export type ErrorCode =
 /**
  * `POST /api/v1/customer/conversations`: a customer starts a chat.
  */
-export type StartConversationRequest = { name: string; email: string }
+export type StartConversationRequest = { 
+/**
+ * Not blank, at most 1,000 characters, no NUL.
+ */
+name: string; 
+/**
+ * `name@domain`, at most 1,000 characters, no NUL.
+ */
+email: string }
 
 /**
  * `POST /api/v1/customer/conversations/{id}/survey`: the customer's rating.
@@ -181,7 +197,7 @@ export type SurveyRequest = {
  */
 rating: number; 
 /**
- * Optional, at most 1,000 characters.
+ * Optional, at most 1,000 characters, no NUL.
  */
 comment?: string | null }
 

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::LazyLock;
 
-use crate::store::surveys;
+use crate::store::rules;
 
 const INDEX: &str = include_str!("../../assets/chat/index.html");
 const STYLE: &str = include_str!("../../assets/chat/app.css");
@@ -53,12 +53,12 @@ pub const CONFIG: &[(&str, &str, ConfigValue)] = &[
     (
         "MAX_COMMENT_CHARS",
         "Longest survey comment, in characters.",
-        ConfigValue::Number(surveys::MAX_COMMENT_CHARS),
+        ConfigValue::Number(rules::MAX_COMMENT_CHARS),
     ),
     (
         "THANKS",
         "The thanks for a rating.",
-        ConfigValue::Text(surveys::THANKS),
+        ConfigValue::Text(rules::THANKS),
     ),
     (
         "THANKS_ALREADY",
@@ -246,7 +246,7 @@ mod tests {
         )));
         assert!(js.contains(&format!(
             "export const THANKS = {};",
-            serde_json::to_string(surveys::THANKS).unwrap()
+            serde_json::to_string(rules::THANKS).unwrap()
         )));
         assert_eq!(js.matches("export const ").count(), CONFIG.len());
     }

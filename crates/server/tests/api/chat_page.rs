@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use switchboard_server::http::page;
-use switchboard_server::store::surveys;
+use switchboard_server::store::rules;
 
 /// chromedriver on a free port, stopped on drop.
 struct Driver {
@@ -279,7 +279,7 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     );
     assert_eq!(
         js(&c, "return document.getElementById('comment').maxLength").await,
-        json!(surveys::MAX_COMMENT_CHARS)
+        json!(rules::MAX_COMMENT_CHARS)
     );
     c.find(Locator::Css("label[for='rating-4']"))
         .await
@@ -316,7 +316,7 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
             "return document.getElementById('survey-thanks').textContent"
         )
         .await,
-        surveys::THANKS
+        rules::THANKS
     );
     let d = api.detail(alice, id).await.ok();
     assert_eq!(d["conversation"]["survey"]["rating"], 4);
@@ -453,8 +453,8 @@ async fn the_page_config_is_the_servers_constants() {
         Value::Object(exported),
         json!({
             "MAX_MESSAGE_CHARS": switchboard_protocol::MAX_MESSAGE_CHARS,
-            "MAX_COMMENT_CHARS": surveys::MAX_COMMENT_CHARS,
-            "THANKS": surveys::THANKS,
+            "MAX_COMMENT_CHARS": rules::MAX_COMMENT_CHARS,
+            "THANKS": rules::THANKS,
             "THANKS_ALREADY": page::THANKS_ALREADY,
         })
     );
