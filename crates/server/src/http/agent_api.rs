@@ -9,7 +9,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::Value;
 use std::net::SocketAddr;
 use switchboard_protocol::{
     AgentList, ApiError, ArchivePage, ArchiveQuery, BlockedCustomerList, ChatReport,
@@ -101,7 +100,7 @@ pub async fn take(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ConversationSummary>> {
     Ok(Json(
         detached(async move { s.store.take(&caller, id, req.op_id).await }).await?,
     ))
@@ -116,7 +115,7 @@ pub async fn reply(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReplyRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Message>> {
     Ok(Json(
         detached(async move { s.store.reply(&caller, id, req.op_id, req.body).await }).await?,
     ))
@@ -131,7 +130,7 @@ pub async fn free(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ConversationSummary>> {
     Ok(Json(
         detached(async move { s.store.free(&caller, id, req.op_id).await }).await?,
     ))
@@ -146,7 +145,7 @@ pub async fn end(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<EndRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ConversationSummary>> {
     Ok(Json(
         detached(async move { s.store.end(&caller, id, req).await }).await?,
     ))
@@ -161,7 +160,7 @@ pub async fn reopen(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ConversationSummary>> {
     Ok(Json(
         detached(async move { s.store.reopen(&caller, id, req.op_id).await }).await?,
     ))
@@ -176,7 +175,7 @@ pub async fn spam(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ConversationSummary>> {
     Ok(Json(
         detached(async move { s.store.spam(&caller, id, req.op_id).await }).await?,
     ))
@@ -225,7 +224,7 @@ pub async fn unblock(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<OpRequest>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Customer>> {
     Ok(Json(
         detached(async move { s.store.unblock(&caller, id, req.op_id).await }).await?,
     ))

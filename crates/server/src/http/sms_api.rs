@@ -46,7 +46,7 @@ fn field<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 #[utoipa::path(post, path = "/api/v1/sms/twilio", tag = "sms",
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "Empty TwiML", content_type = "text/xml"),
-        (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+        (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn twilio_webhook(
     State(s): State<AppState>,
     headers: HeaderMap,

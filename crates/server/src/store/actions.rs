@@ -17,7 +17,7 @@ use crate::validate;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
     ConversationId, ConversationState, ConversationSummary, Customer, CustomerId, EndRequest,
-    ErrorCode, EventKind, SubjectAnswer,
+    ErrorCode, EventKind, Message, SubjectAnswer,
 };
 use uuid::Uuid;
 
@@ -97,7 +97,7 @@ impl Store {
         caller: &Caller,
         id: ConversationId,
         op_id: Uuid,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<ConversationSummary> {
         let me = caller.clone();
         self.run_op(
             caller.id,
@@ -144,7 +144,7 @@ impl Store {
         id: ConversationId,
         op_id: Uuid,
         body: String,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<Message> {
         validate::message(&body)?;
         let me = caller.clone();
         let fp = fingerprint("reply", id, &body);
@@ -197,7 +197,7 @@ impl Store {
         caller: &Caller,
         id: ConversationId,
         op_id: Uuid,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<ConversationSummary> {
         let me = caller.clone();
         self.run_op(
             caller.id,
@@ -244,7 +244,7 @@ impl Store {
         caller: &Caller,
         id: ConversationId,
         req: EndRequest,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<ConversationSummary> {
         let me = caller.clone();
         let fp = fingerprint("end", id, &(&req.subject, &req.mood));
         let answer = self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
@@ -332,7 +332,7 @@ impl Store {
         caller: &Caller,
         id: ConversationId,
         op_id: Uuid,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<ConversationSummary> {
         let me = caller.clone();
         self.run_op(caller.id, op_id, fingerprint("reopen", id, &()), move |conn, emitted| {
             Box::pin(async move {
@@ -380,7 +380,7 @@ impl Store {
         caller: &Caller,
         id: ConversationId,
         op_id: Uuid,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<ConversationSummary> {
         let me = caller.clone();
         self.run_op(caller.id, op_id, fingerprint("spam", id, &()), move |conn, emitted| {
             Box::pin(async move {
@@ -465,7 +465,7 @@ impl Store {
         caller: &Caller,
         customer: CustomerId,
         op_id: Uuid,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<Customer> {
         if !caller.sees_everything() {
             return Err(Error::forbidden("only supervisors can unblock customers"));
         }

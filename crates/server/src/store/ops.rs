@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::hub::HubEvent;
 use crate::store::Store;
 use futures_util::future::BoxFuture;
-use serde::Serialize;
+use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Acquire, AnyConnection, Row};
 use std::sync::Arc;
@@ -36,7 +36,8 @@ pub type Emitted = Vec<Arc<HubEvent>>;
 pub enum Stored {
     /// Nothing stored yet: this is the first attempt.
     Fresh,
-    Done(serde_json::Value),
+    /// The answer given, as JSON.
+    Done(String),
     Failed(Error),
 }
 
@@ -50,9 +51,9 @@ impl Store {
         op_id: Uuid,
         fingerprint: String,
         action: F,
-    ) -> Result<serde_json::Value>
+    ) -> Result<T>
     where
-        T: Serialize + Send,
+        T: Serialize + DeserializeOwned + Send,
         F: for<'c> FnOnce(&'c mut AnyConnection, &'c mut Emitted) -> BoxFuture<'c, Result<T>>
             + Send,
     {
@@ -72,7 +73,8 @@ impl Store {
         .rows_affected();
         if claimed == 0 {
             return match stored(&mut tx, agent, op_id, &fingerprint).await? {
-                Stored::Done(v) => Ok(v),
+                Stored::Done(answer) => serde_json::from_str(&answer)
+                    .map_err(|e| Error::internal("stored op answer", e)),
                 Stored::Failed(e) => Err(e),
                 Stored::Fresh => Err(Error::internal("op", "claimed op has no answer")),
             };
@@ -85,8 +87,7 @@ impl Store {
         let (status, response, result) = match outcome {
             Ok(answer) => {
                 attempt.commit().await?;
-                let value = serde_json::to_value(&answer)?;
-                (200i64, value.to_string(), Ok(value))
+                (200i64, serde_json::to_string(&answer)?, Ok(answer))
             }
             Err(err) => {
                 attempt.rollback().await?;
@@ -140,7 +141,7 @@ async fn stored(
     let status: i64 = row.try_get(1)?;
     let response: String = row.try_get(2)?;
     if status == 200 {
-        Ok(Stored::Done(serde_json::from_str(&response)?))
+        Ok(Stored::Done(response))
     } else {
         let body: ApiError = serde_json::from_str(&response)?;
         Ok(Stored::Failed(Error {

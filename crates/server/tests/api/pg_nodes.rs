@@ -133,6 +133,19 @@ async fn fifty_takes_split_between_two_nodes_have_one_winner_200_times() {
     }
 }
 
+/// The first 100 or more events a stream brings, and its cursor after them.
+async fn first_events(s: &mut Stream, start: i64) -> (Vec<Value>, i64) {
+    let (mut got, mut cursor) = (Vec::new(), start);
+    while got.len() < 100 {
+        let f = s.frame(WAIT).await.expect("events flow on node B");
+        if f["type"] == "events" {
+            got.extend(f["events"].as_array().unwrap().iter().cloned());
+            cursor = f["cursor"].as_i64().unwrap();
+        }
+    }
+    (got, cursor)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
 async fn agents_of_a_killed_node_resume_on_the_other_with_nothing_lost() {
@@ -199,18 +212,14 @@ async fn agents_of_a_killed_node_resume_on_the_other_with_nothing_lost() {
         })
         .collect();
 
-    // Read part of the traffic on B, then kill it mid-load.
-    let mut received: Vec<Vec<Value>> = vec![Vec::new(), Vec::new()];
-    let mut cursors = [start, start];
-    for (i, (_, s)) in streams.iter_mut().enumerate() {
-        while received[i].len() < 100 {
-            let f = s.frame(WAIT).await.expect("events flow on node B");
-            if f["type"] == "events" {
-                received[i].extend(f["events"].as_array().unwrap().iter().cloned());
-                cursors[i] = f["cursor"].as_i64().unwrap();
-            }
-        }
-    }
+    // Read part of the traffic on B, both streams at once (a stream left unread
+    // answers no pings, and the node drops it after three heartbeats: reading one
+    // after the other lost the second on a slow run), then kill B mid-load.
+    let [(_, s0), (_, s1)] = &mut streams;
+    let (first0, first1) =
+        futures_util::future::join(first_events(s0, start), first_events(s1, start)).await;
+    let mut received: Vec<Vec<Value>> = vec![first0.0, first1.0];
+    let mut cursors = [first0.1, first1.1];
     b.server.kill9();
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
