@@ -88,33 +88,14 @@ impl Store {
                 // Texts already queued for the number would be refused by the carrier.
                 texts::fail_pending(&mut tx, &text.from, "the customer texted STOP", None).await?;
                 surveys::close_by_text_for(&mut tx, customer).await?;
-                if let Some(id) = open {
-                    messages::customer(&mut tx, &mut emitted, id, &text.body, blocked).await?;
-                    messages::system(
-                        &mut tx,
-                        &mut emitted,
-                        id,
-                        None,
-                        "The customer texted STOP: no texts reach them until they text START."
-                            .into(),
-                    )
-                    .await?;
-                }
+                let notice = "The customer texted STOP: no texts reach them until they text START.";
+                keyword_lines(&mut tx, &mut emitted, open, &text.body, blocked, notice).await?;
                 open
             }
             Some(Keyword::OptIn) if opted_out => {
                 set_opted_out(&mut tx, customer, false).await?;
-                if let Some(id) = open {
-                    messages::customer(&mut tx, &mut emitted, id, &text.body, blocked).await?;
-                    messages::system(
-                        &mut tx,
-                        &mut emitted,
-                        id,
-                        None,
-                        "The customer texted START: texts reach them again.".into(),
-                    )
-                    .await?;
-                }
+                let notice = "The customer texted START: texts reach them again.";
+                keyword_lines(&mut tx, &mut emitted, open, &text.body, blocked, notice).await?;
                 open
             }
             _ => match survey_reply(
@@ -249,6 +230,23 @@ impl Store {
         self.commit(tx, emitted).await?;
         Ok(())
     }
+}
+
+/// A STOP or START text in the customer's open conversation, if any: their line,
+/// then the notice saying what it changed.
+async fn keyword_lines(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    open: Option<ConversationId>,
+    body: &str,
+    blocked: bool,
+    notice: &str,
+) -> Result<()> {
+    if let Some(id) = open {
+        messages::customer(conn, emitted, id, body, blocked).await?;
+        messages::system(conn, emitted, id, None, notice.into()).await?;
+    }
+    Ok(())
 }
 
 async fn set_opted_out(conn: &mut AnyConnection, customer: CustomerId, out: bool) -> Result<()> {
