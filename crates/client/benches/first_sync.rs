@@ -1,6 +1,6 @@
 //! First sync of a large archive: 10,000 archived conversations with 200,000
 //! messages, from a real server over loopback into an empty cache, beside a bulk
-//! insert of the same rows into the same schema.
+//! insert of the same rows in id order into the same tables with one FTS5 index.
 //!
 //! Run: `cargo build --release -p switchboard-server && cargo bench -p switchboard-client --bench first_sync`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -78,6 +78,13 @@ fn main() {
         drop(cache);
         let mut conn = rusqlite::Connection::open(tmp.path().join("bulk.sqlite3")).unwrap();
         conn.pragma_update(None, "synchronous", "FULL").unwrap();
+        // The floor indexes the messages too, the fastest way FTS5 offers: one
+        // index built from the table in one pass once the rows are in.
+        conn.execute_batch(
+            "CREATE VIRTUAL TABLE bulk_fts USING fts5(body, content = 'messages', content_rowid = 'id', \
+             tokenize = 'unicode61 remove_diacritics 2');",
+        )
+        .unwrap();
         let t = Instant::now();
         let tx = conn.transaction().unwrap();
         {
@@ -91,12 +98,16 @@ fn main() {
                 let s = &c.conversation;
                 conv.execute(rusqlite::params![s.id, alice, s.customer.id, s.version, serde_json::to_string(s).unwrap()])
                     .unwrap();
-                for m in &c.messages {
-                    msg.execute(rusqlite::params![m.id, m.conversation_id, "customer", m.body, m.created_at.timestamp_millis()])
-                        .unwrap();
-                }
+            }
+            // In id order: FTS5 writes a segment out whenever a rowid goes down.
+            let mut all: Vec<_> = pages.iter().flat_map(|p| &p.conversations).flat_map(|c| &c.messages).collect();
+            all.sort_by_key(|m| m.id);
+            for m in all {
+                msg.execute(rusqlite::params![m.id, m.conversation_id, "customer", m.body, m.created_at.timestamp_millis()])
+                    .unwrap();
             }
         }
+        tx.execute_batch("INSERT INTO bulk_fts (bulk_fts) VALUES ('rebuild')").unwrap();
         tx.commit().unwrap();
         let bulk = t.elapsed();
 

@@ -1,6 +1,7 @@
 //! Writing what the server says into the cache: snapshots, event batches, archive
 //! pages, conversation details. Each call is one transaction.
 
+use super::fts::Index;
 use super::{set_meta, Cache};
 use crate::error::Result;
 use rusqlite::{params, Transaction};
@@ -89,23 +90,25 @@ fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -
 }
 
 /// Drops a conversation and its messages (it left every list).
-fn forget(tx: &Transaction, id: i64) -> Result<()> {
-    tx.execute("DELETE FROM messages WHERE conversation_id = ?1", [id])?;
+fn forget(tx: &Transaction, ix: &mut Index, id: i64) -> Result<()> {
+    ix.delete_messages(tx, "conversation_id = ?1", [id])?;
     tx.execute("DELETE FROM customers_fts WHERE rowid = ?1", [id])?;
     tx.execute("DELETE FROM conversations WHERE id = ?1", [id])?;
     Ok(())
 }
 
-pub(super) fn insert_message(tx: &Transaction, m: &Message) -> Result<()> {
+/// Stores a message and indexes it, unless the cache has it already.
+pub(super) fn insert_message(tx: &Transaction, ix: &mut Index, m: &Message) -> Result<()> {
     let author = match m.author {
         switchboard_protocol::Author::Customer => "customer",
         switchboard_protocol::Author::Agent => "agent",
         switchboard_protocol::Author::System => "system",
     };
-    tx.execute(
+    let inserted = tx.prepare_cached(
         "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    )?
+    .execute(params![
             m.id,
             m.conversation_id,
             author,
@@ -113,8 +116,10 @@ pub(super) fn insert_message(tx: &Transaction, m: &Message) -> Result<()> {
             m.agent.as_ref().map(|a| a.name.as_str()),
             m.body,
             m.created_at.timestamp_millis(),
-        ],
-    )?;
+    ])?;
+    if inserted == 1 {
+        ix.insert(m.id, &m.body);
+    }
     Ok(())
 }
 
@@ -129,8 +134,8 @@ fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
 }
 
 /// Drops a conversation, remembering the version that said so.
-fn drop_at(tx: &Transaction, id: i64, version: i64) -> Result<()> {
-    forget(tx, id)?;
+fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()> {
+    forget(tx, ix, id)?;
     tx.execute(
         "INSERT INTO dropped (id, version) VALUES (?1, ?2) \
          ON CONFLICT (id) DO UPDATE SET version = MAX(version, excluded.version)",
@@ -143,7 +148,12 @@ fn drop_at(tx: &Transaction, id: i64, version: i64) -> Result<()> {
 /// knows something newer about it (a slow history fetch or action answer racing
 /// the stream). Returns whether the cache holds the conversation afterwards.
 /// Rows the stream brings count as confirmed by the current archive backfill.
-pub(super) fn place(tx: &Transaction, me: &Me, c: &ConversationSummary) -> Result<bool> {
+pub(super) fn place(
+    tx: &Transaction,
+    ix: &mut Index,
+    me: &Me,
+    c: &ConversationSummary,
+) -> Result<bool> {
     if dropped_at(tx, c.id)?.is_some_and(|v| v >= c.version) {
         return Ok(false);
     }
@@ -165,7 +175,7 @@ pub(super) fn place(tx: &Transaction, me: &Me, c: &ConversationSummary) -> Resul
     if held.is_some_and(|v| v > c.version) {
         return Ok(true);
     }
-    drop_at(tx, c.id, c.version)?;
+    drop_at(tx, ix, c.id, c.version)?;
     Ok(false)
 }
 
@@ -175,6 +185,7 @@ impl Cache {
     pub fn apply_snapshot(&mut self, snap: &Snapshot) -> Result<()> {
         let me = snap.me.clone();
         let tx = self.conn.transaction()?;
+        let mut ix = Index::load(&tx)?;
         let open: Vec<&ConversationSummary> = snap
             .mine
             .iter()
@@ -191,11 +202,12 @@ impl Cache {
                 .collect()
         };
         for id in stale {
-            drop_at(&tx, id, snap.seq)?;
+            drop_at(&tx, &mut ix, id, snap.seq)?;
         }
         for c in open.into_iter().chain(&snap.archive) {
-            place(&tx, &me, c)?;
+            place(&tx, &mut ix, &me, c)?;
         }
+        ix.save(&tx)?;
         set_meta(&tx, "cursor", &snap.seq.to_string())?;
         set_meta(&tx, "me", &serde_json::to_string(&me)?)?;
         set_meta(&tx, "subjects", &serde_json::to_string(&snap.subjects)?)?;
@@ -208,6 +220,7 @@ impl Cache {
     pub fn apply_events(&mut self, events: &[Event], cursor: i64) -> Result<Applied> {
         let me = self.me.clone();
         let tx = self.conn.transaction()?;
+        let mut ix = Index::load(&tx)?;
         let mut applied = Applied::default();
         for e in events {
             match &e.kind {
@@ -215,7 +228,7 @@ impl Cache {
                     conversation_ids, ..
                 } => {
                     for id in conversation_ids {
-                        drop_at(&tx, *id, e.seq)?;
+                        drop_at(&tx, &mut ix, *id, e.seq)?;
                         applied.conversations.push(*id);
                     }
                     applied.lists_changed = true;
@@ -228,7 +241,7 @@ impl Cache {
                             [c.id],
                             |r| r.get(0),
                         )?;
-                        let kept = place(&tx, &me, c)?;
+                        let kept = place(&tx, &mut ix, &me, c)?;
                         let handed_over = match kind {
                             EventKind::ConversationFreed { by, .. }
                             | EventKind::ConversationReopened { by, .. } => by.id != me.id,
@@ -242,7 +255,7 @@ impl Cache {
                         }
                         if let EventKind::MessagePosted { message, .. } = kind {
                             if kept {
-                                insert_message(&tx, message)?;
+                                insert_message(&tx, &mut ix, message)?;
                             }
                         }
                         applied.lists_changed = true;
@@ -251,6 +264,7 @@ impl Cache {
                 }
             }
         }
+        ix.save(&tx)?;
         set_meta(&tx, "cursor", &cursor.to_string())?;
         tx.commit()?;
         applied.conversations.dedup();
@@ -275,11 +289,13 @@ impl Cache {
     pub fn apply_detail(&mut self, d: &ConversationDetail) -> Result<()> {
         let me = self.me.clone();
         let tx = self.conn.transaction()?;
-        if place(&tx, &me, &d.conversation)? {
+        let mut ix = Index::load(&tx)?;
+        if place(&tx, &mut ix, &me, &d.conversation)? {
             for m in &d.messages {
-                insert_message(&tx, m)?;
+                insert_message(&tx, &mut ix, m)?;
             }
         }
+        ix.save(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -287,10 +303,12 @@ impl Cache {
     /// Stores an archive page and its cursor, under backfill generation `gen`.
     pub fn apply_archive_page(&mut self, page: &ArchivePage, gen: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let mut ix = Index::load(&tx)?;
         for removal in &page.removed {
-            tx.execute(
-                "DELETE FROM messages WHERE conversation_id = ?1 AND EXISTS \
-                 (SELECT 1 FROM conversations WHERE id = ?1 AND state = 'archived' AND version < ?2)",
+            ix.delete_messages(
+                &tx,
+                "conversation_id = ?1 AND EXISTS (SELECT 1 FROM conversations \
+                 WHERE id = ?1 AND state = 'archived' AND version < ?2)",
                 params![removal.conversation_id, removal.seq],
             )?;
             tx.execute(
@@ -304,9 +322,10 @@ impl Cache {
             }
             upsert(&tx, &a.conversation, Some(gen))?;
             for m in &a.messages {
-                insert_message(&tx, m)?;
+                insert_message(&tx, &mut ix, m)?;
             }
         }
+        ix.save(&tx)?;
         set_meta(&tx, "archive_cursor", &page.next_cursor.to_string())?;
         tx.commit()?;
         Ok(())
@@ -344,11 +363,14 @@ impl Cache {
         let tx = self.conn.transaction()?;
         let full = meta_in(&tx, "archive_full")?;
         if full.as_deref() != Some("1") {
-            tx.execute(
-                "DELETE FROM messages WHERE conversation_id IN \
+            let mut ix = Index::load(&tx)?;
+            ix.delete_messages(
+                &tx,
+                "conversation_id IN \
                  (SELECT id FROM conversations WHERE state = 'archived' AND archive_gen < ?1)",
                 [gen],
             )?;
+            ix.save(&tx)?;
             tx.execute(
                 "DELETE FROM conversations WHERE state = 'archived' AND archive_gen < ?1",
                 [gen],

@@ -3,6 +3,7 @@
 //! outbox. Every batch of events is applied with its cursor in one transaction.
 
 mod apply;
+mod fts;
 mod outbox;
 mod read;
 mod search;
@@ -18,13 +19,14 @@ use std::path::{Path, PathBuf};
 use switchboard_protocol::Me;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// An open cache.
 pub struct Cache {
     conn: Connection,
     path: PathBuf,
     me: Me,
+    snippets: search::SnippetPicker,
 }
 
 /// Why an unusable cache file was set aside and rebuilt.
@@ -37,6 +39,10 @@ pub struct Rebuilt {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Each index partition has its own statements (search, highlight, insert,
+    // delete): a million messages make 16 partitions. Re-preparing an FTS5
+    // query costs more than running it on a partition.
+    conn.set_prepared_statement_cache_capacity(512);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a reply the agent saw go into the outbox survives a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -63,8 +69,22 @@ fn classify(context: &str, e: rusqlite::Error) -> OpenError {
     }
 }
 
+/// Schema 1 to 2 (the message index in partitions), in one transaction.
+fn migrate_from_v1(conn: &mut Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    let tx = conn.transaction()?;
+    fts::migrate_from_v1(&tx)?;
+    tx.pragma_update(None, "user_version", 2)?;
+    tx.commit()?;
+    tracing::info!(
+        "cache upgraded to schema 2 (search index partitioned) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
-    let conn = Connection::open(path).map_err(|e| classify("cannot open", e))?;
+    let mut conn = Connection::open(path).map_err(|e| classify("cannot open", e))?;
     configure(&conn).map_err(|e| classify("not a usable database", e))?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -82,10 +102,13 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
     }
     if version < 1 {
         conn.execute_batch(&format!(
-            "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
-            include_str!("schema.sql")
+            "BEGIN; {} {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
+            include_str!("schema.sql"),
+            fts::SCHEMA
         ))
         .map_err(|e| classify("cannot create the schema", e))?;
+    } else if version == 1 {
+        migrate_from_v1(&mut conn).map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
     }
     Ok(conn)
 }
@@ -128,10 +151,12 @@ impl Cache {
                 (conn, Some(Rebuilt { reason, moved_to }))
             }
         };
+        let snippets = search::SnippetPicker::register(&conn)?;
         let cache = Cache {
             conn,
             path: path.to_path_buf(),
             me: me.clone(),
+            snippets,
         };
         Ok((cache, rebuilt))
     }

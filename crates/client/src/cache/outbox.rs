@@ -2,6 +2,7 @@
 //! reaches the server exactly once, across disconnects and restarts.
 
 use super::apply::{insert_message, place};
+use super::fts::Index;
 use super::Cache;
 use crate::error::{ClientErrorCode, Result};
 use rusqlite::{params, OptionalExtension};
@@ -153,6 +154,7 @@ impl Cache {
     pub fn outbox_done(&mut self, seq: i64, answer: &Answer) -> Result<()> {
         let me = self.me.clone();
         let tx = self.conn.transaction()?;
+        let mut ix = Index::load(&tx)?;
         match answer {
             Answer::Message(m) => {
                 let kept: bool = tx.query_row(
@@ -161,14 +163,15 @@ impl Cache {
                     |r| r.get(0),
                 )?;
                 if kept {
-                    insert_message(&tx, m)?;
+                    insert_message(&tx, &mut ix, m)?;
                 }
             }
             Answer::Conversation(c) => {
-                place(&tx, &me, c)?;
+                place(&tx, &mut ix, &me, c)?;
             }
             Answer::Accepted => {}
         }
+        ix.save(&tx)?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.commit()?;
         Ok(())

@@ -1,4 +1,4 @@
--- The offline cache, schema version 1. Times are milliseconds since the epoch.
+-- The offline cache, schema version 2. Times are milliseconds since the epoch.
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -41,16 +41,8 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_conversation ON messages (conversation_id, id);
 
--- Full-text search: message bodies (external content) and customers by conversation.
-CREATE VIRTUAL TABLE messages_fts USING fts5(
-    body, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
-END;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
-END;
+-- Full-text search: message bodies in id-range partitions (fts.rs, which also
+-- creates their table fts_parts), customers by conversation.
 CREATE VIRTUAL TABLE customers_fts USING fts5(
     name, email, tokenize = 'unicode61 remove_diacritics 2'
 );

@@ -1,13 +1,16 @@
 //! Full-text search of the cache: one hit per conversation, with its list, its
-//! number of matching messages and its best snippets; match positions travel
+//! number of matching messages and its newest snippets; match positions travel
 //! beside the text, never inside it.
 
+use super::fts;
 use super::read::author;
 use super::Cache;
 use crate::error::Result;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use switchboard_protocol::{Author, ConversationSummary};
 
 /// A piece of text; `hit` pieces matched the search. Joined, the pieces give
@@ -66,7 +69,7 @@ pub struct SearchHit {
     pub customer: Option<CustomerMatch>,
     /// How many of its messages match.
     pub matches: u32,
-    /// The best-matching messages (at most [`SNIPPETS`]), in the conversation's order.
+    /// Its newest matching messages (at most [`SNIPPETS`]), in the conversation's order.
     pub snippets: Vec<Snippet>,
 }
 
@@ -203,6 +206,37 @@ struct Candidate {
     customer: Option<CustomerMatch>,
 }
 
+/// Chooses, during the walk over the index, the rows worth highlighting: the
+/// first [`SNIPPETS`] of each conversation, which the newest-first walk meets
+/// first. An SQL function, so that FTS5's highlight() runs for those rows only
+/// and the index is matched once per search (highlight reads and tokenizes the
+/// text again; a second MATCH pays a prefix query's setup again).
+#[derive(Clone, Default)]
+pub(super) struct SnippetPicker(Arc<Mutex<HashMap<i64, usize>>>);
+
+impl SnippetPicker {
+    const FUNCTION: &'static str = "switchboard_snippet";
+
+    /// Adds the function to a connection.
+    pub fn register(conn: &Connection) -> Result<SnippetPicker> {
+        let picker = SnippetPicker::default();
+        let seen = picker.0.clone();
+        conn.create_scalar_function(Self::FUNCTION, 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+            let conversation: i64 = ctx.get(0)?;
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            let n = seen.entry(conversation).or_default();
+            *n += 1;
+            Ok(*n <= SNIPPETS)
+        })?;
+        Ok(picker)
+    }
+
+    /// Starts a search: no conversation has snippets yet.
+    fn reset(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
 /// One matching message of a conversation.
 struct Matched {
     id: i64,
@@ -210,27 +244,131 @@ struct Matched {
     segments: Vec<Segment>,
 }
 
-impl Matched {
-    /// How many places matched: the best snippets have the most.
-    fn hits(&self) -> usize {
-        self.segments.iter().filter(|s| s.hit).count()
-    }
+/// The `limit` conversations that matched most recently, most recent first.
+fn ranked(found: HashMap<i64, Candidate>, limit: usize) -> Vec<(i64, Candidate)> {
+    let mut order: Vec<(i64, Candidate)> = found.into_iter().collect();
+    order.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(b.0.cmp(&a.0)));
+    order.truncate(limit);
+    order
 }
 
 impl Cache {
     /// Full-text search over cached messages and customers' names and emails:
     /// one hit per conversation, the most recently matching first, each with
-    /// its list, its number of matching messages and its best snippets. Works
-    /// with no network.
+    /// its list, its number of matching messages and its newest matching
+    /// messages as snippets. Works with no network.
+    ///
+    /// The message index is walked once, newest first, partition by partition
+    /// (see `fts.rs`): until `limit` conversations have matched, then on down
+    /// to the first message of the oldest of them, so that every match of the
+    /// conversations shown is counted. Only the snippets are highlighted.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else {
             return Ok(Vec::new());
         };
         let limit = limit.clamp(1, 500);
         let marks = Marks::new();
-        let mut found: HashMap<i64, Candidate> = HashMap::new();
+        let mut found = self.customers(&query, &marks, limit)?;
 
-        // Customers by name or email (customers_fts rows are conversation ids).
+        // The matching messages, newest first.
+        self.snippets.reset();
+        let parts = fts::parts(&self.conn)?;
+        let mut seen: Vec<(i64, Option<Matched>)> = Vec::new();
+        let mut by_message = 0;
+        // Set once `limit` conversations matched: the conversations shown and
+        // the oldest message id that can still belong to one of them.
+        let mut chosen: Option<(Vec<(i64, Candidate)>, i64)> = None;
+        'walk: for part in parts.iter().rev() {
+            if chosen.as_ref().is_some_and(|(_, from)| part.hi < *from) {
+                break;
+            }
+            let table = part.table();
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT f.rowid, m.conversation_id, m.created_at, m.author, m.body, \
+                 CASE WHEN {}(m.conversation_id) THEN highlight({table}, 0, ?2, ?3) END \
+                 FROM {table} f JOIN messages m ON m.id = f.rowid \
+                 WHERE {table} MATCH ?1 ORDER BY f.rowid DESC",
+                SnippetPicker::FUNCTION
+            ))?;
+            let mut rows = stmt.query(params![query, marks.open, marks.close])?;
+            while let Some(r) = rows.next()? {
+                let (id, conversation, at): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                if chosen.as_ref().is_some_and(|(_, from)| id < *from) {
+                    break 'walk;
+                }
+                let snippet = match r.get::<_, Option<String>>(5)? {
+                    Some(marked) => Some(Matched {
+                        id,
+                        author: author(&r.get::<_, String>(3)?),
+                        segments: marks.segments(&marked, &r.get::<_, String>(4)?),
+                    }),
+                    None => None,
+                };
+                seen.push((conversation, snippet));
+                if chosen.is_some() {
+                    continue;
+                }
+                match found.get_mut(&conversation) {
+                    Some(c) => c.at = c.at.max(at),
+                    None => {
+                        found.insert(conversation, Candidate { at, customer: None });
+                        by_message += 1;
+                    }
+                }
+                if by_message == limit {
+                    let order = ranked(std::mem::take(&mut found), limit);
+                    let from = self.first_message(order.iter().map(|(id, _)| *id))?;
+                    chosen = Some((order, from.unwrap_or(i64::MAX)));
+                }
+            }
+        }
+        let order = match chosen {
+            Some((order, _)) => order,
+            None => ranked(found, limit),
+        };
+
+        // Each shown conversation's number of matches and snippets.
+        let mut by_conversation: HashMap<i64, (u32, Vec<Snippet>)> =
+            order.iter().map(|(id, _)| (*id, (0, Vec::new()))).collect();
+        for (conversation, snippet) in seen {
+            if let Some((matches, snippets)) = by_conversation.get_mut(&conversation) {
+                *matches += 1;
+                if let Some(m) = snippet {
+                    snippets.push(window(m.id, m.author, m.segments));
+                }
+            }
+        }
+        let mut hits = Vec::with_capacity(order.len());
+        for (id, candidate) in order {
+            let Some((conversation, list)) = self.listed(id)? else {
+                continue;
+            };
+            let (matches, mut snippets) = by_conversation.remove(&id).unwrap_or_default();
+            if matches == 0 && candidate.customer.is_none() {
+                continue;
+            }
+            // Shown in the conversation's order.
+            snippets.sort_by_key(|s| s.message_id);
+            hits.push(SearchHit {
+                conversation,
+                list,
+                customer: candidate.customer,
+                matches,
+                snippets,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Conversations whose customer's name or email matches (customers_fts
+    /// rows are conversation ids), newest first.
+    fn customers(
+        &self,
+        query: &str,
+        marks: &Marks,
+        limit: usize,
+    ) -> Result<HashMap<i64, Candidate>> {
+        let mut found = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, COALESCE(c.last_message_at, c.closed_at, 0), f.name, f.email, \
              highlight(customers_fts, 0, ?2, ?3), highlight(customers_fts, 1, ?2, ?3) \
@@ -264,65 +402,19 @@ impl Cache {
                 },
             );
         }
-
-        // Conversations with matching messages, newest message first, until
-        // `limit` conversations (FTS5 walks its index in rowid order, so this
-        // stops early however common the word).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.conversation_id, m.created_at FROM messages_fts f \
-             JOIN messages m ON m.id = f.rowid \
-             WHERE messages_fts MATCH ?1 ORDER BY f.rowid DESC",
-        )?;
-        let mut rows = stmt.query(params![query])?;
-        let mut by_message = 0;
-        while by_message < limit {
-            let Some(r) = rows.next()? else { break };
-            let (id, at): (i64, i64) = (r.get(0)?, r.get(1)?);
-            match found.get_mut(&id) {
-                Some(c) => c.at = c.at.max(at),
-                None => {
-                    found.insert(id, Candidate { at, customer: None });
-                    by_message += 1;
-                }
-            }
-        }
-        drop(rows);
-
-        let mut order: Vec<(i64, Candidate)> = found.into_iter().collect();
-        order.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(b.0.cmp(&a.0)));
-        order.truncate(limit);
-
-        let ids: Vec<i64> = order.iter().map(|(id, _)| *id).collect();
-        let mut by_conversation = self.matched(&ids, &query, &marks)?;
-        let mut hits = Vec::with_capacity(order.len());
-        for (id, candidate) in order {
-            let Some((conversation, list)) = self.listed(id)? else {
-                continue;
-            };
-            let mut matched = by_conversation.remove(&id).unwrap_or_default();
-            let matches = matched.len() as u32;
-            if matches == 0 && candidate.customer.is_none() {
-                continue;
-            }
-            // The best few (the most places matched, then the newest), shown in
-            // the conversation's order.
-            matched.sort_by(|a, b| b.hits().cmp(&a.hits()).then(b.id.cmp(&a.id)));
-            matched.truncate(SNIPPETS);
-            matched.sort_by_key(|m| m.id);
-            hits.push(SearchHit {
-                conversation,
-                list,
-                customer: candidate.customer,
-                matches,
-                snippets: matched
-                    .into_iter()
-                    .map(|m| window(m.id, m.author, m.segments))
-                    .collect(),
-            });
-        }
-        Ok(hits)
+        Ok(found)
     }
 
+    /// The first message id of any of these conversations.
+    fn first_message(&self, conversations: impl Iterator<Item = i64>) -> Result<Option<i64>> {
+        let ids = serde_json::to_string(&conversations.collect::<Vec<_>>())?;
+        Ok(self.conn.query_row(
+            "SELECT MIN(m.id) FROM json_each(?1) j CROSS JOIN messages m \
+             WHERE m.conversation_id = j.value",
+            [&ids],
+            |r| r.get(0),
+        )?)
+    }
     /// Every message of one conversation that matches a search, oldest first,
     /// whole, with the matches marked (the open conversation highlights them).
     pub fn search_in(&self, conversation_id: i64, input: &str) -> Result<Vec<Snippet>> {
@@ -331,9 +423,7 @@ impl Cache {
         };
         let marks = Marks::new();
         Ok(self
-            .matched(&[conversation_id], &query, &marks)?
-            .remove(&conversation_id)
-            .unwrap_or_default()
+            .matched(conversation_id, &query, &marks)?
             .into_iter()
             .map(|m| Snippet {
                 message_id: m.id,
@@ -372,55 +462,42 @@ impl Cache {
         Ok(Some((serde_json::from_str(&json)?, list)))
     }
 
-    /// The messages of these conversations that match, by conversation, oldest
-    /// first, marked. One FTS5 query for all of them (a prefix query costs its
-    /// setup each time it runs, up to a tenth of a second for the commonest
-    /// prefixes of a million messages), over the rowids from the first message
-    /// of the oldest of them: the newest matches, where the search found them.
-    fn matched(
-        &self,
-        conversations: &[i64],
-        query: &str,
-        marks: &Marks,
-    ) -> Result<HashMap<i64, Vec<Matched>>> {
-        let mut out: HashMap<i64, Vec<Matched>> = HashMap::new();
-        if conversations.is_empty() {
-            return Ok(out);
-        }
-        let ids = serde_json::to_string(conversations)?;
-        let from: Option<i64> = self.conn.query_row(
-            "SELECT MIN(m.id) FROM json_each(?1) j CROSS JOIN messages m \
-             WHERE m.conversation_id = j.value",
-            [&ids],
-            |r| r.get(0),
-        )?;
-        let Some(from) = from else {
+    /// The messages of one conversation that match, oldest first, marked: one
+    /// FTS5 query per partition from its first message on.
+    fn matched(&self, conversation: i64, query: &str, marks: &Marks) -> Result<Vec<Matched>> {
+        let mut out = Vec::new();
+        let Some(from) = self.first_message(std::iter::once(conversation))? else {
             return Ok(out);
         };
-        // CROSS JOIN keeps FTS5 in front, with the rowid bound (messages first
-        // would run the MATCH once per message).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.conversation_id, m.id, m.author, m.body, highlight(messages_fts, 0, ?2, ?3) \
-             FROM messages_fts f CROSS JOIN messages m \
-             WHERE messages_fts MATCH ?1 AND f.rowid >= ?4 AND m.id = f.rowid \
-             AND m.conversation_id IN (SELECT value FROM json_each(?5)) ORDER BY f.rowid",
-        )?;
-        let rows = stmt.query_map(params![query, marks.open, marks.close, from, ids], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (conversation, id, who, body, marked) = row?;
-            out.entry(conversation).or_default().push(Matched {
-                id,
-                author: author(&who),
-                segments: marks.segments(&marked, &body),
-            });
+        for part in fts::parts(&self.conn)?.iter().filter(|p| p.hi >= from) {
+            // CROSS JOIN keeps FTS5 in front, with the rowid bound (messages
+            // first would run the MATCH once per message).
+            let table = part.table();
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT m.id, m.author, m.body, highlight({table}, 0, ?2, ?3) \
+                 FROM {table} f CROSS JOIN messages m \
+                 WHERE {table} MATCH ?1 AND f.rowid >= ?4 AND m.id = f.rowid \
+                 AND m.conversation_id = ?5 ORDER BY f.rowid"
+            ))?;
+            let rows = stmt.query_map(
+                params![query, marks.open, marks.close, from, conversation],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )?;
+            for row in rows {
+                let (id, who, body, marked) = row?;
+                out.push(Matched {
+                    id,
+                    author: author(&who),
+                    segments: marks.segments(&marked, &body),
+                });
+            }
         }
         Ok(out)
     }
