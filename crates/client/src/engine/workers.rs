@@ -5,10 +5,10 @@ use super::sync::{backoff, wait_online};
 use super::{Change, ConnectionState, Inner};
 use crate::api::Api;
 use crate::cache::{Answer, OutboxAction, OutboxItem};
-use crate::error::{EngineCode, ErrorCode, Result};
+use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{EndRequest, OpRequest, ReplyRequest};
+use switchboard_protocol::{ArchivePage, EndRequest, OpRequest, ReplyRequest};
 
 async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
     let op = OpRequest { op_id: item.op_id };
@@ -132,31 +132,57 @@ pub(super) async fn history_loop(
     }
 }
 
-async fn backfill_once(inner: &Inner) -> Result<()> {
+/// Stores an archive page off the async runtime (a page of 200 conversations is
+/// thousands of rows). Returns how many conversations it held and whether it
+/// changed anything.
+async fn apply_page(inner: &Arc<Inner>, page: ArchivePage, gen: i64) -> Result<(u64, bool)> {
+    let inner = inner.clone();
+    tokio::task::spawn_blocking(move || {
+        inner.cache().apply_archive_page(&page, gen)?;
+        Ok((
+            page.conversations.len() as u64,
+            !page.conversations.is_empty() || !page.removed.is_empty(),
+        ))
+    })
+    .await
+    .map_err(|e| ClientError::new(EngineCode::Cache, format!("archive page: {e}")))?
+}
+
+/// Downloads the archive page by page from the saved cursor, fetching the next
+/// page while the current one is stored.
+async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
     let (mut cursor, mut gen) = inner.cache().archive_position()?;
     if gen == 0 {
         gen = inner.cache().restart_backfill()?;
         cursor = 0;
     }
+    let size = inner.options.archive_page;
     let mut fetched = 0u64;
+    let mut page = inner.api.archive(cursor, size).await?;
     loop {
-        let page = inner
-            .api
-            .archive(cursor, inner.options.archive_page)
-            .await?;
-        inner.cache().apply_archive_page(&page, gen)?;
-        fetched += page.conversations.len() as u64;
-        cursor = page.next_cursor;
-        if !page.conversations.is_empty() || !page.removed.is_empty() {
+        let (more, after) = (page.has_more, page.next_cursor);
+        let apply = apply_page(inner, page, gen);
+        let (stored, next) = if more {
+            let (stored, next) = tokio::join!(apply, inner.api.archive(after, size));
+            (stored?, Some(next))
+        } else {
+            (apply.await?, None)
+        };
+        let (conversations, changed) = stored;
+        fetched += conversations;
+        if changed {
             inner.emit(Change::Lists);
         }
         inner.emit(Change::Backfill {
             fetched,
-            done: !page.has_more,
+            done: !more,
         });
-        if !page.has_more {
-            inner.cache().finish_backfill(gen)?;
-            return Ok(());
+        match next {
+            None => {
+                inner.cache().finish_backfill(gen)?;
+                return Ok(());
+            }
+            Some(next) => page = next?,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::support::*;
 use serde_json::json;
+use std::time::Duration;
 use switchboard_client::cache::{ListName, OutboxStatus};
 use switchboard_client::{Change, ClientErrorCode, ConnectionState, ErrorCode};
 
@@ -147,11 +148,14 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
         (engine.lists().unwrap().archive.len() == 30 && all).then_some(())
     })
     .await;
-    // Progress was reported, page by page, to the end.
+    // Progress was reported, page by page, to the end (the last report follows
+    // the last page's commit).
     let mut progress = Vec::new();
-    while let Ok(c) = changes.try_recv() {
-        if let Change::Backfill { fetched, done } = c {
-            progress.push((fetched, done));
+    while !progress.iter().any(|p: &(u64, bool)| p.1) {
+        match tokio::time::timeout(Duration::from_secs(10), changes.recv()).await {
+            Ok(Ok(Change::Backfill { fetched, done })) => progress.push((fetched, done)),
+            Ok(Ok(_)) => {}
+            other => panic!("no end of the backfill reported: {other:?} after {progress:?}"),
         }
     }
     let cached = engine.conversation(ids[0]).unwrap();
