@@ -37,12 +37,14 @@ pub struct Rebuilt {
     pub moved_to: PathBuf,
 }
 
+/// Prepared statements kept per connection. Each index partition has its own
+/// (search, highlight, insert, delete), and a million messages make 16
+/// partitions: re-preparing an FTS5 query costs more than running it on one.
+const STATEMENT_CACHE: usize = 512;
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    // Each index partition has its own statements (search, highlight, insert,
-    // delete): a million messages make 16 partitions. Re-preparing an FTS5
-    // query costs more than running it on a partition.
-    conn.set_prepared_statement_cache_capacity(512);
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a reply the agent saw go into the outbox survives a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -161,6 +163,39 @@ impl Cache {
         Ok((cache, rebuilt))
     }
 
+    /// A second connection to the same file for reading only: with WAL, its
+    /// reads never wait behind this one's write transactions (and see only what
+    /// they committed). The engine reads the UI's lists, conversations and
+    /// searches through one.
+    pub fn reader(&self) -> Result<Cache> {
+        let conn = Connection::open(&self.path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.pragma_update(None, "query_only", true)?;
+        let snippets = search::SnippetPicker::register(&conn)?;
+        Ok(Cache {
+            conn,
+            path: self.path.clone(),
+            me: self.me.clone(),
+            snippets,
+        })
+    }
+
+    /// Runs several reads on one snapshot of the cache (a write committed
+    /// between them is seen by none or all).
+    pub fn read<T>(&self, f: impl FnOnce(&Cache) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Who this cache reads for: a reader learns of a role change from the
+    /// snapshot its writer applied.
+    pub fn set_me(&mut self, me: &Me) {
+        self.me = me.clone();
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -203,4 +238,65 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::R
         [key, value],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_protocol::{ConversationDetail, Event, EventKind};
+
+    #[test]
+    fn a_reader_never_waits_behind_a_write_batch_and_sees_only_what_was_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = crate::test_fixtures::me();
+        let (mut writer, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+        let reader = writer.reader().unwrap();
+        let created = |id: i64| Event {
+            seq: id,
+            at: chrono::Utc::now(),
+            kind: EventKind::ConversationCreated {
+                conversation: crate::test_fixtures::conversation(id, None, Some("hello"), id),
+            },
+        };
+        writer.apply_events(&[created(1)], 1).unwrap();
+
+        // A write batch in progress (the writer's transaction holds the write
+        // lock): the reader answers at once, from the last commit.
+        let tx = writer.conn.transaction().unwrap();
+        tx.execute(
+            "UPDATE conversations SET state = 'archived' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        let (sent, got) = std::sync::mpsc::channel();
+        let reading = std::thread::spawn(move || {
+            let lists = reader.read(Cache::lists).unwrap();
+            sent.send(lists.queue.len()).unwrap();
+            reader
+        });
+        // Not a timing: a reader waiting on the lock would time out (busy)
+        // after 5 s and fail, or answer only after the rollback below.
+        assert_eq!(
+            got.recv_timeout(std::time::Duration::from_secs(4)),
+            Ok(1),
+            "the reader answered during the write, from the last commit"
+        );
+        let reader = reading.join().unwrap();
+        tx.rollback().unwrap();
+
+        // Readers write nothing.
+        assert!(reader
+            .conn
+            .execute("DELETE FROM conversations", [])
+            .is_err());
+        // What the writer commits, the reader sees.
+        writer
+            .apply_detail(&ConversationDetail {
+                conversation: crate::test_fixtures::conversation(2, None, None, 2),
+                messages: vec![],
+                earlier: vec![],
+            })
+            .unwrap();
+        assert_eq!(reader.read(Cache::lists).unwrap().queue.len(), 2);
+    }
 }

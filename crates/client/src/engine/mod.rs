@@ -111,7 +111,10 @@ impl Default for EngineOptions {
 
 struct Inner {
     api: Api,
+    /// The writer: the stream, the outbox, histories and the backfill.
     cache: Mutex<Cache>,
+    /// What the UI reads through, never waiting behind a write batch.
+    reader: Mutex<Cache>,
     changes: broadcast::Sender<Change>,
     applied: broadcast::Sender<Arc<Applied>>,
     state: watch::Sender<ConnectionState>,
@@ -147,6 +150,10 @@ impl Inner {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn reader(&self) -> MutexGuard<'_, Cache> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn emit(&self, change: Change) {
         let _ = self.changes.send(change);
     }
@@ -178,6 +185,7 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<(Engine, Option<Rebuilt>)> {
         let (cache, rebuilt) = Cache::open(cache_path, &session.me)?;
+        let reader = cache.reader()?;
         let (changes, _) = broadcast::channel(1024);
         let (applied, _) = broadcast::channel(1024);
         let (state, _) = watch::channel(ConnectionState::Connecting);
@@ -185,6 +193,7 @@ impl Engine {
         let inner = Arc::new(Inner {
             api: session.api(),
             cache: Mutex::new(cache),
+            reader: Mutex::new(reader),
             changes,
             applied,
             state,
@@ -237,16 +246,17 @@ impl Engine {
 
     /// The lists, from the cache.
     pub fn lists(&self) -> Result<Lists> {
-        self.inner.cache().lists()
+        self.inner.reader().read(Cache::lists)
     }
 
     /// A conversation from the cache, with its queued actions.
     pub fn conversation(&self, id: i64) -> Result<ConversationView> {
-        let cache = self.inner.cache();
-        Ok(ConversationView {
-            conversation: cache.summary(id)?,
-            messages: cache.messages(id)?,
-            outbox: cache.outbox(Some(id))?,
+        self.inner.reader().read(|cache| {
+            Ok(ConversationView {
+                conversation: cache.summary(id)?,
+                messages: cache.messages(id)?,
+                outbox: cache.outbox(Some(id))?,
+            })
         })
     }
 
@@ -260,22 +270,24 @@ impl Engine {
 
     /// Full-text search of the cache; works offline.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.inner.cache().search(query, limit)
+        self.inner.reader().read(|c| c.search(query, limit))
     }
 
     /// The messages of one conversation that match a search, marked.
     pub fn search_in(&self, conversation_id: i64, query: &str) -> Result<Vec<Snippet>> {
-        self.inner.cache().search_in(conversation_id, query)
+        self.inner
+            .reader()
+            .read(|c| c.search_in(conversation_id, query))
     }
 
     /// The whole outbox (pending and failed).
     pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
-        self.inner.cache().outbox(None)
+        self.inner.reader().outbox(None)
     }
 
     /// The questionnaire's subjects as last synced.
     pub fn subjects(&self) -> Result<Vec<String>> {
-        let raw = self.inner.cache().meta("subjects")?;
+        let raw = self.inner.reader().meta("subjects")?;
         Ok(raw
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default())
@@ -375,9 +387,9 @@ impl Engine {
         let inner = self.inner.clone();
         let mut applied = inner.applied.subscribe();
         let task = tokio::spawn(async move {
-            let me = inner.cache().me().clone();
+            let me = inner.reader().me().clone();
             let mut policy = Policy::new(&me, settings);
-            if let Ok(lists) = inner.cache().lists() {
+            if let Ok(lists) = inner.reader().lists() {
                 policy.seed(&lists, std::time::Instant::now());
             }
             let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -385,13 +397,13 @@ impl Engine {
                 let now = std::time::Instant::now();
                 let decisions = tokio::select! {
                     got = applied.recv() => match got {
-                        Ok(a) if a.resynced => match inner.cache().lists() {
+                        Ok(a) if a.resynced => match inner.reader().lists() {
                             Ok(lists) => policy.reconcile(&lists),
                             Err(_) => Vec::new(),
                         },
                         Ok(a) => policy.on_events(&a.events, now),
                         // Missed batches: start again from the lists.
-                        Err(broadcast::error::RecvError::Lagged(_)) => match inner.cache().lists() {
+                        Err(broadcast::error::RecvError::Lagged(_)) => match inner.reader().lists() {
                             Ok(lists) => policy.reconcile(&lists),
                             Err(_) => Vec::new(),
                         },
@@ -471,5 +483,32 @@ mod tests {
             assert!(d.as_millis() as u64 >= ceiling / 2, "{attempt}: {d:?}");
         }
         assert!(backoff(1, cap) <= Duration::from_millis(500));
+    }
+
+    #[tokio::test]
+    async fn the_ui_reads_while_a_write_batch_holds_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session {
+            server: "http://127.0.0.1:9/".parse().unwrap(),
+            token: "t".into(),
+            me: crate::test_fixtures::me(),
+        };
+        let path = dir.path().join("c.sqlite3");
+        let (engine, _) = Engine::start(&session, &path, EngineOptions::default()).unwrap();
+        let (sent, got) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            // Held as a backfill page holds it while it is stored.
+            let writing = engine.inner.cache();
+            s.spawn(|| {
+                let answered = engine.lists().is_ok()
+                    && engine.search("parcel", 50).is_ok()
+                    && engine.outbox().is_ok();
+                sent.send(answered).unwrap();
+            });
+            // Not a timing: reads that needed the writer would never answer
+            // while it is held.
+            assert_eq!(got.recv_timeout(Duration::from_secs(10)), Ok(true));
+            drop(writing);
+        });
     }
 }

@@ -33,6 +33,7 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
             let lacking: Vec<i64> = {
                 let mut cache = inner.cache();
                 cache.apply_snapshot(&snap)?;
+                inner.reader().set_me(&snap.me);
                 // Open conversations whose latest message the cache has not got
                 // (new to this cache, or written during a gap the log no longer holds).
                 let mut ids = Vec::new();
