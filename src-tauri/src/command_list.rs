@@ -9,6 +9,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_in",
     "sign_out",
     "lists",
+    "archive_rows",
     "conversation",
     "refresh_conversation",
     "search",

@@ -7,7 +7,7 @@ use switchboard_client::{
     openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
     EngineCode, SessionInfo, Snooze,
 };
-use switchboard_protocol::{AgentRef, ChatReport, Mood, SubjectAnswer};
+use switchboard_protocol::{AgentRef, ChatReport, ConversationSummary, Mood, SubjectAnswer};
 use tauri::ipc::Channel;
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
@@ -57,6 +57,16 @@ pub async fn changes(app: State<'_, App>, channel: Channel<Change>) -> Result<()
 #[specta::specta]
 pub async fn lists(app: State<'_, App>) -> Result<Lists> {
     app.lists().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn archive_rows(
+    app: State<'_, App>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<ConversationSummary>> {
+    app.archive_rows(offset, limit).await
 }
 
 #[tauri::command]

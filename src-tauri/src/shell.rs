@@ -20,6 +20,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         sign_out,
         changes,
         lists,
+        archive_rows,
         conversation,
         refresh_conversation,
         search,

@@ -4,6 +4,7 @@
 //! `switchboard-server`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod archive;
 mod connection;
 mod desktop;
 mod flow;

@@ -184,8 +184,30 @@ impl World {
 
     /// A server with these agents (signed in over HTTP, in this order).
     pub async fn with_agents(agents: &[(&str, Role)]) -> World {
+        World::seeded(agents, 0, 0).await
+    }
+
+    /// Alice, Bob and Sam, with `conversations` archived conversations of
+    /// `messages` lines each closed by Alice (written before the server starts).
+    pub async fn with_archive(conversations: i64, messages: i64) -> World {
+        World::seeded(
+            &[
+                ("Alice", Role::Agent),
+                ("Bob", Role::Agent),
+                ("Sam", Role::Supervisor),
+            ],
+            conversations,
+            messages,
+        )
+        .await
+    }
+
+    async fn seeded(agents: &[(&str, Role)], archived: i64, messages: i64) -> World {
         let data = tempfile::tempdir().unwrap();
         let seeded = seed(data.path(), agents, &["Billing", "Shipping", "Returns"]).await;
+        if archived > 0 {
+            switchboard_testkit::bulk_archive(data.path(), seeded[0].0, archived, messages).await;
+        }
         let server = Server::start(&server_bin(), data.path(), &[]);
         let http = reqwest::Client::new();
         let mut agents = Vec::new();

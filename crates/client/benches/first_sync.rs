@@ -46,7 +46,7 @@ fn main() {
             }
         }
         let sync = started.elapsed();
-        let archived = engine.lists().unwrap().archive.len();
+        let archived = engine.lists().unwrap().archive_total;
         assert_eq!(archived as i64, CONVERSATIONS);
         drop(engine);
 

@@ -143,7 +143,7 @@ fn main() {
     let quiet = exercise(&engine, conversation, || Instant::now() >= quiet_until);
     posting.store(false, Ordering::Relaxed);
     let posted = rt.block_on(customer).unwrap();
-    let archive = engine.lists().unwrap().archive.len();
+    let archive = engine.lists().unwrap().archive_total;
     assert_eq!(archive as i64, CONVERSATIONS);
 
     println!(

@@ -467,6 +467,15 @@ impl App {
         self.with(|e| e.lists()).await
     }
 
+    /// Rows of the archive list past the first ones `lists` brings.
+    pub async fn archive_rows(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<switchboard_protocol::ConversationSummary>> {
+        self.with(|e| e.archive_rows(offset, limit)).await
+    }
+
     pub async fn conversation(&self, id: i64) -> Result<ConversationView> {
         self.with(|e| e.conversation(id)).await
     }

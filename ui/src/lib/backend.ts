@@ -7,6 +7,7 @@ import type {
   ChatReport,
   ClientErrorCode,
   ConnectionState,
+  ConversationSummary,
   ConversationView,
   Lists,
   Mood,
@@ -49,7 +50,10 @@ export interface Backend {
   signIn(server: string, email: string, password: string): Promise<SessionInfo>;
   signOut(): Promise<void>;
 
+  /** The open lists whole, the archive's first rows and its size. */
   lists(): Promise<Lists>;
+  /** Archive rows `offset..offset + limit`, in the lists' order. */
+  archiveRows(offset: number, limit: number): Promise<ConversationSummary[]>;
   /** From the local cache, with the conversation's pending and failed actions. */
   conversation(id: number): Promise<ConversationView>;
   /** Fetches the history from the server (falls back to the cache offline). */

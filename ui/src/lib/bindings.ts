@@ -54,6 +54,14 @@ async lists() : Promise<Result<Lists, ClientError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async archiveRows(offset: number, limit: number) : Promise<Result<ConversationSummary[], ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archive_rows", { offset, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async conversation(id: number) : Promise<Result<ConversationView, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("conversation", { id }) };
@@ -674,9 +682,14 @@ queue: ConversationSummary[];
  */
 others: ConversationSummary[]; 
 /**
- * "Archived", most recently closed first.
+ * The first rows of "Archived" (at most [`ARCHIVE_HEAD`]), most recently
+ * closed first; the rest come a page at a time ([`Cache::archive_rows`]).
  */
-archive: ConversationSummary[] }
+archive: ConversationSummary[]; 
+/**
+ * How many conversations "Archived" holds in all.
+ */
+archive_total: number }
 /**
  * The signed-in agent.
  */
@@ -738,7 +751,7 @@ customer: CustomerMatch | null;
  */
 matches: number; 
 /**
- * The best-matching messages (at most [`SNIPPETS`]), in the conversation's order.
+ * Its newest matching messages (at most [`SNIPPETS`]), in the conversation's order.
  */
 snippets: Snippet[] }
 /**

@@ -52,6 +52,8 @@ export interface Call {
 export const ALICE: Me = { id: 1, name: 'Alice', email: 'alice@example.com', role: 'agent' };
 
 const now = () => new Date().toISOString();
+/** As the engine: the archived rows the lists bring (`ARCHIVE_HEAD` in Rust). */
+const ARCHIVE_HEAD = 100;
 
 export class FakeBackend implements Backend {
   me: Me;
@@ -159,17 +161,29 @@ export class FakeBackend implements Backend {
     const all = [...this.conversations.values()];
     const byLast = (a: ConversationSummary, b: ConversationSummary) =>
       (b.last_message_at ?? '').localeCompare(a.last_message_at ?? '') || b.id - a.id;
-    const byClosed = (a: ConversationSummary, b: ConversationSummary) =>
-      (b.closure?.closed_at ?? '').localeCompare(a.closure?.closed_at ?? '') || b.id - a.id;
     const occupied = all.filter((c) => c.state === 'occupied');
+    const archive = this.archived();
     return structuredClone({
       mine: occupied.filter((c) => c.occupant?.id === this.me.id).sort(byLast),
       queue: all.filter((c) => c.state === 'not_assigned').sort(byLast),
       others: this.me.role === 'agent' ? [] : occupied.filter((c) => c.occupant?.id !== this.me.id).sort(byLast),
-      archive: all
-        .filter((c) => c.state === 'archived' && c.closure?.closed_by.id === this.me.id)
-        .sort(byClosed),
+      archive: archive.slice(0, ARCHIVE_HEAD),
+      archive_total: archive.length,
     });
+  }
+
+  async archiveRows(offset: number, limit: number): Promise<ConversationSummary[]> {
+    this.log('archiveRows', offset, limit);
+    return structuredClone(this.archived().slice(offset, offset + Math.min(limit, 500)));
+  }
+
+  /** "Archived", most recently closed first. */
+  private archived(): ConversationSummary[] {
+    const byClosed = (a: ConversationSummary, b: ConversationSummary) =>
+      (b.closure?.closed_at ?? '').localeCompare(a.closure?.closed_at ?? '') || b.id - a.id;
+    return [...this.conversations.values()]
+      .filter((c) => c.state === 'archived' && c.closure?.closed_by.id === this.me.id)
+      .sort(byClosed);
   }
 
   async conversation(id: number): Promise<ConversationView> {

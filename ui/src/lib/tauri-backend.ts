@@ -33,6 +33,9 @@ export class TauriBackend implements Backend {
   lists() {
     return call(commands.lists());
   }
+  archiveRows(offset: number, limit: number) {
+    return call(commands.archiveRows(offset, limit));
+  }
   conversation(id: number) {
     return call(commands.conversation(id));
   }

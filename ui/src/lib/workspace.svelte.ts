@@ -23,6 +23,8 @@ export type { ListName } from './types';
 export type SimpleAction = 'take' | 'free' | 'reopen' | 'spam';
 
 export const SEARCH_DELAY_MS = 150;
+/** Archived rows per request: the lists bring the first page, scrolling the rest. */
+export const ARCHIVE_PAGE = 100;
 
 export interface WorkspaceHooks {
   /** The server no longer accepts the session. */
@@ -38,7 +40,13 @@ function messageOf(e: unknown): string {
 export class Workspace {
   // Raw: the lists are replaced whole on every reload, never changed in place, and
   // deep proxies over 10,000 archived rows would cost for nothing.
-  lists = $state.raw<Lists>({ mine: [], queue: [], others: [], archive: [] });
+  lists = $state.raw<Lists>({ mine: [], queue: [], others: [], archive: [], archive_total: 0 });
+  /** Archived rows past the first page, by page, fetched as the list shows them. */
+  archivePages = $state.raw(new Map<number, ConversationSummary[]>());
+  // Pages being fetched, and pages fetched before the latest lists (still shown
+  // until their fresh copy arrives, so scrolling never flashes empty rows).
+  private archiveLoading = new Set<number>();
+  private archiveStale = new Set<number>();
   connection = $state<ConnectionState>('connecting');
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
@@ -110,11 +118,50 @@ export class Workspace {
     }
   }
 
-  /** Rows in the order j/k walk them: search results, else the lists top to bottom. */
+  /** Rows in the order j/k walk them: search results, else the lists top to
+   * bottom (the archive as far as it is loaded without a gap). */
   get order(): ConversationSummary[] {
     if (this.results) return this.results.map((h) => h.conversation);
     const { mine, queue, others, archive } = this.lists;
-    return [...mine, ...queue, ...(this.isSupervisor ? others : []), ...archive];
+    const loaded = [...archive];
+    for (let page = 1; this.archivePages.has(page); page++) loaded.push(...this.archivePages.get(page)!);
+    return [...mine, ...queue, ...(this.isSupervisor ? others : []), ...loaded];
+  }
+
+  /** Row `i` of the archive list, or undefined while its page is fetched (asked
+   * for here: the list calls this for the rows it shows). */
+  archiveAt(i: number): ConversationSummary | undefined {
+    const head = this.lists.archive;
+    if (i < head.length) return head[i];
+    const page = Math.floor(i / ARCHIVE_PAGE);
+    const rows = this.archivePages.get(page);
+    if (!rows || this.archiveStale.has(page)) void this.loadArchivePage(page);
+    return rows?.[i - page * ARCHIVE_PAGE];
+  }
+
+  /** Where a conversation is in the archive rows loaded so far, or -1. */
+  archiveIndexOf(id: number): number {
+    const head = this.lists.archive.findIndex((c) => c.id === id);
+    if (head >= 0) return head;
+    for (const [page, rows] of this.archivePages) {
+      const at = rows.findIndex((c) => c.id === id);
+      if (at >= 0) return page * ARCHIVE_PAGE + at;
+    }
+    return -1;
+  }
+
+  private async loadArchivePage(page: number): Promise<void> {
+    if (this.archiveLoading.has(page)) return;
+    this.archiveLoading.add(page);
+    try {
+      const rows = await this.backend.archiveRows(page * ARCHIVE_PAGE, ARCHIVE_PAGE);
+      this.archiveStale.delete(page);
+      this.archivePages = new Map(this.archivePages).set(page, rows);
+    } catch {
+      // Asked again the next time the list shows the row.
+    } finally {
+      this.archiveLoading.delete(page);
+    }
   }
 
   /** Subscribes to changes and loads the first state; returns the stop function. */
@@ -176,7 +223,14 @@ export class Workspace {
 
   reloadLists = coalesced(async () => {
     try {
-      this.lists = await this.backend.lists();
+      const lists = await this.backend.lists();
+      // Pages already fetched stay on screen; those the list shows again are
+      // fetched afresh (archiveAt), the others dropped when beyond the end.
+      for (const page of this.archivePages.keys()) this.archiveStale.add(page);
+      if ([...this.archivePages.keys()].some((p) => p * ARCHIVE_PAGE >= lists.archive_total)) {
+        this.archivePages = new Map([...this.archivePages].filter(([p]) => p * ARCHIVE_PAGE < lists.archive_total));
+      }
+      this.lists = lists;
     } catch {
       // Keep the lists on screen; the next change event tries again.
     }

@@ -10,7 +10,7 @@ mod search;
 
 pub use apply::{keeps, Applied};
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
-pub use read::Lists;
+pub use read::{Lists, ARCHIVE_HEAD};
 pub use search::{fts_query, CustomerMatch, ListName, SearchHit, Segment, Snippet};
 
 use crate::error::{ClientError, EngineCode, Result};
@@ -298,5 +298,60 @@ mod tests {
             })
             .unwrap();
         assert_eq!(reader.read(Cache::lists).unwrap().queue.len(), 2);
+    }
+
+    #[test]
+    fn the_archive_comes_as_its_first_rows_and_its_size_then_a_page_at_a_time() {
+        use switchboard_protocol::{
+            AgentRef, ArchivePage, ArchivedConversation, Closure, ConversationState, Mood,
+            Questionnaire, SubjectAnswer,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let me = crate::test_fixtures::me();
+        let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+        let total = ARCHIVE_HEAD as i64 + 50;
+        let archived = |id: i64| {
+            let mut c = crate::test_fixtures::conversation(id, None, None, id);
+            c.state = ConversationState::Archived;
+            c.closure = Some(Closure {
+                // Conversation 1 closed last.
+                closed_at: chrono::DateTime::from_timestamp(2_000_000_000 - id * 60, 0).unwrap(),
+                closed_by: AgentRef {
+                    id: me.id,
+                    name: me.name.clone(),
+                },
+                questionnaire: Questionnaire {
+                    subject: SubjectAnswer::DontKnow,
+                    mood: Mood::Happy,
+                },
+            });
+            ArchivedConversation {
+                conversation: c,
+                messages: vec![],
+            }
+        };
+        let page = ArchivePage {
+            conversations: (1..=total).map(archived).collect(),
+            removed: vec![],
+            next_cursor: total,
+            has_more: false,
+        };
+        cache.apply_archive_page(&page, 1).unwrap();
+        let lists = cache.lists().unwrap();
+        assert_eq!(lists.archive_total as i64, total);
+        let head: Vec<i64> = lists.archive.iter().map(|c| c.id).collect();
+        assert_eq!(head, (1..=ARCHIVE_HEAD as i64).collect::<Vec<_>>());
+        let rest: Vec<i64> = cache
+            .archive_rows(ARCHIVE_HEAD, 100)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(rest, (ARCHIVE_HEAD as i64 + 1..=total).collect::<Vec<_>>());
+        assert!(cache.archive_rows(total as u32, 100).unwrap().is_empty());
+        assert_eq!(
+            cache.archive_rows(0, 10_000).unwrap().len() as i64,
+            total.min(500)
+        );
     }
 }

@@ -15,9 +15,20 @@ pub struct Lists {
     pub queue: Vec<ConversationSummary>,
     /// Others' conversations (supervisors).
     pub others: Vec<ConversationSummary>,
-    /// "Archived", most recently closed first.
+    /// The first rows of "Archived" (at most [`ARCHIVE_HEAD`]), most recently
+    /// closed first; the rest come a page at a time ([`Cache::archive_rows`]).
     pub archive: Vec<ConversationSummary>,
+    /// How many conversations "Archived" holds in all.
+    pub archive_total: u32,
 }
+
+/// Archived rows sent with the lists: the archive list draws its first screen
+/// from them and asks for the rest as it scrolls.
+pub const ARCHIVE_HEAD: u32 = 100;
+
+const ARCHIVE: &str =
+    "SELECT summary FROM conversations WHERE state = 'archived' AND closed_by = ?1 \
+     ORDER BY closed_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 
 pub(super) fn author(s: &str) -> Author {
     match s {
@@ -67,13 +78,22 @@ impl Cache {
             } else {
                 Vec::new()
             },
-            archive: summaries(
-                self,
-                "SELECT summary FROM conversations WHERE state = 'archived' AND closed_by = ?1 \
-                 ORDER BY closed_at DESC, id DESC",
-                [me],
-            )?,
+            archive: summaries(self, ARCHIVE, [me, i64::from(ARCHIVE_HEAD), 0])?,
+            archive_total: self.conn.prepare_cached(
+                "SELECT count(*) FROM conversations WHERE state = 'archived' AND closed_by = ?1",
+            )?
+            .query_row([me], |r| r.get(0))?,
         })
+    }
+
+    /// Rows `offset..offset + limit` of "Archived" (limit at most 500), in the
+    /// lists' order.
+    pub fn archive_rows(&self, offset: u32, limit: u32) -> Result<Vec<ConversationSummary>> {
+        summaries(
+            self,
+            ARCHIVE,
+            [self.me.id, i64::from(limit.min(500)), i64::from(offset)],
+        )
     }
 
     /// One conversation's summary from the cache.

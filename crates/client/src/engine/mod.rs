@@ -249,6 +249,11 @@ impl Engine {
         self.inner.reader().read(Cache::lists)
     }
 
+    /// Rows of the archive list past its first ones, from the cache.
+    pub fn archive_rows(&self, offset: u32, limit: u32) -> Result<Vec<ConversationSummary>> {
+        self.inner.reader().archive_rows(offset, limit)
+    }
+
     /// A conversation from the cache, with its queued actions.
     pub fn conversation(&self, id: i64) -> Result<ConversationView> {
         self.inner.reader().read(|cache| {

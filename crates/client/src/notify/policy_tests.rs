@@ -309,6 +309,7 @@ fn customers_already_waiting_at_start_get_reminders_not_a_burst() {
         queue: vec![conv(3, None, Some("y"))],
         others: vec![],
         archive: vec![],
+        archive_total: 0,
     };
     p.seed(&lists, t0);
     assert_eq!(p.waiting(), 2);
@@ -366,6 +367,7 @@ fn reconciling_with_the_lists_withdraws_the_answered_and_adds_the_waiting() {
         queue: vec![conv(7, None, Some("new"))],
         others: vec![],
         archive: vec![],
+        archive_total: 0,
     };
     assert_eq!(closes(&p.reconcile(&lists)), vec![5]);
     assert_eq!(p.waiting(), 1);

@@ -145,7 +145,7 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
                 .conversation(*id)
                 .is_ok_and(|v| !v.messages.is_empty())
         });
-        (engine.lists().unwrap().archive.len() == 30 && all).then_some(())
+        (engine.lists().unwrap().archive_total == 30 && all).then_some(())
     })
     .await;
     // Progress was reported, page by page, to the end (the last report follows
