@@ -172,8 +172,28 @@ async fn measure(
     let pss: u64 = tree(pid_of(app)).into_iter().map(pss_kib).sum();
     c.close().await.unwrap();
     drop(d);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    gone(app);
     (launch_s, pss as f64 / 1024.0)
+}
+
+/// Waits for every process of `binary` to exit (killing them after 10 s): the
+/// next launch on the same data directory would otherwise hand over to a
+/// closing one (one instance per data directory) and its session would fail.
+fn gone(binary: &Path) {
+    let running = || {
+        Command::new("pgrep")
+            .args(["-f", &binary.display().to_string()])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false)
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while running() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("pkill")
+        .args(["-KILL", "-f", &binary.display().to_string()])
+        .status();
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
