@@ -91,4 +91,27 @@ describe('the archive of a large cache', () => {
     expect(spy).toHaveBeenCalledWith(100, 100);
     expect(rowIds()).toContain(151);
   });
+
+  it('fetches a page again when the lists changed while it was on its way', async () => {
+    const backend = new FakeBackend({ conversations: archived() });
+    const rows = backend.archiveRows.bind(backend);
+    let release: () => void = () => {};
+    const asked: number[] = [];
+    backend.archiveRows = async (offset, limit) => {
+      asked.push(offset);
+      if (asked.length === 1) await new Promise<void>((r) => (release = r));
+      return rows(offset, limit);
+    };
+    render(App, { props: { backend } });
+    await settle();
+    await scrollTo(150);
+    expect(asked).toEqual([100]);
+    // The lists change while the page is on its way.
+    backend.emit({ type: 'lists' });
+    await settle();
+    release();
+    await settle();
+    expect(asked).toEqual([100, 100]);
+    expect(screen.queryAllByTestId('row-loading')).toEqual([]);
+  });
 });

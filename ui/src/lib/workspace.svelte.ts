@@ -47,6 +47,8 @@ export class Workspace {
   // until their fresh copy arrives, so scrolling never flashes empty rows).
   private archiveLoading = new Set<number>();
   private archiveStale = new Set<number>();
+  /** Counts the lists' reloads: a page fetched across one is fetched again. */
+  private archiveGeneration = 0;
   connection = $state<ConnectionState>('connecting');
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
@@ -153,15 +155,20 @@ export class Workspace {
   private async loadArchivePage(page: number): Promise<void> {
     if (this.archiveLoading.has(page)) return;
     this.archiveLoading.add(page);
+    const generation = this.archiveGeneration;
+    let again = false;
     try {
       const rows = await this.backend.archiveRows(page * ARCHIVE_PAGE, ARCHIVE_PAGE);
-      this.archiveStale.delete(page);
+      // Rows from before the lists changed are shown, but never taken as fresh.
+      again = generation !== this.archiveGeneration;
+      if (!again) this.archiveStale.delete(page);
       this.archivePages = new Map(this.archivePages).set(page, rows);
     } catch {
       // Asked again the next time the list shows the row.
     } finally {
       this.archiveLoading.delete(page);
     }
+    if (again) void this.loadArchivePage(page);
   }
 
   /** Subscribes to changes and loads the first state; returns the stop function. */
@@ -226,6 +233,7 @@ export class Workspace {
       const lists = await this.backend.lists();
       // Pages already fetched stay on screen; those the list shows again are
       // fetched afresh (archiveAt), the others dropped when beyond the end.
+      this.archiveGeneration++;
       for (const page of this.archivePages.keys()) this.archiveStale.add(page);
       if ([...this.archivePages.keys()].some((p) => p * ARCHIVE_PAGE >= lists.archive_total)) {
         this.archivePages = new Map([...this.archivePages].filter(([p]) => p * ARCHIVE_PAGE < lists.archive_total));
