@@ -110,6 +110,7 @@ fn main() {
             removed: Vec::new(),
             next_cursor: first + 199,
             has_more: true,
+            remaining: 0,
         };
         for id in first..first + 200 {
             let mut messages = Vec::new();

@@ -170,6 +170,9 @@ wire! {
         /// Pass as `after` to get the next page (or, later, what changed since).
         pub next_cursor: i64,
         pub has_more: bool,
+        /// Archived conversations changed after `after`, this page's included: with
+        /// what was fetched before this page, the size of the whole download.
+        pub remaining: i64,
     }
 
     /// `GET /api/v1/snapshot`: what this agent may see, as of `seq`.

@@ -114,4 +114,20 @@ describe('the archive of a large cache', () => {
     expect(asked).toEqual([100, 100]);
     expect(screen.queryAllByTestId('row-loading')).toEqual([]);
   });
+
+  it('shows the first sync\'s progress against the server\'s count, and hides it when done', async () => {
+    const backend = new FakeBackend({ conversations: archived() });
+    render(App, { props: { backend } });
+    await settle();
+    expect(screen.queryByTestId('backfill')).toBeNull();
+    backend.emit({ type: 'backfill', fetched: 4200, total: 10000, done: false });
+    await settle();
+    const note = screen.getByTestId('backfill');
+    expect(note).toHaveAttribute('role', 'status');
+    expect(note).toHaveTextContent(/^Downloading the archive: 4,200 of 10,000$/);
+    expect(note.querySelector('progress')).toHaveProperty('value', 4200);
+    backend.emit({ type: 'backfill', fetched: 10000, total: 10000, done: true });
+    await settle();
+    expect(screen.queryByTestId('backfill')).toBeNull();
+  });
 });

@@ -323,9 +323,10 @@ export type Change =
  */
 { type: "conversation"; id: number } | { type: "connection"; state: ConnectionState } | 
 /**
- * Archive backfill progress: conversations fetched so far in this pass.
+ * Archive backfill progress: conversations fetched so far in this pass, of
+ * `total` the server reported for it (a first sync, or what changed since).
  */
-{ type: "backfill"; fetched: number; done: boolean } | 
+{ type: "backfill"; fetched: number; total: number; done: boolean } | 
 /**
  * An outbox item was sent or failed.
  */

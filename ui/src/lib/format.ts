@@ -24,6 +24,13 @@ const fullDayFormat = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
 });
 
+const countFormat = new Intl.NumberFormat();
+
+/** "4,200" (grouped as the user's locale groups digits). */
+export function count(n: number): string {
+  return countFormat.format(n);
+}
+
 function sameLocalDay(a: Date, b: Date): boolean {
   return (
     a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate()

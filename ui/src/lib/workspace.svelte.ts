@@ -52,7 +52,7 @@ export class Workspace {
   connection = $state<ConnectionState>('connecting');
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
-  backfill = $state<{ fetched: number; done: boolean } | null>(null);
+  backfill = $state<{ fetched: number; total: number; done: boolean } | null>(null);
   /** The agent's settings (the snooze shown in the sidebar); null until loaded. */
   settings = $state<AppSettings | null>(null);
   /** Why snoozing or resuming failed. */
@@ -213,7 +213,7 @@ export class Workspace {
         void this.reloadSettings();
         break;
       case 'backfill':
-        this.backfill = { fetched: change.fetched, done: change.done };
+        this.backfill = { fetched: change.fetched, total: change.total, done: change.done };
         break;
       case 'notification_clicked':
         this.hooks.onNotificationClicked?.(change.conversation_id);

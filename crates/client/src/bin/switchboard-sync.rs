@@ -125,7 +125,11 @@ async fn run(args: &[String]) -> Result<(), ClientError> {
                 println!("connection {:?}", *connection.borrow_and_update());
             }
             change = changes.recv() => match change {
-                Ok(Change::Backfill { fetched, done }) => println!("backfill {fetched} done={done}"),
+                Ok(Change::Backfill {
+                    fetched,
+                    total,
+                    done,
+                }) => println!("backfill {fetched} of {total} done={done}"),
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(_) => return Ok(()),
             },

@@ -367,6 +367,7 @@ mod tests {
             removed: vec![],
             next_cursor: 5,
             has_more: false,
+            remaining: 0,
         };
         cache.apply_archive_page(&page, 1).unwrap();
         let parts = check(&cache);

@@ -335,6 +335,7 @@ mod tests {
             removed: vec![],
             next_cursor: total,
             has_more: false,
+            remaining: 0,
         };
         cache.apply_archive_page(&page, 1).unwrap();
         let lists = cache.lists().unwrap();

@@ -50,9 +50,11 @@ pub enum Change {
     Connection {
         state: ConnectionState,
     },
-    /// Archive backfill progress: conversations fetched so far in this pass.
+    /// Archive backfill progress: conversations fetched so far in this pass, of
+    /// `total` the server reported for it (a first sync, or what changed since).
     Backfill {
         fetched: u64,
+        total: u64,
         done: bool,
     },
     /// An outbox item was sent or failed.

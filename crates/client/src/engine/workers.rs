@@ -161,6 +161,16 @@ async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
     let mut page = inner.api.archive(cursor, size).await?;
     loop {
         let (more, after) = (page.has_more, page.next_cursor);
+        // The server counts what is left from this page on; conversations archived
+        // meanwhile grow the total.
+        let total = fetched + u64::try_from(page.remaining).unwrap_or(0);
+        if fetched == 0 && more {
+            inner.emit(Change::Backfill {
+                fetched,
+                total,
+                done: false,
+            });
+        }
         let apply = apply_page(inner, page, gen);
         let (stored, next) = if more {
             let (stored, next) = tokio::join!(apply, inner.api.archive(after, size));
@@ -175,6 +185,7 @@ async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
         }
         inner.emit(Change::Backfill {
             fetched,
+            total: total.max(fetched),
             done: !more,
         });
         match next {

@@ -151,9 +151,13 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
     // Progress was reported, page by page, to the end (the last report follows
     // the last page's commit).
     let mut progress = Vec::new();
-    while !progress.iter().any(|p: &(u64, bool)| p.1) {
+    while !progress.iter().any(|p: &(u64, u64, bool)| p.2) {
         match tokio::time::timeout(Duration::from_secs(10), changes.recv()).await {
-            Ok(Ok(Change::Backfill { fetched, done })) => progress.push((fetched, done)),
+            Ok(Ok(Change::Backfill {
+                fetched,
+                total,
+                done,
+            })) => progress.push((fetched, total, done)),
             Ok(Ok(_)) => {}
             other => panic!("no end of the backfill reported: {other:?} after {progress:?}"),
         }
@@ -202,11 +206,15 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
     // Hostile queries are just words.
     assert!(engine.search("\" OR AND ( NEAR", 10).unwrap().is_empty());
     assert!(engine.search("   ", 10).unwrap().is_empty());
-    // The first pass reports page by page up to the whole archive (later refresh
-    // passes, which fetch only what changed, report again from zero).
-    let end = progress.iter().position(|p| p.1).expect("a finished pass");
-    let first = &progress[..=end];
-    assert!(first.len() >= 2, "progress page by page: {progress:?}");
-    assert!(first.windows(2).all(|p| p[0].0 <= p[1].0), "{progress:?}");
-    assert_eq!(first.last(), Some(&(30, true)));
+    // The first pass reports page by page (pages of 7) up to the whole archive,
+    // with the server's count as the total from the first report on.
+    assert_eq!(progress.last(), Some(&(30, 30, true)), "{progress:?}");
+    assert!(progress.len() >= 5, "a report per page: {progress:?}");
+    assert!(progress.iter().all(|p| p.1 == 30), "{progress:?}");
+    assert!(
+        progress
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 && w[1].0 - w[0].0 <= 7),
+        "{progress:?}"
+    );
 }

@@ -178,6 +178,18 @@ impl Store {
             }
         };
         let has_more = list.len() as i64 > limit;
+        let remaining: i64 = if has_more {
+            let count = "SELECT COUNT(*) FROM conversations c \
+                         JOIN customers cu ON cu.id = c.customer_id ";
+            let sql = match whose {
+                Some(_) => format!("{count}{base}AND c.closed_by = $2"),
+                None => format!("{count}{base}AND $2 = $2"),
+            };
+            let q = sqlx::query(&sql).bind(after).bind(whose.unwrap_or(0));
+            q.fetch_one(&mut *tx).await?.try_get(0)?
+        } else {
+            list.len() as i64
+        };
         let list: Vec<ConversationSummary> = list.into_iter().take(limit as usize).collect();
         let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
         let mut messages = messages_of(&mut tx, &ids).await?;
@@ -225,6 +237,7 @@ impl Store {
             removed,
             next_cursor,
             has_more,
+            remaining,
         })
     }
 

@@ -192,6 +192,7 @@ async fn archive_paging_since_a_cursor_reports_what_left_the_archive() {
         .ok();
     assert_eq!(p1["conversations"].as_array().unwrap().len(), 2);
     assert_eq!(p1["has_more"], true);
+    assert_eq!(p1["remaining"], 3, "the whole download's size");
     let p2 = api
         .get(
             &format!("/api/v1/archive?limit=2&after={}", p1["next_cursor"]),
@@ -201,6 +202,7 @@ async fn archive_paging_since_a_cursor_reports_what_left_the_archive() {
         .ok();
     assert_eq!(p2["conversations"].as_array().unwrap().len(), 1);
     assert_eq!(p2["has_more"], false);
+    assert_eq!(p2["remaining"], 1);
     let cursor = p2["next_cursor"].as_i64().unwrap();
     assert_eq!(p2["conversations"][0]["messages"][0]["body"], "hi");
 
