@@ -56,24 +56,29 @@ impl Drop for Driver {
     }
 }
 
-fn driver(env: &[(&str, String)]) -> Driver {
-    let port = free_port();
+fn driver(env: &[(&str, String)], log: &Path) -> Driver {
+    let (port, native) = (free_port(), free_port());
+    let out = std::fs::File::create(log).unwrap();
     let mut cmd = Command::new("tauri-driver");
     cmd.args([
         "--port",
         &port.to_string(),
         "--native-port",
-        &free_port().to_string(),
+        &native.to_string(),
     ])
     .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
+    .stdout(Stdio::from(out.try_clone().unwrap()))
+    .stderr(Stdio::from(out));
     for (k, v) in env {
         cmd.env(k, v);
     }
     let child = cmd.spawn().expect("tauri-driver");
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(20));
+    // Both listening: tauri-driver answers before its WebKitWebDriver does, and a
+    // session asked for meanwhile fails (connection refused behind it).
+    for p in [port, native] {
+        while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
     Driver { child, port }
 }
@@ -130,17 +135,6 @@ fn tree(root: u32) -> Vec<u32> {
     all
 }
 
-/// PSS in KiB of a process (from smaps_rollup).
-fn pss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("Pss:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 /// The launched binary's pid (the newest process running it).
 fn pid_of(binary: &Path) -> u32 {
     let out = Command::new("pgrep")
@@ -153,27 +147,153 @@ fn pid_of(binary: &Path) -> u32 {
         .expect("the app's pid")
 }
 
-/// (launch-to-drawn seconds, idle PSS MiB) for one run.
-async fn measure(
-    app: &Path,
-    env: &[(&str, String)],
-    drawn: &str,
-    warm: Option<&str>,
-) -> (f64, f64) {
-    let d = driver(env);
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0
+}
+
+/// When a process started, in ms since the epoch (10 ms resolution: its start
+/// in clock ticks of 10 ms after boot).
+fn started_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let ticks: f64 = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().nth(19))
+        .and_then(|t| t.parse().ok())
+        .unwrap();
+    // The boot time from the uptime (10 ms), not /proc/stat's btime (1 s).
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .and_then(|t| t.parse().ok())
+        .unwrap();
+    epoch_ms() - uptime * 1000.0 + ticks * 10.0
+}
+
+/// The Rust side's start-up marks from the log: `stage="…" epoch_ms=…`.
+fn rust_marks(log: &Path) -> Vec<(String, f64)> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let stage = l.split("stage=\"").nth(1)?.split('"').next()?;
+            let ms = l.split("epoch_ms=").nth(1)?.split_whitespace().next()?;
+            Some((stage.to_string(), ms.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The webview's navigation start, its `startup:` marks and page-load events,
+/// as (name, ms since the epoch), and its element count.
+const PAGE_MARKS: &str = "const t = performance.timeOrigin;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const marks = [['navigation start', t]];
+    if (nav) marks.push(['DOM content loaded', t + nav.domContentLoadedEventEnd]);
+    for (const m of performance.getEntriesByType('mark'))
+      if (m.name.startsWith('startup:')) marks.push([m.name.slice(8), t + m.startTime]);
+    return { marks, elements: document.getElementsByTagName('*').length };";
+
+/// One process's PSS in MiB, anonymous (heaps, stacks) and file-backed (code).
+fn pss_split(pid: u32) -> (f64, f64) {
+    let (mut anon, mut file) = (0u64, 0u64);
+    let mut is_file = false;
+    for l in std::fs::read_to_string(format!("/proc/{pid}/smaps"))
+        .unwrap_or_default()
+        .lines()
+    {
+        let mut parts = l.split_whitespace();
+        let first = parts.next().unwrap_or("");
+        if first.contains('-') && !first.ends_with(':') {
+            // A mapping's header: address perms offset dev inode [path].
+            let path = parts.nth(4).unwrap_or("");
+            is_file = path.starts_with('/');
+        } else if first == "Pss:" {
+            let kib: u64 = parts.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            if is_file {
+                file += kib;
+            } else {
+                anon += kib;
+            }
+        }
+    }
+    (anon as f64 / 1024.0, file as f64 / 1024.0)
+}
+
+fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// One launch: seconds to drawn, idle PSS in MiB, the start-up stages in ms
+/// after the WebDriver session was asked for, each process's (name, anonymous,
+/// file-backed) PSS, and the page's element count.
+struct Run {
+    launch_s: f64,
+    pss: f64,
+    stages: Vec<(String, f64)>,
+    procs: Vec<(String, f64, f64)>,
+    elements: u64,
+}
+
+async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&str>) -> Run {
+    let log = std::env::temp_dir().join(format!("switchboard-bench-{}.log", std::process::id()));
+    let app_log = log.with_extension("app.log");
+    let _ = std::fs::remove_file(&app_log);
+    let mut env = env.to_vec();
+    env.push(("SWITCHBOARD_LOG_FILE", app_log.display().to_string()));
+    let d = driver(&env, &log);
     let started = Instant::now();
+    let asked = epoch_ms();
     let c = launch(&d, app).await;
     until(&c, drawn, Duration::from_secs(60)).await;
     let launch_s = started.elapsed().as_secs_f64();
+    let drawn_at = asked + launch_s * 1000.0;
+    let pid = pid_of(app);
+    let page = c.execute(PAGE_MARKS, vec![]).await.unwrap();
+    let mut stages = vec![("process started".to_string(), started_ms(pid))];
+    stages.extend(rust_marks(&app_log));
+    for m in page["marks"].as_array().unwrap() {
+        stages.push((m[0].as_str().unwrap().to_string(), m[1].as_f64().unwrap()));
+    }
+    stages.push(("first row drawn (seen by WebDriver)".to_string(), drawn_at));
+    for s in &mut stages {
+        s.1 -= asked;
+    }
+    stages.sort_by(|a, b| a.1.total_cmp(&b.1));
     if let Some(w) = warm {
         until(&c, w, Duration::from_secs(600)).await;
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let pss: u64 = tree(pid_of(app)).into_iter().map(pss_kib).sum();
+    let procs: Vec<(String, f64, f64)> = tree(pid)
+        .into_iter()
+        .map(|p| {
+            let (anon, file) = pss_split(p);
+            (comm(p), anon, file)
+        })
+        .filter(|p| p.1 + p.2 > 0.0)
+        .collect();
+    let pss = procs.iter().map(|p| p.1 + p.2).sum();
+    let elements = c.execute(PAGE_MARKS, vec![]).await.unwrap()["elements"]
+        .as_u64()
+        .unwrap();
     c.close().await.unwrap();
     drop(d);
     gone(app);
-    (launch_s, pss as f64 / 1024.0)
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_file(&app_log);
+    Run {
+        launch_s,
+        pss,
+        stages,
+        procs,
+        elements,
+    }
 }
 
 /// Waits for every process of `binary` to exit (killing them after 10 s): the
@@ -217,6 +337,7 @@ async fn main() {
             "SWITCHBOARD_DEMO_SIGN_IN",
             format!("{} {} {PASSWORD}", server.base, seeded[0].2),
         ),
+        ("RUST_LOG", "warn,startup=info".to_string()),
     ];
     let rows =
         "return document.querySelectorAll(\"[data-testid='row'][data-list='archive']\").length > 0";
@@ -225,30 +346,27 @@ async fn main() {
         CONVERSATIONS
     );
     // First launch: sign in and download the archive into the cache (not measured).
-    let (first, _) = measure(&app, &env, rows, Some(&all_cached)).await;
-    println!("first launch (sign-in, first page of the archive drawn): {first:.2} s");
-    let (mut app_launch, mut app_pss, mut bare_launch, mut bare_pss) =
-        (vec![], vec![], vec![], vec![]);
-    for _ in 0..RUNS {
-        let (l, p) = measure(&app, &env, rows, Some(&all_cached)).await;
-        app_launch.push(l);
-        app_pss.push(p);
-        let (l, p) = measure(
-            &bare,
-            &[],
-            "return !!document.getElementById('ready')",
-            None,
-        )
-        .await;
-        bare_launch.push(l);
-        bare_pss.push(p);
-    }
-    let (al, ap, bl, bp) = (
-        median(app_launch),
-        median(app_pss),
-        median(bare_launch),
-        median(bare_pss),
+    let first = measure(&app, &env, rows, Some(&all_cached)).await;
+    println!(
+        "first launch (sign-in, first page of the archive drawn): {:.2} s",
+        first.launch_s
     );
+    let (mut apps, mut bares) = (vec![], vec![]);
+    for _ in 0..RUNS {
+        apps.push(measure(&app, &env, rows, Some(&all_cached)).await);
+        bares.push(
+            measure(
+                &bare,
+                &[],
+                "return !!document.getElementById('ready')",
+                None,
+            )
+            .await,
+        );
+    }
+    let med = |runs: &[Run], f: &dyn Fn(&Run) -> f64| median(runs.iter().map(f).collect());
+    let (al, ap) = (med(&apps, &|r| r.launch_s), med(&apps, &|r| r.pss));
+    let (bl, bp) = (med(&bares, &|r| r.launch_s), med(&bares, &|r| r.pss));
     println!("{CONVERSATIONS} archived conversations ({MESSAGES} messages each) cached; median of {RUNS} runs");
     println!("{:<44}{:>10}{:>12}", "", "app", "bare window");
     println!(
@@ -265,4 +383,34 @@ async fn main() {
         bp,
         ap / bp
     );
+    println!();
+    println!("launch stages, ms after the WebDriver session was asked for (medians)");
+    for (name, runs) in [("app", &apps), ("bare window", &bares)] {
+        println!("  {name}:");
+        for (stage, _) in &runs[0].stages {
+            let at = median(
+                runs.iter()
+                    .filter_map(|r| r.stages.iter().find(|s| &s.0 == stage).map(|s| s.1))
+                    .collect(),
+            );
+            println!("    {stage:<44}{at:>8.0}");
+        }
+    }
+    println!();
+    println!("idle PSS by process, MiB: anonymous + file-backed (medians)");
+    for (name, runs) in [("app", &apps), ("bare window", &bares)] {
+        println!("  {name} ({} page elements):", runs[0].elements);
+        let mut names: Vec<&String> = runs[0].procs.iter().map(|p| &p.0).collect();
+        names.sort();
+        names.dedup();
+        for process in names {
+            // Summed over the run's processes of that name.
+            let of = |r: &Run, f: fn(&(String, f64, f64)) -> f64| -> f64 {
+                r.procs.iter().filter(|p| &p.0 == process).map(f).sum()
+            };
+            let anon = median(runs.iter().map(|r| of(r, |p| p.1)).collect());
+            let file = median(runs.iter().map(|r| of(r, |p| p.2)).collect());
+            println!("    {process:<28}{anon:>8.1} +{file:>7.1}");
+        }
+    }
 }

@@ -8,12 +8,30 @@ mod commands;
 mod shell;
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    let log = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+    );
+    // SWITCHBOARD_LOG_FILE: the log goes to that file (appended), for a build
+    // without a console (Windows) or a launcher that drops the app's output.
+    match std::env::var_os("SWITCHBOARD_LOG_FILE").map(|p| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&p)
+            .map_err(|e| format!("{}: {e}", std::path::Path::new(&p).display()))
+    }) {
+        Some(Ok(file)) => log
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        Some(Err(why)) => {
+            log.init();
+            tracing::warn!("the log file cannot be opened, logging to stdout: {why}");
+        }
+        None => log.init(),
+    }
+    switchboard_client::startup_mark("main");
     if let Some(why) = shell::no_display() {
         eprintln!("switchboard: {why}");
         return std::process::ExitCode::FAILURE;

@@ -101,20 +101,15 @@ fn data_dir() -> Option<std::path::PathBuf> {
 
 /// The demo signs in by itself: `SWITCHBOARD_DEMO_SIGN_IN="SERVER EMAIL PASSWORD"`,
 /// used only when no session is saved.
-async fn demo_sign_in(app: &App) {
-    let Ok(spec) = std::env::var("SWITCHBOARD_DEMO_SIGN_IN") else {
-        return;
-    };
+fn demo_account() -> Option<(String, String, String)> {
+    let spec = std::env::var("SWITCHBOARD_DEMO_SIGN_IN").ok()?;
     // The password is the rest of the line: it may contain spaces.
     let mut parts = spec.trim().splitn(3, ' ');
-    if let (Some(server), Some(email), Some(password)) = (parts.next(), parts.next(), parts.next())
-    {
-        if matches!(app.session_info().await, Ok(None)) {
-            if let Err(e) = app.sign_in(server, email, password).await {
-                tracing::warn!("demo sign-in failed: {e}");
-            }
-        }
-    }
+    Some((
+        parts.next()?.to_string(),
+        parts.next()?.to_string(),
+        parts.next()?.to_string(),
+    ))
 }
 
 fn show_main(handle: &AppHandle) {
@@ -398,6 +393,7 @@ fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 pub fn run() -> Result<(), String> {
     let app = App::new(data_dir(), true, true).map_err(|e| e.to_string())?;
     let builder = specta_builder();
+    switchboard_client::startup_mark("tauri builder");
     tauri::Builder::default()
         // First, so a second launch goes no further.
         .plugin(single_instance())
@@ -430,6 +426,7 @@ pub fn run() -> Result<(), String> {
             _ => {}
         })
         .setup(move |tauri_app| {
+            switchboard_client::startup_mark("setup");
             let handle = tauri_app.handle().clone();
             switchboard_client::notify::sink::set_identity(&tauri_app.config().identifier);
             handle
@@ -440,6 +437,7 @@ pub fn run() -> Result<(), String> {
                     let _ = w.hide();
                 }
             }
+            switchboard_client::startup_mark("tray");
             let tray = match tray(&handle) {
                 Ok(t) => Some(t),
                 Err(e) => {
@@ -447,9 +445,17 @@ pub fn run() -> Result<(), String> {
                     None
                 }
             };
-            // Before the window asks for the session, so the demo opens signed in.
-            tauri::async_runtime::block_on(demo_sign_in(&handle.state::<App>()));
+            // The saved session (cache, engine) is restored while the window
+            // loads; the window's first session_info waits for it, so the demo
+            // opens signed in too.
+            if let Some(starting) = handle.state::<App>().starting() {
+                let h = handle.clone();
+                tauri::async_runtime::spawn(async move {
+                    h.state::<App>().start_up(starting, demo_account()).await;
+                });
+            }
             follow_changes(handle, tray);
+            switchboard_client::startup_mark("setup done");
             Ok(())
         })
         .run(tauri::generate_context!())

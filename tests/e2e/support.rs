@@ -90,9 +90,13 @@ impl Driver {
             .spawn()
             .expect("tauri-driver (scripts/test installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        // Both listening: tauri-driver answers before its WebKitWebDriver does, and
+        // a session asked for meanwhile fails (connection refused behind it).
+        for p in [port, native] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(Instant::now() < deadline, "tauri-driver did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Driver {
             child,

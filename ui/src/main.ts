@@ -1,13 +1,15 @@
 import { mount } from 'svelte';
 import App from './components/App.svelte';
 import type { Backend } from './lib/backend';
+import { TauriBackend } from './lib/tauri-backend';
 import './app.css';
+import { startupMark } from './lib/startup';
+
+startupMark('script');
 
 async function pickBackend(): Promise<Backend> {
-  if ('__TAURI_INTERNALS__' in window) {
-    const { TauriBackend } = await import('./lib/tauri-backend');
-    return new TauriBackend();
-  }
+  // In the same chunk as the app: a second fetch would delay every launch.
+  if ('__TAURI_INTERNALS__' in window) return new TauriBackend();
   // A plain browser (npm run dev): the in-memory backend with demo data.
   const { demoBackend } = await import('./lib/demo-data');
   return demoBackend();
@@ -15,5 +17,8 @@ async function pickBackend(): Promise<Backend> {
 
 const target = document.getElementById('app');
 if (target) {
-  void pickBackend().then((backend) => mount(App, { target, props: { backend } }));
+  void pickBackend().then((backend) => {
+    startupMark('backend');
+    mount(App, { target, props: { backend } });
+  });
 }

@@ -55,6 +55,7 @@ fn main() {
         let api = session.api();
         let mut pages: Vec<ArchivePage> = Vec::new();
         let mut after = 0;
+        let t = Instant::now();
         loop {
             let page = api.archive(after, 200).await.unwrap();
             after = page.next_cursor;
@@ -64,6 +65,7 @@ fn main() {
                 break;
             }
         }
+        let fetch = t.elapsed();
         let messages: usize = pages.iter().flat_map(|p| &p.conversations).map(|c| c.messages.len()).sum();
         assert_eq!(messages as i64, CONVERSATIONS * MESSAGES);
 
@@ -122,6 +124,7 @@ fn main() {
             )
         };
         row("engine: start to archive complete", sync);
+        row("same pages fetched and decoded, one by one", fetch);
         row("same pages applied locally (no network)", local_pages);
         row("bare bulk insert, one transaction", bulk);
     });

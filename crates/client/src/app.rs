@@ -187,7 +187,14 @@ pub struct App {
     desktop: std::sync::OnceLock<Box<dyn Desktop>>,
     /// Says [`Change::Settings`] when the snooze ends.
     snooze_watch: std::sync::Mutex<Option<JoinHandle<()>>>,
+    /// Held while the session is restored at start-up (see [`App::starting`]):
+    /// the UI's first [`App::session_info`] waits for it.
+    startup: Arc<Mutex<()>>,
 }
+
+/// Held by whoever restores the session at start-up; dropping it lets
+/// [`App::session_info`] answer.
+pub struct Starting(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
 
 /// The changes one listener (a window, the tray) hears, for as long as the app
 /// runs. A burst that overflows the channel is never a stale screen: it becomes
@@ -234,7 +241,34 @@ impl App {
             notifications,
             desktop: std::sync::OnceLock::new(),
             snooze_watch: std::sync::Mutex::new(None),
+            startup: Arc::new(Mutex::new(())),
         })
+    }
+
+    /// Marks the session as being restored at start-up, off the window's path:
+    /// the shell takes this before the window exists, restores the session (or
+    /// signs a demo in) in the background and drops it when done; until then
+    /// [`App::session_info`] waits rather than answering "signed out".
+    /// None when it is already taken.
+    pub fn starting(&self) -> Option<Starting> {
+        self.startup.clone().try_lock_owned().ok().map(Starting)
+    }
+
+    /// The start-up work behind [`App::starting`]: restores the saved session,
+    /// or signs in with `demo` (server, email, password) when there is none.
+    pub async fn start_up(&self, starting: Starting, demo: Option<(String, String, String)>) {
+        match self.restore_session().await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                if let Some((server, email, password)) = demo {
+                    if let Err(e) = self.sign_in(&server, &email, &password).await {
+                        tracing::warn!("demo sign-in failed: {e}");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("the saved session was not restored: {e}"),
+        }
+        drop(starting);
     }
 
     /// Every change the UI should hear about, for as long as the app runs (across
@@ -359,6 +393,7 @@ impl App {
             &self.accounts.cache_path(&session),
             EngineOptions::default(),
         )?;
+        crate::startup_mark("engine started");
         if let Some(r) = rebuilt {
             tracing::warn!("the offline cache was rebuilt: {}", r.reason);
         }
@@ -414,6 +449,11 @@ impl App {
 
     /// Restores the saved session, if any, and starts syncing from the cache.
     pub async fn session_info(&self) -> Result<Option<SessionInfo>> {
+        drop(self.startup.lock().await);
+        self.restore_session().await
+    }
+
+    async fn restore_session(&self) -> Result<Option<SessionInfo>> {
         if let Some(r) = self.running.lock().await.as_ref() {
             return Ok(Some(SessionInfo {
                 me: r.session.me.clone(),
@@ -421,7 +461,10 @@ impl App {
             }));
         }
         match self.accounts.restore().await? {
-            Some(session) => self.start(session).await.map(Some),
+            Some(session) => {
+                crate::startup_mark("session restored");
+                self.start(session).await.map(Some)
+            }
             None => Ok(None),
         }
     }

@@ -239,3 +239,28 @@ fn settings_map_to_the_notification_policy() {
     };
     assert_eq!(off.policy().reminder, None);
 }
+
+#[tokio::test]
+async fn the_first_session_info_waits_for_the_start_up_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Arc::new(App::new(Some(dir.path().to_path_buf()), false, false).unwrap());
+    let starting = app.starting().expect("free at first");
+    assert!(app.starting().is_none(), "taken once");
+    let asking = tokio::spawn({
+        let app = app.clone();
+        async move { app.session_info().await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !asking.is_finished(),
+        "session_info answered while the session was being restored"
+    );
+    // No saved session and no demo: the start-up ends signed out.
+    app.start_up(starting, None).await;
+    let info = tokio::time::timeout(Duration::from_secs(5), asking)
+        .await
+        .expect("session_info answers once the start-up is done")
+        .unwrap()
+        .unwrap();
+    assert!(info.is_none());
+}

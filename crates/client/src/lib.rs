@@ -17,3 +17,13 @@ pub use app::{openable_link, App, AppSettings, SessionInfo, Snooze};
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 pub use error::{ClientError, ClientErrorCode, EngineCode, ErrorCode, Result};
 pub use session::{Accounts, Session, TokenStore};
+
+/// Logs a start-up milestone with the wall clock (target `startup`, shown with
+/// `RUST_LOG=startup=info`): the launch benchmark lines these up with the
+/// webview's own marks.
+pub fn startup_mark(stage: &str) {
+    let epoch_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    tracing::info!(target: "startup", stage, epoch_ms);
+}

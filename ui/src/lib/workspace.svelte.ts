@@ -3,6 +3,7 @@
 // render it and call its intents; it is the only place that decides what to reload.
 import { BackendError, type Backend } from './backend';
 import { coalesced } from './coalesce';
+import { startupMark } from './startup';
 import type {
   AppSettings,
   Change,
@@ -231,6 +232,7 @@ export class Workspace {
   reloadLists = coalesced(async () => {
     try {
       const lists = await this.backend.lists();
+      startupMark('lists');
       // Pages already fetched stay on screen; those the list shows again are
       // fetched afresh (archiveAt), the others dropped when beyond the end.
       this.archiveGeneration++;

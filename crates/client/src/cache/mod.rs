@@ -96,6 +96,7 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
             "made by a newer Switchboard (schema {version}, this one knows {SCHEMA_VERSION})"
         )));
     }
+    crate::startup_mark("cache check");
     let quick: String = conn
         .query_row("PRAGMA quick_check", [], |r| r.get(0))
         .map_err(|e| classify("damaged", e))?;

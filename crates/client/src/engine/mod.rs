@@ -187,6 +187,7 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<(Engine, Option<Rebuilt>)> {
         let (cache, rebuilt) = Cache::open(cache_path, &session.me)?;
+        crate::startup_mark("cache opened");
         let reader = cache.reader()?;
         let (changes, _) = broadcast::channel(1024);
         let (applied, _) = broadcast::channel(1024);
