@@ -231,6 +231,7 @@ export class Workspace {
 
   reloadLists = coalesced(async () => {
     try {
+      startupMark('lists asked');
       const lists = await this.backend.lists();
       startupMark('lists');
       // Pages already fetched stay on screen; those the list shows again are

@@ -85,7 +85,48 @@ fn migrate_from_v1(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Left beside a cache file that [`Cache::check_in_background`] found damaged,
+/// with what it found: the next open sets the file aside.
+fn damage_marker(path: &Path) -> PathBuf {
+    path.with_extension("damaged")
+}
+
+/// Reads every page of the file (`PRAGMA quick_check`) on a read-only
+/// connection of its own. Some(what is wrong) when damaged, and then marked.
+fn check(path: &Path) -> Option<String> {
+    let found = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|conn| {
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
+        });
+    let reason = match found {
+        Ok(ok) if ok == "ok" => return None,
+        Ok(found) => format!("damaged: {found}"),
+        Err(e) => match classify("damaged", e) {
+            OpenError::Unusable(reason) => reason,
+            // Busy, gone…: nothing learnt about the file.
+            OpenError::Other(e) => {
+                tracing::warn!("cache check of {}: {e}", path.display());
+                return None;
+            }
+        },
+    };
+    tracing::warn!(
+        "cache {} {reason}; it is rebuilt from the server at the next start",
+        path.display()
+    );
+    if let Err(e) = std::fs::write(damage_marker(path), &reason) {
+        tracing::warn!("cache check: {e}");
+    }
+    Some(reason)
+}
+
 fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
+    let marker = damage_marker(path);
+    if let Ok(reason) = std::fs::read_to_string(&marker) {
+        let _ = std::fs::remove_file(&marker);
+        return Err(OpenError::Unusable(reason));
+    }
     let mut conn = Connection::open(path).map_err(|e| classify("cannot open", e))?;
     configure(&conn).map_err(|e| classify("not a usable database", e))?;
     let version: i64 = conn
@@ -95,13 +136,6 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
         return Err(OpenError::Unusable(format!(
             "made by a newer Switchboard (schema {version}, this one knows {SCHEMA_VERSION})"
         )));
-    }
-    crate::startup_mark("cache check");
-    let quick: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| classify("damaged", e))?;
-    if quick != "ok" {
-        return Err(OpenError::Unusable(format!("damaged: {quick}")));
     }
     if version < 1 {
         conn.execute_batch(&format!(
@@ -162,6 +196,25 @@ impl Cache {
             snippets,
         };
         Ok((cache, rebuilt))
+    }
+
+    /// Checks every page of the file on a thread of its own, after `delay`.
+    /// The check reads the whole file (seconds for a large cache), so it is not
+    /// part of opening; a damaged file is marked, and the next open sets it
+    /// aside and rebuilds it from the server. The thread's answer is what it
+    /// found wrong, if anything.
+    pub fn check_in_background(
+        &self,
+        delay: std::time::Duration,
+    ) -> Option<std::thread::JoinHandle<Option<String>>> {
+        let path = self.path.clone();
+        std::thread::Builder::new()
+            .name("cache-check".into())
+            .spawn(move || {
+                std::thread::sleep(delay);
+                check(&path)
+            })
+            .ok()
     }
 
     /// A second connection to the same file for reading only: with WAL, its
@@ -299,6 +352,70 @@ mod tests {
             })
             .unwrap();
         assert_eq!(reader.read(Cache::lists).unwrap().queue.len(), 2);
+    }
+
+    #[test]
+    fn a_damaged_page_found_by_the_background_check_has_the_cache_rebuilt_at_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = crate::test_fixtures::me();
+        let path = dir.path().join("c.sqlite3");
+        let (mut cache, _) = Cache::open(&path, &me).unwrap();
+        let events: Vec<Event> = (1..=300)
+            .map(|id| Event {
+                seq: id,
+                at: chrono::Utc::now(),
+                kind: EventKind::ConversationCreated {
+                    conversation: crate::test_fixtures::conversation(id, None, Some("hello"), id),
+                },
+            })
+            .collect();
+        cache.apply_events(&events, 300).unwrap();
+        // A sound file passes.
+        assert_eq!(
+            cache
+                .check_in_background(std::time::Duration::ZERO)
+                .unwrap()
+                .join()
+                .unwrap(),
+            None
+        );
+        drop(cache);
+
+        // Garbage over pages in the middle of the file; its header is intact, so
+        // opening does not notice.
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 16 * 4096, "{} bytes", bytes.len());
+        for b in &mut bytes[8 * 4096..12 * 4096] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
+        assert_eq!(rebuilt, None);
+        let found = cache
+            .check_in_background(std::time::Duration::ZERO)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            found.as_deref().is_some_and(|f| f.contains("damaged")),
+            "{found:?}"
+        );
+        drop(cache);
+
+        let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
+        let rebuilt = rebuilt.expect("set aside at the next open");
+        assert_eq!(Some(rebuilt.reason), found);
+        assert!(rebuilt.moved_to.exists());
+        assert!(!damage_marker(&path).exists());
+        assert!(cache.lists().unwrap().queue.is_empty(), "a fresh cache");
+        assert_eq!(
+            cache
+                .check_in_background(std::time::Duration::ZERO)
+                .unwrap()
+                .join()
+                .unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -99,6 +99,9 @@ pub struct EngineOptions {
     pub archive_page: u32,
     /// How often the archive is re-checked for changes once backfilled.
     pub archive_refresh: Duration,
+    /// When, after the start, the cache file is checked for damage (off the
+    /// launch: the check reads the whole file).
+    pub cache_check_after: Duration,
 }
 
 impl Default for EngineOptions {
@@ -107,6 +110,7 @@ impl Default for EngineOptions {
             max_backoff: Duration::from_secs(30),
             archive_page: 200,
             archive_refresh: Duration::from_secs(300),
+            cache_check_after: Duration::from_secs(20),
         }
     }
 }
@@ -188,6 +192,7 @@ impl Engine {
     ) -> Result<(Engine, Option<Rebuilt>)> {
         let (cache, rebuilt) = Cache::open(cache_path, &session.me)?;
         crate::startup_mark("cache opened");
+        cache.check_in_background(options.cache_check_after);
         let reader = cache.reader()?;
         let (changes, _) = broadcast::channel(1024);
         let (applied, _) = broadcast::channel(1024);

@@ -151,6 +151,8 @@ pub fn options() -> EngineOptions {
         max_backoff: Duration::from_millis(500),
         archive_page: 7,
         archive_refresh: Duration::from_secs(1),
+        // At once: the check then runs beside every test's writes.
+        cache_check_after: Duration::ZERO,
     }
 }
 
