@@ -493,6 +493,8 @@ impl App {
     /// The running engine. The lock is held only to clone it: a slow network call
     /// must not hold up every other command.
     async fn engine(&self) -> Result<Arc<Engine>> {
+        // A call made while the session is restored at start-up waits for it.
+        drop(self.startup.lock().await);
         let guard = self.running.lock().await;
         Ok(guard.as_ref().ok_or_else(not_signed_in)?.engine.clone())
     }
@@ -507,7 +509,10 @@ impl App {
     }
 
     pub async fn lists(&self) -> Result<Lists> {
-        self.with(|e| e.lists()).await
+        crate::startup_mark("lists called");
+        let lists = self.with(|e| e.lists()).await;
+        crate::startup_mark("lists read");
+        lists
     }
 
     /// Rows of the archive list past the first ones `lists` brings.

@@ -250,11 +250,16 @@ async fn the_first_session_info_waits_for_the_start_up_restore() {
         let app = app.clone();
         async move { app.session_info().await }
     });
+    let listing = tokio::spawn({
+        let app = app.clone();
+        async move { app.lists().await }
+    });
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
         !asking.is_finished(),
         "session_info answered while the session was being restored"
     );
+    assert!(!listing.is_finished(), "nor lists");
     // No saved session and no demo: the start-up ends signed out.
     app.start_up(starting, None).await;
     let info = tokio::time::timeout(Duration::from_secs(5), asking)
@@ -263,4 +268,6 @@ async fn the_first_session_info_waits_for_the_start_up_restore() {
         .unwrap()
         .unwrap();
     assert!(info.is_none());
+    let lists = listing.await.unwrap();
+    assert!(lists.is_err_and(|e| e.code == EngineCode::NotSignedIn));
 }

@@ -18,10 +18,20 @@ pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOption
 pub use error::{ClientError, ClientErrorCode, EngineCode, ErrorCode, Result};
 pub use session::{Accounts, Session, TokenStore};
 
-/// Logs a start-up milestone with the wall clock (target `startup`, shown with
-/// `RUST_LOG=startup=info`): the launch benchmark lines these up with the
-/// webview's own marks.
-pub fn startup_mark(stage: &str) {
+/// Logs a start-up milestone with the wall clock, the first time it is reached
+/// (target `startup`, shown with `RUST_LOG=startup=info`): the launch benchmark
+/// lines these up with the webview's own marks.
+pub fn startup_mark(stage: &'static str) {
+    static SEEN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut seen = SEEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.contains(&stage) {
+            return;
+        }
+        seen.push(stage);
+    }
     let epoch_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));

@@ -130,4 +130,16 @@ describe('the archive of a large cache', () => {
     await settle();
     expect(screen.queryByTestId('backfill')).toBeNull();
   });
+
+  it('draws the first screen from the lists asked for beside the session', async () => {
+    const backend = new FakeBackend({ conversations: archived() });
+    const lists = backend.lists.bind(backend);
+    let calls = 0;
+    // Only the first call answers: the rows on screen come from it.
+    backend.lists = () => (++calls === 1 ? lists() : new Promise(() => {}));
+    render(App, { props: { backend } });
+    await settle();
+    expect(calls).toBe(2);
+    expect(rowIds()[0]).toBe(1);
+  });
 });

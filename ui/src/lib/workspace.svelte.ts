@@ -87,9 +87,12 @@ export class Workspace {
   constructor(
     readonly backend: Backend,
     readonly me: Me,
+    initialLists: Lists | undefined,
     private hooks: WorkspaceHooks,
   ) {
     this.isSupervisor = me.role !== 'agent';
+    // Drawn at once; start() reloads them once it hears of changes.
+    if (initialLists) this.lists = initialLists;
   }
 
   /** "You are offline" banner: offline, or reconnecting after having been online. */
