@@ -123,6 +123,36 @@ pub(super) fn insert_message(tx: &Transaction, ix: &mut Index, m: &Message) -> R
     Ok(())
 }
 
+/// Records that a conversation's full history should be fetched; the record
+/// goes when it is stored ([`Cache::apply_detail`]) or is no longer ours.
+fn want_history(tx: &Transaction, id: i64) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO history_wanted (id) VALUES (?1)",
+        [id],
+    )?;
+    Ok(())
+}
+
+impl Cache {
+    /// Conversations whose history is wanted and not yet stored (see
+    /// [`Cache::apply_snapshot`] and [`Cache::apply_events`]), across restarts.
+    pub fn histories_wanted(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM history_wanted ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
+    /// A wanted history that will not come (the conversation is gone or no
+    /// longer this agent's).
+    pub fn history_unwanted(&self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM history_wanted WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}
+
 /// The version at which this cache dropped a conversation, if it did.
 fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
     use rusqlite::OptionalExtension;
@@ -204,8 +234,23 @@ impl Cache {
         for id in stale {
             drop_at(&tx, &mut ix, id, snap.seq)?;
         }
-        for c in open.into_iter().chain(&snap.archive) {
+        for c in open.iter().copied().chain(&snap.archive) {
             place(&tx, &mut ix, &me, c)?;
+        }
+        // Open conversations whose latest message the cache has not got (new to
+        // this cache, or written during a gap the log no longer holds): their
+        // histories are wanted, recorded with the snapshot so that a crash
+        // before they are fetched does not forget them.
+        for c in open {
+            let newest: Option<i64> = tx.query_row(
+                "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author <> 'system'",
+                [c.id],
+                |r| r.get(0),
+            )?;
+            let latest = c.last_message_at.map(|t| t.timestamp_millis());
+            if latest.is_some() && newest < latest {
+                want_history(&tx, c.id)?;
+            }
         }
         ix.save(&tx)?;
         set_meta(&tx, "cursor", &snap.seq.to_string())?;
@@ -251,6 +296,7 @@ impl Cache {
                         let first_met =
                             !known && !matches!(kind, EventKind::ConversationCreated { .. });
                         if kept && (handed_over || first_met) {
+                            want_history(&tx, c.id)?;
                             applied.needs_history.push(c.id);
                         }
                         if let EventKind::MessagePosted { message, .. } = kind {
@@ -295,6 +341,10 @@ impl Cache {
                 insert_message(&tx, &mut ix, m)?;
             }
         }
+        tx.execute(
+            "DELETE FROM history_wanted WHERE id = ?1",
+            [d.conversation.id],
+        )?;
         ix.save(&tx)?;
         tx.commit()?;
         Ok(())

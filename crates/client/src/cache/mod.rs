@@ -147,6 +147,9 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
     } else if version == 1 {
         migrate_from_v1(&mut conn).map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
     }
+    // Added within schema 2: conversations whose full history is still to fetch.
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS history_wanted (id INTEGER PRIMARY KEY);")
+        .map_err(|e| classify("cannot create the schema", e))?;
     Ok(conn)
 }
 
@@ -416,6 +419,42 @@ mod tests {
                 .unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn a_wanted_history_is_remembered_across_restarts_until_it_is_stored() {
+        use switchboard_protocol::Snapshot;
+        let dir = tempfile::tempdir().unwrap();
+        let me = crate::test_fixtures::me();
+        let path = dir.path().join("c.sqlite3");
+        let (mut cache, _) = Cache::open(&path, &me).unwrap();
+        // Met in a snapshot with messages this cache has not got.
+        let mut c = crate::test_fixtures::conversation(7, None, Some("hello"), 3);
+        c.last_message_at = Some(chrono::Utc::now());
+        cache
+            .apply_snapshot(&Snapshot {
+                seq: 3,
+                me: me.clone(),
+                mine: vec![],
+                queue: vec![c.clone()],
+                others: vec![],
+                archive: vec![],
+                subjects: vec![],
+            })
+            .unwrap();
+        assert_eq!(cache.histories_wanted().unwrap(), vec![7]);
+        drop(cache);
+        // A crash before the history came: the next run still wants it.
+        let (mut cache, _) = Cache::open(&path, &me).unwrap();
+        assert_eq!(cache.histories_wanted().unwrap(), vec![7]);
+        cache
+            .apply_detail(&ConversationDetail {
+                conversation: c,
+                messages: vec![],
+                earlier: vec![],
+            })
+            .unwrap();
+        assert!(cache.histories_wanted().unwrap().is_empty());
     }
 
     #[test]

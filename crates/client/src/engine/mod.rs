@@ -213,14 +213,19 @@ impl Engine {
             notify_ctl: Mutex::new(None),
             options,
         });
-        // Open conversations whose history an earlier run did not get to fetch.
+        // Histories an earlier run did not get to fetch: those it recorded as
+        // wanted, and open conversations with no message at all.
         {
             let cache = inner.cache();
+            let mut ids = cache.histories_wanted()?;
             let lists = cache.lists()?;
             for c in lists.mine.iter().chain(&lists.queue).chain(&lists.others) {
-                if !cache.has_messages(c.id)? {
-                    let _ = inner.history.send(c.id);
+                if !ids.contains(&c.id) && !cache.has_messages(c.id)? {
+                    ids.push(c.id);
                 }
+            }
+            for id in ids {
+                let _ = inner.history.send(id);
             }
         }
         let tasks = vec![

@@ -30,21 +30,11 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
         Some(c) => c,
         None => {
             let snap = inner.api.snapshot().await?;
-            let lacking: Vec<i64> = {
+            let lacking = {
                 let mut cache = inner.cache();
                 cache.apply_snapshot(&snap)?;
                 inner.reader().set_me(&snap.me);
-                // Open conversations whose latest message the cache has not got
-                // (new to this cache, or written during a gap the log no longer holds).
-                let mut ids = Vec::new();
-                for c in snap.mine.iter().chain(&snap.queue).chain(&snap.others) {
-                    let newest = cache.latest_message_at(c.id)?;
-                    let latest = c.last_message_at.map(|t| t.timestamp_millis());
-                    if latest.is_some() && newest < latest {
-                        ids.push(c.id);
-                    }
-                }
-                ids
+                cache.histories_wanted()?
             };
             for id in lacking {
                 let _ = inner.history.send(id);

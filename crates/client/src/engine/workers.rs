@@ -126,7 +126,12 @@ pub(super) async fn history_loop(
                     tokio::time::sleep(backoff(faults, inner.options.max_backoff)).await;
                 }
                 // Gone or no longer ours: nothing to keep.
-                Err(_) => break,
+                Err(_) => {
+                    if let Err(e) = inner.cache().history_unwanted(id) {
+                        tracing::warn!("history of {id}: {e}");
+                    }
+                    break;
+                }
             }
         }
     }
