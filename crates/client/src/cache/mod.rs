@@ -357,6 +357,15 @@ mod tests {
         assert_eq!(reader.read(Cache::lists).unwrap().queue.len(), 2);
     }
 
+    /// Runs the background check at once and waits for what it found.
+    fn check_now(cache: &Cache) -> Option<String> {
+        cache
+            .check_in_background(std::time::Duration::ZERO)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
     #[test]
     fn a_damaged_page_found_by_the_background_check_has_the_cache_rebuilt_at_the_next_open() {
         let dir = tempfile::tempdir().unwrap();
@@ -374,14 +383,7 @@ mod tests {
             .collect();
         cache.apply_events(&events, 300).unwrap();
         // A sound file passes.
-        assert_eq!(
-            cache
-                .check_in_background(std::time::Duration::ZERO)
-                .unwrap()
-                .join()
-                .unwrap(),
-            None
-        );
+        assert_eq!(check_now(&cache), None);
         drop(cache);
 
         // Garbage over pages in the middle of the file; its header is intact, so
@@ -394,11 +396,7 @@ mod tests {
         std::fs::write(&path, bytes).unwrap();
         let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
         assert_eq!(rebuilt, None);
-        let found = cache
-            .check_in_background(std::time::Duration::ZERO)
-            .unwrap()
-            .join()
-            .unwrap();
+        let found = check_now(&cache);
         assert!(
             found.as_deref().is_some_and(|f| f.contains("damaged")),
             "{found:?}"
@@ -411,14 +409,7 @@ mod tests {
         assert!(rebuilt.moved_to.exists());
         assert!(!damage_marker(&path).exists());
         assert!(cache.lists().unwrap().queue.is_empty(), "a fresh cache");
-        assert_eq!(
-            cache
-                .check_in_background(std::time::Duration::ZERO)
-                .unwrap()
-                .join()
-                .unwrap(),
-            None
-        );
+        assert_eq!(check_now(&cache), None);
     }
 
     #[test]
