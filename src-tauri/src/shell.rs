@@ -324,7 +324,10 @@ fn follow_changes(handle: AppHandle, tray: Option<Tray>) {
                     desk.show_quiet();
                     desk.show_count().await;
                 }
-                Change::Lists | Change::Conversation { .. } | Change::Connection { .. } => {
+                Change::Lists
+                | Change::Rows { .. }
+                | Change::Conversation { .. }
+                | Change::Connection { .. } => {
                     desk.show_count().await;
                 }
                 _ => {}

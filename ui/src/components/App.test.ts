@@ -95,11 +95,18 @@ describe('the lists', () => {
     expect(within(others).getAllByTestId('row').map((r) => r.dataset.id)).toEqual(['3']);
   });
 
-  it('follow change events', async () => {
+  it('follow change events, moving only the rows they touch', async () => {
     const { backend } = await start();
+    const reads = backend.callsTo('lists').length;
     backend.post(2, 'customer', 'Anyone?');
     await settle();
     expect(within(row(2)).getByTestId('row-status')).toHaveTextContent('Anyone?');
+    // Another agent took it: it leaves this agent's lists.
+    backend.emit({ type: 'rows', rows: [{ id: 2, listed: null }], archive_total: 2 });
+    await settle();
+    expect(row(2)).toBeNull();
+    expect(within(screen.getByTestId('list-queue')).getByRole('heading')).toHaveTextContent(/0 conversations$/);
+    expect(backend.callsTo('lists').length).toBe(reads);
   });
 });
 

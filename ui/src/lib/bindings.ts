@@ -315,9 +315,15 @@ export type Author = "customer" | "agent" |
  */
 export type Change = 
 /**
- * One of the lists may have changed.
+ * The lists may have changed anywhere (a snapshot, an archive page, a
+ * burst the app missed): read them again.
  */
 { type: "lists" } | 
+/**
+ * These conversations changed: each row is moved into its list, or out of
+ * them all. `archive_total` is the size of "Archived" after the change.
+ */
+{ type: "rows"; rows: ListRow[]; archive_total: number } | 
 /**
  * A conversation's state or history changed.
  */
@@ -666,6 +672,17 @@ export type ListName =
  * "Archived".
  */
 "archive"
+/**
+ * A conversation's row as the lists show it now, after a change: the UI moves
+ * it into place rather than reloading the lists.
+ */
+export type ListRow = { id: number; 
+/**
+ * The list it is in and its summary; None when it is in none of them (gone,
+ * reported as spam, blocked, or another agent's for an agent).
+ */
+listed: Listed | null }
+export type Listed = { list: ListName; summary: ConversationSummary }
 /**
  * The three lists (and supervisors' fourth), newest activity first.
  */

@@ -3,6 +3,7 @@
 // closely enough to exercise the UI: actions wait in an outbox until delivered
 // (or failed), and every change is announced as the engine would.
 import { BackendError, type Backend } from './backend';
+import { ARCHIVE_HEAD } from './rows';
 import type {
   AgentRef,
   AppSettings,
@@ -52,8 +53,6 @@ export interface Call {
 export const ALICE: Me = { id: 1, name: 'Alice', email: 'alice@example.com', role: 'agent' };
 
 const now = () => new Date().toISOString();
-/** As the engine: the archived rows the lists bring (`ARCHIVE_HEAD` in Rust). */
-const ARCHIVE_HEAD = 100;
 
 export class FakeBackend implements Backend {
   me: Me;
@@ -244,14 +243,6 @@ export class FakeBackend implements Backend {
       .map((m) => ({ message_id: m.id, author: m.author, segments: highlight(m.body, q), cut_start: false, cut_end: false }));
   }
 
-  private listOf(c: ConversationSummary): ListName | null {
-    if (c.state === 'not_assigned') return 'queue';
-    if (c.state === 'archived') return 'archive';
-    if (c.state !== 'occupied') return null;
-    if (c.occupant?.id === this.me.id) return 'mine';
-    return this.me.role === 'agent' ? null : 'others';
-  }
-
   async subjects() {
     this.log('subjects');
     return [...this.subjectList];
@@ -353,9 +344,36 @@ export class FakeBackend implements Backend {
     if (author === 'customer') c.unanswered = { body, waiting_since: c.unanswered?.waiting_since ?? message.created_at };
     if (author === 'agent') c.unanswered = null;
     c.version += 1;
-    this.emit({ type: 'lists' });
+    this.emitRow(id);
     this.emit({ type: 'conversation', id });
     return message;
+  }
+
+  /** The list a conversation is in, by the engine's rules. */
+  private listOf(c: ConversationSummary): ListName | null {
+    if (c.customer.blocked) return null;
+    switch (c.state) {
+      case 'not_assigned':
+        return 'queue';
+      case 'occupied':
+        if (c.occupant?.id === this.me.id) return 'mine';
+        return this.me.role === 'agent' ? null : 'others';
+      case 'archived':
+        return c.closure?.closed_by.id === this.me.id ? 'archive' : null;
+      default:
+        return null;
+    }
+  }
+
+  /** As the engine after a write: the conversation's row, in its list or none. */
+  private emitRow(id: number): void {
+    const c = this.conversations.get(id);
+    const list = c ? this.listOf(c) : null;
+    this.emit({
+      type: 'rows',
+      rows: [{ id, listed: list && c ? { list, summary: structuredClone(c) } : null }],
+      archive_total: this.archived().length,
+    });
   }
 
   private applyAction(id: number, action: OutboxAction): void {

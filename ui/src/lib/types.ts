@@ -23,6 +23,8 @@ export type {
   ErrorCode,
   CustomerMatch,
   ListName,
+  ListRow,
+  Listed,
   Lists,
   Me,
   Message,

@@ -3,6 +3,7 @@
 // render it and call its intents; it is the only place that decides what to reload.
 import { BackendError, type Backend } from './backend';
 import { coalesced } from './coalesce';
+import { ARCHIVE_HEAD, patchLists } from './rows';
 import { startupMark } from './startup';
 import type {
   AppSettings,
@@ -25,7 +26,7 @@ export type SimpleAction = 'take' | 'free' | 'reopen' | 'spam';
 
 export const SEARCH_DELAY_MS = 150;
 /** Archived rows per request: the lists bring the first page, scrolling the rest. */
-export const ARCHIVE_PAGE = 100;
+export const ARCHIVE_PAGE = ARCHIVE_HEAD;
 
 export interface WorkspaceHooks {
   /** The server no longer accepts the session. */
@@ -39,8 +40,8 @@ function messageOf(e: unknown): string {
 }
 
 export class Workspace {
-  // Raw: the lists are replaced whole on every reload, never changed in place, and
-  // deep proxies over 10,000 archived rows would cost for nothing.
+  // Raw: the lists are replaced (whole, or with changed rows moved into a copy),
+  // never changed in place: deep proxies would cost for nothing.
   lists = $state.raw<Lists>({ mine: [], queue: [], others: [], archive: [], archive_total: 0 });
   /** Archived rows past the first page, by page, fetched as the list shows them. */
   archivePages = $state.raw(new Map<number, ConversationSummary[]>());
@@ -204,6 +205,12 @@ export class Workspace {
       case 'lists':
         void this.reloadLists();
         break;
+      case 'rows': {
+        const { lists, archiveMoved } = patchLists(this.lists, change.rows, change.archive_total);
+        if (archiveMoved) this.archiveChanged(change.archive_total);
+        this.lists = lists;
+        break;
+      }
       case 'conversation':
         if (change.id === this.selectedId) void this.reloadView();
         break;
@@ -232,18 +239,23 @@ export class Workspace {
     if (state === 'signed_out') this.hooks.onSignedOut();
   }
 
+  /** The archive changed: pages already fetched stay on screen; those the list
+   * shows again are fetched afresh (archiveAt), the others dropped when beyond
+   * the end. */
+  private archiveChanged(total: number): void {
+    this.archiveGeneration++;
+    for (const page of this.archivePages.keys()) this.archiveStale.add(page);
+    if ([...this.archivePages.keys()].some((p) => p * ARCHIVE_PAGE >= total)) {
+      this.archivePages = new Map([...this.archivePages].filter(([p]) => p * ARCHIVE_PAGE < total));
+    }
+  }
+
   reloadLists = coalesced(async () => {
     try {
       startupMark('lists asked');
       const lists = await this.backend.lists();
       startupMark('lists');
-      // Pages already fetched stay on screen; those the list shows again are
-      // fetched afresh (archiveAt), the others dropped when beyond the end.
-      this.archiveGeneration++;
-      for (const page of this.archivePages.keys()) this.archiveStale.add(page);
-      if ([...this.archivePages.keys()].some((p) => p * ARCHIVE_PAGE >= lists.archive_total)) {
-        this.archivePages = new Map([...this.archivePages].filter(([p]) => p * ARCHIVE_PAGE < lists.archive_total));
-      }
+      this.archiveChanged(lists.archive_total);
       this.lists = lists;
     } catch {
       // Keep the lists on screen; the next change event tries again.

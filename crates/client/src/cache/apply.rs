@@ -13,8 +13,6 @@ use switchboard_protocol::{
 /// What an applied batch changed, for the app and the notification policy.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Applied {
-    /// Some list (mine, queue, archive, others) may have changed.
-    pub lists_changed: bool,
     /// Conversations whose state or history changed.
     pub conversations: Vec<i64>,
     /// The events applied, in order (for the notification policy).
@@ -276,7 +274,6 @@ impl Cache {
                         drop_at(&tx, &mut ix, *id, e.seq)?;
                         applied.conversations.push(*id);
                     }
-                    applied.lists_changed = true;
                 }
                 EventKind::CustomerUnblocked { .. } => {}
                 kind => {
@@ -304,7 +301,6 @@ impl Cache {
                                 insert_message(&tx, &mut ix, message)?;
                             }
                         }
-                        applied.lists_changed = true;
                         applied.conversations.push(c.id);
                     }
                 }

@@ -10,7 +10,7 @@ mod search;
 
 pub use apply::{keeps, Applied};
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
-pub use read::{Lists, ARCHIVE_HEAD};
+pub use read::{ListRow, Listed, Lists, ARCHIVE_HEAD};
 pub use search::{fts_query, CustomerMatch, ListName, SearchHit, Segment, Snippet};
 
 use crate::error::{ClientError, EngineCode, Result};
@@ -502,5 +502,93 @@ mod tests {
             cache.archive_rows(0, 10_000).unwrap().len() as i64,
             total.min(500)
         );
+    }
+
+    #[test]
+    fn a_changed_row_is_placed_in_the_list_that_reading_the_lists_puts_it_in() {
+        use switchboard_protocol::{
+            AgentRef, Closure, ConversationState, ConversationSummary, Questionnaire, Role,
+        };
+        let closed = |id: i64, by: i64| {
+            let mut c = crate::test_fixtures::conversation(id, None, None, 1);
+            c.state = ConversationState::Archived;
+            c.closure = Some(Closure {
+                closed_at: chrono::Utc::now(),
+                closed_by: AgentRef {
+                    id: by,
+                    name: format!("Agent {by}"),
+                },
+                questionnaire: Questionnaire {
+                    subject: switchboard_protocol::SubjectAnswer::DontKnow,
+                    mood: switchboard_protocol::Mood::DontKnow,
+                },
+            });
+            c
+        };
+        let mut spam = crate::test_fixtures::conversation(6, None, None, 1);
+        spam.state = ConversationState::Spam;
+        let all = [
+            crate::test_fixtures::conversation(1, None, Some("hi"), 1),
+            crate::test_fixtures::conversation(2, Some(1), None, 1),
+            crate::test_fixtures::conversation(3, Some(2), None, 1),
+            closed(4, 1),
+            closed(5, 2),
+            spam,
+        ];
+        for role in [Role::Agent, Role::Supervisor] {
+            let dir = tempfile::tempdir().unwrap();
+            let me = Me {
+                role,
+                ..crate::test_fixtures::me()
+            };
+            let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+            let events: Vec<Event> = all
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Event {
+                    seq: i as i64 + 1,
+                    at: chrono::Utc::now(),
+                    kind: EventKind::ConversationCreated {
+                        conversation: c.clone(),
+                    },
+                })
+                .collect();
+            cache.apply_events(&events, 6).unwrap();
+            let lists = cache.lists().unwrap();
+            let ids: Vec<i64> = all.iter().map(|c| c.id).collect();
+            let rows = cache.list_rows(&ids).unwrap();
+            let mut placed = std::collections::BTreeMap::<&str, Vec<i64>>::new();
+            for r in &rows {
+                if let Some(l) = &r.listed {
+                    assert_eq!(l.summary.id, r.id);
+                    placed
+                        .entry(format!("{:?}", l.list).leak())
+                        .or_default()
+                        .push(r.id);
+                }
+            }
+            let read = |v: &Vec<ConversationSummary>| v.iter().map(|c| c.id).collect::<Vec<_>>();
+            let mut expected = std::collections::BTreeMap::<&str, Vec<i64>>::new();
+            for (name, list) in [
+                ("Mine", &lists.mine),
+                ("Queue", &lists.queue),
+                ("Others", &lists.others),
+                ("Archive", &lists.archive),
+            ] {
+                if !list.is_empty() {
+                    expected.insert(name, read(list));
+                }
+            }
+            assert_eq!(placed, expected, "{role:?}");
+            assert_eq!(cache.archive_total().unwrap(), lists.archive_total);
+            // What the lists show, by role: a supervisor also sees Agent 2's.
+            let others = if role == Role::Agent {
+                None
+            } else {
+                Some(&vec![3])
+            };
+            assert_eq!(expected.get("Others"), others);
+            assert_eq!(expected.get("Archive"), Some(&vec![4]));
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Reading the cache: the lists, one conversation and its history.
 
-use super::Cache;
+use super::{Cache, ListName};
 use crate::error::{ClientError, ErrorCode, Result};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use switchboard_protocol::{AgentRef, Author, ConversationSummary, Message};
 
@@ -25,6 +26,24 @@ pub struct Lists {
 /// Archived rows sent with the lists: the archive list draws its first screen
 /// from them and asks for the rest as it scrolls.
 pub const ARCHIVE_HEAD: u32 = 100;
+
+/// A conversation's row as the lists show it now, after a change: the UI moves
+/// it into place rather than reloading the lists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ListRow {
+    pub id: i64,
+    /// The list it is in and its summary; None when it is in none of them (gone,
+    /// reported as spam, blocked, or another agent's for an agent).
+    pub listed: Option<Listed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Listed {
+    pub list: ListName,
+    pub summary: ConversationSummary,
+}
 
 const ARCHIVE: &str =
     "SELECT summary FROM conversations WHERE state = 'archived' AND closed_by = ?1 \
@@ -79,11 +98,62 @@ impl Cache {
                 Vec::new()
             },
             archive: summaries(self, ARCHIVE, [me, i64::from(ARCHIVE_HEAD), 0])?,
-            archive_total: self.conn.prepare_cached(
+            archive_total: self.archive_total()?,
+        })
+    }
+
+    /// How many conversations "Archived" holds.
+    pub fn archive_total(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached(
                 "SELECT count(*) FROM conversations WHERE state = 'archived' AND closed_by = ?1",
             )?
-            .query_row([me], |r| r.get(0))?,
-        })
+            .query_row([self.me.id], |r| r.get(0))?)
+    }
+
+    /// The rows of these conversations as the lists show them now.
+    pub fn list_rows(&self, ids: &[i64]) -> Result<Vec<ListRow>> {
+        ids.iter()
+            .map(|&id| {
+                Ok(ListRow {
+                    id,
+                    listed: self
+                        .listed(id)?
+                        .map(|(summary, list)| Listed { list, summary }),
+                })
+            })
+            .collect()
+    }
+
+    /// A conversation's summary and the list it is in, if it is in one (the
+    /// same rules as [`Cache::lists`]).
+    pub(super) fn listed(&self, id: i64) -> Result<Option<(ConversationSummary, ListName)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT summary, state, occupant_id, closed_by FROM conversations WHERE id = ?1",
+        )?;
+        let row = stmt
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((json, state, occupant, closed_by)) = row else {
+            return Ok(None);
+        };
+        let me = self.me.id;
+        let list = match state.as_str() {
+            "occupied" if occupant == Some(me) => ListName::Mine,
+            "occupied" if self.me.role.sees_everything() => ListName::Others,
+            "not_assigned" => ListName::Queue,
+            "archived" if closed_by == Some(me) => ListName::Archive,
+            _ => return Ok(None),
+        };
+        Ok(Some((serde_json::from_str(&json)?, list)))
     }
 
     /// Rows `offset..offset + limit` of "Archived" (limit at most 500), in the

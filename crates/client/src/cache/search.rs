@@ -7,7 +7,7 @@ use super::read::author;
 use super::Cache;
 use crate::error::Result;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -433,33 +433,6 @@ impl Cache {
                 cut_end: false,
             })
             .collect())
-    }
-
-    /// A conversation's summary and the list it is in, if it is in one.
-    fn listed(&self, id: i64) -> Result<Option<(ConversationSummary, ListName)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT summary, state, occupant_id FROM conversations WHERE id = ?1",
-        )?;
-        let row = stmt
-            .query_row([id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                ))
-            })
-            .optional()?;
-        let Some((json, state, occupant)) = row else {
-            return Ok(None);
-        };
-        let list = match state.as_str() {
-            "occupied" if occupant == Some(self.me.id) => ListName::Mine,
-            "occupied" => ListName::Others,
-            "not_assigned" => ListName::Queue,
-            "archived" => ListName::Archive,
-            _ => return Ok(None),
-        };
-        Ok(Some((serde_json::from_str(&json)?, list)))
     }
 
     /// The messages of one conversation that match, oldest first, marked: one

@@ -10,7 +10,9 @@ use sync::sync_loop;
 use workers::{backfill_loop, history_loop, outbox_loop};
 
 use crate::api::Api;
-use crate::cache::{Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet};
+use crate::cache::{
+    Applied, Cache, ListRow, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet,
+};
 use crate::error::{ClientError, ErrorCode, Result};
 use crate::notify::{Decision, DesktopSink, Policy, Settings, Sink, View};
 use crate::session::Session;
@@ -41,8 +43,15 @@ pub enum ConnectionState {
 #[serde(tag = "type", rename_all = "snake_case")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Change {
-    /// One of the lists may have changed.
+    /// The lists may have changed anywhere (a snapshot, an archive page, a
+    /// burst the app missed): read them again.
     Lists,
+    /// These conversations changed: each row is moved into its list, or out of
+    /// them all. `archive_total` is the size of "Archived" after the change.
+    Rows {
+        rows: Vec<ListRow>,
+        archive_total: u32,
+    },
     /// A conversation's state or history changed.
     Conversation {
         id: i64,
@@ -171,8 +180,29 @@ impl Inner {
         }
     }
 
+    /// Tells the app the rows of conversations a write just changed. Called with
+    /// the writer still held, so that rows reach the app in commit order.
+    fn emit_rows(&self, cache: &Cache, ids: &[i64]) {
+        if ids.is_empty() {
+            return;
+        }
+        match cache
+            .list_rows(ids)
+            .and_then(|rows| Ok((rows, cache.archive_total()?)))
+        {
+            Ok((rows, archive_total)) => self.emit(Change::Rows {
+                rows,
+                archive_total,
+            }),
+            Err(e) => {
+                tracing::warn!("reading changed rows: {e}");
+                self.emit(Change::Lists);
+            }
+        }
+    }
+
     fn publish(&self, applied: Applied) {
-        if applied.lists_changed {
+        if applied.resynced {
             self.emit(Change::Lists);
         }
         for id in &applied.conversations {
@@ -282,7 +312,11 @@ impl Engine {
     /// whose messages the stream has not brought yet).
     pub async fn refresh_conversation(&self, id: i64) -> Result<ConversationView> {
         let detail = self.inner.api.conversation(id).await?;
-        self.inner.cache().apply_detail(&detail)?;
+        {
+            let mut cache = self.inner.cache();
+            cache.apply_detail(&detail)?;
+            self.inner.emit_rows(&cache, &[id]);
+        }
         self.conversation(id)
     }
 

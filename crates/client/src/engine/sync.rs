@@ -41,7 +41,6 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
             }
             // The notification policy starts again from the lists.
             inner.publish(Applied {
-                lists_changed: true,
                 resynced: true,
                 ..Applied::default()
             });
@@ -119,7 +118,12 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
         };
         match frame {
             StreamFrame::Events { events, cursor } => {
-                let applied = inner.cache().apply_events(&events, cursor)?;
+                let applied = {
+                    let mut cache = inner.cache();
+                    let applied = cache.apply_events(&events, cursor)?;
+                    inner.emit_rows(&cache, &applied.conversations);
+                    applied
+                };
                 for id in &applied.needs_history {
                     let _ = inner.history.send(*id);
                 }

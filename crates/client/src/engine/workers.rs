@@ -68,8 +68,12 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
         match sent {
             Ok(answer) => {
                 faults = 0;
-                if let Err(e) = inner.cache().outbox_done(item.seq, &answer) {
-                    tracing::warn!("outbox: {e}");
+                {
+                    let mut cache = inner.cache();
+                    match cache.outbox_done(item.seq, &answer) {
+                        Ok(()) => inner.emit_rows(&cache, &[item.conversation_id]),
+                        Err(e) => tracing::warn!("outbox: {e}"),
+                    }
                 }
                 inner.emit(Change::Outbox {
                     conversation_id: item.conversation_id,
@@ -77,7 +81,6 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 inner.emit(Change::Conversation {
                     id: item.conversation_id,
                 });
-                inner.emit(Change::Lists);
             }
             Err(e) if e.code == ErrorCode::Unauthorized => {
                 // The sign-in ended: keep everything pending for after the next one.
@@ -115,8 +118,12 @@ pub(super) async fn history_loop(
             wait_online(&inner).await;
             match inner.api.conversation(id).await {
                 Ok(detail) => {
-                    if let Err(e) = inner.cache().apply_detail(&detail) {
-                        tracing::warn!("history of {id}: {e}");
+                    {
+                        let mut cache = inner.cache();
+                        match cache.apply_detail(&detail) {
+                            Ok(()) => inner.emit_rows(&cache, &[id]),
+                            Err(e) => tracing::warn!("history of {id}: {e}"),
+                        }
                     }
                     inner.emit(Change::Conversation { id });
                     break;

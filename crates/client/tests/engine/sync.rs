@@ -1,7 +1,8 @@
 //! The cache follows the server: snapshot, live events, restarts of either side.
 
 use crate::support::*;
-use switchboard_client::ConnectionState;
+use switchboard_client::cache::{ListName, Listed};
+use switchboard_client::{Change, ConnectionState};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_follow_the_server_and_survive_an_app_restart() {
@@ -206,4 +207,86 @@ async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
         }
     }
     assert!(states.contains(&ConnectionState::Resyncing), "{states:?}");
+}
+
+/// Waits for a `Rows` change in which conversation `id` is where `want` says
+/// (the histories of the snapshot's conversations may still be arriving, each
+/// with its row). Returns that row's place, the archive's size, and whether the
+/// lists were reloaded whole meanwhile.
+async fn row_until(
+    changes: &mut tokio::sync::broadcast::Receiver<Change>,
+    id: i64,
+    want: impl Fn(Option<&Listed>) -> bool,
+) -> (Option<Listed>, u32, bool) {
+    let mut reloaded = false;
+    loop {
+        let c = tokio::time::timeout(std::time::Duration::from_secs(15), changes.recv())
+            .await
+            .expect("the row changed within 15 s")
+            .unwrap();
+        match c {
+            Change::Rows {
+                rows,
+                archive_total,
+            } => {
+                if let Some(row) = rows.into_iter().find(|r| r.id == id) {
+                    if want(row.listed.as_ref()) {
+                        return (row.listed, archive_total, reloaded);
+                    }
+                }
+            }
+            Change::Lists => reloaded = true,
+            _ => {}
+        }
+    }
+}
+
+fn is_in(list: ListName) -> impl Fn(Option<&Listed>) -> bool {
+    move |l| l.is_some_and(|l| l.list == list)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_changes_move_only_the_rows_they_touch() {
+    let w = World::new(&[]).await;
+    let (id, ctoken) = w.customer("Maria", "Hello, my parcel is late").await;
+    let (other, _) = w.customer("Leo", "hi").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    wait_in(&engine, "queue", other).await;
+    wait_state(&engine, ConnectionState::Online).await;
+    let mut changes = engine.changes();
+
+    // A customer's message: the row, still in the queue, with the new text.
+    w.say(id, &ctoken, "Hello?").await;
+    let (row, total, reloaded) = row_until(&mut changes, id, |l| {
+        l.and_then(|l| l.summary.unanswered.as_ref())
+            .is_some_and(|u| u.body == "Hello?")
+    })
+    .await;
+    assert!(!reloaded, "the lists were reloaded whole for one message");
+    assert_eq!(row.unwrap().list, ListName::Queue);
+    assert_eq!(total, 0);
+
+    // Taken from this app: into "mine".
+    engine.take(id).unwrap();
+    let (_, _, reloaded) = row_until(&mut changes, id, is_in(ListName::Mine)).await;
+    assert!(!reloaded);
+
+    // Another agent takes Leo: the row leaves this agent's lists.
+    w.act(1, other, "take").await;
+    let (_, _, reloaded) = row_until(&mut changes, other, |l| l.is_none()).await;
+    assert!(!reloaded);
+
+    // Ended: archived, and "Archived" counts it.
+    engine
+        .end(
+            id,
+            switchboard_protocol::SubjectAnswer::Known("Shipping".into()),
+            switchboard_protocol::Mood::Happy,
+        )
+        .unwrap();
+    let (row, total, _) = row_until(&mut changes, id, is_in(ListName::Archive)).await;
+    assert!(row.unwrap().summary.closure.is_some());
+    assert_eq!(total, 1);
+    assert_eq!(engine.lists().unwrap().archive_total, 1);
 }
