@@ -4,11 +4,39 @@
 use super::fts::Index;
 use super::{set_meta, Cache};
 use crate::error::Result;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, CachedStatement, Connection, Params, Row, Transaction};
 use switchboard_protocol::{
     ArchivePage, ConversationDetail, ConversationState, ConversationSummary, Event, EventKind, Me,
     Message, Snapshot,
 };
+
+/// Statements through the connection's statement cache. These run once per
+/// conversation or message of a page (10,000 times in a first sync), and
+/// preparing one costs more than running it.
+trait Cached {
+    fn exec_cached(&self, sql: &str, params: impl Params) -> rusqlite::Result<usize>;
+    fn row_cached<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec_cached(&self, sql: &str, params: impl Params) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row_cached<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+}
 
 /// What an applied batch changed, for the app and the notification policy.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -53,7 +81,7 @@ fn state_str(s: ConversationState) -> &'static str {
 fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -> Result<()> {
     let json = serde_json::to_string(c)?;
     let closure = c.closure.as_ref();
-    tx.execute(
+    tx.exec_cached(
         "INSERT INTO conversations (id, state, occupant_id, closed_by, closed_at, customer_id, \
          last_message_at, version, archive_gen, summary) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, 0), ?10) \
@@ -75,8 +103,8 @@ fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -
             json,
         ],
     )?;
-    tx.execute("DELETE FROM customers_fts WHERE rowid = ?1", [c.id])?;
-    tx.execute(
+    tx.exec_cached("DELETE FROM customers_fts WHERE rowid = ?1", [c.id])?;
+    tx.exec_cached(
         "INSERT INTO customers_fts (rowid, name, email) VALUES (?1, ?2, ?3)",
         params![
             c.id,
@@ -90,30 +118,37 @@ fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -
 /// Drops a conversation and its messages (it left every list).
 fn forget(tx: &Transaction, ix: &mut Index, id: i64) -> Result<()> {
     ix.delete_messages(tx, "conversation_id = ?1", [id])?;
-    tx.execute("DELETE FROM customers_fts WHERE rowid = ?1", [id])?;
-    tx.execute("DELETE FROM conversations WHERE id = ?1", [id])?;
+    tx.exec_cached("DELETE FROM customers_fts WHERE rowid = ?1", [id])?;
+    tx.exec_cached("DELETE FROM conversations WHERE id = ?1", [id])?;
     Ok(())
 }
 
+const INSERT_MESSAGE: &str =
+    "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
 /// Stores a message and indexes it, unless the cache has it already.
 pub(super) fn insert_message(tx: &Transaction, ix: &mut Index, m: &Message) -> Result<()> {
+    let mut insert = tx.prepare_cached(INSERT_MESSAGE)?;
+    store_message(&mut insert, ix, m)
+}
+
+/// [`insert_message`] through a statement prepared from [`INSERT_MESSAGE`] (an
+/// archive page stores thousands with one).
+fn store_message(insert: &mut CachedStatement, ix: &mut Index, m: &Message) -> Result<()> {
     let author = match m.author {
         switchboard_protocol::Author::Customer => "customer",
         switchboard_protocol::Author::Agent => "agent",
         switchboard_protocol::Author::System => "system",
     };
-    let inserted = tx.prepare_cached(
-        "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-            m.id,
-            m.conversation_id,
-            author,
-            m.agent.as_ref().map(|a| a.id),
-            m.agent.as_ref().map(|a| a.name.as_str()),
-            m.body,
-            m.created_at.timestamp_millis(),
+    let inserted = insert.execute(params![
+        m.id,
+        m.conversation_id,
+        author,
+        m.agent.as_ref().map(|a| a.id),
+        m.agent.as_ref().map(|a| a.name.as_str()),
+        m.body,
+        m.created_at.timestamp_millis(),
     ])?;
     if inserted == 1 {
         ix.insert(m.id, &m.body);
@@ -124,7 +159,7 @@ pub(super) fn insert_message(tx: &Transaction, ix: &mut Index, m: &Message) -> R
 /// Records that a conversation's full history should be fetched; the record
 /// goes when it is stored ([`Cache::apply_detail`]) or is no longer ours.
 fn want_history(tx: &Transaction, id: i64) -> Result<()> {
-    tx.execute(
+    tx.exec_cached(
         "INSERT OR IGNORE INTO history_wanted (id) VALUES (?1)",
         [id],
     )?;
@@ -155,7 +190,7 @@ impl Cache {
 fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
     use rusqlite::OptionalExtension;
     Ok(tx
-        .query_row("SELECT version FROM dropped WHERE id = ?1", [id], |r| {
+        .row_cached("SELECT version FROM dropped WHERE id = ?1", [id], |r| {
             r.get(0)
         })
         .optional()?)
@@ -164,7 +199,7 @@ fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
 /// Drops a conversation, remembering the version that said so.
 fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()> {
     forget(tx, ix, id)?;
-    tx.execute(
+    tx.exec_cached(
         "INSERT INTO dropped (id, version) VALUES (?1, ?2) \
          ON CONFLICT (id) DO UPDATE SET version = MAX(version, excluded.version)",
         params![id, version],
@@ -188,12 +223,12 @@ pub(super) fn place(
     if keeps(me, c) {
         let gen: Option<i64> = meta_in(tx, "archive_gen")?.and_then(|v| v.parse().ok());
         upsert(tx, c, Some(gen.unwrap_or(0)))?;
-        tx.execute("DELETE FROM dropped WHERE id = ?1", [c.id])?;
+        tx.exec_cached("DELETE FROM dropped WHERE id = ?1", [c.id])?;
         return Ok(true);
     }
     let held: Option<i64> = {
         use rusqlite::OptionalExtension;
-        tx.query_row(
+        tx.row_cached(
             "SELECT version FROM conversations WHERE id = ?1",
             [c.id],
             |r| r.get(0),
@@ -240,7 +275,7 @@ impl Cache {
         // histories are wanted, recorded with the snapshot so that a crash
         // before they are fetched does not forget them.
         for c in open {
-            let newest: Option<i64> = tx.query_row(
+            let newest: Option<i64> = tx.row_cached(
                 "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author <> 'system'",
                 [c.id],
                 |r| r.get(0),
@@ -278,7 +313,7 @@ impl Cache {
                 EventKind::CustomerUnblocked { .. } => {}
                 kind => {
                     if let Some(c) = kind.conversation() {
-                        let known: bool = tx.query_row(
+                        let known: bool = tx.row_cached(
                             "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?1)",
                             [c.id],
                             |r| r.get(0),
@@ -337,7 +372,7 @@ impl Cache {
                 insert_message(&tx, &mut ix, m)?;
             }
         }
-        tx.execute(
+        tx.exec_cached(
             "DELETE FROM history_wanted WHERE id = ?1",
             [d.conversation.id],
         )?;
@@ -357,20 +392,22 @@ impl Cache {
                  WHERE id = ?1 AND state = 'archived' AND version < ?2)",
                 params![removal.conversation_id, removal.seq],
             )?;
-            tx.execute(
+            tx.exec_cached(
                 "DELETE FROM conversations WHERE id = ?1 AND state = 'archived' AND version < ?2",
                 params![removal.conversation_id, removal.seq],
             )?;
         }
+        let mut insert = tx.prepare_cached(INSERT_MESSAGE)?;
         for a in &page.conversations {
             if dropped_at(&tx, a.conversation.id)?.is_some_and(|v| v >= a.conversation.version) {
                 continue;
             }
             upsert(&tx, &a.conversation, Some(gen))?;
             for m in &a.messages {
-                insert_message(&tx, &mut ix, m)?;
+                store_message(&mut insert, &mut ix, m)?;
             }
         }
+        drop(insert);
         ix.save(&tx)?;
         set_meta(&tx, "archive_cursor", &page.next_cursor.to_string())?;
         tx.commit()?;
@@ -417,7 +454,7 @@ impl Cache {
                 [gen],
             )?;
             ix.save(&tx)?;
-            tx.execute(
+            tx.exec_cached(
                 "DELETE FROM conversations WHERE state = 'archived' AND archive_gen < ?1",
                 [gen],
             )?;

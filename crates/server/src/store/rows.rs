@@ -49,7 +49,7 @@ fn parse_channel(s: &str) -> Result<Channel> {
     })
 }
 
-fn agent_ref(id: Option<i64>, name: Option<String>) -> Option<AgentRef> {
+pub fn agent_ref(id: Option<i64>, name: Option<String>) -> Option<AgentRef> {
     Some(AgentRef {
         id: id?,
         name: name?,
@@ -155,18 +155,22 @@ pub const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.author, m.ag
     a.name AS agent_name, m.body, m.created_at \
     FROM messages m LEFT JOIN agents a ON a.id = m.agent_id ";
 
+/// A message's author as stored.
+pub fn parse_author(s: &str) -> Result<Author> {
+    match s {
+        "customer" => Ok(Author::Customer),
+        "agent" => Ok(Author::Agent),
+        "system" => Ok(Author::System),
+        other => Err(Error::internal("message author", other)),
+    }
+}
+
 /// Maps a row selected with [`MESSAGE_SELECT`].
 pub fn message_from_row(r: &AnyRow) -> Result<Message> {
-    let author = match r.try_get::<String, _>("author")?.as_str() {
-        "customer" => Author::Customer,
-        "agent" => Author::Agent,
-        "system" => Author::System,
-        other => return Err(Error::internal("message author", other)),
-    };
     Ok(Message {
         id: r.try_get("id")?,
         conversation_id: r.try_get("conversation_id")?,
-        author,
+        author: parse_author(&r.try_get::<String, _>("author")?)?,
         agent: agent_ref(r.try_get("agent_id")?, r.try_get("agent_name")?),
         body: r.try_get("body")?,
         created_at: ts(r.try_get("created_at")?),

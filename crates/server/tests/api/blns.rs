@@ -172,6 +172,17 @@ async fn naughty_strings_round_trip_through_every_text_field() {
         for a in page["conversations"].as_array().unwrap() {
             let name = a["conversation"]["customer"]["name"].as_str().unwrap();
             assert!(list.iter().any(|s| s == name));
+            // Every message as the conversation's own page shows it: the
+            // archive reads them another way (aggregated per conversation).
+            let id = a["conversation"]["id"].as_i64().unwrap();
+            let detail = api.detail(&closer, id).await.ok();
+            assert_eq!(a["messages"], detail["messages"], "conversation {id}");
+            assert_eq!(
+                a["messages"].as_array().unwrap().len(),
+                4,
+                "{}",
+                a["messages"]
+            );
             count += 1;
         }
         after = page["next_cursor"].as_i64().unwrap();
