@@ -251,6 +251,7 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
     let started = Instant::now();
     let asked = epoch_ms();
     let c = launch(&d, app).await;
+    let session_at = epoch_ms();
     until(&c, drawn, Duration::from_secs(60)).await;
     let launch_s = started.elapsed().as_secs_f64();
     let drawn_at = asked + launch_s * 1000.0;
@@ -261,6 +262,7 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
     for m in page["marks"].as_array().unwrap() {
         stages.push((m[0].as_str().unwrap().to_string(), m[1].as_f64().unwrap()));
     }
+    stages.push(("WebDriver session ready".to_string(), session_at));
     stages.push(("first row drawn (seen by WebDriver)".to_string(), drawn_at));
     for s in &mut stages {
         s.1 -= asked;

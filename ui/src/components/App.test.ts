@@ -108,6 +108,24 @@ describe('the lists', () => {
     expect(within(screen.getByTestId('list-queue')).getByRole('heading')).toHaveTextContent(/0 conversations$/);
     expect(backend.callsTo('lists').length).toBe(reads);
   });
+
+  it('keep a row moved while the lists were being read, rather than the older read', async () => {
+    const { backend } = await start();
+    const read = backend.lists.bind(backend);
+    let release: () => void = () => {};
+    backend.lists = async () => {
+      const lists = await read();
+      await new Promise<void>((r) => (release = r));
+      return lists;
+    };
+    backend.emit({ type: 'lists' });
+    await settle();
+    backend.post(2, 'customer', 'Anyone?');
+    await settle();
+    release();
+    await settle();
+    expect(within(row(2)).getByTestId('row-status')).toHaveTextContent('Anyone?');
+  });
 });
 
 describe('a conversation', () => {

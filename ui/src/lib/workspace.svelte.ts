@@ -49,6 +49,8 @@ export class Workspace {
   // until their fresh copy arrives, so scrolling never flashes empty rows).
   private archiveLoading = new Set<number>();
   private archiveStale = new Set<number>();
+  /** Row changes heard while the lists are being read (null when they are not). */
+  private rowsMeanwhile: Extract<Change, { type: 'rows' }>[] | null = null;
   /** Counts the lists' reloads: a page fetched across one is fetched again. */
   private archiveGeneration = 0;
   connection = $state<ConnectionState>('connecting');
@@ -209,6 +211,7 @@ export class Workspace {
         const { lists, archiveMoved } = patchLists(this.lists, change.rows, change.archive_total);
         if (archiveMoved) this.archiveChanged(change.archive_total);
         this.lists = lists;
+        this.rowsMeanwhile?.push(change);
         break;
       }
       case 'conversation':
@@ -253,12 +256,18 @@ export class Workspace {
   reloadLists = coalesced(async () => {
     try {
       startupMark('lists asked');
-      const lists = await this.backend.lists();
+      this.rowsMeanwhile = [];
+      let lists = await this.backend.lists();
       startupMark('lists');
+      // The lists may have been read before rows that were moved meanwhile:
+      // moved again, in order, they end as the latest each row was sent as.
+      for (const c of this.rowsMeanwhile) lists = patchLists(lists, c.rows, c.archive_total).lists;
+      this.rowsMeanwhile = null;
       this.archiveChanged(lists.archive_total);
       this.lists = lists;
     } catch {
       // Keep the lists on screen; the next change event tries again.
+      this.rowsMeanwhile = null;
     }
   });
 
