@@ -442,9 +442,11 @@ impl Cache {
 
     /// Ends a full backfill of generation `gen`: archived rows it did not confirm
     /// are gone from the server's archive.
-    pub fn finish_backfill(&mut self, gen: i64) -> Result<()> {
+    /// Returns whether it dropped any.
+    pub fn finish_backfill(&mut self, gen: i64) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let full = meta_in(&tx, "archive_full")?;
+        let mut dropped = 0;
         if full.as_deref() != Some("1") {
             let mut ix = Index::load(&tx)?;
             ix.delete_messages(
@@ -454,14 +456,14 @@ impl Cache {
                 [gen],
             )?;
             ix.save(&tx)?;
-            tx.exec_cached(
+            dropped = tx.exec_cached(
                 "DELETE FROM conversations WHERE state = 'archived' AND archive_gen < ?1",
                 [gen],
             )?;
             set_meta(&tx, "archive_full", "1")?;
         }
         tx.commit()?;
-        Ok(())
+        Ok(dropped > 0)
     }
 }
 

@@ -145,16 +145,18 @@ pub(super) async fn history_loop(
 }
 
 /// Stores an archive page off the async runtime (a page of 200 conversations is
-/// thousands of rows). Returns how many conversations it held and whether it
-/// changed anything.
-async fn apply_page(inner: &Arc<Inner>, page: ArchivePage, gen: i64) -> Result<(u64, bool)> {
+/// thousands of rows) and tells the app its rows. Returns how many
+/// conversations it held.
+async fn apply_page(inner: &Arc<Inner>, page: ArchivePage, gen: i64) -> Result<u64> {
     let inner = inner.clone();
     tokio::task::spawn_blocking(move || {
-        inner.cache().apply_archive_page(&page, gen)?;
-        Ok((
-            page.conversations.len() as u64,
-            !page.conversations.is_empty() || !page.removed.is_empty(),
-        ))
+        let mut cache = inner.cache();
+        cache.apply_archive_page(&page, gen)?;
+        let ids: Vec<i64> = (page.conversations.iter().map(|a| a.conversation.id))
+            .chain(page.removed.iter().map(|r| r.conversation_id))
+            .collect();
+        inner.emit_rows(&cache, &ids);
+        Ok(page.conversations.len() as u64)
     })
     .await
     .map_err(|e| ClientError::new(EngineCode::Cache, format!("archive page: {e}")))?
@@ -190,11 +192,7 @@ async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
         } else {
             (apply.await?, None)
         };
-        let (conversations, changed) = stored;
-        fetched += conversations;
-        if changed {
-            inner.emit(Change::Lists);
-        }
+        fetched += stored;
         inner.emit(Change::Backfill {
             fetched,
             total: total.max(fetched),
@@ -202,7 +200,10 @@ async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
         });
         match next {
             None => {
-                inner.cache().finish_backfill(gen)?;
+                // Rows a full pass did not confirm left the archive.
+                if inner.cache().finish_backfill(gen)? {
+                    inner.emit(Change::Lists);
+                }
                 return Ok(());
             }
             Some(next) => page = next?,

@@ -150,7 +150,10 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
     .await;
     // Progress was reported, page by page, to the end (the last report follows
     // the last page's commit).
+    // Each stored page's rows reached the app as rows, not as a reload.
     let mut progress = Vec::new();
+    let mut archived = std::collections::BTreeSet::new();
+    let mut last_total = 0;
     while !progress.iter().any(|p: &(u64, u64, bool)| p.2) {
         match tokio::time::timeout(Duration::from_secs(10), changes.recv()).await {
             Ok(Ok(Change::Backfill {
@@ -158,10 +161,23 @@ async fn the_archive_is_backfilled_and_searchable_offline() {
                 total,
                 done,
             })) => progress.push((fetched, total, done)),
+            Ok(Ok(Change::Rows {
+                rows,
+                archive_total,
+            })) => {
+                for r in rows {
+                    if r.listed.is_some_and(|l| l.list == ListName::Archive) {
+                        archived.insert(r.id);
+                    }
+                }
+                last_total = archive_total;
+            }
             Ok(Ok(_)) => {}
             other => panic!("no end of the backfill reported: {other:?} after {progress:?}"),
         }
     }
+    assert_eq!(archived, ids.iter().copied().collect(), "every page's rows");
+    assert_eq!(last_total, 30);
     let cached = engine.conversation(ids[0]).unwrap();
     assert!(
         cached.messages.iter().any(|m| m.body.contains("zebra")),
