@@ -1,7 +1,7 @@
 //! The desktop app's memory and start-up, beside a bare Tauri window measured in
 //! the same run: idle PSS of the app and its WebKit processes with 10,000
 //! archived conversations cached, and the time from launch to the inbox drawn
-//! from the cache.
+//! from the cache, and the CPU the processes use while idle.
 //!
 //! Run (release builds, under a display and a D-Bus session):
 //! `cargo build --release -p switchboard-server -p switchboard-app --bins --examples`
@@ -19,7 +19,13 @@ use switchboard_testkit::{bulk_archive, seed, Server, PASSWORD};
 
 const CONVERSATIONS: i64 = 10_000;
 const MESSAGES: i64 = 4;
-const RUNS: usize = 3;
+/// Launches of each, alternately (`APP_BENCH_RUNS` for a quick probe).
+fn runs() -> usize {
+    std::env::var("APP_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+}
 
 fn release(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -223,6 +229,28 @@ fn pss_split(pid: u32) -> (f64, f64) {
     (anon as f64 / 1024.0, file as f64 / 1024.0)
 }
 
+/// The unit of /proc's CPU times (USER_HZ).
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// CPU time a process has used, in clock ticks (utime + stime, all threads).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after "(comm)": state is the first, utime the 12th, stime the 13th.
+    let rest: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, r)| r.split_whitespace().collect())
+        .unwrap_or_default();
+    let field = |i: usize| rest.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12)
+}
+
 fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))
         .unwrap_or_default()
@@ -232,13 +260,15 @@ fn comm(pid: u32) -> String {
 
 /// One launch: seconds to drawn, idle PSS in MiB, the start-up stages in ms
 /// after the WebDriver session was asked for, each process's (name, anonymous,
-/// file-backed) PSS, and the page's element count.
+/// file-backed) PSS, the page's element count, and each process's CPU use
+/// while idle (name, share of one core).
 struct Run {
     launch_s: f64,
     pss: f64,
     stages: Vec<(String, f64)>,
     procs: Vec<(String, f64, f64)>,
     elements: u64,
+    idle_cpu: Vec<(String, f64)>,
 }
 
 async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&str>) -> Run {
@@ -271,7 +301,18 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
     if let Some(w) = warm {
         until(&c, w, Duration::from_secs(600)).await;
     }
+    let idle_from: Vec<(u32, u64)> = tree(pid).into_iter().map(|p| (p, cpu_ticks(p))).collect();
+    let idle_start = Instant::now();
     tokio::time::sleep(Duration::from_secs(5)).await;
+    let hz = clock_ticks_per_second();
+    let idle_s = idle_start.elapsed().as_secs_f64();
+    let idle_cpu = idle_from
+        .iter()
+        .map(|(p, from)| {
+            let used = cpu_ticks(*p).saturating_sub(*from) as f64 / hz;
+            (comm(*p), used / idle_s)
+        })
+        .collect();
     let procs: Vec<(String, f64, f64)> = tree(pid)
         .into_iter()
         .map(|p| {
@@ -295,6 +336,7 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
         stages,
         procs,
         elements,
+        idle_cpu,
     }
 }
 
@@ -353,41 +395,75 @@ async fn main() {
         "first launch (sign-in, first page of the archive drawn): {:.2} s",
         first.launch_s
     );
-    let (mut apps, mut bares) = (vec![], vec![]);
-    for _ in 0..RUNS {
-        apps.push(measure(&app, &env, rows, Some(&all_cached)).await);
-        bares.push(
-            measure(
-                &bare,
-                &[],
-                "return !!document.getElementById('ready')",
-                None,
-            )
-            .await,
-        );
+    // Without a GPU the app turns WebKit's accelerated compositing off (see
+    // src-tauri/src/webview.rs); a bare window keeps WebKit's default. The bare
+    // window is then measured both ways: as Tauri leaves it, and drawing the way
+    // the app does here.
+    let software = !has_render_node();
+    let no_compositing = vec![("WEBKIT_DISABLE_COMPOSITING_MODE", "1".to_string())];
+    let mut variants: Vec<(&str, Vec<Run>)> = vec![("app", vec![]), ("bare window", vec![])];
+    if software {
+        variants.push(("bare, no compositing", vec![]));
+    }
+    let runs = runs();
+    for _ in 0..runs {
+        variants[0]
+            .1
+            .push(measure(&app, &env, rows, Some(&all_cached)).await);
+        let bare_ready = "return !!document.getElementById('ready')";
+        variants[1]
+            .1
+            .push(measure(&bare, &[], bare_ready, None).await);
+        if software {
+            variants[2]
+                .1
+                .push(measure(&bare, &no_compositing, bare_ready, None).await);
+        }
     }
     let med = |runs: &[Run], f: &dyn Fn(&Run) -> f64| median(runs.iter().map(f).collect());
-    let (al, ap) = (med(&apps, &|r| r.launch_s), med(&apps, &|r| r.pss));
-    let (bl, bp) = (med(&bares, &|r| r.launch_s), med(&bares, &|r| r.pss));
-    println!("{CONVERSATIONS} archived conversations ({MESSAGES} messages each) cached; median of {RUNS} runs");
-    println!("{:<44}{:>10}{:>12}", "", "app", "bare window");
     println!(
-        "{:<44}{:>9.2}s{:>11.2}s   ratio {:.2}",
-        "launch to inbox drawn (from the cache)",
-        al,
-        bl,
-        al / bl
+        "{CONVERSATIONS} archived conversations ({MESSAGES} messages each) cached; median of {runs} runs{}",
+        if software {
+            "; no GPU here: the app draws without accelerated compositing"
+        } else {
+            ""
+        }
     );
-    println!(
-        "{:<44}{:>7.0} MiB{:>8.0} MiB   ratio {:.2}",
-        "idle PSS, app + WebKit processes (5 s idle)",
-        ap,
-        bp,
-        ap / bp
+    let header: String = variants.iter().map(|(n, _)| format!("{n:>22}")).collect();
+    println!("{:<46}{header}   ratios to each bare", "");
+    let row = |label: &str, unit: &str, ratios_wanted: bool, f: &dyn Fn(&Run) -> f64| {
+        let values: Vec<f64> = variants.iter().map(|(_, r)| med(r, f)).collect();
+        let cells: String = values
+            .iter()
+            .map(|v| format!("{:>22}", format!("{v:.2}{unit}")))
+            .collect();
+        let ratios: Vec<String> = values[1..]
+            .iter()
+            .map(|b| format!("{:.2}", values[0] / b))
+            .collect();
+        let ratios = if ratios_wanted {
+            ratios.join(" / ")
+        } else {
+            String::new()
+        };
+        println!("{label:<46}{cells}   {ratios}");
+    };
+    row("launch to inbox drawn (from the cache)", " s", true, &|r| {
+        r.launch_s
+    });
+    row("idle PSS, app + WebKit processes (MiB)", "", true, &|r| {
+        r.pss
+    });
+    // The 5 s after the inbox is drawn: the launch's tail work shows here.
+    row(
+        "CPU in the 5 s idle, all processes (cores)",
+        "",
+        false,
+        &|r| r.idle_cpu.iter().map(|p| p.1).sum(),
     );
     println!();
     println!("launch stages, ms after the WebDriver session was asked for (medians)");
-    for (name, runs) in [("app", &apps), ("bare window", &bares)] {
+    for (name, runs) in &variants {
         println!("  {name}:");
         for (stage, _) in &runs[0].stages {
             let at = median(
@@ -399,8 +475,10 @@ async fn main() {
         }
     }
     println!();
-    println!("idle PSS by process, MiB: anonymous + file-backed (medians)");
-    for (name, runs) in [("app", &apps), ("bare window", &bares)] {
+    println!(
+        "idle PSS by process, MiB: anonymous + file-backed; idle CPU, % of one core (medians)"
+    );
+    for (name, runs) in &variants {
         println!("  {name} ({} page elements):", runs[0].elements);
         let mut names: Vec<&String> = runs[0].procs.iter().map(|p| &p.0).collect();
         names.sort();
@@ -412,7 +490,30 @@ async fn main() {
             };
             let anon = median(runs.iter().map(|r| of(r, |p| p.1)).collect());
             let file = median(runs.iter().map(|r| of(r, |p| p.2)).collect());
-            println!("    {process:<28}{anon:>8.1} +{file:>7.1}");
+            let cpu = median(
+                runs.iter()
+                    .map(|r| {
+                        r.idle_cpu
+                            .iter()
+                            .filter(|p| &p.0 == process)
+                            .map(|p| p.1)
+                            .sum()
+                    })
+                    .collect(),
+            );
+            println!(
+                "    {process:<28}{anon:>8.1} +{file:>7.1}{:>10.1} %",
+                cpu * 100.0
+            );
         }
     }
+}
+
+/// Whether Mesa has a GPU here (the app's rule, src-tauri/src/webview.rs).
+fn has_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    }) || Path::new("/dev/nvidia0").exists()
 }

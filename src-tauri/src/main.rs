@@ -6,8 +6,23 @@
 mod command_list;
 mod commands;
 mod shell;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod webview;
 
 fn main() -> std::process::ExitCode {
+    // First, before GTK and before any other thread: WebKit reads it when the
+    // window's webview is made.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let software_drawing = {
+        let choice = webview::compositing_override(
+            std::env::var_os(webview::COMPOSITING_VARIABLE),
+            webview::Graphics::probe(),
+        );
+        if let Some(value) = choice {
+            std::env::set_var(webview::COMPOSITING_VARIABLE, value);
+        }
+        choice.is_some()
+    };
     let log = tracing_subscriber::fmt().with_env_filter(
         tracing_subscriber::EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
@@ -30,6 +45,13 @@ fn main() -> std::process::ExitCode {
             tracing::warn!("the log file cannot be opened, logging to stdout: {why}");
         }
         None => log.init(),
+    }
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if software_drawing {
+        tracing::info!(
+            "no GPU (no /dev/dri render node): the window draws without accelerated compositing ({}=1)",
+            webview::COMPOSITING_VARIABLE
+        );
     }
     switchboard_client::startup_mark("main");
     if let Some(why) = shell::no_display() {
