@@ -24,7 +24,7 @@ fn runs() -> usize {
     std::env::var("APP_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
+        .unwrap_or(5)
 }
 
 fn release(name: &str) -> PathBuf {
@@ -143,14 +143,24 @@ fn tree(root: u32) -> Vec<u32> {
 
 /// The launched binary's pid (the newest process running it).
 fn pid_of(binary: &Path) -> u32 {
-    let out = Command::new("pgrep")
-        .args(["-n", "-f", &binary.display().to_string()])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
+    running(binary)
+        .into_iter()
+        .max_by_key(|p| started_ms(*p) as u64)
         .expect("the app's pid")
+}
+
+/// The processes running this very executable (by /proc/PID/exe, not by command
+/// line: `pgrep -f target/release/switchboard` also matches the server).
+fn running(binary: &Path) -> Vec<u32> {
+    let binary = binary
+        .canonicalize()
+        .unwrap_or_else(|_| binary.to_path_buf());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .collect()
 }
 
 fn epoch_ms() -> f64 {
@@ -199,6 +209,7 @@ const PAGE_MARKS: &str = "const t = performance.timeOrigin;
     const nav = performance.getEntriesByType('navigation')[0];
     const marks = [['navigation start', t]];
     if (nav) marks.push(['DOM content loaded', t + nav.domContentLoadedEventEnd]);
+    if (nav) marks.push(['HTML received', t + nav.responseEnd]);
     for (const m of performance.getEntriesByType('mark'))
       if (m.name.startsWith('startup:')) marks.push([m.name.slice(8), t + m.startTime]);
     return { marks, elements: document.getElementsByTagName('*').length };";
@@ -322,6 +333,17 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
         .filter(|p| p.1 + p.2 > 0.0)
         .collect();
     let pss = procs.iter().map(|p| p.1 + p.2).sum();
+    if warm.is_some() {
+        // A launch measured offline (the server gone) would not be the agent's.
+        let offline = c
+            .execute(
+                "return !!document.querySelector(\"[data-testid='offline-banner']\")",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(offline, Value::Bool(false), "the app was offline");
+    }
     let elements = c.execute(PAGE_MARKS, vec![]).await.unwrap()["elements"]
         .as_u64()
         .unwrap();
@@ -344,20 +366,15 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
 /// next launch on the same data directory would otherwise hand over to a
 /// closing one (one instance per data directory) and its session would fail.
 fn gone(binary: &Path) {
-    let running = || {
-        Command::new("pgrep")
-            .args(["-f", &binary.display().to_string()])
-            .output()
-            .map(|o| !o.stdout.is_empty())
-            .unwrap_or(false)
-    };
     let deadline = Instant::now() + Duration::from_secs(10);
-    while running() && Instant::now() < deadline {
+    while !running(binary).is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = Command::new("pkill")
-        .args(["-KILL", "-f", &binary.display().to_string()])
-        .status();
+    for pid in running(binary) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -1,3 +1,4 @@
+import './lib/startup-begin';
 import { mount } from 'svelte';
 import App from './components/App.svelte';
 import type { Backend } from './lib/backend';
