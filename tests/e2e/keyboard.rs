@@ -1,5 +1,5 @@
 //! The keyboard shortcuts, pressed in the real window: next and previous, take,
-//! write and send, spam's confirmation, help, free, search.
+//! write and send, spam's confirmation, help, free, take next, search.
 
 use crate::support::*;
 use fantoccini::key::Key;
@@ -60,8 +60,8 @@ async fn every_action_works_from_the_keyboard() {
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
     sign_in_alice(&c, &w).await;
-    let (ada, _) = w.customer("Ada", "First in line").await;
-    let (ben, _) = w.customer("Ben", "Second in line").await;
+    let (ben, _) = w.customer("Ben", "First in line").await;
+    let (ada, _) = w.customer("Ada", "Second in line").await;
     until_row(&c, "Ada's row", "queue", ada).await;
     until_row(&c, "Ben's row", "queue", ben).await;
     js(
@@ -70,7 +70,7 @@ async fn every_action_works_from_the_keyboard() {
     )
     .await;
 
-    // j and k walk the queue (newest first: Ben, then Ada).
+    // j and k walk the queue (the longest wait first: Ben, then Ada).
     press(&c, "j").await;
     until_open(&c, ben).await;
     press(&c, "j").await;
@@ -151,6 +151,24 @@ async fn every_action_works_from_the_keyboard() {
     })
     .await;
     assert_eq!(open_id(&c).await, Some(ben));
+
+    // n takes the customer who has waited longest: Ada, still waiting, before
+    // Ben, answered and waiting for nothing.
+    until(
+        &c,
+        "the queue in the order it is served",
+        &format!(
+            "return [...document.querySelectorAll(\"[data-testid='row'][data-list='queue']\")].map(r => r.dataset.id).join() === '{ada},{ben}'"
+        ),
+    )
+    .await;
+    press(&c, "n").await;
+    until_server(&w, ada, "Ada taken by Alice", |d| {
+        d["conversation"]["occupant"]["name"] == "Alice"
+    })
+    .await;
+    until_open(&c, ada).await;
+    assert_eq!(w.detail(ben).await["conversation"]["state"], "not_assigned");
 
     // / goes to the search.
     press(&c, "/").await;

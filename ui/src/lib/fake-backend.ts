@@ -3,7 +3,7 @@
 // closely enough to exercise the UI: actions wait in an outbox until delivered
 // (or failed), and every change is announced as the engine would.
 import { BackendError, type Backend } from './backend';
-import { ARCHIVE_HEAD } from './rows';
+import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
   AgentRef,
   AppSettings,
@@ -164,7 +164,7 @@ export class FakeBackend implements Backend {
     const archive = this.archived();
     return structuredClone({
       mine: occupied.filter((c) => c.occupant?.id === this.me.id).sort(byLast),
-      queue: all.filter((c) => c.state === 'not_assigned').sort(byLast),
+      queue: all.filter((c) => c.state === 'not_assigned').sort((a, b) => (byWait(a, b) ? -1 : byWait(b, a) ? 1 : 0)),
       others: this.me.role === 'agent' ? [] : occupied.filter((c) => c.occupant?.id !== this.me.id).sort(byLast),
       archive: archive.slice(0, ARCHIVE_HEAD),
       archive_total: archive.length,

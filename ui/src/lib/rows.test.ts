@@ -46,6 +46,23 @@ describe('moving changed rows into the lists', () => {
     expect(ids(after.queue)).toEqual([1, 5, 3, 2, 4]);
   });
 
+  it('serves the queue oldest wait first, ties by id lowest first, then those waiting for nothing', () => {
+    const waiting = (id: number, since: number, last = 55) =>
+      open(id, last, { unanswered: { body: 'hello?', waiting_since: at(since) } });
+    const queue = [waiting(7, 5), waiting(8, 20), open(1, 40), open(4, 10)];
+    const { lists: after } = patchLists(
+      lists({ queue }),
+      [
+        // A new wait (the newest), one as old as 8's, and 1 now waiting longest of all.
+        { id: 9, listed: { list: 'queue', summary: waiting(9, 50) } },
+        { id: 6, listed: { list: 'queue', summary: waiting(6, 20) } },
+        { id: 1, listed: { list: 'queue', summary: waiting(1, 1, 40) } },
+      ],
+      2,
+    );
+    expect(ids(after.queue)).toEqual([1, 7, 6, 8, 9, 4]);
+  });
+
   it('moves a taken row from the queue into mine, and drops one that left every list', () => {
     const taken = open(2, 30, { state: 'occupied', occupant: ME });
     const { lists: after } = patchLists(

@@ -1,33 +1,48 @@
 // Moves changed rows into the lists as the engine reports them (a `rows` change),
-// in the order the cache reads them: the open lists by latest message, newest
-// first; "Archived" by when it was closed, most recent first; ties by id, highest
-// first. Only the archive's first rows are held here (the rest come by page).
+// in the order the cache reads them: the queue oldest wait first (customers not
+// waiting after them, latest message first); the other open lists by latest
+// message, newest first; "Archived" by when it was closed, most recent first;
+// ties by id (the queue's waiting rows lowest first, everything else highest
+// first). Only the archive's first rows are held here (the rest come by page).
 import type { ConversationSummary, ListRow, Lists } from './types';
 
 /** Archived rows the lists bring (the engine's ARCHIVE_HEAD). */
 export const ARCHIVE_HEAD = 100;
 
-type Key = (c: ConversationSummary) => string | null | undefined;
+/** Whether `a` comes before `b`. */
+type Before = (a: ConversationSummary, b: ConversationSummary) => boolean;
 
-const byLatest: Key = (c) => c.last_message_at;
-const byClosed: Key = (c) => c.closure?.closed_at;
+const time = (t: string | null | undefined): number => (t ? Date.parse(t) : -Infinity);
 
-/** Whether `a` comes before `b` in a list sorted by `key` (missing times last). */
-function before(a: ConversationSummary, b: ConversationSummary, key: Key): boolean {
-  const ta = key(a);
-  const tb = key(b);
-  const ma = ta ? Date.parse(ta) : -Infinity;
-  const mb = tb ? Date.parse(tb) : -Infinity;
-  return ma !== mb ? ma > mb : a.id > b.id;
-}
+/** Newest first by `key` (missing times last), ties by id, highest first. */
+const newestBy =
+  (key: (c: ConversationSummary) => string | null | undefined): Before =>
+  (a, b) => {
+    const ta = time(key(a));
+    const tb = time(key(b));
+    return ta !== tb ? ta > tb : a.id > b.id;
+  };
 
-/** Where `c` goes in `rows` sorted by `key`. */
-function position(rows: ConversationSummary[], c: ConversationSummary, key: Key): number {
+const byLatest = newestBy((c) => c.last_message_at);
+const byClosed = newestBy((c) => c.closure?.closed_at);
+
+/** The queue: the longest wait first, ties by id, lowest first; then the
+ * customers waiting for nothing, by latest message. */
+export const byWait: Before = (a, b) => {
+  const wa = a.unanswered?.waiting_since;
+  const wb = b.unanswered?.waiting_since;
+  if (wa && wb) return time(wa) !== time(wb) ? time(wa) < time(wb) : a.id < b.id;
+  if (wa || wb) return !!wa;
+  return byLatest(a, b);
+};
+
+/** Where `c` goes in `rows` sorted by `before`. */
+function position(rows: ConversationSummary[], c: ConversationSummary, before: Before): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (before(rows[mid], c, key)) lo = mid + 1;
+    if (before(rows[mid], c)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -66,7 +81,7 @@ export function patchLists(lists: Lists, rows: ListRow[], archiveTotal: number):
       next.archive = head.slice(0, ARCHIVE_HEAD);
     } else {
       const rowsOf = next[list] === lists[list] ? [...lists[list]] : next[list];
-      rowsOf.splice(position(rowsOf, summary, byLatest), 0, summary);
+      rowsOf.splice(position(rowsOf, summary, list === 'queue' ? byWait : byLatest), 0, summary);
       next[list] = rowsOf;
     }
   }

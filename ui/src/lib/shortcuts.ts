@@ -4,6 +4,7 @@ export type Command =
   | 'next'
   | 'previous'
   | 'take'
+  | 'takeNext'
   | 'free'
   | 'end'
   | 'spam'
@@ -25,6 +26,7 @@ export const SHORTCUTS: Shortcut[] = [
   { command: 'next', keys: ['j', 'Alt+↓'], description: 'Next conversation' },
   { command: 'previous', keys: ['k', 'Alt+↑'], description: 'Previous conversation' },
   { command: 'take', keys: ['t'], description: 'Take the conversation' },
+  { command: 'takeNext', keys: ['n'], description: 'Take next: the customer who has waited longest' },
   { command: 'free', keys: ['f'], description: 'Free conversation' },
   { command: 'end', keys: ['e'], description: 'End conversation (opens the questionnaire)' },
   { command: 'spam', keys: ['s'], description: 'Spam (asks to confirm)' },
@@ -47,6 +49,7 @@ const SINGLE_KEYS: Record<string, Command> = {
   j: 'next',
   k: 'previous',
   t: 'take',
+  n: 'takeNext',
   f: 'free',
   e: 'end',
   s: 'spam',

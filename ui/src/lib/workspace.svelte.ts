@@ -347,6 +347,27 @@ export class Workspace {
     return !!this.view?.outbox.some((i) => i.action.type === type && i.status.state === 'pending');
   }
 
+  /** The conversation "Take next" would take: the customer who has waited
+   * longest (the queue is served oldest first). */
+  get nextInQueue(): ConversationSummary | undefined {
+    return this.lists.queue[0];
+  }
+
+  /** Takes the queue's first conversation and shows it. Should someone else
+   * take it first, the take's outcome says so, as for any take. */
+  async takeNext(): Promise<void> {
+    const next = this.nextInQueue;
+    if (!next) return;
+    const opened = this.open(next.id);
+    try {
+      await this.backend.take(next.id);
+    } catch (e) {
+      if (this.selectedId === next.id) this.actionError = messageOf(e);
+    }
+    await opened;
+    await this.reloadView();
+  }
+
   async act(action: SimpleAction): Promise<void> {
     const id = this.view?.conversation.id;
     if (id == null) return;

@@ -300,7 +300,52 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_protocol::{ConversationDetail, Event, EventKind};
+    use switchboard_protocol::{ConversationDetail, Event, EventKind, Snapshot};
+
+    #[test]
+    fn the_queue_is_served_oldest_wait_first_then_the_customers_not_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = crate::test_fixtures::me();
+        let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+        let t0 = chrono::Utc::now();
+        let at = |secs: i64| t0 - chrono::Duration::seconds(secs);
+        let queued = |id: i64, waited: Option<i64>, last: i64| {
+            let mut c = crate::test_fixtures::conversation(id, None, Some("hello"), 1);
+            c.last_message_at = Some(at(last));
+            match waited {
+                // Sub-second and whole-second stamps: compared as times, not text.
+                Some(w) => {
+                    c.unanswered.as_mut().unwrap().waiting_since =
+                        at(w) + chrono::Duration::milliseconds(if id % 2 == 0 { 0 } else { 250 })
+                }
+                None => c.unanswered = None,
+            }
+            c
+        };
+        let queue = vec![
+            queued(1, Some(60), 5),
+            queued(2, None, 30),
+            queued(3, Some(600), 1),
+            queued(4, None, 10),
+            queued(5, Some(60), 2),
+            queued(6, Some(60), 2),
+        ];
+        cache
+            .apply_snapshot(&Snapshot {
+                seq: 1,
+                me: me.clone(),
+                mine: vec![],
+                queue,
+                others: vec![],
+                archive: vec![],
+                subjects: vec![],
+            })
+            .unwrap();
+        let order: Vec<i64> = cache.lists().unwrap().queue.iter().map(|c| c.id).collect();
+        // 3 waited 10 minutes; 6 a minute exactly, 1 and 5 a quarter second less
+        // (ties by id); then 4 and 2, who wait for nothing, latest message first.
+        assert_eq!(order, vec![3, 6, 1, 5, 4, 2]);
+    }
 
     #[test]
     fn a_reader_never_waits_behind_a_write_batch_and_sees_only_what_was_committed() {

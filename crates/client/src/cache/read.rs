@@ -57,6 +57,15 @@ pub(super) fn author(s: &str) -> Author {
     }
 }
 
+/// The queue is served oldest first: customers waiting for an answer by how
+/// long they have waited (ties by id), then those not waiting, latest message
+/// first. `ui/src/lib/rows.ts` sorts moved rows the same way.
+const QUEUE: &str = "SELECT summary FROM conversations WHERE state = 'not_assigned' \
+     ORDER BY json_extract(summary, '$.unanswered.waiting_since') IS NULL, \
+     julianday(json_extract(summary, '$.unanswered.waiting_since')), \
+     CASE WHEN json_extract(summary, '$.unanswered.waiting_since') IS NULL THEN last_message_at END DESC, \
+     CASE WHEN json_extract(summary, '$.unanswered.waiting_since') IS NULL THEN -id ELSE id END";
+
 fn summaries(
     cache: &Cache,
     sql: &str,
@@ -82,11 +91,7 @@ impl Cache {
                  ORDER BY last_message_at DESC, id DESC",
                 [me],
             )?,
-            queue: summaries(
-                self,
-                "SELECT summary FROM conversations WHERE state = 'not_assigned' ORDER BY last_message_at DESC, id DESC",
-                [],
-            )?,
+            queue: summaries(self, QUEUE, [])?,
             others: if self.me.role.sees_everything() {
                 summaries(
                     self,
