@@ -1,4 +1,5 @@
 import './lib/startup-begin';
+import './lib/early';
 import { mount } from 'svelte';
 import App from './components/App.svelte';
 import type { Backend } from './lib/backend';

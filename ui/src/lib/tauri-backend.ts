@@ -5,6 +5,7 @@
 import { Channel } from '@tauri-apps/api/core';
 import { BackendError, type Backend } from './backend';
 import { commands, type Result } from './bindings';
+import { earlyLists, earlySession } from './early';
 import type { AppSettings, Change, Mood, Snooze, SubjectAnswer } from './types';
 
 /** Unwraps a command's result; a refusal becomes a BackendError with its code. */
@@ -21,7 +22,7 @@ async function call<T>(pending: Promise<Result<T, { code: string; message: strin
 
 export class TauriBackend implements Backend {
   sessionInfo() {
-    return call(commands.sessionInfo());
+    return call(earlySession() ?? commands.sessionInfo());
   }
   signIn(server: string, email: string, password: string) {
     return call(commands.signIn(server, email, password));
@@ -31,7 +32,7 @@ export class TauriBackend implements Backend {
   }
 
   lists() {
-    return call(commands.lists());
+    return call(earlyLists() ?? commands.lists());
   }
   archiveRows(offset: number, limit: number) {
     return call(commands.archiveRows(offset, limit));
