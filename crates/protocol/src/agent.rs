@@ -54,6 +54,61 @@ wire! {
         pub email: String,
         pub role: Role,
     }
+
+    /// Whether an agent takes on work now. Away agents are not offered the queue's
+    /// customers, and nobody can transfer to them.
+    #[derive(Copy, Eq, Hash)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Availability {
+        Available,
+        Away,
+    }
+
+    /// One agent as their colleagues see them: the transfer dialog and the
+    /// supervisor's live view.
+    pub struct TeamMember {
+        pub id: AgentId,
+        pub name: String,
+        pub role: Role,
+        pub availability: Availability,
+        /// When they last became available or away (absent: never changed).
+        pub availability_since: Option<DateTime<Utc>>,
+        /// Conversations they occupy now.
+        pub load: u32,
+        /// The most conversations they may occupy at once (absent: no limit).
+        pub capacity: Option<u32>,
+        /// Since when the customer who has waited longest for them has waited
+        /// (absent: nobody waits for them).
+        pub oldest_wait_since: Option<DateTime<Utc>>,
+    }
+
+    /// `GET /api/v1/team`: every agent, and the queue at a glance.
+    pub struct Team {
+        pub agents: Vec<TeamMember>,
+        /// Conversations waiting in the queue.
+        pub queue_length: u32,
+        /// Since when the customer who has waited longest in the queue has waited.
+        pub queue_oldest_wait_since: Option<DateTime<Utc>>,
+    }
+}
+
+impl Availability {
+    /// The spelling in the database and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Available => "available",
+            Availability::Away => "away",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(s: &str) -> Option<Availability> {
+        match s {
+            "available" => Some(Availability::Available),
+            "away" => Some(Availability::Away),
+            _ => None,
+        }
+    }
 }
 
 impl Role {

@@ -75,6 +75,12 @@ error_codes! {
     CustomerOptedOut = "customer_opted_out",
     /// A text addressed to a number this server does not answer.
     UnknownNumber = "unknown_number",
+    /// The caller already occupies as many conversations as their capacity allows.
+    AtCapacity = "at_capacity",
+    /// The transfer's target is away.
+    AgentUnavailable = "agent_unavailable",
+    /// The transfer's target occupies as many conversations as their capacity allows.
+    AgentAtCapacity = "agent_at_capacity",
     /// A fault on the server; the change was not made.
     Internal = "internal",
 }

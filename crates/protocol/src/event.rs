@@ -1,4 +1,6 @@
-use crate::{wire, AgentRef, ConversationId, ConversationSummary, CustomerId, Message};
+use crate::{
+    wire, AgentRef, Availability, ConversationId, ConversationSummary, CustomerId, Message,
+};
 use chrono::{DateTime, Utc};
 
 wire! {
@@ -22,6 +24,15 @@ wire! {
         ConversationTaken { conversation: ConversationSummary, by: AgentRef },
         /// The occupant (or a supervisor) freed it: back in the queue.
         ConversationFreed { conversation: ConversationSummary, by: AgentRef },
+        /// `by` (the occupant or a supervisor) handed it from `from` to `to`, who now
+        /// occupies it, with an optional note for them.
+        ConversationTransferred {
+            conversation: ConversationSummary,
+            by: AgentRef,
+            from: AgentRef,
+            to: AgentRef,
+            note: Option<String>,
+        },
         /// Ended with the questionnaire: archived.
         ConversationEnded { conversation: ConversationSummary, by: AgentRef },
         /// Reopened from the archive by `by`, who now occupies it.
@@ -40,6 +51,12 @@ wire! {
         ConversationRestored { conversation: ConversationSummary },
         /// The customer rated an ended conversation (`conversation.survey`).
         SurveyAnswered { conversation: ConversationSummary },
+        /// An agent became available or away, or a supervisor changed their capacity.
+        AgentChanged {
+            agent: AgentRef,
+            availability: Availability,
+            capacity: Option<u32>,
+        },
     }
 
     /// A frame of the WebSocket stream, server to client.
@@ -65,9 +82,12 @@ impl EventKind {
             | EventKind::ConversationFreed { conversation, .. }
             | EventKind::ConversationEnded { conversation, .. }
             | EventKind::ConversationReopened { conversation, .. }
+            | EventKind::ConversationTransferred { conversation, .. }
             | EventKind::ConversationRestored { conversation }
             | EventKind::SurveyAnswered { conversation } => Some(conversation),
-            EventKind::CustomerBlocked { .. } | EventKind::CustomerUnblocked { .. } => None,
+            EventKind::CustomerBlocked { .. }
+            | EventKind::CustomerUnblocked { .. }
+            | EventKind::AgentChanged { .. } => None,
         }
     }
 }

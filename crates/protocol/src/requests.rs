@@ -1,4 +1,4 @@
-use crate::{wire, AgentId, Mood, SubjectAnswer};
+use crate::{wire, AgentId, Availability, Mood, SubjectAnswer};
 use uuid::Uuid;
 
 wire! {
@@ -7,6 +7,45 @@ wire! {
     pub struct OpRequest {
         /// Made by the client; a retry with the same id returns the first answer.
         pub op_id: Uuid,
+    }
+
+    /// `POST /api/v1/conversations/{id}/take`.
+    #[serde(deny_unknown_fields)]
+    pub struct TakeRequest {
+        pub op_id: Uuid,
+        /// Supervisors: take it even beyond their capacity.
+        #[serde(default)]
+        pub override_capacity: bool,
+    }
+
+    /// `POST /api/v1/conversations/{id}/transfer`: hand it to a named colleague.
+    #[serde(deny_unknown_fields)]
+    pub struct TransferRequest {
+        pub op_id: Uuid,
+        /// Who gets it: an available agent under their capacity.
+        pub to: AgentId,
+        /// Shown to them with the system line; at most 1,000 characters.
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+        pub note: Option<String>,
+        /// Supervisors: transfer even to an away agent or one at capacity.
+        #[serde(default)]
+        pub override_capacity: bool,
+    }
+
+    /// `PUT /api/v1/me/availability`.
+    #[serde(deny_unknown_fields)]
+    pub struct AvailabilityRequest {
+        pub availability: Availability,
+    }
+
+    /// `PUT /api/v1/agents/{id}/capacity` (supervisors).
+    #[serde(deny_unknown_fields)]
+    pub struct CapacityRequest {
+        /// The most conversations the agent may occupy at once, 1 to 1,000;
+        /// null: no limit.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
+        pub capacity: Option<u32>,
     }
 
     /// `POST /api/v1/conversations/{id}/messages`.

@@ -69,6 +69,14 @@ pub enum AgentCommand {
     },
     /// List agents.
     List,
+    /// Set how many conversations an agent may occupy at once.
+    Capacity {
+        #[arg(long)]
+        email: String,
+        /// A number from 1 to 1000, or "none" for no limit.
+        #[arg(long)]
+        max: String,
+    },
 }
 
 /// Subject commands.
@@ -298,6 +306,26 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Agent(AgentCommand::List) => {
             for a in store.list_agents().await? {
                 println!("{}\t{}\t{}\t{}", a.id, a.role.as_str(), a.email, a.name);
+            }
+        }
+        Command::Agent(AgentCommand::Capacity { email, max }) => {
+            let capacity = match max.as_str() {
+                "none" => None,
+                n => Some(n.parse::<u32>().map_err(|_| {
+                    CliError::Usage(format!("--max is a number from 1 to 1000 or none, not {n:?}"))
+                })?),
+            };
+            let key = crate::store::agents::email_key(&email);
+            let agent = store
+                .list_agents()
+                .await?
+                .into_iter()
+                .find(|a| crate::store::agents::email_key(&a.email) == key)
+                .ok_or_else(|| CliError::Usage(format!("no agent with email {email}")))?;
+            store.set_capacity(None, agent.id, capacity).await?;
+            match capacity {
+                Some(n) => println!("{}: at most {n} conversations at once", agent.name),
+                None => println!("{}: no limit", agent.name),
             }
         }
         Command::Subjects(SubjectsCommand::Set { subjects }) => {

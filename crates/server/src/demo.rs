@@ -67,7 +67,7 @@ pub async fn seed(store: &Store) -> Result<()> {
         store
             .customer_post(s.conversation_id, &s.token, question)
             .await?;
-        store.take(alice, s.conversation_id, op()).await?;
+        store.take(alice, s.conversation_id, op(), false).await?;
         store
             .reply(alice, s.conversation_id, op(), answer.to_string())
             .await?;
@@ -119,7 +119,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             "Can I change my plan mid-month?",
         )
         .await?;
-    store.take(alice, tom.conversation_id, op()).await?;
+    store.take(alice, tom.conversation_id, op(), false).await?;
     store
         .reply(
             alice,
@@ -153,7 +153,7 @@ pub async fn seed(store: &Store) -> Result<()> {
     store
         .customer_post(leo.conversation_id, &leo.token, "Do you ship to Italy?")
         .await?;
-    store.take(bob, leo.conversation_id, op()).await?;
+    store.take(bob, leo.conversation_id, op(), false).await?;
     store
         .reply(
             bob,
@@ -173,7 +173,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             "I need an invoice for order #2290.",
         )
         .await?;
-    store.take(bob, ana.conversation_id, op()).await?;
+    store.take(bob, ana.conversation_id, op(), false).await?;
     store
         .reply(
             bob,

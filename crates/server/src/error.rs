@@ -31,7 +31,10 @@ impl Error {
             | ErrorCode::TryAgain
             | ErrorCode::ResyncRequired
             | ErrorCode::SurveyAnswered
-            | ErrorCode::CustomerOptedOut => 409,
+            | ErrorCode::CustomerOptedOut
+            | ErrorCode::AtCapacity
+            | ErrorCode::AgentUnavailable
+            | ErrorCode::AgentAtCapacity => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         };

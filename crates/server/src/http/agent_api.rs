@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use switchboard_protocol::{
     AgentList, ApiError, ArchivePage, ArchiveQuery, BlockedCustomerList, ChatReport,
     ChatReportQuery, ConversationDetail, ConversationSummary, Customer, EndRequest, LoginRequest,
-    LoginResponse, Me, Message, OpRequest, ReplyRequest, Snapshot, SubjectList,
+    LoginResponse, Me, Message, OpRequest, ReplyRequest, Snapshot, SubjectList, TakeRequest,
 };
 
 /// Runs a state change to completion even if the client goes away mid-request,
@@ -93,16 +93,23 @@ pub async fn conversation(
 
 /// Take a conversation from the queue; 409 `conversation_taken` if someone was first.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/take", tag = "conversations", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = OpRequest,
-    responses((status = 200, body = ConversationSummary), (status = 409, body = ApiError), (status = 404, body = ApiError)))]
+    params(("id" = i64, Path)), request_body = TakeRequest,
+    responses((status = 200, body = ConversationSummary),
+        (status = 409, description = "`conversation_taken`, `at_capacity` (the caller holds their capacity), `invalid_state`", body = ApiError),
+        (status = 404, body = ApiError)))]
 pub async fn take(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<OpRequest>,
+    ApiJson(req): ApiJson<TakeRequest>,
 ) -> Result<Json<ConversationSummary>> {
     Ok(Json(
-        detached(async move { s.store.take(&caller, id, req.op_id).await }).await?,
+        detached(async move {
+            s.store
+                .take(&caller, id, req.op_id, req.override_capacity)
+                .await
+        })
+        .await?,
     ))
 }
 

@@ -7,6 +7,7 @@ pub mod limits;
 pub mod page;
 pub mod sms_api;
 pub mod stream;
+pub mod team_api;
 
 use crate::error::Error;
 use crate::store::Store;
@@ -92,6 +93,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::agents))
         .routes(routes!(agent_api::blocked))
         .routes(routes!(agent_api::unblock))
+        .routes(routes!(team_api::transfer))
+        .routes(routes!(team_api::team))
+        .routes(routes!(team_api::availability))
+        .routes(routes!(team_api::capacity))
         .routes(routes!(stream::stream))
         .routes(routes!(customer_api::start))
         .routes(routes!(customer_api::post))

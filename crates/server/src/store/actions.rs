@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::agents::Caller;
 use crate::store::blocks::texts::{self, TextKind};
+use crate::store::blocks::occupancy::{changed, check_own_capacity, refusal};
 use crate::store::blocks::{messages, surveys};
 use crate::store::events::{self, conversation_event, visibility};
 use crate::store::ops::{fingerprint, Emitted};
@@ -20,34 +21,6 @@ use switchboard_protocol::{
     ErrorCode, EventKind, Message, SubjectAnswer,
 };
 use uuid::Uuid;
-
-/// Why the caller may not act on a conversation in its present state.
-fn refusal(current: &ConversationSummary, caller: &Caller, verb: &str) -> Error {
-    match current.state {
-        ConversationState::NotAssigned => Error::new(
-            ErrorCode::NotOccupant,
-            format!("take the conversation before you {verb} it"),
-        ),
-        ConversationState::Occupied => match &current.occupant {
-            Some(o) if o.id != caller.id => {
-                let mut e = Error::new(
-                    ErrorCode::NotOccupant,
-                    format!(
-                        "{} occupies this conversation; only they can {verb} it",
-                        o.name
-                    ),
-                );
-                e.body.holder = Some(o.clone());
-                e
-            }
-            _ => Error::state(format!("this conversation cannot be {verb}ed now")),
-        },
-        ConversationState::Archived => {
-            Error::state("this conversation is archived: reopen it first")
-        }
-        ConversationState::Spam => Error::state("this conversation was reported as spam"),
-    }
-}
 
 /// Adds a system line ("Taken by Alice") and its event.
 async fn system_line(
@@ -78,33 +51,36 @@ async fn archive_removal(
     Ok(())
 }
 
-/// Makes sure the conditional update touched exactly the row it expected.
-fn changed(rows_affected: u64) -> Result<()> {
-    if rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(Error::state(
-            "the conversation changed meanwhile; try again",
-        ))
-    }
-}
-
 impl Store {
     /// Take a conversation from the queue. Exactly one concurrent taker wins; the
-    /// others get `conversation_taken` with the winner's name.
+    /// others get `conversation_taken` with the winner's name. A take beyond the
+    /// caller's capacity is refused (`at_capacity`) unless a supervisor overrides it.
     pub async fn take(
         &self,
         caller: &Caller,
         id: ConversationId,
         op_id: Uuid,
+        override_capacity: bool,
     ) -> Result<ConversationSummary> {
         let me = caller.clone();
         self.run_op(
             caller.id,
             op_id,
-            fingerprint("take", id, &()),
+            // A plain take keeps the fingerprint it always had.
+            if override_capacity {
+                fingerprint("take_override", id, &())
+            } else {
+                fingerprint("take", id, &())
+            },
             move |conn, emitted| {
                 Box::pin(async move {
+                    let current = rows::summary(conn, id).await?;
+                    if current.is_occupied_by(me.id) {
+                        return Ok(current);
+                    }
+                    if current.state == ConversationState::NotAssigned {
+                        check_own_capacity(conn, &me, override_capacity).await?;
+                    }
                     let won = sqlx::query(
                         "UPDATE conversations SET state = 'occupied', occupant_id = $1, occupied_since = $3 \
                      WHERE id = $2 AND state = 'not_assigned' \

@@ -6,7 +6,7 @@
 //!
 //! Three layers (`scripts/module-cycles` keeps them free of cycles):
 //! - use cases (`actions`, `customers`, `sms`, `surveys`, `queries`, `reports`,
-//!   `agents`): `Store` methods, each opening its own transaction; they import
+//!   `agents`, `team`): `Store` methods, each opening its own transaction; they import
 //!   building blocks and rules, never another use case;
 //! - building blocks ([`blocks`]): functions on one transaction that do one thing
 //!   (messages, texts, surveys, customer tokens, opening a conversation);
@@ -27,6 +27,7 @@ pub mod rows;
 pub mod rules;
 pub mod sms;
 pub mod surveys;
+pub mod team;
 
 use crate::db::{Backend, Db, EVENTS_CHANNEL};
 use crate::error::Result;

@@ -22,3 +22,4 @@ mod sms_provider;
 mod stream;
 mod support;
 mod surveys;
+mod team;

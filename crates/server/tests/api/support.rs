@@ -240,6 +240,32 @@ impl Api {
         self.send(r).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        let mut r = self.http.put(format!("{}{path}", self.base)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        self.send(r).await
+    }
+
+    /// Hands `id` to agent `to` (with a note, and a supervisor's override).
+    pub async fn transfer(
+        &self,
+        a: &Agent,
+        id: i64,
+        to: i64,
+        note: Option<&str>,
+        override_capacity: bool,
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/conversations/{id}/transfer"),
+            Some(&a.token),
+            &json!({"op_id": Uuid::new_v4(), "to": to, "note": note,
+                    "override_capacity": override_capacity}),
+        )
+        .await
+    }
+
     /// A POST with a raw body and content type.
     pub async fn post_raw(
         &self,

@@ -10,6 +10,7 @@
 
 pub mod conversations;
 pub mod messages;
+pub mod occupancy;
 pub mod surveys;
 pub mod texts;
 pub mod tokens;

@@ -1,0 +1,290 @@
+//! Team routing: handing a conversation to a named colleague, who is available,
+//! how many conversations each may hold, and the team at a glance.
+//!
+//! A use case: it imports building blocks and rules, never another use case.
+
+use crate::db::{now_ms, ts};
+use crate::error::{Error, Result};
+use crate::hub::Audience;
+use crate::store::agents::Caller;
+use crate::store::blocks::messages;
+use crate::store::blocks::occupancy::{changed, refusal, standing};
+use crate::store::events::{self, conversation_event, visibility};
+use crate::store::ops::{fingerprint, Emitted};
+use crate::store::{rows, Store};
+use sqlx::{AnyConnection, Row};
+use switchboard_protocol::{
+    AgentId, AgentRef, Availability, ConversationId, ConversationState, ConversationSummary,
+    ErrorCode, EventKind, Role, Team, TeamMember, TransferRequest,
+};
+
+/// The longest transfer note, in characters.
+pub const MAX_NOTE_CHARS: usize = 1_000;
+
+/// The largest capacity a supervisor may set.
+pub const MAX_CAPACITY: u32 = 1_000;
+
+/// Checks a transfer note: absent or blank means none.
+fn note(note: Option<&str>) -> Result<Option<String>> {
+    let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if n.chars().count() > MAX_NOTE_CHARS {
+        return Err(Error::field(format!(
+            "note has at most {MAX_NOTE_CHARS} characters"
+        )));
+    }
+    if n.contains('\0') {
+        return Err(Error::field("note must not contain NUL characters"));
+    }
+    Ok(Some(n.to_owned()))
+}
+
+/// The system line a transfer adds (agents only see it; customers never do).
+pub fn transfer_line(by: &str, to: &str, note: Option<&str>) -> String {
+    match note {
+        Some(n) => format!("Transferred by {by} to {to}. Note: {n}"),
+        None => format!("Transferred by {by} to {to}"),
+    }
+}
+
+/// Appends an agent's change (availability, capacity) to the log for everyone.
+async fn agent_changed(conn: &mut AnyConnection, emitted: &mut Emitted, id: AgentId) -> Result<()> {
+    let row = sqlx::query("SELECT name, availability, capacity FROM agents WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let availability: String = row.try_get("availability")?;
+    let capacity: Option<i64> = row.try_get("capacity")?;
+    let kind = EventKind::AgentChanged {
+        agent: AgentRef {
+            id,
+            name: row.try_get("name")?,
+        },
+        availability: Availability::parse(&availability)
+            .ok_or_else(|| Error::internal("availability", &availability))?,
+        capacity: capacity.and_then(|c| u32::try_from(c).ok()),
+    };
+    let seq = events::next_seq(conn).await?;
+    emitted.push(events::insert(conn, seq, kind, Audience::ALL).await?);
+    Ok(())
+}
+
+impl Store {
+    /// Hand a conversation to a named colleague. The occupant or a supervisor may;
+    /// the target must be available and under capacity unless a supervisor
+    /// overrides. Decided by the database against a concurrent take, free or
+    /// transfer, once per op id.
+    pub async fn transfer(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        req: TransferRequest,
+    ) -> Result<ConversationSummary> {
+        let note = note(req.note.as_deref())?;
+        let me = caller.clone();
+        let fp = fingerprint("transfer", id, &(req.to, &note, req.override_capacity));
+        self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
+            Box::pin(async move {
+                let current = rows::summary(conn, id).await?;
+                let from = match (&current.state, &current.occupant) {
+                    _ if current.customer.blocked => {
+                        return Err(Error::state("this customer is blocked"))
+                    }
+                    (ConversationState::Occupied, Some(o))
+                        if o.id == me.id || me.sees_everything() =>
+                    {
+                        o.clone()
+                    }
+                    _ => return Err(refusal(&current, &me, "transfer")),
+                };
+                if req.to == from.id {
+                    return Err(Error::field(format!(
+                        "{} already occupies this conversation",
+                        from.name
+                    )));
+                }
+                let Some(target) = standing(conn, req.to).await? else {
+                    return Err(Error::not_found("agent"));
+                };
+                let overridden = req.override_capacity && me.sees_everything();
+                if !overridden && target.availability == Availability::Away {
+                    return Err(Error::new(
+                        ErrorCode::AgentUnavailable,
+                        format!("{} is away", target.name),
+                    ));
+                }
+                if !overridden && target.full() {
+                    return Err(Error::new(
+                        ErrorCode::AgentAtCapacity,
+                        format!(
+                            "{} already has {} conversations, their capacity",
+                            target.name, target.load
+                        ),
+                    ));
+                }
+                let n = sqlx::query(
+                    "UPDATE conversations SET occupant_id = $1, occupied_since = $2 \
+                     WHERE id = $3 AND state = 'occupied' AND occupant_id = $4",
+                )
+                .bind(req.to)
+                .bind(now_ms())
+                .bind(id)
+                .bind(from.id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                changed(n)?;
+                let to = AgentRef {
+                    id: req.to,
+                    name: target.name.clone(),
+                };
+                let by = me.agent_ref();
+                let event_note = note.clone();
+                let (ev, _) = conversation_event(conn, id, visibility(&current), |conversation| {
+                    EventKind::ConversationTransferred {
+                        conversation,
+                        by,
+                        from,
+                        to,
+                        note: event_note,
+                    }
+                })
+                .await?;
+                emitted.push(ev);
+                let line = transfer_line(&me.name, &target.name, note.as_deref());
+                messages::system(conn, emitted, id, Some(me.id), line).await
+            })
+        })
+        .await
+    }
+
+    /// Become available or away.
+    pub async fn set_availability(&self, caller: &Caller, availability: Availability) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        let mut emitted = Emitted::new();
+        let n = sqlx::query(
+            "UPDATE agents SET availability = $1, availability_since = $2 \
+             WHERE id = $3 AND availability <> $1",
+        )
+        .bind(availability.as_str())
+        .bind(now_ms())
+        .bind(caller.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            agent_changed(&mut tx, &mut emitted, caller.id).await?;
+        }
+        self.commit(tx, emitted).await
+    }
+
+    /// Sets how many conversations an agent may occupy at once (None: no limit).
+    /// Supervisors through the API; the admin CLI with `caller` None.
+    pub async fn set_capacity(
+        &self,
+        caller: Option<&Caller>,
+        agent: AgentId,
+        capacity: Option<u32>,
+    ) -> Result<()> {
+        if caller.is_some_and(|c| !c.sees_everything()) {
+            return Err(Error::forbidden("only supervisors can set capacities"));
+        }
+        if capacity.is_some_and(|c| c == 0 || c > MAX_CAPACITY) {
+            return Err(Error::field(format!(
+                "capacity is a whole number from 1 to {MAX_CAPACITY}, or null for no limit"
+            )));
+        }
+        let mut tx = self.db.write().await?;
+        let mut emitted = Emitted::new();
+        let n = sqlx::query("UPDATE agents SET capacity = $1 WHERE id = $2")
+            .bind(capacity.map(i64::from))
+            .bind(agent)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::not_found("agent"));
+        }
+        agent_changed(&mut tx, &mut emitted, agent).await?;
+        self.commit(tx, emitted).await
+    }
+
+    /// Every agent with availability, load, capacity and their longest-waiting
+    /// customer; the queue's length and longest wait.
+    pub async fn team(&self) -> Result<Team> {
+        let mut tx = self.db.read().await?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.name, a.role, a.availability, a.availability_since, a.capacity, \
+             COUNT(c.id) AS load, MIN(c.unanswered_since) AS oldest \
+             FROM agents a LEFT JOIN conversations c \
+             ON c.occupant_id = a.id AND c.state = 'occupied' \
+             GROUP BY a.id, a.name, a.role, a.availability, a.availability_since, a.capacity \
+             ORDER BY a.name, a.id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let agents = rows
+            .iter()
+            .map(|r| {
+                let role: String = r.try_get("role")?;
+                let availability: String = r.try_get("availability")?;
+                let load: i64 = r.try_get("load")?;
+                let capacity: Option<i64> = r.try_get("capacity")?;
+                Ok(TeamMember {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    role: Role::parse(&role).ok_or_else(|| Error::internal("role", &role))?,
+                    availability: Availability::parse(&availability)
+                        .ok_or_else(|| Error::internal("availability", &availability))?,
+                    availability_since: r
+                        .try_get::<Option<i64>, _>("availability_since")?
+                        .map(ts),
+                    load: u32::try_from(load).unwrap_or(u32::MAX),
+                    capacity: capacity.and_then(|c| u32::try_from(c).ok()),
+                    oldest_wait_since: r.try_get::<Option<i64>, _>("oldest")?.map(ts),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let queue = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(unanswered_since) AS oldest FROM conversations \
+             WHERE state = 'not_assigned'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let n: i64 = queue.try_get("n")?;
+        Ok(Team {
+            agents,
+            queue_length: u32::try_from(n).unwrap_or(u32::MAX),
+            queue_oldest_wait_since: queue.try_get::<Option<i64>, _>("oldest")?.map(ts),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_trimmed_checked_and_blank_means_none() {
+        assert_eq!(note(None).unwrap(), None);
+        assert_eq!(note(Some("  \n ")).unwrap(), None);
+        assert_eq!(note(Some(" VIP ")).unwrap(), Some("VIP".into()));
+        assert_eq!(
+            note(Some(&"é".repeat(MAX_NOTE_CHARS))).unwrap().map(|n| n.chars().count()),
+            Some(MAX_NOTE_CHARS)
+        );
+        let long = note(Some(&"x".repeat(MAX_NOTE_CHARS + 1))).unwrap_err();
+        assert_eq!(long.body.code, ErrorCode::InvalidField);
+        assert_eq!(note(Some("a\0b")).unwrap_err().status, 400);
+    }
+
+    #[test]
+    fn the_line_names_both_agents_and_carries_the_note() {
+        assert_eq!(transfer_line("Alice", "Bob", None), "Transferred by Alice to Bob");
+        assert_eq!(
+            transfer_line("Sam", "Bob", Some("refund approved")),
+            "Transferred by Sam to Bob. Note: refund approved"
+        );
+    }
+}
