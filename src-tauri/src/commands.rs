@@ -7,7 +7,9 @@ use switchboard_client::{
     openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
     EngineCode, SessionInfo, Snooze,
 };
-use switchboard_protocol::{AgentRef, ChatReport, ConversationSummary, Mood, SubjectAnswer};
+use switchboard_protocol::{
+    AgentRef, Availability, ChatReport, ConversationSummary, Mood, SubjectAnswer, Team,
+};
 use tauri::ipc::Channel;
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
@@ -125,6 +127,35 @@ pub async fn reopen(app: State<'_, App>, id: i64) -> Result<OutboxItem> {
 #[specta::specta]
 pub async fn spam(app: State<'_, App>, id: i64) -> Result<OutboxItem> {
     app.spam(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn transfer(
+    app: State<'_, App>,
+    id: i64,
+    to: AgentRef,
+    note: Option<String>,
+) -> Result<OutboxItem> {
+    app.transfer(id, to, note).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn team(app: State<'_, App>) -> Result<Team> {
+    app.team().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn availability(app: State<'_, App>) -> Result<Availability> {
+    app.availability().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_availability(app: State<'_, App>, availability: Availability) -> Result<()> {
+    app.set_availability(availability).await
 }
 
 #[tauri::command]

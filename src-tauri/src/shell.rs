@@ -7,7 +7,7 @@ use std::time::Duration;
 use switchboard_client::app::Desktop;
 use switchboard_client::{App, Change, Snooze};
 use tauri::image::Image;
-use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, UserAttentionType, Wry};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
@@ -30,6 +30,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         free,
         reopen,
         spam,
+        transfer,
+        team,
+        availability,
+        set_availability,
         reply,
         end,
         outbox,
@@ -126,6 +130,8 @@ struct Tray {
     /// What notifications do now: on, snoozed until…, Do Not Disturb.
     status: MenuItem<Wry>,
     resume: MenuItem<Wry>,
+    /// Checked while the agent is available (unchecked: away).
+    available: CheckMenuItem<Wry>,
     /// The app's icon, and the same greyed while notifications are quiet.
     normal: Option<Image<'static>>,
     greyed: Option<Image<'static>>,
@@ -148,6 +154,18 @@ const SNOOZES: [(&str, &str, Snooze); 3] = [
 ];
 /// The entry that ends a snooze (greyed out while none runs).
 const RESUME: &str = "snooze-off";
+/// The entry that switches between available and away.
+const AVAILABLE: &str = "available";
+
+/// Switches the signed-in agent between available and away.
+async fn toggle_availability(app: &App) -> switchboard_client::Result<()> {
+    use switchboard_protocol::Availability;
+    let next = match app.availability().await? {
+        Availability::Available => Availability::Away,
+        Availability::Away => Availability::Available,
+    };
+    app.set_availability(next).await
+}
 
 fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
     let status = MenuItem::with_id(handle, "status", "Notifications on", false, None::<&str>)?;
@@ -156,11 +174,13 @@ fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
         .map(|(id, label, _)| MenuItem::with_id(handle, *id, *label, true, None::<&str>))
         .collect::<tauri::Result<Vec<_>>>()?;
     let resume = MenuItem::with_id(handle, RESUME, "Resume notifications", false, None::<&str>)?;
+    let available =
+        CheckMenuItem::with_id(handle, AVAILABLE, "Available", true, true, None::<&str>)?;
     let open = MenuItem::with_id(handle, "open", "Open Switchboard", true, None::<&str>)?;
     let quit = MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?;
     let line = || PredefinedMenuItem::separator(handle);
-    let (l1, l2) = (line()?, line()?);
-    let mut items: Vec<&dyn IsMenuItem<Wry>> = vec![&status];
+    let (l0, l1, l2) = (line()?, line()?, line()?);
+    let mut items: Vec<&dyn IsMenuItem<Wry>> = vec![&available, &l0, &status];
     items.extend(snoozes.iter().map(|i| i as &dyn IsMenuItem<Wry>));
     items.extend([&resume as &dyn IsMenuItem<Wry>, &l1, &open, &l2, &quit]);
     let menu = Menu::with_items(handle, &items)?;
@@ -171,6 +191,14 @@ fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
         .on_menu_event(|h, e| match e.id().as_ref() {
             "open" => show_main(h),
             "quit" => h.exit(0),
+            AVAILABLE => {
+                let h = h.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = toggle_availability(&h.state::<App>()).await {
+                        tracing::warn!("availability: {e}");
+                    }
+                });
+            }
             id => {
                 let choice = match SNOOZES.iter().find(|(s, _, _)| *s == id) {
                     Some((_, _, choice)) => Some(*choice),
@@ -211,6 +239,7 @@ fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
         icon: builder.build(handle)?,
         status,
         resume,
+        available,
         normal,
         greyed,
         quiet: None,
@@ -298,6 +327,20 @@ impl Desk {
         }
     }
 
+    /// Available or away, in the tray (a click on the entry toggles its check
+    /// mark before the server confirms; this puts back what holds).
+    async fn show_availability(&mut self) {
+        let Some(t) = &self.tray else {
+            return;
+        };
+        let app = self.handle.state::<App>();
+        let available = !matches!(
+            app.availability().await,
+            Ok(switchboard_protocol::Availability::Away)
+        );
+        let _ = t.available.set_checked(available);
+    }
+
     /// Flashes the taskbar entry or bounces the dock icon until the window is focused.
     fn call_attention(&self) {
         if let Some(w) = self.handle.get_webview_window("main") {
@@ -316,6 +359,7 @@ fn follow_changes(handle: AppHandle, tray: Option<Tray>) {
     tauri::async_runtime::spawn(async move {
         desk.show_quiet();
         desk.show_count().await;
+        desk.show_availability().await;
         while let Some(change) = rx.next().await {
             match change {
                 Change::NotificationClicked { .. } => show_main(&handle),
@@ -324,10 +368,12 @@ fn follow_changes(handle: AppHandle, tray: Option<Tray>) {
                     desk.show_quiet();
                     desk.show_count().await;
                 }
-                Change::Lists
-                | Change::Rows { .. }
-                | Change::Conversation { .. }
-                | Change::Connection { .. } => {
+                Change::Team => desk.show_availability().await,
+                Change::Lists | Change::Connection { .. } => {
+                    desk.show_count().await;
+                    desk.show_availability().await;
+                }
+                Change::Rows { .. } | Change::Conversation { .. } => {
                     desk.show_count().await;
                 }
                 _ => {}

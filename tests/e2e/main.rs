@@ -14,5 +14,6 @@ mod panel;
 mod search;
 mod snooze;
 mod support;
+mod team;
 mod tray;
 mod window;

@@ -5,9 +5,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 use switchboard_protocol::{
-    AgentList, ArchivePage, ChatReport, ChatReportQuery, ConversationDetail, ConversationId,
-    ConversationSummary, EndRequest, LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest,
-    Snapshot,
+    AgentList, ArchivePage, Availability, AvailabilityRequest, ChatReport, ChatReportQuery,
+    ConversationDetail, ConversationId, ConversationSummary, EndRequest, LoginRequest,
+    LoginResponse, Message, OpRequest, ReplyRequest, Snapshot, Team, TransferRequest,
 };
 use url::Url;
 
@@ -137,6 +137,13 @@ impl Api {
         self.send(self.http.post(url).json(body)).await
     }
 
+    /// A PUT answered with 204 and no body.
+    async fn put_no_content<B: Serialize>(&self, path: &str, body: &B) -> Result<()> {
+        let url = self.url(path)?;
+        self.send_bytes(self.http.put(url).json(body)).await?;
+        Ok(())
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
         let body = LoginRequest {
             email: email.to_string(),
@@ -178,6 +185,29 @@ impl Api {
     ) -> Result<ConversationSummary> {
         self.post(&format!("api/v1/conversations/{id}/{action}"), &op)
             .await
+    }
+
+    pub async fn transfer(
+        &self,
+        id: ConversationId,
+        req: &TransferRequest,
+    ) -> Result<ConversationSummary> {
+        self.post(&format!("api/v1/conversations/{id}/transfer"), req)
+            .await
+    }
+
+    /// Every agent with availability and load, and the queue at a glance.
+    pub async fn team(&self) -> Result<Team> {
+        self.get("api/v1/team").await
+    }
+
+    /// Become available or away.
+    pub async fn set_availability(&self, availability: Availability) -> Result<()> {
+        self.put_no_content(
+            "api/v1/me/availability",
+            &AvailabilityRequest { availability },
+        )
+        .await
     }
 
     pub async fn reply(&self, id: ConversationId, req: &ReplyRequest) -> Result<Message> {

@@ -18,6 +18,8 @@ use switchboard_protocol::{
 use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
 
+mod team;
+
 /// Who is signed in, where.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -57,9 +57,10 @@ wire! {
 
     /// Whether an agent takes on work now. Away agents are not offered the queue's
     /// customers, and nobody can transfer to them.
-    #[derive(Copy, Eq, Hash)]
+    #[derive(Copy, Eq, Hash, Default)]
     #[serde(rename_all = "snake_case")]
     pub enum Availability {
+        #[default]
         Available,
         Away,
     }

@@ -190,6 +190,9 @@ wire! {
         pub archive: Vec<ConversationSummary>,
         /// The questionnaire's subject list.
         pub subjects: Vec<String>,
+        /// Whether the signed-in agent is available or away (older servers: available).
+        #[serde(default)]
+        pub availability: crate::Availability,
     }
 
     /// `GET /api/v1/subjects`.

@@ -22,6 +22,8 @@ pub use requests::*;
 
 /// Longest accepted message body, in Unicode scalar values (characters).
 pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// The longest note a transfer carries, in characters.
+pub const MAX_NOTE_CHARS: usize = 1_000;
 /// Longest accepted request body, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Longest accepted name, email or subject, in characters.

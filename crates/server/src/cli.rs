@@ -312,7 +312,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let capacity = match max.as_str() {
                 "none" => None,
                 n => Some(n.parse::<u32>().map_err(|_| {
-                    CliError::Usage(format!("--max is a number from 1 to 1000 or none, not {n:?}"))
+                    CliError::Usage(format!(
+                        "--max is a number from 1 to 1000 or none, not {n:?}"
+                    ))
                 })?),
             };
             let key = crate::store::agents::email_key(&email);

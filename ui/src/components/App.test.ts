@@ -298,6 +298,8 @@ describe('the Actions menu', () => {
     screen.getByTestId('actions').focus();
     await user.keyboard('{ArrowDown}');
     expect(screen.getByTestId('action-free')).toHaveFocus();
+    await user.keyboard('{ArrowDown}');
+    expect(screen.getByTestId('action-transfer')).toHaveFocus();
     await user.keyboard('{ArrowDown}{ArrowDown}');
     expect(screen.getByTestId('action-end')).toHaveFocus();
     await user.keyboard('{ArrowDown}');

@@ -3,6 +3,7 @@
 import type {
   AgentRef,
   AppSettings,
+  Availability,
   Change,
   ChatReport,
   ClientErrorCode,
@@ -17,6 +18,7 @@ import type {
   Snooze,
   Snippet,
   SubjectAnswer,
+  Team,
 } from './types';
 
 /** What the engine said no with: a code to branch on, a message for people. */
@@ -73,6 +75,8 @@ export interface Backend {
   spam(id: number): Promise<OutboxItem>;
   reply(id: number, body: string): Promise<OutboxItem>;
   end(id: number, subject: SubjectAnswer, mood: Mood): Promise<OutboxItem>;
+  /** Hands the conversation to a colleague, with an optional note for them. */
+  transfer(id: number, to: AgentRef, note: string | null): Promise<OutboxItem>;
   /** Every queued action, also of conversations that have left the lists. */
   outbox(): Promise<OutboxItem[]>;
   /** Forgets a failed action the agent has seen. */
@@ -90,6 +94,12 @@ export interface Backend {
   chatReport(from: string, to: string, agentId: number | null): Promise<ChatReport>;
   /** Writes the report as CSV; resolves to the file's path. */
   exportChatReport(from: string, to: string, agentId: number | null): Promise<string>;
+  /** Every agent with availability and load, and the queue (needs the server). */
+  team(): Promise<Team>;
+  /** Whether I am available or away, as last synced. */
+  availability(): Promise<Availability>;
+  /** Become available or away (needs the server). */
+  setAvailability(availability: Availability): Promise<void>;
   /** Every agent (supervisors' report picker). */
   agents(): Promise<AgentRef[]>;
   /** Opens an http(s) or mailto URL in the system's browser or mail app. */

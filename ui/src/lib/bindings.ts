@@ -134,6 +134,38 @@ async spam(id: number) : Promise<Result<OutboxItem, ClientError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async transfer(id: number, to: AgentRef, note: string | null) : Promise<Result<OutboxItem, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("transfer", { id, to, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async team() : Promise<Result<Team, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async availability() : Promise<Result<Availability, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("availability") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setAvailability(availability: Availability) : Promise<Result<null, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_availability", { availability }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async reply(id: number, body: string) : Promise<Result<OutboxItem, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("reply", { id, body }) };
@@ -311,6 +343,11 @@ export type Author = "customer" | "agent" |
  */
 "system"
 /**
+ * Whether an agent takes on work now. Away agents are not offered the queue's
+ * customers, and nobody can transfer to them.
+ */
+export type Availability = "available" | "away"
+/**
  * What changed, for the app to redraw.
  */
 export type Change = 
@@ -349,7 +386,12 @@ export type Change =
 /**
  * The agent's settings changed (in the app or from the tray), or a snooze ended.
  */
-{ type: "settings" }
+{ type: "settings" } | 
+/**
+ * An agent became available or away, or their capacity changed (the
+ * signed-in agent too): read the team and the availability again.
+ */
+{ type: "team" }
 /**
  * How the customer reaches us.
  */
@@ -649,6 +691,18 @@ export type ErrorCode =
  */
 "unknown_number" | 
 /**
+ * The caller already occupies as many conversations as their capacity allows.
+ */
+"at_capacity" | 
+/**
+ * The transfer's target is away.
+ */
+"agent_unavailable" | 
+/**
+ * The transfer's target occupies as many conversations as their capacity allows.
+ */
+"agent_at_capacity" | 
+/**
  * A fault on the server; the change was not made.
  */
 "internal"
@@ -731,7 +785,12 @@ export type MoodCount = { mood: Mood; count: number }
 /**
  * An action waiting for the server.
  */
-export type OutboxAction = { type: "reply"; body: string } | { type: "take" } | { type: "free" } | { type: "end"; subject: SubjectAnswer; mood: Mood } | { type: "reopen" } | { type: "spam" }
+export type OutboxAction = { type: "reply"; body: string } | { type: "take" } | { type: "free" } | { type: "end"; subject: SubjectAnswer; mood: Mood } | { type: "reopen" } | { type: "spam" } | 
+/**
+ * Hand it to a colleague (named here so the outbox can say to whom).
+ * Supervisors' transfers pass the target's availability and capacity.
+ */
+{ type: "transfer"; to: AgentRef; note: string | null; override_capacity?: boolean }
 /**
  * One queued action.
  */
@@ -827,6 +886,40 @@ export type SurveyResult = {
  * 1 to 5.
  */
 rating: number; comment: string | null; answered_at: string }
+/**
+ * `GET /api/v1/team`: every agent, and the queue at a glance.
+ */
+export type Team = { agents: TeamMember[]; 
+/**
+ * Conversations waiting in the queue.
+ */
+queue_length: number; 
+/**
+ * Since when the customer who has waited longest in the queue has waited.
+ */
+queue_oldest_wait_since: string | null }
+/**
+ * One agent as their colleagues see them: the transfer dialog and the
+ * supervisor's live view.
+ */
+export type TeamMember = { id: number; name: string; role: Role; availability: Availability; 
+/**
+ * When they last became available or away (absent: never changed).
+ */
+availability_since: string | null; 
+/**
+ * Conversations they occupy now.
+ */
+load: number; 
+/**
+ * The most conversations they may occupy at once (absent: no limit).
+ */
+capacity: number | null; 
+/**
+ * Since when the customer who has waited longest for them has waited
+ * (absent: nobody waits for them).
+ */
+oldest_wait_since: string | null }
 /**
  * The customer's latest message when no agent has answered it yet.
  */

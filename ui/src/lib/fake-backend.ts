@@ -7,6 +7,7 @@ import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
   AgentRef,
   AppSettings,
+  Availability,
   Change,
   ClientErrorCode,
   ChatFigures,
@@ -27,6 +28,8 @@ import type {
   Snippet,
   Snooze,
   SubjectAnswer,
+  Team,
+  TeamMember,
 } from './types';
 
 export interface FakeOptions {
@@ -39,6 +42,8 @@ export interface FakeOptions {
   messagesFor?: (id: number) => Message[];
   subjects?: string[];
   agents?: AgentRef[];
+  /** Colleagues as the team list shows them (load is counted from the conversations). */
+  team?: Omit<TeamMember, 'load'>[];
   connection?: ConnectionState;
   settings?: AppSettings;
   /** Deliver queued actions after this many ms while online; default: only on deliver(). */
@@ -62,6 +67,8 @@ export class FakeBackend implements Backend {
   queued: OutboxItem[] = [];
   subjectList: string[];
   agentList: AgentRef[];
+  teamMembers: Omit<TeamMember, 'load'>[];
+  myAvailability: Availability = 'available';
   state: ConnectionState;
   appSettings: AppSettings;
   /** Every call, in order, for tests to assert on. */
@@ -86,6 +93,17 @@ export class FakeBackend implements Backend {
     this.messagesFor = options.messagesFor;
     this.subjectList = options.subjects ?? ['Billing', 'Shipping', 'Returns', 'Technical problem'];
     this.agentList = options.agents ?? [{ id: this.me.id, name: this.me.name }];
+    this.teamMembers = options.team ?? [
+      {
+        id: this.me.id,
+        name: this.me.name,
+        role: this.me.role,
+        availability: 'available',
+        availability_since: null,
+        capacity: null,
+        oldest_wait_since: null,
+      },
+    ];
     this.state = options.connection ?? 'online';
     this.appSettings = options.settings ?? {
       reminder_minutes: 2,
@@ -282,6 +300,11 @@ export class FakeBackend implements Backend {
     this.log('spam', id);
     return this.enqueue(id, { type: 'spam' });
   }
+  async transfer(id: number, to: AgentRef, note: string | null) {
+    this.log('transfer', id, to, note);
+    if (to.id === this.me.id) throw new BackendError('invalid_field', 'pick a colleague: this conversation is already yours');
+    return this.enqueue(id, { type: 'transfer', to, note: note?.trim() || null, override_capacity: this.me.role !== 'agent' });
+  }
   async reply(id: number, body: string) {
     this.log('reply', id, body);
     if (!body.trim()) throw new BackendError('invalid_field', 'write a message first');
@@ -403,6 +426,15 @@ export class FakeBackend implements Backend {
         Object.assign(c, { state: 'occupied', occupant: me, closure: null, survey: null });
         this.post(id, 'system', `Reopened by ${me.name}`, me);
         return;
+      case 'transfer':
+        Object.assign(c, { occupant: action.to });
+        this.post(
+          id,
+          'system',
+          `Transferred by ${me.name} to ${action.to.name}` + (action.note ? `. Note: ${action.note}` : ''),
+          me,
+        );
+        return;
       case 'spam':
         Object.assign(c, { state: 'spam', occupant: null });
         c.customer.blocked = true;
@@ -487,6 +519,42 @@ export class FakeBackend implements Backend {
   async agents() {
     this.log('agents');
     return [...this.agentList];
+  }
+
+  async team(): Promise<Team> {
+    this.log('team');
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+    const all = [...this.conversations.values()];
+    const waits = (list: ConversationSummary[]) =>
+      list
+        .map((c) => c.unanswered?.waiting_since)
+        .filter((w): w is string => !!w)
+        .sort()[0] ?? null;
+    const queue = all.filter((c) => c.state === 'not_assigned' && !c.customer.blocked);
+    return {
+      agents: this.teamMembers.map((m) => {
+        const held = all.filter((c) => c.state === 'occupied' && c.occupant?.id === m.id);
+        const availability = m.id === this.me.id ? this.myAvailability : m.availability;
+        return { ...m, availability, load: held.length, oldest_wait_since: waits(held) };
+      }),
+      queue_length: queue.length,
+      queue_oldest_wait_since: waits(queue),
+    };
+  }
+
+  async availability() {
+    this.log('availability');
+    return this.myAvailability;
+  }
+
+  async setAvailability(availability: Availability) {
+    this.log('setAvailability', availability);
+    if (this.state !== 'online') {
+      this.emit({ type: 'team' });
+      throw new BackendError('unreachable', 'the server cannot be reached');
+    }
+    this.myAvailability = availability;
+    this.emit({ type: 'team' });
   }
 
   async openLink(url: string) {

@@ -24,12 +24,13 @@ describe('keyboard shortcuts', () => {
     expect(press('f')).toBe('free');
     expect(press('e')).toBe('end');
     expect(press('s')).toBe('spam');
+    expect(press('x')).toBe('transfer');
     expect(press('r')).toBe('reopen');
     expect(press('c')).toBe('composer');
     expect(press('/')).toBe('search');
     expect(press(',')).toBe('settings');
     expect(press('?', document.body, { shiftKey: true })).toBe('help');
-    expect(press('x')).toBeNull();
+    expect(press('q')).toBeNull();
   });
 
   it('maps the chords', () => {

@@ -8,6 +8,7 @@ export type Command =
   | 'free'
   | 'end'
   | 'spam'
+  | 'transfer'
   | 'reopen'
   | 'search'
   | 'composer'
@@ -30,6 +31,7 @@ export const SHORTCUTS: Shortcut[] = [
   { command: 'free', keys: ['f'], description: 'Free conversation' },
   { command: 'end', keys: ['e'], description: 'End conversation (opens the questionnaire)' },
   { command: 'spam', keys: ['s'], description: 'Spam (asks to confirm)' },
+  { command: 'transfer', keys: ['x'], description: 'Transfer to a colleague' },
   { command: 'reopen', keys: ['r'], description: 'Reopen an archived conversation' },
   { command: 'composer', keys: ['c'], description: 'Write a reply' },
   { command: 'search', keys: ['/', 'Ctrl+K'], description: 'Search all conversations' },
@@ -53,6 +55,7 @@ const SINGLE_KEYS: Record<string, Command> = {
   f: 'free',
   e: 'end',
   s: 'spam',
+  x: 'transfer',
   r: 'reopen',
   c: 'composer',
   '/': 'search',

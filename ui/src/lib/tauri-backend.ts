@@ -6,7 +6,7 @@ import { Channel } from '@tauri-apps/api/core';
 import { BackendError, type Backend } from './backend';
 import { commands, type Result } from './bindings';
 import { earlyLists, earlySession } from './early';
-import type { AppSettings, Change, Mood, Snooze, SubjectAnswer } from './types';
+import type { AgentRef, AppSettings, Availability, Change, Mood, Snooze, SubjectAnswer } from './types';
 
 /** Unwraps a command's result; a refusal becomes a BackendError with its code. */
 async function call<T>(pending: Promise<Result<T, { code: string; message: string }>>): Promise<T> {
@@ -102,6 +102,18 @@ export class TauriBackend implements Backend {
   }
   agents() {
     return call(commands.agents());
+  }
+  transfer(id: number, to: AgentRef, note: string | null) {
+    return call(commands.transfer(id, to, note));
+  }
+  team() {
+    return call(commands.team());
+  }
+  availability() {
+    return call(commands.availability());
+  }
+  async setAvailability(availability: Availability) {
+    await call(commands.setAvailability(availability));
   }
   async openLink(url: string) {
     await call(commands.openLink(url));

@@ -7,6 +7,7 @@ export type {
   AgentRef,
   AppSettings,
   Author,
+  Availability,
   Change,
   Channel,
   ChatFigures,
@@ -43,6 +44,8 @@ export type {
   SubjectAnswer,
   SubjectCount,
   SurveyResult,
+  Team,
+  TeamMember,
   Unanswered,
 } from './bindings';
 

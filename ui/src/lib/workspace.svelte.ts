@@ -6,7 +6,9 @@ import { coalesced } from './coalesce';
 import { ARCHIVE_HEAD, patchLists } from './rows';
 import { startupMark } from './startup';
 import type {
+  AgentRef,
   AppSettings,
+  Availability,
   Change,
   ConnectionState,
   ConversationSummary,
@@ -61,6 +63,13 @@ export class Workspace {
   settings = $state<AppSettings | null>(null);
   /** Why snoozing or resuming failed. */
   snoozeError = $state<string | null>(null);
+  /** Available or away, as last synced; null until loaded. */
+  availability = $state<Availability | null>(null);
+  /** Why becoming available or away failed. */
+  availabilityError = $state<string | null>(null);
+  /** Counts the team's changes heard (availability, capacity, conversations
+   * moving): views of the team read it again when it moves. */
+  teamVersion = $state(0);
 
   selectedId = $state<number | null>(null);
   view = $state<ConversationView | null>(null);
@@ -116,6 +125,35 @@ export class Workspace {
       // Keep what is shown; the next change tries again.
     }
   });
+
+  reloadAvailability = coalesced(async () => {
+    try {
+      this.availability = await this.backend.availability();
+    } catch {
+      // Keep what is shown; the next change tries again.
+    }
+  });
+
+  /** Become available or away; the change comes back through the stream. */
+  async setAvailability(availability: Availability): Promise<void> {
+    this.availabilityError = null;
+    try {
+      await this.backend.setAvailability(availability);
+      this.availability = availability;
+    } catch (e) {
+      this.availabilityError = messageOf(e);
+      await this.reloadAvailability();
+    }
+  }
+
+  /** Queues the open conversation's transfer to a colleague; throws the
+   * backend's refusal (the dialog shows it). */
+  async transfer(to: AgentRef, note: string | null): Promise<void> {
+    const id = this.view?.conversation.id;
+    if (id == null) return;
+    await this.backend.transfer(id, to, note);
+    await this.reloadView();
+  }
 
   /** Snoozes notifications for a while, or resumes them. */
   async snooze(choice: Snooze): Promise<void> {
@@ -196,6 +234,7 @@ export class Workspace {
     );
     void this.reloadLists();
     void this.reloadSettings();
+    void this.reloadAvailability();
     return () => {
       stop();
       clearTimeout(this.searchTimer);
@@ -212,8 +251,13 @@ export class Workspace {
         if (archiveMoved) this.archiveChanged(change.archive_total);
         this.lists = lists;
         this.rowsMeanwhile?.push(change);
+        this.teamVersion++;
         break;
       }
+      case 'team':
+        void this.reloadAvailability();
+        this.teamVersion++;
+        break;
       case 'conversation':
         if (change.id === this.selectedId) void this.reloadView();
         break;

@@ -289,6 +289,7 @@ impl Cache {
         set_meta(&tx, "cursor", &snap.seq.to_string())?;
         set_meta(&tx, "me", &serde_json::to_string(&me)?)?;
         set_meta(&tx, "subjects", &serde_json::to_string(&snap.subjects)?)?;
+        set_meta(&tx, "availability", snap.availability.as_str())?;
         tx.commit()?;
         self.me = me;
         Ok(())
@@ -311,6 +312,15 @@ impl Cache {
                     }
                 }
                 EventKind::CustomerUnblocked { .. } => {}
+                EventKind::AgentChanged {
+                    agent,
+                    availability,
+                    ..
+                } => {
+                    if agent.id == me.id {
+                        set_meta(&tx, "availability", availability.as_str())?;
+                    }
+                }
                 kind => {
                     if let Some(c) = kind.conversation() {
                         let known: bool = tx.row_cached(
@@ -321,7 +331,8 @@ impl Cache {
                         let kept = place(&tx, &mut ix, &me, c)?;
                         let handed_over = match kind {
                             EventKind::ConversationFreed { by, .. }
-                            | EventKind::ConversationReopened { by, .. } => by.id != me.id,
+                            | EventKind::ConversationReopened { by, .. }
+                            | EventKind::ConversationTransferred { by, .. } => by.id != me.id,
                             EventKind::ConversationRestored { .. } => true,
                             _ => false,
                         };

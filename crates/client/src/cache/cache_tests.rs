@@ -41,6 +41,7 @@ fn the_queue_is_served_oldest_wait_first_then_the_customers_not_waiting() {
             others: vec![],
             archive: vec![],
             subjects: vec![],
+            availability: Default::default(),
         })
         .unwrap();
     let order: Vec<i64> = cache.lists().unwrap().queue.iter().map(|c| c.id).collect();
@@ -178,6 +179,7 @@ fn a_wanted_history_is_remembered_across_restarts_until_it_is_stored() {
             others: vec![],
             archive: vec![],
             subjects: vec![],
+            availability: Default::default(),
         })
         .unwrap();
     assert_eq!(cache.histories_wanted().unwrap(), vec![7]);

@@ -269,6 +269,14 @@ impl Cache {
             .optional()?)
     }
 
+    /// Whether the agent is available or away, as last synced.
+    pub fn availability(&self) -> Result<switchboard_protocol::Availability> {
+        Ok(self
+            .meta("availability")?
+            .and_then(|v| switchboard_protocol::Availability::parse(&v))
+            .unwrap_or_default())
+    }
+
     /// The stream cursor: the last event sequence applied, if a snapshot was taken.
     pub fn cursor(&self) -> Result<Option<i64>> {
         Ok(self.meta("cursor")?.and_then(|v| v.parse().ok()))

@@ -7,7 +7,7 @@ use super::Cache;
 use crate::error::{ClientErrorCode, Result};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use switchboard_protocol::{ConversationSummary, Message, Mood, SubjectAnswer};
+use switchboard_protocol::{AgentRef, ConversationSummary, Message, Mood, SubjectAnswer};
 use uuid::Uuid;
 
 /// An action waiting for the server.
@@ -15,12 +15,25 @@ use uuid::Uuid;
 #[serde(tag = "type", rename_all = "snake_case")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum OutboxAction {
-    Reply { body: String },
+    Reply {
+        body: String,
+    },
     Take,
     Free,
-    End { subject: SubjectAnswer, mood: Mood },
+    End {
+        subject: SubjectAnswer,
+        mood: Mood,
+    },
     Reopen,
     Spam,
+    /// Hand it to a colleague (named here so the outbox can say to whom).
+    /// Supervisors' transfers pass the target's availability and capacity.
+    Transfer {
+        to: AgentRef,
+        note: Option<String>,
+        #[serde(default)]
+        override_capacity: bool,
+    },
 }
 
 /// What the server answered an action with.
@@ -204,5 +217,6 @@ fn payload_kind(a: &OutboxAction) -> &'static str {
         OutboxAction::End { .. } => "end",
         OutboxAction::Reopen => "reopen",
         OutboxAction::Spam => "spam",
+        OutboxAction::Transfer { .. } => "transfer",
     }
 }

@@ -20,7 +20,9 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use switchboard_protocol::{ConversationSummary, Message, Mood, SubjectAnswer};
+use switchboard_protocol::{
+    AgentRef, Availability, ConversationSummary, Message, Mood, SubjectAnswer, MAX_NOTE_CHARS,
+};
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 
@@ -81,6 +83,9 @@ pub enum Change {
     },
     /// The agent's settings changed (in the app or from the tray), or a snooze ended.
     Settings,
+    /// An agent became available or away, or their capacity changed (the
+    /// signed-in agent too): read the team and the availability again.
+    Team,
 }
 
 /// Messages to the notification task.
@@ -207,6 +212,13 @@ impl Inner {
         }
         for id in &applied.conversations {
             self.emit(Change::Conversation { id: *id });
+        }
+        let team = applied
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, switchboard_protocol::EventKind::AgentChanged { .. }));
+        if team || applied.resynced {
+            self.emit(Change::Team);
         }
         let _ = self.applied.send(Arc::new(applied));
     }
@@ -400,6 +412,40 @@ impl Engine {
         self.enqueue(id, OutboxAction::Spam)
     }
 
+    /// Queues a transfer to a colleague, with an optional note for them.
+    pub fn transfer(&self, id: i64, to: AgentRef, note: Option<String>) -> Result<OutboxItem> {
+        let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        if let Some(n) = &note {
+            let count = n.chars().count();
+            if count > MAX_NOTE_CHARS {
+                return Err(ClientError::new(
+                    ErrorCode::InvalidField,
+                    format!("this note has {count} characters; the limit is {MAX_NOTE_CHARS}"),
+                ));
+            }
+        }
+        let me = self.inner.reader().me().clone();
+        if to.id == me.id {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                "pick a colleague: this conversation is already yours",
+            ));
+        }
+        self.enqueue(
+            id,
+            OutboxAction::Transfer {
+                to,
+                note,
+                override_capacity: me.role.sees_everything(),
+            },
+        )
+    }
+
+    /// Whether the agent is available or away, as last synced.
+    pub fn availability(&self) -> Result<Availability> {
+        self.inner.reader().availability()
+    }
+
     /// Forgets a failed action the agent has seen.
     pub fn dismiss(&self, seq: i64) -> Result<()> {
         self.inner.cache().outbox_dismiss(seq)
@@ -441,6 +487,9 @@ impl Engine {
         let task = tokio::spawn(async move {
             let me = inner.reader().me().clone();
             let mut policy = Policy::new(&me, settings);
+            if let Ok(a) = inner.reader().availability() {
+                policy.set_availability(a);
+            }
             if let Ok(lists) = inner.reader().lists() {
                 policy.seed(&lists, std::time::Instant::now());
             }
@@ -449,11 +498,25 @@ impl Engine {
                 let now = std::time::Instant::now();
                 let decisions = tokio::select! {
                     got = applied.recv() => match got {
-                        Ok(a) if a.resynced => match inner.reader().lists() {
-                            Ok(lists) => policy.reconcile(&lists),
-                            Err(_) => Vec::new(),
-                        },
-                        Ok(a) => policy.on_events(&a.events, now),
+                        Ok(a) if a.resynced => {
+                            if let Ok(av) = inner.reader().availability() {
+                                policy.set_availability(av);
+                            }
+                            match inner.reader().lists() {
+                                Ok(lists) => policy.reconcile(&lists),
+                                Err(_) => Vec::new(),
+                            }
+                        }
+                        Ok(a) => {
+                            let mut d = policy.on_events(&a.events, now);
+                            // Away or back: the queue's customers leave or join.
+                            if policy.take_availability_changed() {
+                                if let Ok(lists) = inner.reader().lists() {
+                                    d.extend(policy.reconcile(&lists));
+                                }
+                            }
+                            d
+                        }
                         // Missed batches: start again from the lists.
                         Err(broadcast::error::RecvError::Lagged(_)) => match inner.reader().lists() {
                             Ok(lists) => policy.reconcile(&lists),

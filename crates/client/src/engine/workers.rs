@@ -8,7 +8,7 @@ use crate::cache::{Answer, OutboxAction, OutboxItem};
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{ArchivePage, EndRequest, OpRequest, ReplyRequest};
+use switchboard_protocol::{ArchivePage, EndRequest, OpRequest, ReplyRequest, TransferRequest};
 
 async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
     let op = OpRequest { op_id: item.op_id };
@@ -39,6 +39,22 @@ async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
         OutboxAction::Free => Answer::Conversation(Box::new(api.act(id, "free", op).await?)),
         OutboxAction::Reopen => Answer::Conversation(Box::new(api.act(id, "reopen", op).await?)),
         OutboxAction::Spam => Answer::Conversation(Box::new(api.act(id, "spam", op).await?)),
+        OutboxAction::Transfer {
+            to,
+            note,
+            override_capacity,
+        } => Answer::Conversation(Box::new(
+            api.transfer(
+                id,
+                &TransferRequest {
+                    op_id: item.op_id,
+                    to: to.id,
+                    note: note.clone(),
+                    override_capacity: *override_capacity,
+                },
+            )
+            .await?,
+        )),
     })
 }
 

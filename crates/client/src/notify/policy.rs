@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use switchboard_protocol::{Author, ConversationState, ConversationSummary, Event, EventKind, Me};
+use switchboard_protocol::{
+    Author, Availability, ConversationState, ConversationSummary, Event, EventKind, Me,
+};
 
 /// The agent's notification settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,6 +102,12 @@ pub struct Policy {
     settings: Settings,
     view: View,
     waiting: BTreeMap<i64, Waiting>,
+    /// Away: the queue's customers are not the agent's concern (their own
+    /// conversations still are).
+    away: bool,
+    /// The agent's availability changed in the last batch: the caller should
+    /// [`Policy::reconcile`] with the lists.
+    availability_changed: bool,
 }
 
 /// The longest preview, in characters.
@@ -130,14 +138,27 @@ impl Policy {
             settings,
             view: View::default(),
             waiting: BTreeMap::new(),
+            away: false,
+            availability_changed: false,
         }
+    }
+
+    /// Available or away (from the cache at start, then from the stream).
+    pub fn set_availability(&mut self, availability: Availability) {
+        self.away = availability == Availability::Away;
+    }
+
+    /// Whether the agent's availability changed since this was last asked:
+    /// then [`Policy::reconcile`] brings the queue in or out of concern.
+    pub fn take_availability_changed(&mut self) -> bool {
+        std::mem::take(&mut self.availability_changed)
     }
 
     /// Customers waiting in my conversations or the queue.
     fn concerns_me(&self, c: &ConversationSummary) -> bool {
         !c.customer.blocked
             && match c.state {
-                ConversationState::NotAssigned => true,
+                ConversationState::NotAssigned => !self.away,
                 ConversationState::Occupied => c.is_occupied_by(self.me),
                 _ => false,
             }
@@ -194,6 +215,54 @@ impl Policy {
                 sound: starts && self.settings.sound,
             }));
         }
+    }
+
+    /// A colleague handed the agent a conversation: shown (with a sound when the
+    /// agent wants sounds) unless they look at it or it is quiet; a waiting
+    /// customer is then reminded of like any other.
+    fn show_transfer(
+        &mut self,
+        c: &ConversationSummary,
+        by: &str,
+        note: Option<&str>,
+        now: Instant,
+        out: &mut Vec<Decision>,
+    ) {
+        if let Some(u) = &c.unanswered {
+            self.waiting.insert(
+                c.id,
+                Waiting {
+                    title: title(c),
+                    body: preview(&u.body),
+                    shown_at: Some(now),
+                    on_screen: false,
+                },
+            );
+        } else {
+            self.waiting.remove(&c.id);
+        }
+        if self.looking_at(c.id) || self.settings.quiet() {
+            return;
+        }
+        if self.settings.attention && !self.view.focused {
+            out.push(Decision::Attention {
+                conversation_id: c.id,
+            });
+        }
+        if let Some(w) = self.waiting.get_mut(&c.id) {
+            w.on_screen = true;
+        }
+        let body = match note {
+            Some(n) => preview(&format!("{by}: {n}")),
+            None => format!("Transferred to you by {by}"),
+        };
+        out.push(Decision::Show(Notice {
+            conversation_id: c.id,
+            title: format!("{} · transferred to you", c.customer.name),
+            body,
+            reminder: false,
+            sound: self.settings.sound,
+        }));
     }
 
     /// Starts from the lists as cached: customers already waiting get reminders
@@ -264,12 +333,29 @@ impl Policy {
                         self.forget(*id, &mut out);
                     }
                 }
+                EventKind::AgentChanged {
+                    agent,
+                    availability,
+                    ..
+                } => {
+                    if agent.id == self.me {
+                        let away = *availability == Availability::Away;
+                        self.availability_changed |= away != self.away;
+                        self.away = away;
+                    }
+                }
                 kind => {
                     let Some(c) = kind.conversation() else {
                         continue;
                     };
                     let fresh_customer_line = matches!(kind,
                         EventKind::MessagePosted { message, .. } if message.author == Author::Customer);
+                    if let EventKind::ConversationTransferred { by, to, note, .. } = kind {
+                        if to.id == self.me && by.id != self.me {
+                            self.show_transfer(c, &by.name, note.as_deref(), now, &mut out);
+                            continue;
+                        }
+                    }
                     match (&c.unanswered, self.concerns_me(c)) {
                         (Some(u), true) => {
                             let known = self.waiting.contains_key(&c.id);
@@ -377,3 +463,7 @@ impl Policy {
 #[cfg(test)]
 #[path = "policy_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "policy_team_tests.rs"]
+mod team_tests;

@@ -3,14 +3,18 @@ use super::*;
 use chrono::Utc;
 use switchboard_protocol::{AgentRef, Message};
 
-const ME: i64 = 1;
-const OTHER: i64 = 2;
+pub(super) const ME: i64 = 1;
+pub(super) const OTHER: i64 = 2;
 
-fn me() -> Me {
+pub(super) fn me() -> Me {
     crate::test_fixtures::me()
 }
 
-fn conv(id: i64, occupant: Option<i64>, unanswered: Option<&str>) -> ConversationSummary {
+pub(super) fn conv(
+    id: i64,
+    occupant: Option<i64>,
+    unanswered: Option<&str>,
+) -> ConversationSummary {
     crate::test_fixtures::conversation(id, occupant, unanswered, 1)
 }
 
@@ -33,7 +37,7 @@ fn posted(c: ConversationSummary, author: Author, body: &str) -> Event {
     }
 }
 
-fn customer_writes(c: ConversationSummary) -> Event {
+pub(super) fn customer_writes(c: ConversationSummary) -> Event {
     let body = c
         .unanswered
         .as_ref()
@@ -42,7 +46,7 @@ fn customer_writes(c: ConversationSummary) -> Event {
     posted(c, Author::Customer, &body)
 }
 
-fn shows(d: &[Decision]) -> Vec<(i64, String, String, bool)> {
+pub(super) fn shows(d: &[Decision]) -> Vec<(i64, String, String, bool)> {
     d.iter()
         .filter_map(|d| match d {
             Decision::Show(n) => Some((
@@ -56,7 +60,7 @@ fn shows(d: &[Decision]) -> Vec<(i64, String, String, bool)> {
         .collect()
 }
 
-fn closes(d: &[Decision]) -> Vec<i64> {
+pub(super) fn closes(d: &[Decision]) -> Vec<i64> {
     d.iter()
         .filter_map(|d| match d {
             Decision::Close { conversation_id } => Some(*conversation_id),

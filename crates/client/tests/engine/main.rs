@@ -8,3 +8,4 @@ mod offline;
 mod session;
 mod support;
 mod sync;
+mod team;

@@ -171,6 +171,18 @@ export type ErrorCode =
  */
 "unknown_number" | 
 /**
+ * The caller already occupies as many conversations as their capacity allows.
+ */
+"at_capacity" | 
+/**
+ * The transfer's target is away.
+ */
+"agent_unavailable" | 
+/**
+ * The transfer's target occupies as many conversations as their capacity allows.
+ */
+"agent_at_capacity" | 
+/**
  * A fault on the server; the change was not made.
  */
 "internal"

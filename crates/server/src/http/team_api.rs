@@ -62,7 +62,6 @@ pub async fn capacity(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CapacityRequest>,
 ) -> Result<StatusCode> {
-    detached(async move { s.store.set_capacity(Some(&caller), id, req.capacity).await })
-        .await?;
+    detached(async move { s.store.set_capacity(Some(&caller), id, req.capacity).await }).await?;
     Ok(StatusCode::NO_CONTENT)
 }

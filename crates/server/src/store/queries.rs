@@ -8,9 +8,9 @@ use crate::store::{rows, Store};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use switchboard_protocol::{
-    AgentRef, ArchivePage, ArchiveQuery, ArchiveRemoval, ArchivedConversation, BlockedCustomer,
-    ConversationDetail, ConversationId, ConversationState, ConversationSummary, Customer, Message,
-    Snapshot,
+    AgentRef, ArchivePage, ArchiveQuery, ArchiveRemoval, ArchivedConversation, Availability,
+    BlockedCustomer, ConversationDetail, ConversationId, ConversationState, ConversationSummary,
+    Customer, Message, Snapshot,
 };
 
 /// How many archived conversations the snapshot carries.
@@ -124,8 +124,14 @@ impl Store {
         )
         .await?;
         let subjects = subjects(&mut tx).await?;
+        let availability: String = sqlx::query("SELECT availability FROM agents WHERE id = $1")
+            .bind(me)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         tx.commit().await?;
         Ok(Snapshot {
+            availability: Availability::parse(&availability).unwrap_or_default(),
             seq,
             me: caller.me(),
             mine,

@@ -15,11 +15,8 @@ use crate::store::{rows, Store};
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
     AgentId, AgentRef, Availability, ConversationId, ConversationState, ConversationSummary,
-    ErrorCode, EventKind, Role, Team, TeamMember, TransferRequest,
+    ErrorCode, EventKind, Role, Team, TeamMember, TransferRequest, MAX_NOTE_CHARS,
 };
-
-/// The longest transfer note, in characters.
-pub const MAX_NOTE_CHARS: usize = 1_000;
 
 /// The largest capacity a supervisor may set.
 pub const MAX_CAPACITY: u32 = 1_000;
@@ -160,7 +157,11 @@ impl Store {
     }
 
     /// Become available or away.
-    pub async fn set_availability(&self, caller: &Caller, availability: Availability) -> Result<()> {
+    pub async fn set_availability(
+        &self,
+        caller: &Caller,
+        availability: Availability,
+    ) -> Result<()> {
         let mut tx = self.db.write().await?;
         let mut emitted = Emitted::new();
         let n = sqlx::query(
@@ -237,9 +238,7 @@ impl Store {
                     role: Role::parse(&role).ok_or_else(|| Error::internal("role", &role))?,
                     availability: Availability::parse(&availability)
                         .ok_or_else(|| Error::internal("availability", &availability))?,
-                    availability_since: r
-                        .try_get::<Option<i64>, _>("availability_since")?
-                        .map(ts),
+                    availability_since: r.try_get::<Option<i64>, _>("availability_since")?.map(ts),
                     load: u32::try_from(load).unwrap_or(u32::MAX),
                     capacity: capacity.and_then(|c| u32::try_from(c).ok()),
                     oldest_wait_since: r.try_get::<Option<i64>, _>("oldest")?.map(ts),
@@ -271,7 +270,9 @@ mod tests {
         assert_eq!(note(Some("  \n ")).unwrap(), None);
         assert_eq!(note(Some(" VIP ")).unwrap(), Some("VIP".into()));
         assert_eq!(
-            note(Some(&"é".repeat(MAX_NOTE_CHARS))).unwrap().map(|n| n.chars().count()),
+            note(Some(&"é".repeat(MAX_NOTE_CHARS)))
+                .unwrap()
+                .map(|n| n.chars().count()),
             Some(MAX_NOTE_CHARS)
         );
         let long = note(Some(&"x".repeat(MAX_NOTE_CHARS + 1))).unwrap_err();
@@ -281,7 +282,10 @@ mod tests {
 
     #[test]
     fn the_line_names_both_agents_and_carries_the_note() {
-        assert_eq!(transfer_line("Alice", "Bob", None), "Transferred by Alice to Bob");
+        assert_eq!(
+            transfer_line("Alice", "Bob", None),
+            "Transferred by Alice to Bob"
+        );
         assert_eq!(
             transfer_line("Sam", "Bob", Some("refund approved")),
             "Transferred by Sam to Bob. Note: refund approved"

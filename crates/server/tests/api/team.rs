@@ -25,7 +25,7 @@ async fn team(api: &Api, a: &Agent) -> Value {
     api.get("/api/v1/team", Some(&a.token)).await.ok()
 }
 
-fn member<'a>(team: &'a Value, id: i64) -> &'a Value {
+fn member(team: &Value, id: i64) -> &Value {
     team["agents"]
         .as_array()
         .unwrap()
@@ -172,7 +172,10 @@ async fn refused_transfers_say_why_and_change_nothing() {
         .err(409, "agent_at_capacity");
     assert_eq!(api.detail(alice, id).await.ok(), before, "nothing changed");
 
-    let over = api.transfer(sam, id, bob.id, Some("urgent"), true).await.ok();
+    let over = api
+        .transfer(sam, id, bob.id, Some("urgent"), true)
+        .await
+        .ok();
     assert_eq!(over["occupant"]["id"], bob.id);
 
     // Ended, or reported as spam: no longer transferable.
@@ -280,7 +283,10 @@ async fn the_team_shows_availability_load_and_waits_and_changes_are_streamed() {
     let t = team(api, bob).await;
     assert_eq!(t["queue_length"], 1);
     assert_eq!(member(&t, alice.id)["load"], 1);
-    assert_eq!(member(&t, alice.id)["oldest_wait_since"], queue_since.as_str());
+    assert_eq!(
+        member(&t, alice.id)["oldest_wait_since"],
+        queue_since.as_str()
+    );
     api.reply(alice, a.conversation, "on it").await.ok();
     assert_eq!(
         member(&team(api, bob).await, alice.id)["oldest_wait_since"],
@@ -315,7 +321,10 @@ async fn the_team_shows_availability_load_and_waits_and_changes_are_streamed() {
         .collect();
     assert_eq!(
         changes,
-        [("away".to_string(), Value::Null), ("away".to_string(), json!(4))]
+        [
+            ("away".to_string(), Value::Null),
+            ("away".to_string(), json!(4))
+        ]
     );
     let without_token = api.get("/api/v1/team", None).await;
     without_token.err(401, "unauthorized");
@@ -352,7 +361,9 @@ async fn a_thousand_racing_takes_transfers_and_frees_leave_one_consistent_occupa
                     _ => api.act(&me, id, "free").await,
                 };
                 assert!(
-                    r.status.as_u16() == 200 || r.status.as_u16() == 400 || r.status.as_u16() == 409,
+                    r.status.as_u16() == 200
+                        || r.status.as_u16() == 400
+                        || r.status.as_u16() == 409,
                     "{r:?}"
                 );
                 (i % 3, r.status.as_u16() == 200)
@@ -396,7 +407,10 @@ async fn a_thousand_racing_takes_transfers_and_frees_leave_one_consistent_occupa
     let successes: usize = succeeded.values().sum();
     // Retries of a take by the holder answer 200 without a new line.
     assert!(lines <= successes, "{lines} lines, {successes} successes");
-    assert!(succeeded.get(&1).copied().unwrap_or(0) > 0, "some transfers won: {succeeded:?}");
+    assert!(
+        succeeded.get(&1).copied().unwrap_or(0) > 0,
+        "some transfers won: {succeeded:?}"
+    );
     let conv = &detail["conversation"];
     match holder {
         Some(h) => {

@@ -5,7 +5,9 @@
 use crate::error::{Error, Result};
 use crate::store::agents::Caller;
 use sqlx::{AnyConnection, Row};
-use switchboard_protocol::{AgentId, Availability, ConversationState, ConversationSummary, ErrorCode};
+use switchboard_protocol::{
+    AgentId, Availability, ConversationState, ConversationSummary, ErrorCode,
+};
 
 /// Why the caller may not act on a conversation in its present state.
 pub fn refusal(current: &ConversationSummary, caller: &Caller, verb: &str) -> Error {

@@ -1,0 +1,45 @@
+//! Team routing as the app offers it: transfer a conversation to a colleague,
+//! be available or away, and the team at a glance.
+
+use super::App;
+use crate::cache::OutboxItem;
+use crate::error::Result;
+use crate::Change;
+use switchboard_protocol::{AgentRef, Availability, Team};
+
+impl App {
+    /// Queues a transfer to a colleague (sent when online, exactly once).
+    pub async fn transfer(
+        &self,
+        id: i64,
+        to: AgentRef,
+        note: Option<String>,
+    ) -> Result<OutboxItem> {
+        self.with(|e| e.transfer(id, to, note)).await
+    }
+
+    /// Every agent with availability, load and capacity, and the queue, from the
+    /// server (it needs the link: who is available changes by the minute).
+    pub async fn team(&self) -> Result<Team> {
+        self.api().await?.team().await
+    }
+
+    /// Whether the signed-in agent is available or away, as last synced.
+    pub async fn availability(&self) -> Result<Availability> {
+        self.with(|e| e.availability()).await
+    }
+
+    /// Become available or away; the stream brings the change back to every
+    /// window, the tray and the notification policy. Refused or offline, the
+    /// listeners hear [`Change::Team`] so that a toggle shows what holds.
+    pub async fn set_availability(&self, availability: Availability) -> Result<()> {
+        let answer = match self.api().await {
+            Ok(api) => api.set_availability(availability).await,
+            Err(e) => Err(e),
+        };
+        if answer.is_err() {
+            let _ = self.changes.send(Change::Team);
+        }
+        answer
+    }
+}

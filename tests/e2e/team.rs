@@ -1,0 +1,191 @@
+//! Team routing in the real window: Alice transfers a conversation to Bob from
+//! the Actions menu, Bob (another app, over HTTP) transfers one to her and she
+//! is notified, and she goes away from the sidebar.
+
+use crate::support::*;
+use fantoccini::Locator;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+impl World {
+    async fn get(&self, agent: usize, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.server.base))
+            .bearer_auth(&self.agents[agent].token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Agent `agent`'s id and name.
+    async fn who(&self, agent: usize) -> (i64, String) {
+        let me = self.get(agent, "/api/v1/me").await;
+        (
+            me["id"].as_i64().unwrap(),
+            me["name"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+/// Polls the server until `check` holds for what `read` returns.
+async fn until_api<F: std::future::Future<Output = Value>>(
+    what: &str,
+    read: impl Fn() -> F,
+    check: impl Fn(&Value) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = read().await;
+        if check(&v) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
+async fn conversations_are_transferred_both_ways_and_alice_goes_away() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let w = World::new().await;
+    let (alice_id, _) = w.who(0).await;
+    let (bob_id, _) = w.who(1).await;
+    let driver = Driver::start(&w.data_dir());
+    let c = driver.session().await;
+    sign_in_alice(&c, &w).await;
+
+    // Alice hands Maria to Bob from the Actions menu, with a note.
+    let (maria, _) = w.customer("Maria Transfer", "My parcel is lost").await;
+    assert_eq!(w.act(0, maria, "take").await, 200);
+    open_row(&c, "mine", maria).await;
+    click(&c, "actions").await;
+    click(&c, "action-transfer").await;
+    let bob_choice =
+        format!("[data-testid='transfer-agent'][data-agent-id='{bob_id}'] input[type='radio']");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&bob_choice))
+        .await
+        .expect("Bob in the transfer dialog")
+        .click()
+        .await
+        .unwrap();
+    type_into(&c, "transfer-note", "Tracking number in her first message").await;
+    screenshot(&c, "transfer.png").await;
+    click(&c, "transfer-confirm").await;
+    until_api(
+        "Maria now Bob's, with the line",
+        || w.detail(maria),
+        |d| {
+            d["conversation"]["occupant"]["name"] == "Bob"
+                && d["messages"].as_array().unwrap().iter().any(|m| {
+                    m["body"]
+                        == "Transferred by Alice to Bob. Note: Tracking number in her first message"
+                })
+        },
+    )
+    .await;
+    until(
+        &c,
+        "Maria gone from Alice's conversations",
+        &format!("return !{}", row("mine", maria)),
+    )
+    .await;
+
+    // Bob hands Olga to Alice: she sees it in her conversations and is notified.
+    dunstctl(&["close-all"]);
+    let (olga, _) = w.customer("Olga Transfer", "Hello?").await;
+    assert_eq!(w.act(1, olga, "take").await, 200);
+    let r = w
+        .http
+        .post(format!(
+            "{}/api/v1/conversations/{olga}/transfer",
+            w.server.base
+        ))
+        .bearer_auth(&w.agents[1].token)
+        .json(&json!({"op_id": uuid::Uuid::new_v4(), "to": alice_id, "note": "VIP customer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{:?}", r.text().await);
+    until_row(&c, "Olga in Alice's conversations", "mine", olga).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = notifications().into_iter().any(|(app, summary, body)| {
+            app == "Switchboard"
+                && summary == "Olga Transfer · transferred to you"
+                && body == "Bob: VIP customer"
+        });
+        if seen {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no transfer notification: {:?}",
+            notifications()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Away from the sidebar: the team sees it, and Bob can no longer transfer to her.
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(tid("availability"))
+        .await
+        .unwrap()
+        .select_by_value("away")
+        .await
+        .unwrap();
+    until_api(
+        "Alice away for the team",
+        || w.get(1, "/api/v1/team"),
+        |t| {
+            t["agents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == alice_id && m["availability"] == "away")
+        },
+    )
+    .await;
+    let (pia, _) = w.customer("Pia Transfer", "hi").await;
+    assert_eq!(w.act(1, pia, "take").await, 200);
+    let refused: Value = w
+        .http
+        .post(format!(
+            "{}/api/v1/conversations/{pia}/transfer",
+            w.server.base
+        ))
+        .bearer_auth(&w.agents[1].token)
+        .json(&json!({"op_id": uuid::Uuid::new_v4(), "to": alice_id}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused["code"], "agent_unavailable");
+    // Back again from the sidebar.
+    c.find(tid("availability"))
+        .await
+        .unwrap()
+        .select_by_value("available")
+        .await
+        .unwrap();
+    until_api(
+        "Alice available again",
+        || w.get(1, "/api/v1/team"),
+        |t| {
+            t["agents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == alice_id && m["availability"] == "available")
+        },
+    )
+    .await;
+}
