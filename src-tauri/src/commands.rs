@@ -8,7 +8,8 @@ use switchboard_client::{
     EngineCode, SessionInfo, Snooze,
 };
 use switchboard_protocol::{
-    AgentRef, Availability, ChatReport, ConversationSummary, Mood, SubjectAnswer, Team,
+    AgentRef, Availability, BlockedCustomer, ChatReport, ConversationSummary, Customer, Mood,
+    SubjectAnswer, Team,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -144,6 +145,24 @@ pub async fn transfer(
 #[specta::specta]
 pub async fn team(app: State<'_, App>) -> Result<Team> {
     app.team().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_capacity(app: State<'_, App>, agent: i64, capacity: Option<u32>) -> Result<()> {
+    app.set_capacity(agent, capacity).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn blocked_customers(app: State<'_, App>) -> Result<Vec<BlockedCustomer>> {
+    app.blocked_customers().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unblock(app: State<'_, App>, customer: i64) -> Result<Customer> {
+    app.unblock(customer).await
 }
 
 #[tauri::command]

@@ -75,7 +75,7 @@ async fn conversations_are_transferred_both_ways_and_alice_goes_away() {
         .await
         .unwrap();
     type_into(&c, "transfer-note", "Tracking number in her first message").await;
-    screenshot(&c, "transfer.png").await;
+    screenshot(&c, "app-transfer.png").await;
     click(&c, "transfer-confirm").await;
     until_api(
         "Maria now Bob's, with the line",
@@ -186,6 +186,124 @@ async fn conversations_are_transferred_both_ways_and_alice_goes_away() {
                 .iter()
                 .any(|m| m["id"] == alice_id && m["availability"] == "available")
         },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
+async fn the_supervisor_sees_the_team_live_frees_from_there_and_unblocks() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let w = World::new().await;
+    let (alice_id, _) = w.who(0).await;
+    let driver = Driver::start(&w.data_dir());
+    let c = driver.session().await;
+    sign_in_agent(&c, &w, 2).await;
+    click(&c, "open-team").await;
+    let alice_row = format!(
+        "document.querySelector(\"[data-testid='team-agent'][data-agent-id='{alice_id}']\")"
+    );
+    until(
+        &c,
+        "Alice in the team, holding nothing",
+        &format!("const r = {alice_row}; return !!r && r.querySelector(\"[data-testid='team-load']\").textContent.trim() === '0'"),
+    )
+    .await;
+
+    // Live: Alice takes a waiting customer; her load and wait show up.
+    let (nina, _) = w.customer("Nina Team", "Is anyone there?").await;
+    assert_eq!(w.act(0, nina, "take").await, 200);
+    until(
+        &c,
+        "Alice's load 1, with Nina",
+        &format!("const r = {alice_row}; return r.querySelector(\"[data-testid='team-load']\").textContent.trim() === '1' && r.textContent.includes('Nina Team') && r.querySelector(\"[data-testid='team-wait']\").textContent.trim() !== '—'"),
+    )
+    .await;
+
+    // Bob goes away (from his app); Sam gives Alice a capacity of 3 here.
+    let r = w
+        .http
+        .put(format!("{}/api/v1/me/availability", w.server.base))
+        .bearer_auth(&w.agents[1].token)
+        .json(&json!({"availability": "away"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    until(
+        &c,
+        "Bob away on the team screen",
+        "return [...document.querySelectorAll(\"[data-testid='team-agent']\")].some(r => r.textContent.includes('Bob') && r.querySelector(\"[data-testid='team-status']\").textContent.trim() === 'Away')",
+    )
+    .await;
+    let field = c
+        .find(Locator::Css(&format!(
+            "[data-testid='team-agent'][data-agent-id='{alice_id}'] [data-testid='team-capacity']"
+        )))
+        .await
+        .unwrap();
+    field.send_keys("3").await.unwrap();
+    js(
+        &c,
+        &format!("{alice_row}.querySelector(\"[data-testid='team-capacity-save']\").click(); return true"),
+    )
+    .await;
+    until_api(
+        "Alice's capacity on the server",
+        || w.get(2, "/api/v1/team"),
+        |t| {
+            t["agents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == alice_id && m["capacity"] == 3)
+        },
+    )
+    .await;
+    until(
+        &c,
+        "Alice's load against her capacity",
+        &format!("return {alice_row}.querySelector(\"[data-testid='team-load']\").textContent.trim() === '1 of 3'"),
+    )
+    .await;
+    screenshot(&c, "app-team.png").await;
+
+    // Free from there: back in the queue.
+    js(
+        &c,
+        &format!("{alice_row}.querySelector(\"[data-testid='team-free']\").click(); return true"),
+    )
+    .await;
+    until_api(
+        "Nina back in the queue",
+        || w.detail(nina),
+        |d| d["conversation"]["state"] == "not_assigned",
+    )
+    .await;
+
+    // Bob reports a customer as spam; they write on; Sam unblocks them.
+    let (sly, token) = w.customer("Sly Spam", "buy now").await;
+    assert_eq!(w.act(1, sly, "take").await, 200);
+    assert_eq!(w.act(1, sly, "spam").await, 200);
+    w.say(sly, &token, "<b>please</b> unblock me").await;
+    until(
+        &c,
+        "Sly on the unblock screen with what he wrote",
+        "const b = document.querySelector(\"[data-testid='blocked-customer']\"); return !!b && b.textContent.includes('<b>please</b> unblock me') && !b.querySelector('b')",
+    )
+    .await;
+    click(&c, "unblock").await;
+    until_api(
+        "Sly back in the queue",
+        || w.detail(sly),
+        |d| d["conversation"]["state"] == "not_assigned",
+    )
+    .await;
+    until_row(&c, "Sly in the queue", "queue", sly).await;
+    until(
+        &c,
+        "nobody blocked",
+        "return document.querySelector(\"[data-testid='blocked-customers']\").textContent.includes('Nobody is blocked.')",
     )
     .await;
 }

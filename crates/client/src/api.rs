@@ -5,9 +5,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 use switchboard_protocol::{
-    AgentList, ArchivePage, Availability, AvailabilityRequest, ChatReport, ChatReportQuery,
-    ConversationDetail, ConversationId, ConversationSummary, EndRequest, LoginRequest,
-    LoginResponse, Message, OpRequest, ReplyRequest, Snapshot, Team, TransferRequest,
+    AgentId, AgentList, ArchivePage, Availability, AvailabilityRequest, BlockedCustomerList,
+    CapacityRequest, ChatReport, ChatReportQuery, ConversationDetail, ConversationId,
+    ConversationSummary, Customer, CustomerId, EndRequest, LoginRequest, LoginResponse, Message,
+    OpRequest, ReplyRequest, Snapshot, Team, TransferRequest,
 };
 use url::Url;
 
@@ -199,6 +200,26 @@ impl Api {
     /// Every agent with availability and load, and the queue at a glance.
     pub async fn team(&self) -> Result<Team> {
         self.get("api/v1/team").await
+    }
+
+    /// Blocked customers with what they wrote meanwhile (supervisors).
+    pub async fn blocked_customers(&self) -> Result<BlockedCustomerList> {
+        self.get("api/v1/blocked-customers").await
+    }
+
+    /// Unblock a customer (supervisors).
+    pub async fn unblock(&self, customer: CustomerId, op: OpRequest) -> Result<Customer> {
+        self.post(&format!("api/v1/blocked-customers/{customer}/unblock"), &op)
+            .await
+    }
+
+    /// Set how many conversations an agent may occupy at once (supervisors).
+    pub async fn set_capacity(&self, agent: AgentId, capacity: Option<u32>) -> Result<()> {
+        self.put_no_content(
+            &format!("api/v1/agents/{agent}/capacity"),
+            &CapacityRequest { capacity },
+        )
+        .await
     }
 
     /// Become available or away.

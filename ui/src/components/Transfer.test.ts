@@ -3,21 +3,12 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ALICE, FakeBackend } from '../lib/fake-backend';
-import { summary } from '../lib/fixtures';
-import type { Me, TeamMember } from '../lib/types';
+import { summary, teamMember } from '../lib/fixtures';
+import type { Me } from '../lib/types';
 import { settle } from '../test-utils';
 import App from './App.svelte';
 
-const member = (id: number, name: string, extra: Partial<TeamMember> = {}): Omit<TeamMember, 'load'> => ({
-  id,
-  name,
-  role: 'agent',
-  availability: 'available',
-  availability_since: null,
-  capacity: null,
-  oldest_wait_since: null,
-  ...extra,
-});
+const member = teamMember;
 
 async function start(me: Me = ALICE) {
   const maria = summary(1, {

@@ -4,12 +4,14 @@ import type {
   AgentRef,
   AppSettings,
   Availability,
+  BlockedCustomer,
   Change,
   ChatReport,
   ClientErrorCode,
   ConnectionState,
   ConversationSummary,
   ConversationView,
+  Customer,
   Lists,
   Mood,
   OutboxItem,
@@ -100,6 +102,12 @@ export interface Backend {
   availability(): Promise<Availability>;
   /** Become available or away (needs the server). */
   setAvailability(availability: Availability): Promise<void>;
+  /** Supervisors: how many conversations an agent may hold at once (null: no limit). */
+  setCapacity(agent: number, capacity: number | null): Promise<void>;
+  /** Supervisors: blocked customers with what they wrote while blocked. */
+  blockedCustomers(): Promise<BlockedCustomer[]>;
+  /** Supervisors: unblock a customer; their conversations come back through changes. */
+  unblock(customer: number): Promise<Customer>;
   /** Every agent (supervisors' report picker). */
   agents(): Promise<AgentRef[]>;
   /** Opens an http(s) or mailto URL in the system's browser or mail app. */

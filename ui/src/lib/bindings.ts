@@ -166,6 +166,30 @@ async setAvailability(availability: Availability) : Promise<Result<null, ClientE
     else return { status: "error", error: e  as any };
 }
 },
+async setCapacity(agent: number, capacity: number | null) : Promise<Result<null, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_capacity", { agent, capacity }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async blockedCustomers() : Promise<Result<BlockedCustomer[], ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("blocked_customers") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async unblock(customer: number) : Promise<Result<Customer, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unblock", { customer }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async reply(id: number, body: string) : Promise<Result<OutboxItem, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("reply", { id, body }) };
@@ -347,6 +371,14 @@ export type Author = "customer" | "agent" |
  * customers, and nobody can transfer to them.
  */
 export type Availability = "available" | "away"
+/**
+ * A blocked customer with what they wrote while blocked (supervisors).
+ */
+export type BlockedCustomer = { customer: Customer; blocked_at: string; blocked_by: AgentRef | null; conversations: ConversationSummary[]; 
+/**
+ * Messages stored while the customer was blocked, oldest first.
+ */
+hidden_messages: Message[] }
 /**
  * What changed, for the app to redraw.
  */

@@ -8,6 +8,7 @@ import type {
   AgentRef,
   AppSettings,
   Availability,
+  BlockedCustomer,
   Change,
   ClientErrorCode,
   ChatFigures,
@@ -15,6 +16,7 @@ import type {
   ConnectionState,
   ConversationSummary,
   ConversationView,
+  Customer,
   ListName,
   Lists,
   Me,
@@ -540,6 +542,39 @@ export class FakeBackend implements Backend {
       queue_length: queue.length,
       queue_oldest_wait_since: waits(queue),
     };
+  }
+
+  async setCapacity(agent: number, capacity: number | null) {
+    this.log('setCapacity', agent, capacity);
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+    if (capacity !== null && (capacity < 1 || capacity > 1000))
+      throw new BackendError('invalid_field', 'capacity is a whole number from 1 to 1000, or null for no limit');
+    const m = this.teamMembers.find((t) => t.id === agent);
+    if (m) m.capacity = capacity;
+    this.emit({ type: 'team' });
+  }
+
+  /** Blocked customers as the server lists them; spam conversations and hidden messages. */
+  blocked: BlockedCustomer[] = [];
+
+  async blockedCustomers() {
+    this.log('blockedCustomers');
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+    return structuredClone(this.blocked);
+  }
+
+  async unblock(customer: number): Promise<Customer> {
+    this.log('unblock', customer);
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+    const b = this.blocked.find((x) => x.customer.id === customer);
+    if (!b) throw new BackendError('not_found', 'no such customer');
+    this.blocked = this.blocked.filter((x) => x !== b);
+    for (const c of b.conversations) {
+      const back = { ...structuredClone(c), state: 'not_assigned' as const, customer: { ...c.customer, blocked: false } };
+      this.conversations.set(c.id, back);
+      this.emitRow(c.id);
+    }
+    return { ...b.customer, blocked: false };
   }
 
   async availability() {

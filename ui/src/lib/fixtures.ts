@@ -1,5 +1,5 @@
 // Builders for wire values, shared by the tests and the demo data.
-import type { AgentRef, ConversationSummary, Customer, Message } from './types';
+import type { AgentRef, ConversationSummary, Customer, Message, TeamMember } from './types';
 
 export const BOB: AgentRef = { id: 2, name: 'Bob' };
 
@@ -30,6 +30,20 @@ export function summary(id: number, overrides: Partial<ConversationSummary> = {}
     previous_conversation_id: null,
     version: 1,
     ...overrides,
+  };
+}
+
+/** A colleague as the team list shows them (the fake backend counts the load). */
+export function teamMember(id: number, name: string, extra: Partial<TeamMember> = {}): Omit<TeamMember, 'load'> {
+  return {
+    id,
+    name,
+    role: 'agent',
+    availability: 'available',
+    availability_since: null,
+    capacity: null,
+    oldest_wait_since: null,
+    ...extra,
   };
 }
 

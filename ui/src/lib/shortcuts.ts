@@ -13,6 +13,7 @@ export type Command =
   | 'search'
   | 'composer'
   | 'report'
+  | 'team'
   | 'settings'
   | 'help';
 
@@ -36,6 +37,7 @@ export const SHORTCUTS: Shortcut[] = [
   { command: 'composer', keys: ['c'], description: 'Write a reply' },
   { command: 'search', keys: ['/', 'Ctrl+K'], description: 'Search all conversations' },
   { command: 'report', keys: ['Ctrl+Shift+R'], description: 'Chat report (again: back to conversations)' },
+  { command: 'team', keys: ['Ctrl+Shift+T'], description: 'Team: who is available, their load, blocked customers (supervisors)' },
   { command: 'settings', keys: [','], description: 'Settings' },
   { command: 'help', keys: ['?'], description: 'Keyboard shortcuts' },
 ];
@@ -81,6 +83,7 @@ export function commandFor(e: KeyboardEvent): Command | null {
   const ctrl = e.ctrlKey || e.metaKey;
   if (ctrl && !e.shiftKey && !e.altKey && key.toLowerCase() === 'k') return 'search';
   if (ctrl && e.shiftKey && !e.altKey && key.toLowerCase() === 'r') return 'report';
+  if (ctrl && e.shiftKey && !e.altKey && key.toLowerCase() === 't') return 'team';
   if (e.altKey && !ctrl && !e.shiftKey && (key === 'ArrowDown' || key === 'ArrowUp')) {
     if (e.target instanceof HTMLSelectElement) return null;
     return key === 'ArrowDown' ? 'next' : 'previous';

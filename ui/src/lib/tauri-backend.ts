@@ -115,6 +115,15 @@ export class TauriBackend implements Backend {
   async setAvailability(availability: Availability) {
     await call(commands.setAvailability(availability));
   }
+  async setCapacity(agent: number, capacity: number | null) {
+    await call(commands.setCapacity(agent, capacity));
+  }
+  blockedCustomers() {
+    return call(commands.blockedCustomers());
+  }
+  unblock(customer: number) {
+    return call(commands.unblock(customer));
+  }
   async openLink(url: string) {
     await call(commands.openLink(url));
   }

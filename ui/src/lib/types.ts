@@ -7,6 +7,7 @@ export type {
   AgentRef,
   AppSettings,
   Author,
+  BlockedCustomer,
   Availability,
   Change,
   Channel,

@@ -146,13 +146,12 @@ export class Workspace {
     }
   }
 
-  /** Queues the open conversation's transfer to a colleague; throws the
-   * backend's refusal (the dialog shows it). */
-  async transfer(to: AgentRef, note: string | null): Promise<void> {
-    const id = this.view?.conversation.id;
+  /** Queues a conversation's transfer to a colleague (the open one by
+   * default); throws the backend's refusal (the dialog shows it). */
+  async transfer(to: AgentRef, note: string | null, id = this.view?.conversation.id): Promise<void> {
     if (id == null) return;
     await this.backend.transfer(id, to, note);
-    await this.reloadView();
+    if (id === this.selectedId) await this.reloadView();
   }
 
   /** Snoozes notifications for a while, or resumes them. */

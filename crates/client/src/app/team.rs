@@ -5,7 +5,9 @@ use super::App;
 use crate::cache::OutboxItem;
 use crate::error::Result;
 use crate::Change;
-use switchboard_protocol::{AgentRef, Availability, Team};
+use switchboard_protocol::{
+    AgentId, AgentRef, Availability, BlockedCustomer, Customer, CustomerId, OpRequest, Team,
+};
 
 impl App {
     /// Queues a transfer to a colleague (sent when online, exactly once).
@@ -22,6 +24,26 @@ impl App {
     /// server (it needs the link: who is available changes by the minute).
     pub async fn team(&self) -> Result<Team> {
         self.api().await?.team().await
+    }
+
+    /// Sets how many conversations an agent may occupy at once (None: no
+    /// limit); supervisors.
+    pub async fn set_capacity(&self, agent: AgentId, capacity: Option<u32>) -> Result<()> {
+        self.api().await?.set_capacity(agent, capacity).await
+    }
+
+    /// Blocked customers with what they wrote while blocked (supervisors).
+    pub async fn blocked_customers(&self) -> Result<Vec<BlockedCustomer>> {
+        Ok(self.api().await?.blocked_customers().await?.customers)
+    }
+
+    /// Unblocks a customer (supervisors): their conversations come back to the
+    /// lists through the stream.
+    pub async fn unblock(&self, customer: CustomerId) -> Result<Customer> {
+        let op = OpRequest {
+            op_id: uuid::Uuid::new_v4(),
+        };
+        self.api().await?.unblock(customer, op).await
     }
 
     /// Whether the signed-in agent is available or away, as last synced.
