@@ -33,6 +33,12 @@ wire! {
             to: AgentRef,
             note: Option<String>,
         },
+        /// The server returned it to the queue: its customer waited longer than
+        /// the server's setting for an answer from `from`, who held it.
+        ConversationReturned {
+            conversation: ConversationSummary,
+            from: AgentRef,
+        },
         /// Ended with the questionnaire: archived.
         ConversationEnded { conversation: ConversationSummary, by: AgentRef },
         /// Reopened from the archive by `by`, who now occupies it.
@@ -83,6 +89,7 @@ impl EventKind {
             | EventKind::ConversationEnded { conversation, .. }
             | EventKind::ConversationReopened { conversation, .. }
             | EventKind::ConversationTransferred { conversation, .. }
+            | EventKind::ConversationReturned { conversation, .. }
             | EventKind::ConversationRestored { conversation }
             | EventKind::SurveyAnswered { conversation } => Some(conversation),
             EventKind::CustomerBlocked { .. }

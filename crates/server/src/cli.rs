@@ -129,6 +129,11 @@ pub struct ServeArgs {
     /// X-Forwarded-For names the client for the sign-in and chat-start limits.
     #[arg(long, env = "SWITCHBOARD_TRUST_PROXY", value_delimiter = ',', value_parser = parse_net)]
     pub trust_proxy: Vec<ipnet::IpNet>,
+    /// Return an occupied conversation to the queue when its customer has waited
+    /// this many minutes for an answer (decimals allowed; off by default, 10
+    /// with --demo). The agent who held it is told why.
+    #[arg(long)]
+    pub return_after_minutes: Option<f64>,
     #[command(flatten)]
     pub sms: SmsArgs,
 }
@@ -346,6 +351,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 return Err(CliError::Usage("intervals must be positive".into()));
             }
             let sms = args.sms.config()?;
+            let return_after = match args.return_after_minutes {
+                Some(m) if !(m.is_finite() && m > 0.0 && m <= 7.0 * 24.0 * 60.0) => {
+                    return Err(CliError::Usage(
+                        "--return-after-minutes is a number of minutes above 0, at most a week"
+                            .into(),
+                    ))
+                }
+                Some(m) => Some(Duration::from_secs_f64(m * 60.0)),
+                None if args.demo => Some(Duration::from_secs(10 * 60)),
+                None => None,
+            };
             if args.demo {
                 crate::demo::seed(&store).await?;
                 if args.demo_customer_every_ms > 0 {
@@ -368,6 +384,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     customer_messages_per_minute: args.customer_messages_per_minute,
                     sms,
                     trusted_proxies: args.trust_proxy,
+                    return_after,
                 },
             )
             .await?;

@@ -30,6 +30,31 @@ pub struct ServeOptions {
     pub sms: Option<SmsConfig>,
     /// Reverse proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Return occupied conversations to the queue after their customer waited
+    /// this long for an answer (None: never).
+    pub return_after: Option<Duration>,
+}
+
+/// Sweeps for neglected conversations, often enough that one returns at most a
+/// quarter of the setting late (and at least every 10 s, at most every 200 ms).
+fn spawn_returns(store: Store, after: Duration) {
+    let every = (after / 4).clamp(Duration::from_millis(200), Duration::from_secs(10));
+    let after_ms = i64::try_from(after.as_millis()).unwrap_or(i64::MAX);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match store.return_neglected(after_ms).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("returned {n} neglected conversations to the queue"),
+                Err(e) => tracing::warn!(
+                    "returning neglected conversations failed: {}",
+                    e.body.message
+                ),
+            }
+        }
+    });
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once bound,
@@ -50,6 +75,9 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
             }
         }
     });
+    if let Some(after) = opts.return_after {
+        spawn_returns(store.clone(), after);
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     if store.db.backend == Backend::Postgres {
         let through = crate::tail::start(&store)

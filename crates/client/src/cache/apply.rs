@@ -333,6 +333,7 @@ impl Cache {
                             EventKind::ConversationFreed { by, .. }
                             | EventKind::ConversationReopened { by, .. }
                             | EventKind::ConversationTransferred { by, .. } => by.id != me.id,
+                            EventKind::ConversationReturned { from, .. } => from.id != me.id,
                             EventKind::ConversationRestored { .. } => true,
                             _ => false,
                         };

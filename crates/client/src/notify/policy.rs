@@ -217,18 +217,20 @@ impl Policy {
         }
     }
 
-    /// A colleague handed the agent a conversation: shown (with a sound when the
-    /// agent wants sounds) unless they look at it or it is quiet; a waiting
-    /// customer is then reminded of like any other.
-    fn show_transfer(
+    /// A conversation changed hands in a way the agent must hear of (a colleague
+    /// handed it to them; the server returned theirs to the queue): shown (with
+    /// a sound when the agent wants sounds) unless they look at it or it is
+    /// quiet, even while away; a waiting customer the agent may take is then
+    /// reminded of like any other.
+    fn show_handover(
         &mut self,
         c: &ConversationSummary,
-        by: &str,
-        note: Option<&str>,
+        heading: String,
+        body: String,
         now: Instant,
         out: &mut Vec<Decision>,
     ) {
-        if let Some(u) = &c.unanswered {
+        if let (Some(u), true) = (&c.unanswered, self.concerns_me(c)) {
             self.waiting.insert(
                 c.id,
                 Waiting {
@@ -252,13 +254,9 @@ impl Policy {
         if let Some(w) = self.waiting.get_mut(&c.id) {
             w.on_screen = true;
         }
-        let body = match note {
-            Some(n) => preview(&format!("{by}: {n}")),
-            None => format!("Transferred to you by {by}"),
-        };
         out.push(Decision::Show(Notice {
             conversation_id: c.id,
-            title: format!("{} · transferred to you", c.customer.name),
+            title: heading,
             body,
             reminder: false,
             sound: self.settings.sound,
@@ -352,7 +350,25 @@ impl Policy {
                         EventKind::MessagePosted { message, .. } if message.author == Author::Customer);
                     if let EventKind::ConversationTransferred { by, to, note, .. } = kind {
                         if to.id == self.me && by.id != self.me {
-                            self.show_transfer(c, &by.name, note.as_deref(), now, &mut out);
+                            let body = match note {
+                                Some(n) => preview(&format!("{}: {n}", by.name)),
+                                None => format!("Transferred to you by {}", by.name),
+                            };
+                            let title = format!("{} · transferred to you", c.customer.name);
+                            self.show_handover(c, title, body, now, &mut out);
+                            continue;
+                        }
+                    }
+                    if let EventKind::ConversationReturned { from, .. } = kind {
+                        if from.id == self.me {
+                            let waited = c
+                                .unanswered
+                                .as_ref()
+                                .map(|u| preview(&u.body))
+                                .unwrap_or_default();
+                            let title = format!("{} · returned to the queue", c.customer.name);
+                            let body = format!("No answer from you in time. Waiting: {waited}");
+                            self.show_handover(c, title, body, now, &mut out);
                             continue;
                         }
                     }

@@ -129,3 +129,36 @@ fn away_agents_hear_nothing_of_the_queue_but_still_of_their_own() {
     let shown: Vec<i64> = shows(&p.tick(now)).iter().map(|s| s.0).collect();
     assert_eq!(shown, vec![7]);
 }
+
+#[test]
+fn the_agent_whose_conversation_was_returned_is_told_why() {
+    let mut p = Policy::new(&me(), Settings::default());
+    let now = Instant::now();
+    let returned = |from: i64| Event {
+        seq: 6,
+        at: Utc::now(),
+        kind: EventKind::ConversationReturned {
+            conversation: conv(5, None, Some("hello??")),
+            from: AgentRef {
+                id: from,
+                name: "Alice".into(),
+            },
+        },
+    };
+    let d = p.on_events(&[returned(ME)], now);
+    assert_eq!(
+        shows(&d),
+        vec![(
+            5,
+            "Customer 5 · returned to the queue".into(),
+            "No answer from you in time. Waiting: hello??".into(),
+            false
+        )]
+    );
+    // Waiting in the queue now: reminded like any other.
+    assert_eq!(p.waiting(), 1);
+    // Someone else's returned conversation is a customer newly in the queue.
+    let mut q = Policy::new(&me(), Settings::default());
+    let d = q.on_events(&[returned(OTHER)], now);
+    assert_eq!(shows(&d)[0].1, "Customer 5 · not assigned");
+}

@@ -45,6 +45,21 @@ pub fn transfer_line(by: &str, to: &str, note: Option<&str>) -> String {
     }
 }
 
+/// How many neglected conversations one sweep returns at most (the next sweep
+/// takes the rest).
+const RETURN_BATCH: i64 = 100;
+
+/// The system line of a conversation returned to the queue.
+pub fn returned_line(from: &str, after_ms: i64) -> String {
+    let minutes = after_ms / 60_000;
+    let wait = if minutes >= 1 {
+        format!("{minutes} min")
+    } else {
+        format!("{} s", (after_ms / 1000).max(1))
+    };
+    format!("Returned to the queue: no answer from {from} for {wait}")
+}
+
 /// Appends an agent's change (availability, capacity) to the log for everyone.
 async fn agent_changed(conn: &mut AnyConnection, emitted: &mut Emitted, id: AgentId) -> Result<()> {
     let row = sqlx::query("SELECT name, availability, capacity FROM agents WHERE id = $1")
@@ -154,6 +169,62 @@ impl Store {
             })
         })
         .await
+    }
+
+    /// Returns to the queue every occupied conversation whose customer has
+    /// waited more than `after_ms` for an answer from the agent holding it
+    /// (counted from when they started waiting or from when the agent got it,
+    /// whichever is later). Each is a conditional update in the writer's
+    /// transaction, so with several nodes sweeping each conversation returns
+    /// once. Returns how many it returned.
+    pub async fn return_neglected(&self, after_ms: i64) -> Result<usize> {
+        let cutoff = now_ms() - after_ms;
+        let mut tx = self.db.write().await?;
+        let mut emitted = Emitted::new();
+        let due = sqlx::query(
+            "SELECT c.id, c.occupant_id, c.unanswered_since, a.name FROM conversations c \
+             JOIN agents a ON a.id = c.occupant_id \
+             WHERE c.state = 'occupied' AND c.unanswered_since IS NOT NULL \
+             AND c.unanswered_since <= $1 AND (c.occupied_since IS NULL OR c.occupied_since <= $1) \
+             ORDER BY c.unanswered_since, c.id LIMIT $2",
+        )
+        .bind(cutoff)
+        .bind(RETURN_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut returned = 0;
+        for r in due {
+            let id: ConversationId = r.try_get("id")?;
+            let from = AgentRef {
+                id: r.try_get("occupant_id")?,
+                name: r.try_get("name")?,
+            };
+            let since: i64 = r.try_get("unanswered_since")?;
+            let current = rows::summary(&mut tx, id).await?;
+            let n = sqlx::query(
+                "UPDATE conversations SET state = 'not_assigned', occupant_id = NULL, occupied_since = NULL \
+                 WHERE id = $1 AND state = 'occupied' AND occupant_id = $2 AND unanswered_since = $3",
+            )
+            .bind(id)
+            .bind(from.id)
+            .bind(since)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                continue;
+            }
+            let line = returned_line(&from.name, after_ms);
+            let (ev, _) = conversation_event(&mut tx, id, visibility(&current), |conversation| {
+                EventKind::ConversationReturned { conversation, from }
+            })
+            .await?;
+            emitted.push(ev);
+            messages::system(&mut tx, &mut emitted, id, None, line).await?;
+            returned += 1;
+        }
+        self.commit(tx, emitted).await?;
+        Ok(returned)
     }
 
     /// Become available or away.
@@ -278,6 +349,18 @@ mod tests {
         let long = note(Some(&"x".repeat(MAX_NOTE_CHARS + 1))).unwrap_err();
         assert_eq!(long.body.code, ErrorCode::InvalidField);
         assert_eq!(note(Some("a\0b")).unwrap_err().status, 400);
+    }
+
+    #[test]
+    fn the_returned_line_says_whose_answer_was_missing_and_for_how_long() {
+        assert_eq!(
+            returned_line("Alice", 10 * 60_000),
+            "Returned to the queue: no answer from Alice for 10 min"
+        );
+        assert_eq!(
+            returned_line("Bob", 1_500),
+            "Returned to the queue: no answer from Bob for 1 s"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod projection;
 mod races;
 mod reports;
 mod restart;
+mod returns;
 mod sms;
 mod sms_provider;
 mod stream;

@@ -307,3 +307,39 @@ async fn a_commit_without_a_notification_still_arrives_within_a_heartbeat() {
     );
     db.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
+async fn neglected_conversations_return_once_with_two_nodes_sweeping() {
+    needs_postgres();
+    let w = World::new(
+        &[("Alice", Role::Agent), ("Sam", Role::Supervisor)],
+        &[],
+        crate::returns::SHORT,
+    )
+    .await;
+    let _b = w.another_node(crate::returns::SHORT);
+    let (alice, sam) = (w.agent(0), w.agent(1));
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        let c = w.api.waiting_customer(&format!("Wait{i}"), "hello?").await;
+        w.api.act(alice, c.conversation, "take").await.ok();
+        ids.push(c.conversation);
+    }
+    for id in ids {
+        let d = crate::returns::until_state(&w.api, sam, id, "not_assigned").await;
+        assert_eq!(
+            crate::returns::returned_lines(&d),
+            ["Returned to the queue: no answer from Alice for 1 s"],
+            "conversation {id}"
+        );
+    }
+    // Another round of sweeps by both nodes adds nothing.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let snapshot = w.api.snapshot(sam).await;
+    assert_eq!(ids_count(&snapshot), 20);
+}
+
+fn ids_count(snapshot: &Value) -> usize {
+    snapshot["queue"].as_array().unwrap().len()
+}
