@@ -72,6 +72,8 @@ wire! {
         pub name: String,
         pub role: Role,
         pub availability: Availability,
+        /// Their app is open (an event stream is connected to some node).
+        pub connected: bool,
         /// When they last became available or away (absent: never changed).
         pub availability_since: Option<DateTime<Utc>>,
         /// Conversations they occupy now.

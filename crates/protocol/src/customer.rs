@@ -76,7 +76,7 @@ wire! {
     pub struct SurveyRequest {
         /// 1 (poor) to 5 (excellent).
         #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
-        #[serde(deserialize_with = "whole_number")]
+        #[serde(deserialize_with = "crate::whole_number")]
         pub rating: i64,
         /// Optional, at most 1,000 characters, no NUL.
         #[cfg_attr(feature = "openapi", schema(max_length = 1000, pattern = r"^[^\x00]*$"))]
@@ -99,23 +99,6 @@ wire! {
         Heartbeat,
         /// The stream cannot go on (a bad token); the server closes it.
         Error { code: ErrorCode, message: String },
-    }
-}
-
-/// A whole number, written as JSON allows (`4` or `4.0`): JSON Schema's `integer`.
-fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Number {
-        Int(i64),
-        Float(f64),
-    }
-    match <Number as serde::Deserialize>::deserialize(d)? {
-        Number::Int(n) => Ok(n),
-        Number::Float(f) if f.fract() == 0.0 && f.abs() <= 1e15 => Ok(f as i64),
-        Number::Float(f) => Err(serde::de::Error::custom(format!(
-            "expected a whole number, not {f}"
-        ))),
     }
 }
 

@@ -57,11 +57,16 @@ wire! {
         ConversationRestored { conversation: ConversationSummary },
         /// The customer rated an ended conversation (`conversation.survey`).
         SurveyAnswered { conversation: ConversationSummary },
-        /// An agent became available or away, or a supervisor changed their capacity.
+        /// An agent became available or away, opened or closed their app (the
+        /// first stream opened, the last one closed), or a supervisor changed
+        /// their capacity.
         AgentChanged {
             agent: AgentRef,
             availability: Availability,
             capacity: Option<u32>,
+            /// Their app is open (older servers: assumed so).
+            #[serde(default = "crate::yes")]
+            connected: bool,
         },
     }
 

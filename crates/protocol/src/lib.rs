@@ -22,6 +22,45 @@ pub use requests::*;
 
 /// Longest accepted message body, in Unicode scalar values (characters).
 pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// A whole number, written as JSON allows (`4` or `4.0`): JSON Schema's `integer`.
+pub(crate) fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Int(i64),
+        Float(f64),
+    }
+    match <Number as serde::Deserialize>::deserialize(d)? {
+        Number::Int(n) => Ok(n),
+        Number::Float(f) if f.fract() == 0.0 && f.abs() <= 1e15 => Ok(f as i64),
+        Number::Float(f) => Err(serde::de::Error::custom(format!(
+            "expected a whole number, not {f}"
+        ))),
+    }
+}
+
+/// An optional whole number that fits a `u32` (`null`, `7` or `7.0`).
+pub(crate) fn optional_whole_u32<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<u32>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole_number")] i64);
+    match <Option<Whole> as serde::Deserialize>::deserialize(d)? {
+        None => Ok(None),
+        Some(Whole(n)) => u32::try_from(n).map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "expected a whole number from 0 to {}, not {n}",
+                u32::MAX
+            ))
+        }),
+    }
+}
+
+/// serde's default for flags that older peers did not send.
+pub(crate) fn yes() -> bool {
+    true
+}
+
 /// The longest note a transfer carries, in characters.
 pub const MAX_NOTE_CHARS: usize = 1_000;
 /// Longest accepted request body, in bytes.

@@ -23,10 +23,11 @@ wire! {
     pub struct TransferRequest {
         pub op_id: Uuid,
         /// Who gets it: an available agent under their capacity.
+        #[serde(deserialize_with = "crate::whole_number")]
         pub to: AgentId,
         /// Shown to them with the system line; at most 1,000 characters.
         #[serde(default)]
-        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000, pattern = r"^[^\x00]*$"))]
         pub note: Option<String>,
         /// Supervisors: transfer even to an away agent or one at capacity.
         #[serde(default)]
@@ -45,6 +46,7 @@ wire! {
         /// The most conversations the agent may occupy at once, 1 to 1,000;
         /// null: no limit.
         #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
+        #[serde(default, deserialize_with = "crate::optional_whole_u32")]
         pub capacity: Option<u32>,
     }
 
@@ -91,4 +93,24 @@ pub struct ArchiveQuery {
 pub struct StreamQuery {
     /// The last event sequence the client has applied (the snapshot's `seq` at first).
     pub cursor: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CapacityRequest, TransferRequest};
+
+    #[test]
+    fn whole_numbers_are_read_either_way_json_writes_them() {
+        let to = |json: &str| serde_json::from_str::<TransferRequest>(json).map(|r| r.to);
+        let op = "\"op_id\": \"0b07502e-d4c6-3b9c-9331-06745b3ce9b3\"";
+        assert_eq!(to(&format!("{{{op}, \"to\": 7}}")).unwrap(), 7);
+        assert_eq!(to(&format!("{{{op}, \"to\": 7.0}}")).unwrap(), 7);
+        assert!(to(&format!("{{{op}, \"to\": 7.5}}")).is_err());
+        let cap = |json: &str| serde_json::from_str::<CapacityRequest>(json).map(|r| r.capacity);
+        assert_eq!(cap(r#"{"capacity": 557.0}"#).unwrap(), Some(557));
+        assert_eq!(cap(r#"{"capacity": null}"#).unwrap(), None);
+        assert_eq!(cap(r#"{}"#).unwrap(), None);
+        assert!(cap(r#"{"capacity": -1}"#).is_err());
+        assert!(cap(r#"{"capacity": "3"}"#).is_err());
+    }
 }

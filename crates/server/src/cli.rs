@@ -38,7 +38,7 @@ pub enum Command {
     #[command(subcommand)]
     Subjects(SubjectsCommand),
     /// Run the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Copy a SQLite deployment to PostgreSQL, then check every table's rows and
     /// checksum on both sides. Stop the server first. Safe to run again: an
     /// interrupted copy leaves the target untouched, a finished one is checked again.
@@ -134,6 +134,14 @@ pub struct ServeArgs {
     /// with --demo). The agent who held it is told why.
     #[arg(long)]
     pub return_after_minutes: Option<f64>,
+    /// Serve `GET /metrics` (Prometheus) on the main address to requests with
+    /// `Authorization: Bearer <this token>`. Prefer the environment variable.
+    #[arg(long, env = "SWITCHBOARD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Also serve `GET /metrics`, without a token, on this address (a private
+    /// interface only Prometheus reaches).
+    #[arg(long)]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub sms: SmsArgs,
 }
@@ -347,6 +355,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         // Handled above, before any database is opened.
         Command::Port { .. } => {}
         Command::Serve(args) => {
+            let args = *args;
             if args.heartbeat_ms == 0 || args.prune_interval_ms == 0 {
                 return Err(CliError::Usage("intervals must be positive".into()));
             }
@@ -385,6 +394,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     sms,
                     trusted_proxies: args.trust_proxy,
                     return_after,
+                    metrics_token: match args.metrics_token {
+                        Some(t) if t.trim().len() < 16 => {
+                            return Err(CliError::Usage(
+                                "--metrics-token needs at least 16 characters".into(),
+                            ))
+                        }
+                        t => t,
+                    },
+                    metrics_listen: args.metrics_listen,
                 },
             )
             .await?;

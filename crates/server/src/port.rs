@@ -34,6 +34,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("meta", "key"),
     ("sms_inbound", "message_sid"),
     ("sms_outbox", "id"),
+    ("presence", "agent_id, node"),
 ];
 
 /// Tables whose rows the target's migration already wrote: the source's win.

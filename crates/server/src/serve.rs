@@ -33,6 +33,10 @@ pub struct ServeOptions {
     /// Return occupied conversations to the queue after their customer waited
     /// this long for an answer (None: never).
     pub return_after: Option<Duration>,
+    /// `GET /metrics` on the main address with this bearer token.
+    pub metrics_token: Option<String>,
+    /// `GET /metrics` without a token on this (private) address.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Sweeps for neglected conversations, often enough that one returns at most a
@@ -78,6 +82,30 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     if let Some(after) = opts.return_after {
         spawn_returns(store.clone(), after);
     }
+    let presence = store.clone();
+    tokio::spawn(async move {
+        let every = Duration::from_millis(crate::store::blocks::occupancy::PRESENCE_REFRESH_MS);
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = presence.refresh_presence().await {
+                tracing::warn!("refreshing presence failed: {}", e.body.message);
+            }
+        }
+    });
+    if let Some(addr) = opts.metrics_listen {
+        let private = tokio::net::TcpListener::bind(addr).await?;
+        println!(
+            "switchboard-server metrics on http://{}/metrics",
+            private.local_addr()?
+        );
+        let router = crate::http::metrics_api::private_router(store.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(private, router).await {
+                tracing::error!("the metrics listener stopped: {e}");
+            }
+        });
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     if store.db.backend == Backend::Postgres {
         let through = crate::tail::start(&store)
@@ -105,6 +133,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         heartbeat: opts.heartbeat,
         sms: opts.sms.map(Arc::new),
         stopping: stop_rx,
+        metrics_token: opts.metrics_token.map(Arc::from),
     };
     println!("switchboard-server listening on http://{addr}");
     std::io::stdout().flush()?;

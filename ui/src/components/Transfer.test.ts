@@ -25,6 +25,7 @@ async function start(me: Me = ALICE) {
       member(2, 'Bob'),
       member(3, 'Cleo', { availability: 'away' }),
       member(4, 'Dan', { capacity: 1 }),
+      member(5, 'Eve', { connected: false }),
     ],
   });
   render(App, { props: { backend } });
@@ -47,12 +48,14 @@ describe('Transfer to…', () => {
     const dialog = screen.getByTestId('transfer-dialog');
     expect(dialog).toHaveTextContent('Maria');
     const names = screen.getAllByTestId('transfer-agent').map((r) => r.querySelector('.agent-name')?.textContent);
-    expect(names).toEqual(['Bob', 'Cleo', 'Dan']);
+    expect(names).toEqual(['Bob', 'Cleo', 'Dan', 'Eve']);
     expect(agentRow('Bob')).toHaveTextContent(/Available\s*0 conversations/);
     expect(agentRow('Cleo')).toHaveTextContent('Away');
     expect(agentRow('Dan')).toHaveTextContent('1 of 1 conversations (full)');
     expect(within(agentRow('Cleo')).getByRole('radio')).toBeDisabled();
     expect(within(agentRow('Dan')).getByRole('radio')).toBeDisabled();
+    expect(agentRow('Eve')).toHaveTextContent('Offline');
+    expect(within(agentRow('Eve')).getByRole('radio')).toBeDisabled();
     expect(screen.getByTestId('transfer-confirm')).toBeDisabled();
   });
 

@@ -936,6 +936,10 @@ queue_oldest_wait_since: string | null }
  */
 export type TeamMember = { id: number; name: string; role: Role; availability: Availability; 
 /**
+ * Their app is open (an event stream is connected to some node).
+ */
+connected: boolean; 
+/**
  * When they last became available or away (absent: never changed).
  */
 availability_since: string | null; 

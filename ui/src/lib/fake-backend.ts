@@ -101,6 +101,7 @@ export class FakeBackend implements Backend {
         name: this.me.name,
         role: this.me.role,
         availability: 'available',
+        connected: true,
         availability_since: null,
         capacity: null,
         oldest_wait_since: null,

@@ -40,6 +40,7 @@ export function teamMember(id: number, name: string, extra: Partial<TeamMember> 
     name,
     role: 'agent',
     availability: 'available',
+    connected: true,
     availability_since: null,
     capacity: null,
     oldest_wait_since: null,

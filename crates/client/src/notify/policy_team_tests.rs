@@ -35,6 +35,7 @@ fn agent_changed(availability: Availability) -> Event {
             },
             availability,
             capacity: None,
+            connected: true,
         },
     }
 }

@@ -113,6 +113,7 @@ async fn refuse(socket: &mut WebSocket, e: &Error) {
 }
 
 async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
+    let _counted = s.store.metrics.stream("customer");
     let first = tokio::time::timeout(Duration::from_secs(10), socket.recv()).await;
     let token = match first {
         Ok(Some(Ok(WsMessage::Text(t)))) => match serde_json::from_str::<CustomerStreamAuth>(&t) {

@@ -4,6 +4,7 @@ pub mod agent_api;
 pub mod customer_api;
 pub mod extract;
 pub mod limits;
+pub mod metrics_api;
 pub mod page;
 pub mod sms_api;
 pub mod stream;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub sms: Option<Arc<crate::sms::SmsConfig>>,
     /// Turns true when the server is shutting down.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The bearer token `GET /metrics` needs on this address (None: off here).
+    pub metrics_token: Option<Arc<str>>,
 }
 
 #[derive(OpenApi)]
@@ -106,6 +109,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::chat_report))
         .routes(routes!(agent_api::chat_report_csv))
         .routes(routes!(sms_api::twilio_webhook))
+        .routes(routes!(metrics_api::metrics))
         .split_for_parts();
     let mut doc = doc;
     declare_shared_answers(&mut doc);
@@ -191,7 +195,12 @@ async fn healthz() -> impl IntoResponse {
 pub fn app(state: AppState) -> Router {
     let (router, doc) = api();
     let doc = Arc::new(doc);
+    let metrics = state.store.metrics.clone();
     router
+        .route_layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics_api::track,
+        ))
         .route(
             "/api/v1/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),

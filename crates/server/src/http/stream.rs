@@ -36,6 +36,11 @@ pub async fn stream(
 ) -> Result<Response> {
     let token = bearer(&headers).unwrap_or_default().to_string();
     Ok(ws.on_upgrade(move |socket| async move {
+        let _counted = s.store.metrics.stream("agent");
+        let (store, agent) = (s.store.clone(), caller.id);
+        if let Err(e) = store.stream_opened(agent).await {
+            tracing::warn!("presence of agent {agent}: {}", e.body.message);
+        }
         let mut session = StreamSession {
             state: s,
             caller,
@@ -45,6 +50,10 @@ pub async fn stream(
         };
         if let Err(e) = session.run().await {
             tracing::debug!("stream of agent {} ended: {e}", session.caller.id);
+        }
+        drop(session);
+        if let Err(e) = store.stream_closed(agent).await {
+            tracing::warn!("presence of agent {agent}: {}", e.body.message);
         }
     }))
 }

@@ -123,10 +123,21 @@ impl Store {
     ) -> Result<Message> {
         validate::message(&body)?;
         let me = caller.clone();
+        let metrics = self.metrics.clone();
         let fp = fingerprint("reply", id, &body);
         let answer = self.run_op(caller.id, op_id, fp, move |conn, emitted| {
             Box::pin(async move {
                 let now = now_ms();
+                // The first reply after the customer's first message: their first response time.
+                let first: Option<i64> = sqlx::query(
+                    "SELECT MIN(created_at) AS first FROM messages WHERE conversation_id = $1 \
+                     AND author = 'customer' AND NOT EXISTS \
+                     (SELECT 1 FROM messages WHERE conversation_id = $1 AND author = 'agent')",
+                )
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("first")?;
                 let ok = sqlx::query(
                     "UPDATE conversations SET last_message_at = $1, unanswered_body = NULL, \
                      unanswered_since = NULL WHERE id = $2 AND state = 'occupied' AND occupant_id = $3",
@@ -157,6 +168,9 @@ impl Store {
                 let message = messages::agent(conn, emitted, id, me.id, &body, now).await?;
                 if let Some(to) = texted_to {
                     texts::queue(conn, id, Some(message.id), &to, &body, TextKind::Reply).await?;
+                }
+                if let Some(first) = first {
+                    metrics.first_response(now - first);
                 }
                 Ok(message)
             })
@@ -222,6 +236,7 @@ impl Store {
         req: EndRequest,
     ) -> Result<ConversationSummary> {
         let me = caller.clone();
+        let metrics = self.metrics.clone();
         let fp = fingerprint("end", id, &(&req.subject, &req.mood));
         let answer = self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
             Box::pin(async move {
@@ -243,6 +258,11 @@ impl Store {
                     return Err(refusal(&current, &me, "end"));
                 }
                 let now = now_ms();
+                let since: Option<i64> = sqlx::query("SELECT occupied_since FROM conversations WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
                 let n = sqlx::query(
                     "UPDATE conversations SET state = 'archived', occupant_id = NULL, closed_at = $1, \
                      closed_by = $2, subject = $3, subject_known = $4, mood = $5 \
@@ -294,6 +314,9 @@ impl Store {
                 })
                 .await?;
                 emitted.push(ev);
+                if let Some(since) = since {
+                    metrics.handling(now - since);
+                }
                 Ok(summary)
             })
         })

@@ -6,7 +6,7 @@
 //!
 //! Three layers (`scripts/module-cycles` keeps them free of cycles):
 //! - use cases (`actions`, `customers`, `sms`, `surveys`, `queries`, `reports`,
-//!   `agents`, `team`): `Store` methods, each opening its own transaction; they import
+//!   `agents`, `team`, `presence`): `Store` methods, each opening its own transaction; they import
 //!   building blocks and rules, never another use case;
 //! - building blocks ([`blocks`]): functions on one transaction that do one thing
 //!   (messages, texts, surveys, customer tokens, opening a conversation);
@@ -21,6 +21,7 @@ pub mod blocks;
 pub mod customers;
 pub mod events;
 pub mod ops;
+pub mod presence;
 pub mod queries;
 pub mod reports;
 pub mod rows;
@@ -32,6 +33,7 @@ pub mod team;
 use crate::db::{Backend, Db, EVENTS_CHANNEL};
 use crate::error::Result;
 use crate::hub::Hub;
+use crate::metrics::Metrics;
 use sqlx::{Any, Transaction};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -62,6 +64,10 @@ pub struct Store {
     /// On PostgreSQL, wakes this node's reader of the events table (see
     /// [`crate::tail`]) after a local commit.
     pub tail: Arc<Notify>,
+    /// What `GET /metrics` reports.
+    pub metrics: Metrics,
+    /// This process's name in the presence table (fresh at every start).
+    pub node: Arc<str>,
 }
 
 impl Store {
@@ -73,6 +79,8 @@ impl Store {
             config,
             texts: Arc::new(Notify::new()),
             tail: Arc::new(Notify::new()),
+            metrics: Metrics::new(),
+            node: Arc::from(uuid::Uuid::new_v4().to_string()),
         }
     }
 
@@ -82,7 +90,19 @@ impl Store {
     /// hub. On PostgreSQL other nodes write too, so every node feeds its hub from
     /// the events table in sequence order; the commit carries a NOTIFY with its
     /// last sequence number to wake the other nodes, and wakes this one directly.
-    pub async fn commit(
+    pub async fn commit(&self, tx: Transaction<'static, Any>, emitted: ops::Emitted) -> Result<()> {
+        let started = std::time::Instant::now();
+        let events = emitted.len();
+        let committed = self.commit_and_publish(tx, emitted).await;
+        self.metrics
+            .transaction("commit", started.elapsed().as_secs_f64());
+        if committed.is_ok() {
+            self.metrics.events(events);
+        }
+        committed
+    }
+
+    async fn commit_and_publish(
         &self,
         mut tx: Transaction<'static, Any>,
         emitted: ops::Emitted,

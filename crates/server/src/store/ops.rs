@@ -57,6 +57,7 @@ impl Store {
         F: for<'c> FnOnce(&'c mut AnyConnection, &'c mut Emitted) -> BoxFuture<'c, Result<T>>
             + Send,
     {
+        let started = std::time::Instant::now();
         let mut tx = self.db.write().await?;
         // Claim the op id first: on PostgreSQL a concurrent retry blocks here until
         // the first attempt commits, then finds its answer.
@@ -111,6 +112,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         self.commit(tx, emitted).await?;
+        self.metrics
+            .transaction("agent_op", started.elapsed().as_secs_f64());
         result
     }
 }

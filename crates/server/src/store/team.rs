@@ -5,14 +5,15 @@
 
 use crate::db::{now_ms, ts};
 use crate::error::{Error, Result};
-use crate::hub::Audience;
 use crate::store::agents::Caller;
 use crate::store::blocks::messages;
-use crate::store::blocks::occupancy::{changed, refusal, standing};
-use crate::store::events::{self, conversation_event, visibility};
+use crate::store::blocks::occupancy::{
+    agent_changed, changed, refusal, standing, CONNECTED_SQL, PRESENCE_TTL_MS,
+};
+use crate::store::events::{conversation_event, visibility};
 use crate::store::ops::{fingerprint, Emitted};
 use crate::store::{rows, Store};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use switchboard_protocol::{
     AgentId, AgentRef, Availability, ConversationId, ConversationState, ConversationSummary,
     ErrorCode, EventKind, Role, Team, TeamMember, TransferRequest, MAX_NOTE_CHARS,
@@ -60,28 +61,6 @@ pub fn returned_line(from: &str, after_ms: i64) -> String {
     format!("Returned to the queue: no answer from {from} for {wait}")
 }
 
-/// Appends an agent's change (availability, capacity) to the log for everyone.
-async fn agent_changed(conn: &mut AnyConnection, emitted: &mut Emitted, id: AgentId) -> Result<()> {
-    let row = sqlx::query("SELECT name, availability, capacity FROM agents WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let availability: String = row.try_get("availability")?;
-    let capacity: Option<i64> = row.try_get("capacity")?;
-    let kind = EventKind::AgentChanged {
-        agent: AgentRef {
-            id,
-            name: row.try_get("name")?,
-        },
-        availability: Availability::parse(&availability)
-            .ok_or_else(|| Error::internal("availability", &availability))?,
-        capacity: capacity.and_then(|c| u32::try_from(c).ok()),
-    };
-    let seq = events::next_seq(conn).await?;
-    emitted.push(events::insert(conn, seq, kind, Audience::ALL).await?);
-    Ok(())
-}
-
 impl Store {
     /// Hand a conversation to a named colleague. The occupant or a supervisor may;
     /// the target must be available and under capacity unless a supervisor
@@ -124,6 +103,12 @@ impl Store {
                     return Err(Error::new(
                         ErrorCode::AgentUnavailable,
                         format!("{} is away", target.name),
+                    ));
+                }
+                if !overridden && !target.connected {
+                    return Err(Error::new(
+                        ErrorCode::AgentUnavailable,
+                        format!("{} is offline: their app is closed", target.name),
                     ));
                 }
                 if !overridden && target.full() {
@@ -286,14 +271,17 @@ impl Store {
     /// customer; the queue's length and longest wait.
     pub async fn team(&self) -> Result<Team> {
         let mut tx = self.db.read().await?;
-        let rows = sqlx::query(
+        let connected = CONNECTED_SQL.replace("$1", "a.id").replace("$2", "$1");
+        let rows = sqlx::query(&format!(
             "SELECT a.id, a.name, a.role, a.availability, a.availability_since, a.capacity, \
-             COUNT(c.id) AS load, MIN(c.unanswered_since) AS oldest \
+             COUNT(c.id) AS load, MIN(c.unanswered_since) AS oldest, \
+             CASE WHEN {connected} THEN 1 ELSE 0 END AS connected \
              FROM agents a LEFT JOIN conversations c \
              ON c.occupant_id = a.id AND c.state = 'occupied' \
              GROUP BY a.id, a.name, a.role, a.availability, a.availability_since, a.capacity \
-             ORDER BY a.name, a.id",
-        )
+             ORDER BY a.name, a.id"
+        ))
+        .bind(now_ms() - PRESENCE_TTL_MS)
         .fetch_all(&mut *tx)
         .await?;
         let agents = rows
@@ -309,6 +297,7 @@ impl Store {
                     role: Role::parse(&role).ok_or_else(|| Error::internal("role", &role))?,
                     availability: Availability::parse(&availability)
                         .ok_or_else(|| Error::internal("availability", &availability))?,
+                    connected: r.try_get::<i64, _>("connected")? == 1,
                     availability_since: r.try_get::<Option<i64>, _>("availability_since")?.map(ts),
                     load: u32::try_from(load).unwrap_or(u32::MAX),
                     capacity: capacity.and_then(|c| u32::try_from(c).ok()),

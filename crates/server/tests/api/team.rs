@@ -43,6 +43,14 @@ async fn set_availability(api: &Api, a: &Agent, availability: &str) -> Reply {
     .await
 }
 
+/// Opens the agent's event stream, as their app does, and waits until it is
+/// served (the server counts them as connected from then on).
+pub async fn connect(api: &Api, a: &Agent) -> Stream {
+    let mut s = Stream::open(&api.base, &a.token, 0).await;
+    let _ = s.frame(Duration::from_secs(5)).await;
+    s
+}
+
 async fn set_capacity(api: &Api, by: &Agent, agent: i64, capacity: Value) -> Reply {
     api.put(
         &format!("/api/v1/agents/{agent}/capacity"),
@@ -154,7 +162,15 @@ async fn refused_transfers_say_why_and_change_nothing() {
         .await;
     no_target.err(400, "invalid_request");
 
-    // To an away agent; to one at capacity. A supervisor may override both.
+    // To an agent whose app is closed; away; at capacity. A supervisor may
+    // override all three.
+    let offline = api.transfer(alice, id, bob.id, None, false).await;
+    offline.err(409, "agent_unavailable");
+    assert!(offline.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("offline"));
+    let _bobs_app = connect(api, bob).await;
     set_availability(api, bob, "away").await;
     let away = api.transfer(alice, id, bob.id, None, false).await;
     away.err(409, "agent_unavailable");
@@ -269,6 +285,11 @@ async fn the_team_shows_availability_load_and_waits_and_changes_are_streamed() {
     let t = team(api, bob).await;
     assert_eq!(t["agents"].as_array().unwrap().len(), 3);
     assert_eq!(member(&t, alice.id)["availability"], "available");
+    assert_eq!(
+        member(&t, alice.id)["connected"],
+        false,
+        "her app is not open"
+    );
     assert_eq!(member(&t, alice.id)["load"], 0);
     assert_eq!(t["queue_length"], 0);
     assert_eq!(t["queue_oldest_wait_since"], Value::Null);
@@ -309,21 +330,56 @@ async fn the_team_shows_availability_load_and_waits_and_changes_are_streamed() {
     assert!(member(&t, alice.id)["availability_since"].is_string());
     let end = latest_seq(api, sam).await;
     let (events, _) = s.events_until(end, WAIT).await;
-    let changes: Vec<(String, Value)> = events
-        .iter()
-        .filter(|e| e["kind"]["type"] == "agent_changed")
-        .map(|e| {
-            (
-                e["kind"]["availability"].as_str().unwrap().to_string(),
-                e["kind"]["capacity"].clone(),
-            )
-        })
-        .collect();
+    let of = |who: i64, events: &[Value]| -> Vec<(String, Value, bool)> {
+        events
+            .iter()
+            .filter(|e| e["kind"]["type"] == "agent_changed" && e["kind"]["agent"]["id"] == who)
+            .map(|e| {
+                (
+                    e["kind"]["availability"].as_str().unwrap().to_string(),
+                    e["kind"]["capacity"].clone(),
+                    e["kind"]["connected"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
     assert_eq!(
-        changes,
+        of(alice.id, &events),
         [
-            ("away".to_string(), Value::Null),
-            ("away".to_string(), json!(4))
+            ("away".to_string(), Value::Null, false),
+            ("away".to_string(), json!(4), false)
+        ]
+    );
+    assert_eq!(
+        of(bob.id, &events),
+        [("available".to_string(), Value::Null, true)],
+        "Bob's app opening"
+    );
+
+    // Alice opens her app (two windows): connected once; closing both: offline.
+    let first = connect(api, alice).await;
+    let second = connect(api, alice).await;
+    assert_eq!(member(&team(api, bob).await, alice.id)["connected"], true);
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        member(&team(api, bob).await, alice.id)["connected"],
+        true,
+        "still one window open"
+    );
+    drop(second);
+    let deadline = std::time::Instant::now() + WAIT;
+    while member(&team(api, bob).await, alice.id)["connected"] != false {
+        assert!(std::time::Instant::now() < deadline, "Alice never offline");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let end = latest_seq(api, sam).await;
+    let (events, _) = s.events_until(end, WAIT).await;
+    assert_eq!(
+        of(alice.id, &events),
+        [
+            ("away".to_string(), json!(4), true),
+            ("away".to_string(), json!(4), false)
         ]
     );
     let without_token = api.get("/api/v1/team", None).await;
@@ -346,6 +402,10 @@ async fn a_thousand_racing_takes_transfers_and_frees_leave_one_consistent_occupa
     )
     .await;
     let api = &w.api;
+    let mut apps = Vec::new();
+    for a in &w.agents {
+        apps.push(connect(api, a).await);
+    }
     let c = api.waiting_customer("Maria", "race me").await;
     let id = c.conversation;
     let agents = w.agents.clone();

@@ -1,12 +1,17 @@
-//! Who occupies a conversation: why an action is refused in its present state,
-//! whether a conditional update won, and how many conversations an agent holds
-//! against their capacity.
+//! Who occupies a conversation and who can take one: why an action is refused
+//! in its present state, whether a conditional update won, how many
+//! conversations an agent holds against their capacity, whether their app is
+//! open, and the event that says an agent changed.
 
+use crate::db::now_ms;
 use crate::error::{Error, Result};
+use crate::hub::Audience;
 use crate::store::agents::Caller;
+use crate::store::events;
+use crate::store::ops::Emitted;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
-    AgentId, Availability, ConversationState, ConversationSummary, ErrorCode,
+    AgentId, AgentRef, Availability, ConversationState, ConversationSummary, ErrorCode, EventKind,
 };
 
 /// Why the caller may not act on a conversation in its present state.
@@ -53,6 +58,8 @@ pub fn changed(rows_affected: u64) -> Result<()> {
 pub struct Standing {
     pub name: String,
     pub availability: Availability,
+    /// Their app is open.
+    pub connected: bool,
     /// Conversations they occupy now.
     pub load: i64,
     pub capacity: Option<i64>,
@@ -68,11 +75,15 @@ impl Standing {
 /// The agent's availability, load and capacity (None: no such agent).
 pub async fn standing(conn: &mut AnyConnection, agent: AgentId) -> Result<Option<Standing>> {
     let row = sqlx::query(
-        "SELECT name, availability, capacity, \
-         (SELECT COUNT(*) FROM conversations WHERE state = 'occupied' AND occupant_id = $1) AS load \
-         FROM agents WHERE id = $1",
+        &format!(
+            "SELECT name, availability, capacity, \
+             (SELECT COUNT(*) FROM conversations WHERE state = 'occupied' AND occupant_id = $1) AS load, \
+             CASE WHEN {CONNECTED_SQL} THEN 1 ELSE 0 END AS connected \
+             FROM agents WHERE id = $1"
+        ),
     )
     .bind(agent)
+    .bind(now_ms() - PRESENCE_TTL_MS)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
@@ -81,6 +92,7 @@ pub async fn standing(conn: &mut AnyConnection, agent: AgentId) -> Result<Option
         name: r.try_get("name")?,
         availability: Availability::parse(&availability)
             .ok_or_else(|| Error::internal("availability", &availability))?,
+        connected: r.try_get::<i64, _>("connected")? == 1,
         load: r.try_get("load")?,
         capacity: r.try_get("capacity")?,
     }))
@@ -106,4 +118,55 @@ pub async fn check_own_capacity(
         )),
         _ => Ok(()),
     }
+}
+
+/// How long a node's presence rows count without being refreshed (the node
+/// refreshes them every [`PRESENCE_REFRESH_MS`]).
+pub const PRESENCE_TTL_MS: i64 = 30_000;
+/// How often a node refreshes its presence rows.
+pub const PRESENCE_REFRESH_MS: u64 = 10_000;
+
+/// SQL: whether agent `$1` has an open stream on a live node at `$2`.
+pub const CONNECTED_SQL: &str =
+    "EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = $1 AND p.streams > 0 AND p.seen_at > $2)";
+
+/// Whether the agent's app is open (a stream on a node seen recently).
+pub async fn connected(conn: &mut AnyConnection, agent: AgentId) -> Result<bool> {
+    let live: i64 = sqlx::query(&format!(
+        "SELECT CASE WHEN {CONNECTED_SQL} THEN 1 ELSE 0 END"
+    ))
+    .bind(agent)
+    .bind(now_ms() - PRESENCE_TTL_MS)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    Ok(live == 1)
+}
+
+/// Appends an agent's change (availability, capacity, app opened or closed)
+/// to the log for everyone.
+pub async fn agent_changed(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: AgentId,
+) -> Result<()> {
+    let row = sqlx::query("SELECT name, availability, capacity FROM agents WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let availability: String = row.try_get("availability")?;
+    let capacity: Option<i64> = row.try_get("capacity")?;
+    let kind = EventKind::AgentChanged {
+        agent: AgentRef {
+            id,
+            name: row.try_get("name")?,
+        },
+        availability: Availability::parse(&availability)
+            .ok_or_else(|| Error::internal("availability", &availability))?,
+        capacity: capacity.and_then(|c| u32::try_from(c).ok()),
+        connected: connected(conn, id).await?,
+    };
+    let seq = events::next_seq(conn).await?;
+    emitted.push(events::insert(conn, seq, kind, Audience::ALL).await?);
+    Ok(())
 }
