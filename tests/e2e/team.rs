@@ -50,7 +50,21 @@ async fn open_app(w: &World, agent: usize) -> tokio::task::JoinHandle<()> {
         matches!(first, Some(Ok(_))),
         "the stream answers: {first:?}"
     );
-    tokio::spawn(async move { while ws.next().await.is_some() {} })
+    let reading = tokio::spawn(async move { while ws.next().await.is_some() {} });
+    let (id, _) = w.who(agent).await;
+    until_api(
+        "the app counted as open",
+        || w.get(agent, "/api/v1/team"),
+        |t| {
+            t["agents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == id && m["connected"] == true)
+        },
+    )
+    .await;
+    reading
 }
 
 /// Polls the server until `check` holds for what `read` returns.

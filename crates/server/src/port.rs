@@ -399,7 +399,17 @@ mod tests {
 
     #[test]
     fn every_table_of_the_schema_is_ported_once() {
-        let sql = include_str!("../migrations/postgres/0001_schema.sql");
+        // Every migration, so a table added later is caught too.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let sql: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
         let mut created: Vec<&str> = sql
             .lines()
             .filter_map(|l| l.strip_prefix("CREATE TABLE "))

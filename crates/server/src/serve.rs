@@ -82,17 +82,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     if let Some(after) = opts.return_after {
         spawn_returns(store.clone(), after);
     }
-    let presence = store.clone();
-    tokio::spawn(async move {
-        let every = Duration::from_millis(crate::store::blocks::occupancy::PRESENCE_REFRESH_MS);
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            if let Err(e) = presence.refresh_presence().await {
-                tracing::warn!("refreshing presence failed: {}", e.body.message);
-            }
-        }
-    });
+    tokio::spawn(store.clone().keep_presence());
     if let Some(addr) = opts.metrics_listen {
         let private = tokio::net::TcpListener::bind(addr).await?;
         println!(

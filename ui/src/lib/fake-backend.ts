@@ -3,6 +3,7 @@
 // closely enough to exercise the UI: actions wait in an outbox until delivered
 // (or failed), and every change is announced as the engine would.
 import { BackendError, type Backend } from './backend';
+import { figures, highlight, teamOf } from './fake-figures';
 import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
   AgentRef,
@@ -11,7 +12,6 @@ import type {
   BlockedCustomer,
   Change,
   ClientErrorCode,
-  ChatFigures,
   ChatReport,
   ConnectionState,
   ConversationSummary,
@@ -25,7 +25,6 @@ import type {
   OutboxAction,
   OutboxItem,
   SearchHit,
-  Segment,
   SessionInfo,
   Snippet,
   Snooze,
@@ -527,22 +526,8 @@ export class FakeBackend implements Backend {
   async team(): Promise<Team> {
     this.log('team');
     if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
-    const all = [...this.conversations.values()];
-    const waits = (list: ConversationSummary[]) =>
-      list
-        .map((c) => c.unanswered?.waiting_since)
-        .filter((w): w is string => !!w)
-        .sort()[0] ?? null;
-    const queue = all.filter((c) => c.state === 'not_assigned' && !c.customer.blocked);
-    return {
-      agents: this.teamMembers.map((m) => {
-        const held = all.filter((c) => c.state === 'occupied' && c.occupant?.id === m.id);
-        const availability = m.id === this.me.id ? this.myAvailability : m.availability;
-        return { ...m, availability, load: held.length, oldest_wait_since: waits(held) };
-      }),
-      queue_length: queue.length,
-      queue_oldest_wait_since: waits(queue),
-    };
+    const members = this.teamMembers.map((m) => (m.id === this.me.id ? { ...m, availability: this.myAvailability } : m));
+    return teamOf(members, [...this.conversations.values()]);
   }
 
   async setCapacity(agent: number, capacity: number | null) {
@@ -601,48 +586,4 @@ export class FakeBackend implements Backend {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
   }
-}
-
-/** Splits `text` around case-insensitive matches of `q`. */
-function highlight(text: string, q: string): Segment[] {
-  const out: Segment[] = [];
-  const lower = text.toLowerCase();
-  let at = 0;
-  for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, at)) {
-    if (i > at) out.push({ text: text.slice(at, i), hit: false });
-    out.push({ text: text.slice(i, i + q.length), hit: true });
-    at = i + q.length;
-  }
-  if (at < text.length) out.push({ text: text.slice(at), hit: false });
-  return out;
-}
-
-function counted<K extends string>(keys: K[]): { key: K; count: number }[] {
-  const m = new Map<K, number>();
-  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
-}
-
-function figures(ended: ConversationSummary[]): ChatFigures {
-  const ratings = ended.flatMap((c) => (c.survey ? [c.survey.rating] : []));
-  const subjects = ended.map((c) => {
-    const s = c.closure?.questionnaire.subject;
-    return !s || s === 'dont_know' ? '' : s.known;
-  });
-  return {
-    handled: ended.length,
-    ended: ended.length,
-    surveys_requested: ended.length,
-    surveys_answered: ratings.length,
-    response_rate: ended.length ? ratings.length / ended.length : null,
-    average_rating: ratings.length ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null,
-    rating_counts: [1, 2, 3, 4, 5].map((r) => ratings.filter((x) => x === r).length),
-    subjects: counted(subjects).map(({ key, count }) => ({ subject: key || null, count })),
-    moods: counted(ended.map((c) => c.closure?.questionnaire.mood ?? 'dont_know')).map(({ key, count }) => ({
-      mood: key,
-      count,
-    })),
-    median_first_response_ms: ended.length ? 95_000 : null,
-    median_handling_ms: ended.length ? 12 * 60_000 + 30_000 : null,
-  };
 }

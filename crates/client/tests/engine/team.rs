@@ -45,7 +45,6 @@ async fn a_transfer_moves_the_conversation_to_the_colleague_who_is_told() {
     bob.start_notifications(Box::new(bob_sees.clone()), Settings::default());
     wait_state(&alice, ConnectionState::Online).await;
     wait_state(&bob, ConnectionState::Online).await;
-
     let (id, _) = w.customer("Maria", "My parcel is lost").await;
     alice.take(id).unwrap();
     wait_in(&alice, "mine", id).await;
@@ -67,6 +66,26 @@ async fn a_transfer_moves_the_conversation_to_the_colleague_who_is_told() {
     alice
         .transfer(id, me_ref, None)
         .expect_err("not to oneself");
+    // The server counts Bob's app as open once his node has written it down
+    // (a tenth of a second after his stream opened): transfers to him are
+    // accepted from then on.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let team = w.get("/api/v1/team", w.token(2)).await;
+        let open = team["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "Bob" && m["connected"] == true);
+        if open {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Bob never counted: {team}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let item = alice
         .transfer(
             id,
@@ -139,12 +158,19 @@ async fn an_away_agent_hears_nothing_of_the_queue_until_back() {
             .send()
     };
     assert_eq!(set("away").await.unwrap().status().as_u16(), 204);
+    // The app hears of it (a Change::Team after which the cache says away;
+    // the snapshot's own Change::Team may come first).
     tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        while !matches!(changes.recv().await, Ok(Change::Team)) {}
+        loop {
+            if let Ok(Change::Team) = changes.recv().await {
+                if bob.availability().unwrap() == Availability::Away {
+                    break;
+                }
+            }
+        }
     })
     .await
     .expect("the app hears of it");
-    assert_eq!(bob.availability().unwrap(), Availability::Away);
 
     let (quiet, _) = w.customer("Quentin", "anyone?").await;
     wait_in(&bob, "queue", quiet).await;

@@ -37,10 +37,7 @@ pub async fn stream(
     let token = bearer(&headers).unwrap_or_default().to_string();
     Ok(ws.on_upgrade(move |socket| async move {
         let _counted = s.store.metrics.stream("agent");
-        let (store, agent) = (s.store.clone(), caller.id);
-        if let Err(e) = store.stream_opened(agent).await {
-            tracing::warn!("presence of agent {agent}: {}", e.body.message);
-        }
+        let _present = s.store.presence.hold(caller.id);
         let mut session = StreamSession {
             state: s,
             caller,
@@ -50,10 +47,6 @@ pub async fn stream(
         };
         if let Err(e) = session.run().await {
             tracing::debug!("stream of agent {} ended: {e}", session.caller.id);
-        }
-        drop(session);
-        if let Err(e) = store.stream_closed(agent).await {
-            tracing::warn!("presence of agent {agent}: {}", e.body.message);
         }
     }))
 }

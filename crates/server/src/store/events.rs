@@ -121,6 +121,9 @@ pub async fn read_after(
         .await?
         .try_get(0)?;
     if cursor < pruned || cursor > latest {
+        // Ended, not dropped: a dropped read transaction can leave its
+        // connection on an old snapshot for the next reader.
+        tx.commit().await?;
         return Ok(CatchUp::Resync {
             oldest_available: pruned,
         });

@@ -68,6 +68,8 @@ pub struct Store {
     pub metrics: Metrics,
     /// This process's name in the presence table (fresh at every start).
     pub node: Arc<str>,
+    /// This node's open agent streams (see [`presence`]).
+    pub presence: Arc<presence::Presence>,
 }
 
 impl Store {
@@ -81,6 +83,7 @@ impl Store {
             tail: Arc::new(Notify::new()),
             metrics: Metrics::new(),
             node: Arc::from(uuid::Uuid::new_v4().to_string()),
+            presence: Arc::default(),
         }
     }
 

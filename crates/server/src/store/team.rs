@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::store::agents::Caller;
 use crate::store::blocks::messages;
 use crate::store::blocks::occupancy::{
-    agent_changed, changed, refusal, standing, CONNECTED_SQL, PRESENCE_TTL_MS,
+    agent_changed, changed, presence_cutoffs, refusal, standing, CONNECTED_SQL,
 };
 use crate::store::events::{conversation_event, visibility};
 use crate::store::ops::{fingerprint, Emitted};
@@ -271,7 +271,11 @@ impl Store {
     /// customer; the queue's length and longest wait.
     pub async fn team(&self) -> Result<Team> {
         let mut tx = self.db.read().await?;
-        let connected = CONNECTED_SQL.replace("$1", "a.id").replace("$2", "$1");
+        let connected = CONNECTED_SQL
+            .replace("$1", "a.id")
+            .replace("$2", "$1")
+            .replace("$3", "$2");
+        let (seen, closed) = presence_cutoffs(now_ms());
         let rows = sqlx::query(&format!(
             "SELECT a.id, a.name, a.role, a.availability, a.availability_since, a.capacity, \
              COUNT(c.id) AS load, MIN(c.unanswered_since) AS oldest, \
@@ -281,7 +285,8 @@ impl Store {
              GROUP BY a.id, a.name, a.role, a.availability, a.availability_since, a.capacity \
              ORDER BY a.name, a.id"
         ))
-        .bind(now_ms() - PRESENCE_TTL_MS)
+        .bind(seen)
+        .bind(closed)
         .fetch_all(&mut *tx)
         .await?;
         let agents = rows
@@ -311,6 +316,9 @@ impl Store {
         )
         .fetch_one(&mut *tx)
         .await?;
+        // Ended now: a read transaction left to the pool would keep its old
+        // snapshot until the connection is next used.
+        tx.commit().await?;
         let n: i64 = queue.try_get("n")?;
         Ok(Team {
             agents,

@@ -83,7 +83,8 @@ pub async fn standing(conn: &mut AnyConnection, agent: AgentId) -> Result<Option
         ),
     )
     .bind(agent)
-    .bind(now_ms() - PRESENCE_TTL_MS)
+    .bind(presence_cutoffs(now_ms()).0)
+    .bind(presence_cutoffs(now_ms()).1)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
@@ -125,10 +126,19 @@ pub async fn check_own_capacity(
 pub const PRESENCE_TTL_MS: i64 = 30_000;
 /// How often a node refreshes its presence rows.
 pub const PRESENCE_REFRESH_MS: u64 = 10_000;
+/// How long an agent still counts as connected after their last stream closed:
+/// an app restarting or a link dropping for a moment is not "offline".
+pub const PRESENCE_GRACE_MS: i64 = 5_000;
 
-/// SQL: whether agent `$1` has an open stream on a live node at `$2`.
-pub const CONNECTED_SQL: &str =
-    "EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = $1 AND p.streams > 0 AND p.seen_at > $2)";
+/// The cut-offs [`CONNECTED_SQL`] takes as `$2` and `$3`, at `now`.
+pub fn presence_cutoffs(now: i64) -> (i64, i64) {
+    (now - PRESENCE_TTL_MS, now - PRESENCE_GRACE_MS)
+}
+
+/// SQL: whether agent `$1` has an open stream on a node seen after `$2`, or
+/// closed their last one after `$3`.
+pub const CONNECTED_SQL: &str = "EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = $1 AND \
+     ((p.streams > 0 AND p.seen_at > $2) OR (p.streams = 0 AND p.seen_at > $3)))";
 
 /// Whether the agent's app is open (a stream on a node seen recently).
 pub async fn connected(conn: &mut AnyConnection, agent: AgentId) -> Result<bool> {
@@ -136,7 +146,8 @@ pub async fn connected(conn: &mut AnyConnection, agent: AgentId) -> Result<bool>
         "SELECT CASE WHEN {CONNECTED_SQL} THEN 1 ELSE 0 END"
     ))
     .bind(agent)
-    .bind(now_ms() - PRESENCE_TTL_MS)
+    .bind(presence_cutoffs(now_ms()).0)
+    .bind(presence_cutoffs(now_ms()).1)
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
