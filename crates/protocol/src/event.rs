@@ -57,14 +57,13 @@ wire! {
         ConversationRestored { conversation: ConversationSummary },
         /// The customer rated an ended conversation (`conversation.survey`).
         SurveyAnswered { conversation: ConversationSummary },
-        /// An agent became available or away, opened or closed their app (the
-        /// first stream opened, the last one closed), or a supervisor changed
-        /// their capacity.
+        /// An agent became available or away, or a supervisor changed their
+        /// capacity. (Opening and closing the app raise no event: read the team.)
         AgentChanged {
             agent: AgentRef,
             availability: Availability,
             capacity: Option<u32>,
-            /// Their app is open (older servers: assumed so).
+            /// Their app was open at the change (older servers: assumed so).
             #[serde(default = "crate::yes")]
             connected: bool,
         },

@@ -371,8 +371,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 None if args.demo => Some(Duration::from_secs(10 * 60)),
                 None => None,
             };
+            let mut _colleagues = Vec::new();
             if args.demo {
                 crate::demo::seed(&store).await?;
+                _colleagues = crate::demo::simulate_colleagues(&store).await?;
                 if args.demo_customer_every_ms > 0 {
                     tokio::spawn(crate::demo::simulate_customers(
                         store.clone(),

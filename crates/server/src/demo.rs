@@ -26,6 +26,22 @@ fn op() -> Uuid {
     Uuid::new_v4()
 }
 
+/// Demo colleagues who have their app open: in the demo nobody else runs the
+/// app, and a transfer needs someone to take it.
+const PRESENT_COLLEAGUES: &[&str] = &["bob@example.com", "sam@example.com"];
+
+/// With `--demo`, counts Bob's and Sam's apps as open on this node for as long
+/// as the returned guards live, so the transfer dialog has colleagues to offer.
+pub async fn simulate_colleagues(store: &Store) -> Result<Vec<crate::store::presence::Present>> {
+    Ok(store
+        .list_agents()
+        .await?
+        .into_iter()
+        .filter(|a| PRESENT_COLLEAGUES.contains(&a.email.as_str()))
+        .map(|a| store.presence.hold(a.id))
+        .collect())
+}
+
 /// Seeds an empty database; leaves one that has agents alone.
 pub async fn seed(store: &Store) -> Result<()> {
     if !store.list_agents().await?.is_empty() {

@@ -489,3 +489,70 @@ async fn a_thousand_racing_takes_transfers_and_frees_leave_one_consistent_occupa
         .sum();
     assert_eq!(loads, i64::from(holder.is_some()));
 }
+
+/// A transfer racing the customer being reported as spam: one of them wins and
+/// the other is refused, never both half-done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_transfer_racing_a_spam_report_ends_one_way_or_the_other() {
+    let w = World::standard().await;
+    let (api, alice, bob, sam) = (&w.api, w.agent(0), w.agent(1), w.agent(2));
+    let _apps = [connect(api, bob).await, connect(api, sam).await];
+    let (mut spams, mut transfers) = (0, 0);
+    for round in 0..40 {
+        let c = api
+            .waiting_customer(&format!("Racer{round}"), "hello")
+            .await;
+        let id = c.conversation;
+        api.act(alice, id, "take").await.ok();
+        let (a, b, s) = (api.clone(), api.clone(), api.clone());
+        let (al, al2, bo, sa) = (alice.clone(), alice.clone(), bob.clone(), sam.clone());
+        let transfer = tokio::spawn(async move { a.transfer(&al, id, bo.id, None, false).await });
+        let spam = tokio::spawn(async move { b.act(&al2, id, "spam").await });
+        let rescue = tokio::spawn(async move { s.transfer(&sa, id, sa.id, None, true).await });
+        let (t, sp, r) = (
+            transfer.await.unwrap(),
+            spam.await.unwrap(),
+            rescue.await.unwrap(),
+        );
+        let d = api.detail(sam, id).await.ok();
+        let conv = &d["conversation"];
+        let lines: Vec<&str> = d["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["author"] == "system")
+            .map(|m| m["body"].as_str().unwrap())
+            .collect();
+        if sp.status == 200 {
+            spams += 1;
+            assert_eq!(conv["state"], "spam", "round {round}: {lines:?}");
+            assert_eq!(conv["customer"]["blocked"], true);
+            assert_eq!(
+                lines.last().unwrap(),
+                &"Reported as spam by Alice",
+                "round {round}"
+            );
+            for x in [&t, &r] {
+                if x.status != 200 {
+                    assert_eq!(x.status.as_u16(), 409, "round {round}: {x:?}");
+                }
+            }
+        } else {
+            transfers += 1;
+            assert_eq!(sp.status.as_u16(), 409, "round {round}: {sp:?}");
+            assert_eq!(conv["state"], "occupied", "round {round}");
+            assert_eq!(conv["customer"]["blocked"], false);
+            let last = lines.last().unwrap();
+            let holder = conv["occupant"]["name"].as_str().unwrap();
+            assert!(
+                last.ends_with(&format!("to {holder}")),
+                "round {round}: {lines:?}"
+            );
+        }
+        assert!(
+            t.status == 200 || t.status.as_u16() == 409,
+            "round {round}: {t:?}"
+        );
+    }
+    assert!(spams + transfers == 40);
+}
