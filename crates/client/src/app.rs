@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{
-    AgentId, AgentRef, ChatReport, ChatReportQuery, Me, Mood, SubjectAnswer,
-};
+use switchboard_protocol::{Me, Mood, SubjectAnswer};
 use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
 
+mod reports;
+mod settings;
 mod team;
 
 /// Who is signed in, where.
@@ -283,112 +283,6 @@ impl App {
         }
     }
 
-    fn settings_path(&self) -> PathBuf {
-        self.accounts.root().join("settings.json")
-    }
-
-    /// The saved settings (defaults when none or unreadable); a snooze that has
-    /// ended reads as none.
-    pub fn settings(&self) -> AppSettings {
-        let mut s: AppSettings = std::fs::read(self.settings_path())
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        if s.snoozed_until.is_some_and(|t| t <= Utc::now()) {
-            s.snoozed_until = None;
-        }
-        s
-    }
-
-    /// Snoozes notifications (or ends the snooze): saved, applied to the running
-    /// engine, and told to every listener (the window, the tray). Waiting
-    /// customers are still counted; those who start waiting meanwhile are shown
-    /// when it ends.
-    pub async fn snooze(&self, choice: Snooze) -> Result<AppSettings> {
-        let mut settings = self.settings();
-        settings.snoozed_until = snooze_end(choice, chrono::Local::now());
-        self.save_settings(&settings).await?;
-        Ok(settings)
-    }
-
-    /// Tells the listeners when the snooze in `settings` ends (the engine's
-    /// policy ends it by itself), replacing any earlier watch.
-    fn watch_snooze(&self, settings: &AppSettings) {
-        let mut watch = self.snooze_watch.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(old) = watch.take() {
-            old.abort();
-        }
-        let Some(until) = settings.snoozed_until else {
-            return;
-        };
-        let changes = self.changes.clone();
-        // The wall clock is read again every few seconds: a computer asleep
-        // through the end still wakes to notifications.
-        *watch = Some(tokio::spawn(async move {
-            while Utc::now() < until {
-                let left = (until - Utc::now()).to_std().unwrap_or_default();
-                tokio::time::sleep(left.min(Duration::from_secs(5))).await;
-            }
-            let _ = changes.send(Change::Settings);
-        }));
-    }
-
-    /// Writes the settings, applies them to the engine and tells the listeners.
-    async fn save_settings(&self, settings: &AppSettings) -> Result<()> {
-        let bytes = serde_json::to_vec_pretty(settings)?;
-        write_file(&self.settings_path(), &bytes)?;
-        if let Ok(engine) = self.engine().await {
-            engine.set_notification_settings(settings.policy());
-        }
-        self.watch_snooze(settings);
-        let _ = self.changes.send(Change::Settings);
-        Ok(())
-    }
-
-    /// Gives the app the shell's hands on the OS (once, at start), and makes the
-    /// OS agree with the saved settings (an entry removed by hand comes back; one
-    /// left by an uninstalled copy goes).
-    pub fn set_desktop(&self, desktop: Box<dyn Desktop>) {
-        if self.desktop.set(desktop).is_err() {
-            return;
-        }
-        if let Err(e) = self.apply_start_at_login(self.settings().start_at_login) {
-            tracing::warn!("{e}");
-        }
-    }
-
-    fn apply_start_at_login(&self, on: bool) -> Result<()> {
-        let Some(desktop) = self.desktop.get() else {
-            return Ok(());
-        };
-        let refused = |e: String| {
-            ClientError::new(
-                EngineCode::Desktop,
-                format!("cannot change starting at login: {e}"),
-            )
-        };
-        if desktop.starts_at_login().map_err(refused)? != on {
-            desktop.start_at_login(on).map_err(refused)?;
-        }
-        Ok(())
-    }
-
-    /// Saves the settings and applies them to the running engine and the OS.
-    /// When the OS refuses, nothing is saved. The snooze is kept as it is (only
-    /// [`App::snooze`] changes it, so a window with older settings cannot undo
-    /// one set from the tray).
-    pub async fn set_settings(&self, mut settings: AppSettings) -> Result<()> {
-        if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
-            return Err(ClientError::new(
-                ErrorCode::InvalidField,
-                "the reminder interval is at most a day",
-            ));
-        }
-        self.apply_start_at_login(settings.start_at_login)?;
-        settings.snoozed_until = self.settings().snoozed_until;
-        self.save_settings(&settings).await
-    }
-
     async fn start(&self, session: Session) -> Result<SessionInfo> {
         let (mut engine, rebuilt) = Engine::start(
             &session,
@@ -603,74 +497,9 @@ impl App {
         })
         .await
     }
-
-    /// The agents (supervisors pick whose report to see).
-    pub async fn agents(&self) -> Result<Vec<AgentRef>> {
-        let list = self.api().await?.agents().await?;
-        Ok(list
-            .agents
-            .into_iter()
-            .map(|a| AgentRef {
-                id: a.id,
-                name: a.name,
-            })
-            .collect())
-    }
-
-    /// The chat report for `[from, to)`: the agent's own, or (supervisors) anyone's
-    /// or everyone's.
-    pub async fn chat_report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        agent_id: Option<AgentId>,
-    ) -> Result<ChatReport> {
-        let q = ChatReportQuery { from, to, agent_id };
-        self.api().await?.chat_report(&q).await
-    }
-
-    /// Writes the report as CSV into `dir` and returns the file's path.
-    pub async fn export_chat_report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        agent_id: Option<AgentId>,
-        dir: &Path,
-    ) -> Result<PathBuf> {
-        let q = ChatReportQuery { from, to, agent_id };
-        let bytes = self.api().await?.chat_report_csv(&q).await?;
-        let path = unused_path(dir, &report_file_stem(from, to, agent_id));
-        write_file(&path, &bytes)?;
-        Ok(path)
-    }
 }
 
-/// `chat-report-2026-11-01-to-2026-11-07[-agent3]`: the range's first and last day
-/// on this computer's calendar (the range ends at midnight after its last day).
-fn report_file_stem(from: DateTime<Utc>, to: DateTime<Utc>, agent_id: Option<AgentId>) -> String {
-    let last = to - chrono::Duration::milliseconds(1);
-    let day = |t: DateTime<Utc>| {
-        t.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d")
-            .to_string()
-    };
-    let who = agent_id.map(|a| format!("-agent{a}")).unwrap_or_default();
-    format!("chat-report-{}-to-{}{who}", day(from), day(last.max(from)))
-}
-
-/// `stem.csv` in `dir`, or `stem (2).csv`, … when that exists: an export never
-/// overwrites an earlier one.
-fn unused_path(dir: &Path, stem: &str) -> PathBuf {
-    let first = dir.join(format!("{stem}.csv"));
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| dir.join(format!("{stem} ({n}).csv")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
-}
-
+/// Writes a file the agent asked for (settings, an export), making its folder.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)

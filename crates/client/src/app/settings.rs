@@ -1,0 +1,117 @@
+//! The agent's settings as the app keeps them: saved in the data directory,
+//! snoozes that end on their own, starting at login through the shell.
+
+use super::{snooze_end, write_file, App, AppSettings, Desktop, Snooze};
+use crate::error::{ClientError, EngineCode, ErrorCode, Result};
+use crate::Change;
+use chrono::Utc;
+use std::path::PathBuf;
+use std::time::Duration;
+
+impl App {
+    fn settings_path(&self) -> PathBuf {
+        self.accounts.root().join("settings.json")
+    }
+
+    /// The saved settings (defaults when none or unreadable); a snooze that has
+    /// ended reads as none.
+    pub fn settings(&self) -> AppSettings {
+        let mut s: AppSettings = std::fs::read(self.settings_path())
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        if s.snoozed_until.is_some_and(|t| t <= Utc::now()) {
+            s.snoozed_until = None;
+        }
+        s
+    }
+
+    /// Snoozes notifications (or ends the snooze): saved, applied to the running
+    /// engine, and told to every listener (the window, the tray). Waiting
+    /// customers are still counted; those who start waiting meanwhile are shown
+    /// when it ends.
+    pub async fn snooze(&self, choice: Snooze) -> Result<AppSettings> {
+        let mut settings = self.settings();
+        settings.snoozed_until = snooze_end(choice, chrono::Local::now());
+        self.save_settings(&settings).await?;
+        Ok(settings)
+    }
+
+    /// Tells the listeners when the snooze in `settings` ends (the engine's
+    /// policy ends it by itself), replacing any earlier watch.
+    pub(super) fn watch_snooze(&self, settings: &AppSettings) {
+        let mut watch = self.snooze_watch.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = watch.take() {
+            old.abort();
+        }
+        let Some(until) = settings.snoozed_until else {
+            return;
+        };
+        let changes = self.changes.clone();
+        // The wall clock is read again every few seconds: a computer asleep
+        // through the end still wakes to notifications.
+        *watch = Some(tokio::spawn(async move {
+            while Utc::now() < until {
+                let left = (until - Utc::now()).to_std().unwrap_or_default();
+                tokio::time::sleep(left.min(Duration::from_secs(5))).await;
+            }
+            let _ = changes.send(Change::Settings);
+        }));
+    }
+
+    /// Writes the settings, applies them to the engine and tells the listeners.
+    pub(super) async fn save_settings(&self, settings: &AppSettings) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(settings)?;
+        write_file(&self.settings_path(), &bytes)?;
+        if let Ok(engine) = self.engine().await {
+            engine.set_notification_settings(settings.policy());
+        }
+        self.watch_snooze(settings);
+        let _ = self.changes.send(Change::Settings);
+        Ok(())
+    }
+
+    /// Gives the app the shell's hands on the OS (once, at start), and makes the
+    /// OS agree with the saved settings (an entry removed by hand comes back; one
+    /// left by an uninstalled copy goes).
+    pub fn set_desktop(&self, desktop: Box<dyn Desktop>) {
+        if self.desktop.set(desktop).is_err() {
+            return;
+        }
+        if let Err(e) = self.apply_start_at_login(self.settings().start_at_login) {
+            tracing::warn!("{e}");
+        }
+    }
+
+    fn apply_start_at_login(&self, on: bool) -> Result<()> {
+        let Some(desktop) = self.desktop.get() else {
+            return Ok(());
+        };
+        let refused = |e: String| {
+            ClientError::new(
+                EngineCode::Desktop,
+                format!("cannot change starting at login: {e}"),
+            )
+        };
+        if desktop.starts_at_login().map_err(refused)? != on {
+            desktop.start_at_login(on).map_err(refused)?;
+        }
+        Ok(())
+    }
+
+    /// Saves the settings and applies them to the running engine and the OS.
+    /// When the OS refuses, nothing is saved. The snooze is kept as it is (only
+    /// [`App::snooze`] changes it, so a window with older settings cannot undo
+    /// one set from the tray).
+    pub async fn set_settings(&self, mut settings: AppSettings) -> Result<()> {
+        if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                "the reminder interval is at most a day",
+            ));
+        }
+        self.apply_start_at_login(settings.start_at_login)?;
+        settings.snoozed_until = self.settings().snoozed_until;
+        self.save_settings(&settings).await
+    }
+}
