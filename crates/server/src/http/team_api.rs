@@ -17,9 +17,9 @@ use switchboard_protocol::{
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/transfer", tag = "conversations", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = TransferRequest,
     responses((status = 200, description = "Now the target's", body = ConversationSummary),
-        (status = 400, description = "`invalid_field`: the target already occupies it, or the note is too long", body = ApiError),
+        (status = 400, description = "`invalid_field`: the note is too long", body = ApiError),
         (status = 404, description = "`not_found`: no such conversation or agent", body = ApiError),
-        (status = 409, description = "`agent_unavailable` (the target is away), `agent_at_capacity`, `not_occupant`, `invalid_state` (queued, archived, spam, or changed meanwhile), `op_id_reused`", body = ApiError)))]
+        (status = 409, description = "`agent_unavailable` (the target is away), `agent_at_capacity`, `not_occupant`, `invalid_state` (the target already occupies it; queued, archived, spam, or changed meanwhile), `op_id_reused`", body = ApiError)))]
 pub async fn transfer(
     State(s): State<AppState>,
     caller: Caller,

@@ -90,7 +90,9 @@ impl Store {
                     _ => return Err(refusal(&current, &me, "transfer")),
                 };
                 if req.to == from.id {
-                    return Err(Error::field(format!(
+                    // A conflict with the present state: the same request is
+                    // fine for a conversation someone else holds.
+                    return Err(Error::state(format!(
                         "{} already occupies this conversation",
                         from.name
                     )));

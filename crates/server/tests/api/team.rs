@@ -159,7 +159,7 @@ async fn refused_transfers_say_why_and_change_nothing() {
     // To oneself, to nobody, by someone who does not hold it, with a long note.
     api.transfer(alice, id, alice.id, None, false)
         .await
-        .err(400, "invalid_field");
+        .err(409, "invalid_state");
     api.transfer(alice, id, 999_999, None, false)
         .await
         .err(404, "not_found");
