@@ -45,8 +45,10 @@ wire! {
     pub struct CapacityRequest {
         /// The most conversations the agent may occupy at once, 1 to 1,000;
         /// null: no limit.
-        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
-        #[serde(default, deserialize_with = "crate::optional_whole_u32")]
+        /// Required (null included), so that a body that is not an object
+        /// (`[]`) is refused rather than read as "no limit".
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000, required = true))]
+        #[serde(deserialize_with = "crate::optional_whole_u32")]
         pub capacity: Option<u32>,
     }
 
@@ -109,7 +111,8 @@ mod tests {
         let cap = |json: &str| serde_json::from_str::<CapacityRequest>(json).map(|r| r.capacity);
         assert_eq!(cap(r#"{"capacity": 557.0}"#).unwrap(), Some(557));
         assert_eq!(cap(r#"{"capacity": null}"#).unwrap(), None);
-        assert_eq!(cap(r#"{}"#).unwrap(), None);
+        assert!(cap(r#"{}"#).is_err(), "capacity is required, null included");
+        assert!(cap(r#"[]"#).is_err(), "not an object");
         assert!(cap(r#"{"capacity": -1}"#).is_err());
         assert!(cap(r#"{"capacity": "3"}"#).is_err());
     }
