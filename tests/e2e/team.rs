@@ -346,3 +346,105 @@ async fn the_supervisor_sees_the_team_live_frees_from_there_and_unblocks() {
     )
     .await;
 }
+
+/// Moves the pointer through the X server (XTEST), as a person would: input at
+/// the desktop, which WebDriver's clicks in the page are not.
+fn touch_the_desktop(x: u32) {
+    let status = std::process::Command::new("xdotool")
+        .args(["mousemove", &x.to_string(), "5"])
+        .status()
+        .expect("xdotool");
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
+async fn alice_is_away_while_the_desktop_is_idle_and_back_at_the_first_input() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let w = World::new().await;
+    let (alice_id, _) = w.who(0).await;
+    // Away after 3 s without input (the app offers minutes; the file takes seconds).
+    std::fs::write(
+        w.data_dir().join("settings.json"),
+        json!({"reminder_minutes": 2, "do_not_disturb": false, "away_when_idle_secs": 3})
+            .to_string(),
+    )
+    .unwrap();
+    let driver = Driver::start(&w.data_dir());
+    let c = driver.session().await;
+    sign_in_alice(&c, &w).await;
+    let alice_is = |availability: &'static str| {
+        let w = &w;
+        async move {
+            until_api(
+                &format!("Alice {availability} for the team"),
+                || w.get(1, "/api/v1/team"),
+                |t| {
+                    t["agents"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|m| m["id"] == alice_id && m["availability"] == availability)
+                },
+            )
+            .await;
+        }
+    };
+    let sidebar_says = |availability: &'static str| {
+        let c = &c;
+        async move {
+            until(
+                c,
+                &format!("the sidebar says {availability}"),
+                &format!(
+                    "const s = document.querySelector(\"[data-testid='availability']\"); \
+                     return s != null && s.value === '{availability}'"
+                ),
+            )
+            .await;
+        }
+    };
+
+    // Nobody at the desk: away, on the server and in the sidebar.
+    alice_is("away").await;
+    sidebar_says("away").await;
+    // A move of the mouse: available again within seconds.
+    let back = Instant::now();
+    touch_the_desktop(40);
+    alice_is("available").await;
+    sidebar_says("available").await;
+    assert!(
+        back.elapsed() < Duration::from_secs(8),
+        "back after {:?}",
+        back.elapsed()
+    );
+    // Idle again: away again.
+    alice_is("away").await;
+
+    // Away chosen by hand is kept through input: the rule only undoes its own.
+    touch_the_desktop(60);
+    alice_is("available").await;
+    // Chosen well within the 3 s, before the rule could set away itself.
+    touch_the_desktop(65);
+    c.find(tid("availability"))
+        .await
+        .unwrap()
+        .select_by_value("away")
+        .await
+        .unwrap();
+    alice_is("away").await;
+    for x in [70, 80, 90] {
+        touch_the_desktop(x);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let team = w.get(1, "/api/v1/team").await;
+    let alice = team["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == alice_id)
+        .unwrap()
+        .clone();
+    assert_eq!(alice["availability"], "away", "{alice}");
+}

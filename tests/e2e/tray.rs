@@ -1,5 +1,5 @@
 //! The tray icon's count, read the way a desktop panel reads it (panel.rs): the
-//! label beside the app's StatusNotifierItem, over D-Bus.
+//! label beside the app's StatusNotifierItem, over D-Bus; and its Available entry.
 
 use crate::panel::*;
 use crate::support::*;
@@ -35,5 +35,20 @@ async fn the_tray_counts_customers_waiting_for_an_answer() {
     type_into(&c, "composer", "Refunded: sorry about that.").await;
     click(&c, "send").await;
     until_label(&item, "").await;
+
+    // Away and back from the tray's menu: the sidebar hears it from the server.
+    let menu = menu(&item).await;
+    for state in ["away", "available"] {
+        click_menu(&menu, "Available").await;
+        until(
+            &c,
+            &format!("the sidebar says {state} after the tray's Available"),
+            &format!(
+                "const s = document.querySelector(\"[data-testid='availability']\"); \
+                 return s != null && s.value === '{state}'"
+            ),
+        )
+        .await;
+    }
     drop(c);
 }

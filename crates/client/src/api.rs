@@ -8,7 +8,7 @@ use switchboard_protocol::{
     AgentId, AgentList, ArchivePage, Availability, AvailabilityRequest, BlockedCustomerList,
     CapacityRequest, ChatReport, ChatReportQuery, ConversationDetail, ConversationId,
     ConversationSummary, Customer, CustomerId, EndRequest, LoginRequest, LoginResponse, Message,
-    OpRequest, ReplyRequest, Snapshot, Team, TransferRequest,
+    OpRequest, ReplyRequest, Snapshot, TakeRequest, Team, TransferRequest,
 };
 use url::Url;
 
@@ -175,6 +175,12 @@ impl Api {
 
     pub async fn conversation(&self, id: ConversationId) -> Result<ConversationDetail> {
         self.get(&format!("api/v1/conversations/{id}")).await
+    }
+
+    /// Takes a conversation (supervisors may pass their capacity).
+    pub async fn take(&self, id: ConversationId, req: &TakeRequest) -> Result<ConversationSummary> {
+        self.post(&format!("api/v1/conversations/{id}/take"), req)
+            .await
     }
 
     /// take, free, reopen or spam.

@@ -54,6 +54,11 @@ pub struct AppSettings {
     /// tray's menu); otherwise closing it quits.
     #[serde(default)]
     pub close_to_tray: bool,
+    /// Become away after this many seconds without keyboard or mouse input at
+    /// the desktop, and available again at the first input (None: never). The
+    /// app offers minutes; seconds let a test wait less.
+    #[serde(default)]
+    pub away_when_idle_secs: Option<u32>,
 }
 
 impl Default for AppSettings {
@@ -66,6 +71,7 @@ impl Default for AppSettings {
             sound: true,
             start_at_login: false,
             close_to_tray: false,
+            away_when_idle_secs: None,
         }
     }
 }
@@ -170,11 +176,13 @@ struct Running {
     session: Session,
     engine: Arc<Engine>,
     forward: JoinHandle<()>,
+    idle: JoinHandle<()>,
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         self.forward.abort();
+        self.idle.abort();
     }
 }
 
@@ -192,6 +200,8 @@ pub struct App {
     /// Held while the session is restored at start-up (see [`App::starting`]):
     /// the UI's first [`App::session_info`] waits for it.
     startup: Arc<Mutex<()>>,
+    /// Whether the agent is away for want of input (see [`crate::idle`]).
+    idle_away: Arc<std::sync::Mutex<crate::idle::IdleAway>>,
 }
 
 /// Held by whoever restores the session at start-up; dropping it lets
@@ -244,6 +254,7 @@ impl App {
             desktop: std::sync::OnceLock::new(),
             snooze_watch: std::sync::Mutex::new(None),
             startup: Arc::new(Mutex::new(())),
+            idle_away: Arc::default(),
         })
     }
 
@@ -334,10 +345,13 @@ impl App {
             me: session.me.clone(),
             server: session.server.to_string(),
         };
+        let engine = Arc::new(engine);
+        let idle = self.watch_idle(engine.clone(), session.api());
         *self.running.lock().await = Some(Running {
             session,
-            engine: Arc::new(engine),
+            engine,
             forward,
+            idle,
         });
         let _ = self.changes.send(Change::Lists);
         Ok(info)

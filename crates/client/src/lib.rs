@@ -8,6 +8,7 @@ pub mod app;
 pub mod cache;
 pub mod engine;
 pub mod error;
+pub mod idle;
 pub mod notify;
 pub mod session;
 #[cfg(test)]

@@ -13,6 +13,7 @@ const OFF = {
   sound: false,
   start_at_login: false,
   close_to_tray: false,
+  away_when_idle_secs: null,
 };
 
 describe('Settings', () => {
@@ -60,6 +61,29 @@ describe('Settings', () => {
     await user.click(sound);
     await user.click(screen.getByRole('switch', { name: /Flash the taskbar/ }));
     expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, reminder_minutes: 2, sound: false, attention: true }]);
+  });
+
+  it('sets the agent away after a time without input, or never', async () => {
+    const backend = new FakeBackend({ settings: { ...OFF, away_when_idle_secs: 3 } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const away = screen.getByLabelText(/Set me away/) as HTMLSelectElement;
+    // A time set outside the app is shown as it is.
+    expect(away.value).toBe('3');
+    expect([...away.options].map((o) => o.text)).toEqual([
+      'Never',
+      '5 minutes',
+      '10 minutes',
+      '15 minutes',
+      '30 minutes',
+      '60 minutes',
+      '3 seconds',
+    ]);
+    const user = userEvent.setup();
+    await user.selectOptions(away, '15 minutes');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, away_when_idle_secs: 900 }]);
+    await user.selectOptions(away, 'Never');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, away_when_idle_secs: null }]);
   });
 
   it('signs out', async () => {

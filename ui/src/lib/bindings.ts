@@ -357,7 +357,13 @@ start_at_login?: boolean;
  * Closing the window leaves the app running in the tray (Quit is in the
  * tray's menu); otherwise closing it quits.
  */
-close_to_tray?: boolean }
+close_to_tray?: boolean; 
+/**
+ * Become away after this many seconds without keyboard or mouse input at
+ * the desktop, and available again at the first input (None: never). The
+ * app offers minutes; seconds let a test wait less.
+ */
+away_when_idle_secs?: number | null }
 /**
  * Who wrote a message.
  */

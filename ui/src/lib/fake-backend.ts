@@ -115,6 +115,7 @@ export class FakeBackend implements Backend {
       sound: true,
       start_at_login: false,
       close_to_tray: false,
+      away_when_idle_secs: null,
     };
     this.autoDeliverMs = options.autoDeliverMs;
   }

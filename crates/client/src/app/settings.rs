@@ -5,25 +5,18 @@ use super::{snooze_end, write_file, App, AppSettings, Desktop, Snooze};
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use crate::Change;
 use chrono::Utc;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 impl App {
-    fn settings_path(&self) -> PathBuf {
+    pub(super) fn settings_path(&self) -> PathBuf {
         self.accounts.root().join("settings.json")
     }
 
     /// The saved settings (defaults when none or unreadable); a snooze that has
     /// ended reads as none.
     pub fn settings(&self) -> AppSettings {
-        let mut s: AppSettings = std::fs::read(self.settings_path())
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        if s.snoozed_until.is_some_and(|t| t <= Utc::now()) {
-            s.snoozed_until = None;
-        }
-        s
+        load_settings(&self.settings_path())
     }
 
     /// Snoozes notifications (or ends the snooze): saved, applied to the running
@@ -110,8 +103,29 @@ impl App {
                 "the reminder interval is at most a day",
             ));
         }
+        if settings
+            .away_when_idle_secs
+            .is_some_and(|s| s == 0 || s > 24 * 3600)
+        {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                "away when idle: from a second to a day",
+            ));
+        }
         self.apply_start_at_login(settings.start_at_login)?;
         settings.snoozed_until = self.settings().snoozed_until;
         self.save_settings(&settings).await
     }
+}
+
+/// The settings saved at `path` (see [`App::settings`]).
+pub(super) fn load_settings(path: &Path) -> AppSettings {
+    let mut s: AppSettings = std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    if s.snoozed_until.is_some_and(|t| t <= Utc::now()) {
+        s.snoozed_until = None;
+    }
+    s
 }

@@ -1,13 +1,19 @@
 //! Team routing as the app offers it: transfer a conversation to a colleague,
 //! be available or away, and the team at a glance.
 
+use super::settings::load_settings;
 use super::App;
+use crate::api::Api;
 use crate::cache::OutboxItem;
 use crate::error::Result;
-use crate::Change;
+use crate::idle::{IdleAway, IdleClock};
+use crate::{Change, Engine};
+use std::sync::Arc;
+use std::time::Duration;
 use switchboard_protocol::{
     AgentId, AgentRef, Availability, BlockedCustomer, Customer, CustomerId, OpRequest, Team,
 };
+use tokio::task::JoinHandle;
 
 impl App {
     /// Queues a transfer to a colleague (sent when online, exactly once).
@@ -61,7 +67,55 @@ impl App {
         };
         if answer.is_err() {
             let _ = self.changes.send(Change::Team);
+        } else {
+            self.idle_rule().chosen();
         }
         answer
+    }
+
+    fn idle_rule(&self) -> std::sync::MutexGuard<'_, IdleAway> {
+        self.idle_away.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Away after the set time without input at the desktop, and back at the
+    /// first input (see [`IdleAway`]), for as long as `engine` runs.
+    pub(super) fn watch_idle(&self, engine: Arc<Engine>, api: Api) -> JoinHandle<()> {
+        let settings = self.settings_path();
+        let rule = self.idle_away.clone();
+        *self.idle_rule() = IdleAway::default();
+        tokio::spawn(async move {
+            let mut clock = IdleClock::new();
+            loop {
+                let after = load_settings(&settings)
+                    .away_when_idle_secs
+                    .map(|s| Duration::from_secs(s.into()));
+                let auto = rule.lock().unwrap_or_else(|p| p.into_inner()).auto();
+                if after.is_some() || auto {
+                    if let Some(idle) = clock.idle().await {
+                        let now = engine.availability().unwrap_or_default();
+                        let next = rule
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .step(after, idle, now);
+                        if let Some(next) = next {
+                            tracing::info!(
+                                "{} after {}s without input",
+                                next.as_str(),
+                                idle.as_secs()
+                            );
+                            if let Err(e) = api.set_availability(next).await {
+                                tracing::warn!("could not become {}: {e}", next.as_str());
+                                rule.lock().unwrap_or_else(|p| p.into_inner()).failed(next);
+                            }
+                        }
+                    }
+                }
+                let wait = rule
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .interval(after);
+                tokio::time::sleep(wait).await;
+            }
+        })
     }
 }

@@ -8,9 +8,14 @@ use crate::cache::{Answer, OutboxAction, OutboxItem};
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{ArchivePage, EndRequest, OpRequest, ReplyRequest, TransferRequest};
+use switchboard_protocol::{
+    ArchivePage, EndRequest, OpRequest, ReplyRequest, TakeRequest, TransferRequest,
+};
 
-async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
+/// Sends one queued action. A supervisor's take goes beyond their own capacity
+/// (they set the capacities; a refusal would only stand in their way), as their
+/// transfers do.
+async fn send(api: &Api, item: &OutboxItem, supervisor: bool) -> Result<Answer> {
     let op = OpRequest { op_id: item.op_id };
     let id = item.conversation_id;
     Ok(match &item.action {
@@ -35,7 +40,16 @@ async fn send(api: &Api, item: &OutboxItem) -> Result<Answer> {
             )
             .await?,
         )),
-        OutboxAction::Take => Answer::Conversation(Box::new(api.act(id, "take", op).await?)),
+        OutboxAction::Take => Answer::Conversation(Box::new(
+            api.take(
+                id,
+                &TakeRequest {
+                    op_id: item.op_id,
+                    override_capacity: supervisor,
+                },
+            )
+            .await?,
+        )),
         OutboxAction::Free => Answer::Conversation(Box::new(api.act(id, "free", op).await?)),
         OutboxAction::Reopen => Answer::Conversation(Box::new(api.act(id, "reopen", op).await?)),
         OutboxAction::Spam => Answer::Conversation(Box::new(api.act(id, "spam", op).await?)),
@@ -77,7 +91,8 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 continue;
             }
         };
-        let sent = match send(&inner.api, &item).await {
+        let supervisor = inner.reader().me().role.sees_everything();
+        let sent = match send(&inner.api, &item, supervisor).await {
             Err(e) if e.code == EngineCode::UnreadableAnswer => Ok(Answer::Accepted),
             other => other,
         };

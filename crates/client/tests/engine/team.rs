@@ -187,3 +187,77 @@ async fn an_away_agent_hears_nothing_of_the_queue_until_back() {
     assert_eq!(shown[0].0, quiet);
     assert_eq!(bob.availability().unwrap(), Availability::Available);
 }
+
+/// Sets agent `i`'s capacity as the supervisor (agent 2) would.
+async fn capacity(w: &World, i: usize, max: u32) {
+    let r = w
+        .http
+        .put(format!(
+            "{}/api/v1/agents/{}/capacity",
+            w.server.base, w.agents[i].0
+        ))
+        .bearer_auth(w.token(2))
+        .json(&serde_json::json!({ "capacity": max }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_at_capacity_is_refused_a_take_and_a_supervisor_is_not() {
+    use switchboard_client::cache::OutboxStatus;
+    use switchboard_client::{ClientErrorCode, ErrorCode};
+    let w = World::new(&[]).await;
+    capacity(&w, 0, 1).await;
+    capacity(&w, 2, 1).await;
+    let (alice_accounts, alice_session) = w.sign_in(0).await;
+    let (sam_accounts, sam_session) = w.sign_in(2).await;
+    let alice = start_engine(&alice_accounts, &alice_session);
+    let sam = start_engine(&sam_accounts, &sam_session);
+    wait_state(&alice, ConnectionState::Online).await;
+    wait_state(&sam, ConnectionState::Online).await;
+    let mut waiting = Vec::new();
+    for name in ["Maria", "Olga", "Pia", "Rosa"] {
+        waiting.push(w.customer(name, "hello").await.0);
+    }
+    for id in &waiting {
+        wait_in(&alice, "queue", *id).await;
+        wait_in(&sam, "queue", *id).await;
+    }
+
+    // Alice: the first take is hers, the second refused and kept with the reason.
+    alice.take(waiting[0]).unwrap();
+    wait_in(&alice, "mine", waiting[0]).await;
+    alice.take(waiting[1]).unwrap();
+    let refused = eventually("the second take refused", || {
+        alice
+            .outbox()
+            .ok()?
+            .into_iter()
+            .find_map(|i| match i.status {
+                OutboxStatus::Failed { code, message } if i.conversation_id == waiting[1] => {
+                    Some((code, message))
+                }
+                _ => None,
+            })
+    })
+    .await;
+    assert_eq!(refused.0, ClientErrorCode::from(ErrorCode::AtCapacity));
+    assert!(alice
+        .lists()
+        .unwrap()
+        .queue
+        .iter()
+        .any(|c| c.id == waiting[1]));
+
+    // Sam, a supervisor with the same capacity, takes two: the app passes it.
+    sam.take(waiting[2]).unwrap();
+    sam.take(waiting[3]).unwrap();
+    wait_in(&sam, "mine", waiting[2]).await;
+    wait_in(&sam, "mine", waiting[3]).await;
+    eventually("Sam's outbox empty", || {
+        sam.outbox().ok()?.is_empty().then_some(())
+    })
+    .await;
+}
