@@ -77,6 +77,12 @@ pub enum AgentCommand {
         #[arg(long)]
         max: String,
     },
+    /// Remove an agent from the team: no more sign-ins, their conversations
+    /// back in the queue; their name stays on the history and in the reports.
+    Remove {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Subject commands.
@@ -321,6 +327,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 println!("{}\t{}\t{}\t{}", a.id, a.role.as_str(), a.email, a.name);
             }
         }
+        Command::Agent(AgentCommand::Remove { email }) => {
+            let agent = agent_by_email(&store, &email).await?;
+            store.remove_agent(None, agent.id).await?;
+            println!(
+                "removed {} <{}>: their conversations are back in the queue",
+                agent.name, agent.email
+            );
+        }
         Command::Agent(AgentCommand::Capacity { email, max }) => {
             let capacity = match max.as_str() {
                 "none" => None,
@@ -330,13 +344,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     ))
                 })?),
             };
-            let key = crate::store::agents::email_key(&email);
-            let agent = store
-                .list_agents()
-                .await?
-                .into_iter()
-                .find(|a| crate::store::agents::email_key(&a.email) == key)
-                .ok_or_else(|| CliError::Usage(format!("no agent with email {email}")))?;
+            let agent = agent_by_email(&store, &email).await?;
             store.set_capacity(None, agent.id, capacity).await?;
             match capacity {
                 Some(n) => println!("{}: at most {n} conversations at once", agent.name),
@@ -411,4 +419,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// The agent on the team with this email (compared as sign-in compares it).
+async fn agent_by_email(
+    store: &Store,
+    email: &str,
+) -> Result<switchboard_protocol::AgentSummary, CliError> {
+    let key = crate::store::agents::email_key(email);
+    store
+        .list_agents()
+        .await?
+        .into_iter()
+        .find(|a| crate::store::agents::email_key(&a.email) == key)
+        .ok_or_else(|| CliError::Usage(format!("no agent with email {email}")))
 }

@@ -100,6 +100,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(team_api::team))
         .routes(routes!(team_api::availability))
         .routes(routes!(team_api::capacity))
+        .routes(routes!(team_api::remove_agent))
         .routes(routes!(stream::stream))
         .routes(routes!(customer_api::start))
         .routes(routes!(customer_api::post))

@@ -65,3 +65,21 @@ pub async fn capacity(
     detached(async move { s.store.set_capacity(Some(&caller), id, req.capacity).await }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Remove an agent from the team (supervisors): no more sign-ins, their tokens
+/// revoked, the conversations they held back in the queue; their name stays on
+/// the history and in the reports.
+#[utoipa::path(delete, path = "/api/v1/agents/{id}", tag = "supervisors", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, description = "`not_found`: no such agent, or already removed", body = ApiError),
+        (status = 409, description = "`invalid_state`: supervisors cannot remove themselves", body = ApiError)))]
+pub async fn remove_agent(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode> {
+    detached(async move { s.store.remove_agent(Some(&caller), id).await }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

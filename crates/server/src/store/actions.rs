@@ -8,7 +8,7 @@ use crate::db::now_ms;
 use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::agents::Caller;
-use crate::store::blocks::occupancy::{changed, check_own_capacity, refusal};
+use crate::store::blocks::occupancy::{changed, check_own_capacity, refusal, unoccupy};
 use crate::store::blocks::texts::{self, TextKind};
 use crate::store::blocks::{messages, surveys};
 use crate::store::events::{self, conversation_event, visibility};
@@ -204,16 +204,7 @@ impl Store {
                         }
                         _ => return Err(refusal(&current, &me, "free")),
                     };
-                    let n = sqlx::query(
-                        "UPDATE conversations SET state = 'not_assigned', occupant_id = NULL, occupied_since = NULL \
-                     WHERE id = $1 AND state = 'occupied' AND occupant_id = $2",
-                    )
-                    .bind(id)
-                    .bind(occupant)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-                    changed(n)?;
+                    unoccupy(conn, id, occupant).await?;
                     let by = me.agent_ref();
                     let (ev, _) =
                         conversation_event(conn, id, visibility(&current), |conversation| {

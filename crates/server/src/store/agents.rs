@@ -120,7 +120,8 @@ impl Store {
     /// Checks an email and password and issues a bearer token.
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
         let row = sqlx::query(
-            "SELECT id, name, email, role, password_hash FROM agents WHERE email_key = $1",
+            "SELECT id, name, email, role, password_hash FROM agents \
+             WHERE email_key = $1 AND removed_at IS NULL",
         )
         .bind(email_key(email))
         .fetch_optional(&self.db.reader)
@@ -175,7 +176,7 @@ impl Store {
     pub async fn authenticate(&self, token: &str) -> Result<Caller> {
         let row = sqlx::query(
             "SELECT a.id, a.name, a.email, a.role FROM sessions s JOIN agents a ON a.id = s.agent_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.removed_at IS NULL",
         )
         .bind(token_hash(token))
         .bind(now_ms())
@@ -199,11 +200,13 @@ impl Store {
         Ok(())
     }
 
-    /// Every agent, for supervisors and the admin CLI.
+    /// Every agent on the team (not removed), for supervisors and the admin CLI.
     pub async fn list_agents(&self) -> Result<Vec<AgentSummary>> {
-        let rows = sqlx::query("SELECT id, name, email, role FROM agents ORDER BY id")
-            .fetch_all(&self.db.reader)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, email, role FROM agents WHERE removed_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.db.reader)
+        .await?;
         rows.iter()
             .map(|r| {
                 let c = caller_from_row(r)?;

@@ -8,12 +8,12 @@ use crate::error::{Error, Result};
 use crate::store::agents::Caller;
 use crate::store::blocks::messages;
 use crate::store::blocks::occupancy::{
-    agent_changed, changed, presence_cutoffs, refusal, standing, CONNECTED_SQL,
+    agent_changed, changed, presence_cutoffs, refusal, standing, unoccupy, CONNECTED_SQL,
 };
 use crate::store::events::{conversation_event, visibility};
 use crate::store::ops::{fingerprint, Emitted};
 use crate::store::{rows, Store};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
     AgentId, AgentRef, Availability, ConversationId, ConversationState, ConversationSummary,
     ErrorCode, EventKind, Role, Team, TeamMember, TransferRequest, MAX_NOTE_CHARS,
@@ -59,6 +59,26 @@ pub fn returned_line(from: &str, after_ms: i64) -> String {
         format!("{} s", (after_ms / 1000).max(1))
     };
     format!("Returned to the queue: no answer from {from} for {wait}")
+}
+
+/// Tells everyone who could see it that a conversation went back to the queue
+/// from `from` (`current` is how it was), with a system line saying why.
+async fn back_in_queue(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    current: &ConversationSummary,
+    from: AgentRef,
+    by: Option<&Caller>,
+    line: String,
+) -> Result<()> {
+    let id = current.id;
+    let (ev, _) = conversation_event(conn, id, visibility(current), |conversation| {
+        EventKind::ConversationReturned { conversation, from }
+    })
+    .await?;
+    emitted.push(ev);
+    messages::system(conn, emitted, id, by.map(|c| c.id), line).await?;
+    Ok(())
 }
 
 impl Store {
@@ -202,12 +222,7 @@ impl Store {
                 continue;
             }
             let line = returned_line(&from.name, after_ms);
-            let (ev, _) = conversation_event(&mut tx, id, visibility(&current), |conversation| {
-                EventKind::ConversationReturned { conversation, from }
-            })
-            .await?;
-            emitted.push(ev);
-            messages::system(&mut tx, &mut emitted, id, None, line).await?;
+            back_in_queue(&mut tx, &mut emitted, &current, from, None, line).await?;
             returned += 1;
         }
         self.commit(tx, emitted).await?;
@@ -256,7 +271,7 @@ impl Store {
         }
         let mut tx = self.db.write().await?;
         let mut emitted = Emitted::new();
-        let n = sqlx::query("UPDATE agents SET capacity = $1 WHERE id = $2")
+        let n = sqlx::query("UPDATE agents SET capacity = $1 WHERE id = $2 AND removed_at IS NULL")
             .bind(capacity.map(i64::from))
             .bind(agent)
             .execute(&mut *tx)
@@ -264,6 +279,66 @@ impl Store {
             .rows_affected();
         if n == 0 {
             return Err(Error::not_found("agent"));
+        }
+        agent_changed(&mut tx, &mut emitted, agent).await?;
+        self.commit(tx, emitted).await
+    }
+
+    /// Removes an agent from the team (supervisors; the admin CLI): they can no
+    /// longer sign in (their tokens go, so their open streams close at the next
+    /// heartbeat), are no longer offered for transfers or counted in the team,
+    /// and the conversations they held go back to the queue with a line saying
+    /// why. Their name stays on the history and in the reports. One
+    /// transaction: a take, transfer or free racing it is decided by the database.
+    pub async fn remove_agent(&self, caller: Option<&Caller>, agent: AgentId) -> Result<()> {
+        if caller.is_some_and(|c| !c.sees_everything()) {
+            return Err(Error::forbidden("only supervisors can remove agents"));
+        }
+        if caller.is_some_and(|c| c.id == agent) {
+            return Err(Error::state("you cannot remove yourself"));
+        }
+        let mut tx = self.db.write().await?;
+        let mut emitted = Emitted::new();
+        let now = now_ms();
+        let n = sqlx::query(
+            "UPDATE agents SET removed_at = $1, availability = 'away', availability_since = $1 \
+             WHERE id = $2 AND removed_at IS NULL",
+        )
+        .bind(now)
+        .bind(agent)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::not_found("agent"));
+        }
+        sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
+            .bind(agent)
+            .execute(&mut *tx)
+            .await?;
+        let name: String = sqlx::query("SELECT name FROM agents WHERE id = $1")
+            .bind(agent)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let held: Vec<ConversationId> = sqlx::query(
+            "SELECT id FROM conversations WHERE state = 'occupied' AND occupant_id = $1 ORDER BY id",
+        )
+        .bind(agent)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+        for id in held {
+            let current = rows::summary(&mut tx, id).await?;
+            unoccupy(&mut tx, id, agent).await?;
+            let from = AgentRef {
+                id: agent,
+                name: name.clone(),
+            };
+            let line = format!("Returned to the queue: {name} was removed from the team");
+            back_in_queue(&mut tx, &mut emitted, &current, from, caller, line).await?;
         }
         agent_changed(&mut tx, &mut emitted, agent).await?;
         self.commit(tx, emitted).await
@@ -284,6 +359,7 @@ impl Store {
              CASE WHEN {connected} THEN 1 ELSE 0 END AS connected \
              FROM agents a LEFT JOIN conversations c \
              ON c.occupant_id = a.id AND c.state = 'occupied' \
+             WHERE a.removed_at IS NULL \
              GROUP BY a.id, a.name, a.role, a.availability, a.availability_since, a.capacity \
              ORDER BY a.name, a.id"
         ))

@@ -24,14 +24,18 @@ async fn every_agent_route_needs_a_valid_token() {
         "/api/v1/agents".into(),
         "/api/v1/blocked-customers".into(),
         "/api/v1/stream?cursor=0".into(),
+        "/api/v1/team".into(),
     ];
-    let posts = ["take", "free", "reopen", "spam", "messages", "end"]
-        .iter()
-        .map(|a| format!("/api/v1/conversations/{id}/{a}"))
-        .chain([
-            "/api/v1/blocked-customers/1/unblock".to_string(),
-            "/api/v1/auth/logout".into(),
-        ]);
+    let bob = w.agent(1).id;
+    let posts = [
+        "take", "free", "reopen", "spam", "messages", "end", "transfer",
+    ]
+    .iter()
+    .map(|a| format!("/api/v1/conversations/{id}/{a}"))
+    .chain([
+        "/api/v1/blocked-customers/1/unblock".to_string(),
+        "/api/v1/auth/logout".into(),
+    ]);
     for token in [None, Some("sba_not-a-real-token"), Some("")] {
         for path in &gets {
             api.get(path, token).await.err(401, "unauthorized");
@@ -41,7 +45,31 @@ async fn every_agent_route_needs_a_valid_token() {
                 .await
                 .err(401, "unauthorized");
         }
+        api.put(
+            "/api/v1/me/availability",
+            token,
+            &json!({"availability": "away"}),
+        )
+        .await
+        .err(401, "unauthorized");
+        api.put(
+            &format!("/api/v1/agents/{bob}/capacity"),
+            token,
+            &json!({"capacity": 1}),
+        )
+        .await
+        .err(401, "unauthorized");
+        api.delete(&format!("/api/v1/agents/{bob}"), token)
+            .await
+            .err(401, "unauthorized");
     }
+    // Bob is still on the team, as he was.
+    let team = api.get("/api/v1/team", Some(&w.agent(2).token)).await.ok();
+    assert!(team["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"] == bob && m["availability"] == "available" && m["capacity"].is_null()));
     // A customer token is not an agent token.
     api.get("/api/v1/snapshot", Some(&c.token))
         .await

@@ -131,6 +131,25 @@ async fn init_agent_add_subjects_and_sign_in() {
         subjects["subjects"],
         serde_json::json!(["Billing", "Shipping", "Returns"])
     );
+    drop(server);
+
+    // Max leaves: removed, he can no longer sign in; an unknown email is refused.
+    let (ok, out, err) = cli(d, &["agent", "remove", "--email", "MAX@example.com"], None);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("removed Max"), "{out}");
+    let (ok, _, err) = cli(d, &["agent", "remove", "--email", "max@example.com"], None);
+    assert!(!ok && err.contains("no agent with email"), "{err}");
+    let (_, out, _) = cli(d, &["agent", "list"], None);
+    assert!(!out.contains("max@example.com"), "{out}");
+    let server = start_server(d, &[]);
+    let api = Api::new(&server.base);
+    api.post(
+        "/api/v1/auth/login",
+        None,
+        &serde_json::json!({"email": "max@example.com", "password": generated}),
+    )
+    .await
+    .err(401, "invalid_credentials");
 }
 
 #[tokio::test]

@@ -248,6 +248,14 @@ impl Api {
         self.send(r).await
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut r = self.http.delete(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        self.send(r).await
+    }
+
     /// Hands `id` to agent `to` (with a note, and a supervisor's override).
     pub async fn transfer(
         &self,

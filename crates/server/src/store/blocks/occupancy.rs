@@ -11,7 +11,8 @@ use crate::store::events;
 use crate::store::ops::Emitted;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
-    AgentId, AgentRef, Availability, ConversationState, ConversationSummary, ErrorCode, EventKind,
+    AgentId, AgentRef, Availability, ConversationId, ConversationState, ConversationSummary,
+    ErrorCode, EventKind,
 };
 
 /// Why the caller may not act on a conversation in its present state.
@@ -53,6 +54,25 @@ pub fn changed(rows_affected: u64) -> Result<()> {
     }
 }
 
+/// Puts a conversation `occupant` holds back in the queue; fails (changing
+/// nothing) when it is no longer theirs.
+pub async fn unoccupy(
+    conn: &mut AnyConnection,
+    id: ConversationId,
+    occupant: AgentId,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE conversations SET state = 'not_assigned', occupant_id = NULL, occupied_since = NULL \
+         WHERE id = $1 AND state = 'occupied' AND occupant_id = $2",
+    )
+    .bind(id)
+    .bind(occupant)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    changed(n)
+}
+
 /// An agent's standing for new work, read in the writer's transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
@@ -79,7 +99,7 @@ pub async fn standing(conn: &mut AnyConnection, agent: AgentId) -> Result<Option
             "SELECT name, availability, capacity, \
              (SELECT COUNT(*) FROM conversations WHERE state = 'occupied' AND occupant_id = $1) AS load, \
              CASE WHEN {CONNECTED_SQL} THEN 1 ELSE 0 END AS connected \
-             FROM agents WHERE id = $1"
+             FROM agents WHERE id = $1 AND removed_at IS NULL"
         ),
     )
     .bind(agent)
