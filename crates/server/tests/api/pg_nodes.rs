@@ -343,3 +343,53 @@ async fn neglected_conversations_return_once_with_two_nodes_sweeping() {
 fn ids_count(snapshot: &Value) -> usize {
     snapshot["queue"].as_array().unwrap().len()
 }
+
+/// An agent whose app is connected only to a node that dies (kill -9: it
+/// cannot write that the streams closed) stops counting as connected once the
+/// node's presence rows are older than the time to live (30 s, refreshed every
+/// 10 s), as read on the surviving node; transfers to them are refused again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
+async fn agents_of_a_dead_node_stop_counting_as_connected() {
+    needs_postgres();
+    let w = World::standard().await;
+    let b = w.another_node(&[]);
+    let (alice, bob, sam) = (w.agent(0), w.agent(1), w.agent(2));
+    let _bobs_app = Stream::open(&b.api.base, &bob.token, 0).await;
+    let bob_connected = || async {
+        let t = w.api.get("/api/v1/team", Some(&sam.token)).await.ok();
+        t["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == bob.id && m["connected"] == true)
+    };
+    let deadline = std::time::Instant::now() + WAIT;
+    while !bob_connected().await {
+        assert!(std::time::Instant::now() < deadline, "Bob never counted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let c = w.api.waiting_customer("Maria", "hello").await;
+    w.api.act(alice, c.conversation, "take").await.ok();
+
+    let killed = std::time::Instant::now();
+    drop(b);
+    while bob_connected().await {
+        assert!(
+            killed.elapsed() < WAIT,
+            "Bob still counted {:?} after his node died",
+            killed.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let gone_after = killed.elapsed();
+    // Not at once (nothing could say so) and within the time to live and a refresh.
+    assert!(
+        gone_after > Duration::from_secs(15) && gone_after < Duration::from_secs(45),
+        "{gone_after:?}"
+    );
+    w.api
+        .transfer(alice, c.conversation, bob.id, None, false)
+        .await
+        .err(409, "agent_unavailable");
+}
