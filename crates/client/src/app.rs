@@ -16,6 +16,7 @@ use switchboard_protocol::{Me, Mood, SubjectAnswer};
 use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
 
+mod canned;
 mod reports;
 mod settings;
 mod team;

@@ -193,6 +193,9 @@ wire! {
         /// Whether the signed-in agent is available or away (older servers: available).
         #[serde(default)]
         pub availability: crate::Availability,
+        /// The canned replies, by shortcut (older servers: none).
+        #[serde(default)]
+        pub canned_replies: Vec<crate::CannedReply>,
     }
 
     /// `GET /api/v1/subjects`.

@@ -81,6 +81,8 @@ error_codes! {
     AgentUnavailable = "agent_unavailable",
     /// The transfer's target occupies as many conversations as their capacity allows.
     AgentAtCapacity = "agent_at_capacity",
+    /// Another canned reply already has this shortcut.
+    ShortcutTaken = "shortcut_taken",
     /// A fault on the server; the change was not made.
     Internal = "internal",
 }

@@ -67,6 +67,9 @@ wire! {
             #[serde(default = "crate::yes")]
             connected: bool,
         },
+        /// A supervisor added, changed or deleted a canned reply: every one now,
+        /// by shortcut.
+        CannedRepliesChanged { replies: Vec<crate::CannedReply> },
     }
 
     /// A frame of the WebSocket stream, server to client.
@@ -98,7 +101,8 @@ impl EventKind {
             | EventKind::SurveyAnswered { conversation } => Some(conversation),
             EventKind::CustomerBlocked { .. }
             | EventKind::CustomerUnblocked { .. }
-            | EventKind::AgentChanged { .. } => None,
+            | EventKind::AgentChanged { .. }
+            | EventKind::CannedRepliesChanged { .. } => None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! response, event and error code. CI checks the dependency tree stays that way.
 
 mod agent;
+mod canned;
 mod conversation;
 mod customer;
 mod error;
@@ -13,6 +14,7 @@ mod report;
 mod requests;
 
 pub use agent::*;
+pub use canned::*;
 pub use conversation::*;
 pub use customer::*;
 pub use error::*;

@@ -6,7 +6,7 @@ use crate::sms::SmsConfig;
 use crate::store::blocks::tokens::new_token;
 use crate::store::{Store, StoreConfig};
 use clap::{Args, Parser, Subcommand};
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,6 +37,9 @@ pub enum Command {
     /// Manage the end questionnaire's subject list.
     #[command(subcommand)]
     Subjects(SubjectsCommand),
+    /// Manage the team's canned replies.
+    #[command(subcommand)]
+    Canned(CannedCommand),
     /// Run the server.
     Serve(Box<ServeArgs>),
     /// Copy a SQLite deployment to PostgreSQL, then check every table's rows and
@@ -82,6 +85,27 @@ pub enum AgentCommand {
     Remove {
         #[arg(long)]
         email: String,
+    },
+}
+
+/// Canned reply commands.
+#[derive(Debug, Subcommand)]
+pub enum CannedCommand {
+    /// Add a canned reply; its body is read from standard input. The body may
+    /// hold {customer.name} and {agent.name}.
+    Add {
+        #[arg(long)]
+        title: String,
+        /// What agents type after / in the composer (a-z, 0-9, - and _).
+        #[arg(long)]
+        shortcut: String,
+    },
+    /// List the canned replies: shortcut, title.
+    List,
+    /// Delete the canned reply with this shortcut.
+    Remove {
+        #[arg(long)]
+        shortcut: String,
     },
 }
 
@@ -359,6 +383,34 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             for s in store.subjects().await? {
                 println!("{s}");
             }
+        }
+        Command::Canned(CannedCommand::Add { title, shortcut }) => {
+            let mut body = String::new();
+            std::io::stdin().lock().read_to_string(&mut body)?;
+            let body = body.trim_end_matches(['\r', '\n']).to_string();
+            let req = switchboard_protocol::CannedReplyRequest {
+                title,
+                shortcut,
+                body,
+            };
+            let reply = store.add_canned_reply(None, req).await?;
+            println!("added /{}: {}", reply.shortcut, reply.title);
+        }
+        Command::Canned(CannedCommand::List) => {
+            for r in store.canned_replies().await? {
+                println!("/{}\t{}", r.shortcut, r.title);
+            }
+        }
+        Command::Canned(CannedCommand::Remove { shortcut }) => {
+            let wanted = shortcut.trim().trim_start_matches('/').to_lowercase();
+            let reply = store
+                .canned_replies()
+                .await?
+                .into_iter()
+                .find(|r| r.shortcut == wanted)
+                .ok_or_else(|| CliError::Usage(format!("no canned reply /{wanted}")))?;
+            store.delete_canned_reply(None, reply.id).await?;
+            println!("removed /{}", reply.shortcut);
         }
         // Handled above, before any database is opened.
         Command::Port { .. } => {}

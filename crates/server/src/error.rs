@@ -34,7 +34,8 @@ impl Error {
             | ErrorCode::CustomerOptedOut
             | ErrorCode::AtCapacity
             | ErrorCode::AgentUnavailable
-            | ErrorCode::AgentAtCapacity => 409,
+            | ErrorCode::AgentAtCapacity
+            | ErrorCode::ShortcutTaken => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         };

@@ -35,6 +35,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("sms_inbound", "message_sid"),
     ("sms_outbox", "id"),
     ("presence", "agent_id, node"),
+    ("canned_replies", "id"),
 ];
 
 /// Tables whose rows the target's migration already wrote: the source's win.
@@ -48,6 +49,7 @@ const IDENTITIES: &[&str] = &[
     "closures",
     "messages",
     "sms_outbox",
+    "canned_replies",
 ];
 
 /// Rows per INSERT (PostgreSQL takes at most 65,535 parameters per statement).

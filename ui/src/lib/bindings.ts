@@ -429,7 +429,11 @@ export type Change =
  * An agent became available or away, or their capacity changed (the
  * signed-in agent too): read the team and the availability again.
  */
-{ type: "team" }
+{ type: "team" } | 
+/**
+ * A supervisor changed the canned replies: read them again.
+ */
+{ type: "canned_replies" }
 /**
  * How the customer reaches us.
  */
@@ -740,6 +744,10 @@ export type ErrorCode =
  * The transfer's target occupies as many conversations as their capacity allows.
  */
 "agent_at_capacity" | 
+/**
+ * Another canned reply already has this shortcut.
+ */
+"shortcut_taken" | 
 /**
  * A fault on the server; the change was not made.
  */

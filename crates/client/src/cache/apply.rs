@@ -290,6 +290,11 @@ impl Cache {
         set_meta(&tx, "me", &serde_json::to_string(&me)?)?;
         set_meta(&tx, "subjects", &serde_json::to_string(&snap.subjects)?)?;
         set_meta(&tx, "availability", snap.availability.as_str())?;
+        set_meta(
+            &tx,
+            "canned_replies",
+            &serde_json::to_string(&snap.canned_replies)?,
+        )?;
         tx.commit()?;
         self.me = me;
         Ok(())
@@ -320,6 +325,9 @@ impl Cache {
                     if agent.id == me.id {
                         set_meta(&tx, "availability", availability.as_str())?;
                     }
+                }
+                EventKind::CannedRepliesChanged { replies } => {
+                    set_meta(&tx, "canned_replies", &serde_json::to_string(replies)?)?;
                 }
                 kind => {
                     if let Some(c) = kind.conversation() {

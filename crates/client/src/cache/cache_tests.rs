@@ -42,6 +42,7 @@ fn the_queue_is_served_oldest_wait_first_then_the_customers_not_waiting() {
             archive: vec![],
             subjects: vec![],
             availability: Default::default(),
+            canned_replies: vec![],
         })
         .unwrap();
     let order: Vec<i64> = cache.lists().unwrap().queue.iter().map(|c| c.id).collect();
@@ -180,6 +181,7 @@ fn a_wanted_history_is_remembered_across_restarts_until_it_is_stored() {
             archive: vec![],
             subjects: vec![],
             availability: Default::default(),
+            canned_replies: vec![],
         })
         .unwrap();
     assert_eq!(cache.histories_wanted().unwrap(), vec![7]);

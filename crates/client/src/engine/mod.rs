@@ -87,6 +87,8 @@ pub enum Change {
     /// An agent became available or away, or their capacity changed (the
     /// signed-in agent too): read the team and the availability again.
     Team,
+    /// A supervisor changed the canned replies: read them again.
+    CannedReplies,
 }
 
 /// A conversation as the app shows it: from the cache, with what is still queued.
@@ -214,6 +216,15 @@ impl Inner {
             .any(|e| matches!(e.kind, switchboard_protocol::EventKind::AgentChanged { .. }));
         if team || applied.resynced {
             self.emit(Change::Team);
+        }
+        let canned = applied.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                switchboard_protocol::EventKind::CannedRepliesChanged { .. }
+            )
+        });
+        if canned || applied.resynced {
+            self.emit(Change::CannedReplies);
         }
         let _ = self.applied.send(Arc::new(applied));
     }
@@ -347,6 +358,14 @@ impl Engine {
     /// The questionnaire's subjects as last synced.
     pub fn subjects(&self) -> Result<Vec<String>> {
         let raw = self.inner.reader().meta("subjects")?;
+        Ok(raw
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default())
+    }
+
+    /// The team's canned replies, by shortcut, as last synced (offline too).
+    pub fn canned_replies(&self) -> Result<Vec<switchboard_protocol::CannedReply>> {
+        let raw = self.inner.reader().meta("canned_replies")?;
         Ok(raw
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default())

@@ -99,7 +99,7 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
 }
 
 /// Runs a short future to completion from a synchronous `eventually` closure.
-fn futures_lite<T>(
+pub fn futures_lite<T>(
     f: impl std::future::Future<Output = switchboard_client::Result<T>>,
 ) -> Option<T> {
     tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(f)).ok()

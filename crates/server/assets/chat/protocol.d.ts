@@ -183,6 +183,10 @@ export type ErrorCode =
  */
 "agent_at_capacity" | 
 /**
+ * Another canned reply already has this shortcut.
+ */
+"shortcut_taken" | 
+/**
  * A fault on the server; the change was not made.
  */
 "internal"

@@ -57,10 +57,30 @@ impl From<QueryRejection> for Error {
     }
 }
 
-/// A JSON body (at most 64 KiB, no unknown fields) or a 400.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// A JSON object (at most 64 KiB, no unknown fields) or a 400. Every request
+/// body is an object: serde would also read a struct from an array of its
+/// fields in order (`["Title", "x", "Body"]`), which no client means.
 pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<ApiJson<T>, Error> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        if !value.is_object() {
+            return Err(Error::new(
+                ErrorCode::InvalidRequest,
+                "the request body must be a JSON object",
+            ));
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidRequest,
+                format!("Failed to deserialize the JSON body into the target type: {e}"),
+            )
+        })
+    }
+}
 
 /// Path parameters or a 400.
 #[derive(FromRequestParts)]

@@ -101,6 +101,14 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(team_api::availability))
         .routes(routes!(team_api::capacity))
         .routes(routes!(team_api::remove_agent))
+        .routes(routes!(
+            team_api::canned_replies,
+            team_api::add_canned_reply
+        ))
+        .routes(routes!(
+            team_api::update_canned_reply,
+            team_api::delete_canned_reply
+        ))
         .routes(routes!(stream::stream))
         .routes(routes!(customer_api::start))
         .routes(routes!(customer_api::post))

@@ -18,6 +18,7 @@
 pub mod actions;
 pub mod agents;
 pub mod blocks;
+pub mod canned;
 pub mod customers;
 pub mod events;
 pub mod ops;

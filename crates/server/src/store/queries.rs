@@ -124,6 +124,7 @@ impl Store {
         )
         .await?;
         let subjects = subjects(&mut tx).await?;
+        let canned_replies = crate::store::canned::all(&mut tx).await?;
         let availability: String = sqlx::query("SELECT availability FROM agents WHERE id = $1")
             .bind(me)
             .fetch_one(&mut *tx)
@@ -139,6 +140,7 @@ impl Store {
             others,
             archive,
             subjects,
+            canned_replies,
         })
     }
 

@@ -4,7 +4,7 @@ use crate::support::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn cli(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+pub fn cli(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
         .arg("--data-dir")
         .arg(dir)

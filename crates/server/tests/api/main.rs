@@ -5,6 +5,7 @@
 mod authz;
 mod bad_input;
 mod blns;
+mod canned;
 mod chat_page;
 mod cli;
 mod idempotency;

@@ -1,0 +1,81 @@
+//! Canned replies in the app: synced from the snapshot and live from the
+//! stream, readable offline, and filled in for a conversation.
+
+use crate::app::futures_lite;
+use crate::support::*;
+use serde_json::json;
+use switchboard_client::{App, Change, ConnectionState};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn canned_replies_sync_live_work_offline_and_are_filled_in() {
+    let mut w = World::new(&[]).await;
+    let sam = w.token(2).to_string();
+    let (status, _) = w
+        .post(
+            "/api/v1/canned-replies",
+            Some(&sam),
+            json!({"title": "Greeting", "shortcut": "hello", "body": "Hello {customer.name}, {agent.name} here."}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let app = App::new(Some(w.app_dir("app")), false, false).unwrap();
+    app.sign_in(&w.server.base, &w.agents[0].2, PASSWORD)
+        .await
+        .unwrap();
+    let mut changes = app.subscribe();
+    // From the snapshot.
+    let replies = eventually("the greeting synced", || {
+        futures_lite(app.canned_replies()).filter(|r| !r.is_empty())
+    })
+    .await;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].shortcut, "hello");
+
+    // A supervisor adds one: the app hears of it and has both.
+    let (status, _) = w
+        .post(
+            "/api/v1/canned-replies",
+            Some(&sam),
+            json!({"title": "Refund", "shortcut": "refund", "body": "Refunded, {customer.name}."}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    // Told by a change (the snapshot's own may come first).
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(c) = changes.next().await {
+            if matches!(c, Change::CannedReplies) && app.canned_replies().await.unwrap().len() == 2
+            {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(heard, Ok(true));
+    let replies = app.canned_replies().await.unwrap();
+    let shortcuts: Vec<&str> = replies.iter().map(|r| r.shortcut.as_str()).collect();
+    assert_eq!(shortcuts, ["hello", "refund"]);
+
+    // Filled in for Maria's conversation, as Alice.
+    let (id, _) = w.customer("Maria", "Hello?").await;
+    eventually("Maria in the queue", || {
+        futures_lite(app.lists()).and_then(|l| l.queue.iter().any(|c| c.id == id).then_some(()))
+    })
+    .await;
+    let text = app.canned_text(id, replies[0].id).await.unwrap();
+    assert_eq!(text, "Hello Maria, Alice here.");
+
+    // Offline: the server is gone; the replies and their text still come.
+    w.server.kill9();
+    eventually("offline", || {
+        futures_lite(async { Ok(app.connection().await) }).filter(|s| *s != ConnectionState::Online)
+    })
+    .await;
+    assert_eq!(app.canned_replies().await.unwrap(), replies);
+    assert_eq!(
+        app.canned_text(id, replies[1].id).await.unwrap(),
+        "Refunded, Maria."
+    );
+    let missing = app.canned_text(id, 999_999).await.unwrap_err();
+    assert_eq!(missing.code, switchboard_client::ErrorCode::NotFound);
+}
