@@ -447,4 +447,45 @@ async fn alice_is_away_while_the_desktop_is_idle_and_back_at_the_first_input() {
         .unwrap()
         .clone();
     assert_eq!(alice["availability"], "away", "{alice}");
+
+    // Settings shows the time, and Never turns it off: idle, she stays available.
+    // (Input before each step, so that the 3 s do not run out meanwhile.)
+    touch_the_desktop(100);
+    c.find(tid("availability"))
+        .await
+        .unwrap()
+        .select_by_value("available")
+        .await
+        .unwrap();
+    alice_is("available").await;
+    touch_the_desktop(110);
+    click(&c, "open-settings").await;
+    let select = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(tid("settings-away-when-idle"))
+        .await
+        .unwrap();
+    assert_eq!(select.prop("value").await.unwrap().as_deref(), Some("3"));
+    select.select_by_value("off").await.unwrap();
+    let saved = w.data_dir().join("settings.json");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let s: Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+        if s["away_when_idle_secs"].is_null() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never saved: {s}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let team = w.get(1, "/api/v1/team").await;
+    assert!(
+        team["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == alice_id && m["availability"] == "available"),
+        "{team}"
+    );
 }

@@ -74,7 +74,7 @@ impl App {
     }
 
     fn idle_rule(&self) -> std::sync::MutexGuard<'_, IdleAway> {
-        self.idle_away.lock().unwrap_or_else(|p| p.into_inner())
+        locked(&self.idle_away)
     }
 
     /// Away after the set time without input at the desktop, and back at the
@@ -89,33 +89,32 @@ impl App {
                 let after = load_settings(&settings)
                     .away_when_idle_secs
                     .map(|s| Duration::from_secs(s.into()));
-                let auto = rule.lock().unwrap_or_else(|p| p.into_inner()).auto();
+                let auto = locked(&rule).auto();
                 if after.is_some() || auto {
                     if let Some(idle) = clock.idle().await {
                         let now = engine.availability().unwrap_or_default();
-                        let next = rule
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .step(after, idle, now);
+                        let next = locked(&rule).step(after, idle, now);
                         if let Some(next) = next {
                             tracing::info!(
-                                "{} after {}s without input",
+                                "{}: {} s since the last input at the desktop",
                                 next.as_str(),
                                 idle.as_secs()
                             );
                             if let Err(e) = api.set_availability(next).await {
                                 tracing::warn!("could not become {}: {e}", next.as_str());
-                                rule.lock().unwrap_or_else(|p| p.into_inner()).failed(next);
+                                locked(&rule).failed(next);
                             }
                         }
                     }
                 }
-                let wait = rule
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .interval(after);
+                let wait = locked(&rule).interval(after);
                 tokio::time::sleep(wait).await;
             }
         })
     }
+}
+
+/// The idle rule, also after a panic elsewhere while it was held (it is plain data).
+fn locked(rule: &std::sync::Mutex<IdleAway>) -> std::sync::MutexGuard<'_, IdleAway> {
+    rule.lock().unwrap_or_else(|p| p.into_inner())
 }

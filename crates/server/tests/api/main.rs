@@ -17,6 +17,7 @@ mod pg_nodes;
 mod pg_port;
 mod projection;
 mod races;
+mod removal;
 mod reports;
 mod restart;
 mod returns;
