@@ -8,8 +8,8 @@ use switchboard_client::{
     EngineCode, SessionInfo, Snooze,
 };
 use switchboard_protocol::{
-    AgentRef, Availability, BlockedCustomer, ChatReport, ConversationSummary, Customer, Mood,
-    SubjectAnswer, Team,
+    AgentRef, Availability, BlockedCustomer, CannedReply, ChatReport, ConversationSummary,
+    Customer, Mood, SubjectAnswer, Team,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -157,6 +157,39 @@ pub async fn set_capacity(app: State<'_, App>, agent: i64, capacity: Option<u32>
 #[specta::specta]
 pub async fn blocked_customers(app: State<'_, App>) -> Result<Vec<BlockedCustomer>> {
     app.blocked_customers().await
+}
+
+/// The team's canned replies, as last synced (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn canned_replies(app: State<'_, App>) -> Result<Vec<CannedReply>> {
+    app.canned_replies().await
+}
+
+/// A canned reply's text for a conversation, placeholders filled, to edit.
+#[tauri::command]
+#[specta::specta]
+pub async fn canned_text(app: State<'_, App>, conversation: i64, reply: i64) -> Result<String> {
+    app.canned_text(conversation, reply).await
+}
+
+/// Adds (`id` null) or changes a canned reply (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_canned_reply(
+    app: State<'_, App>,
+    id: Option<i64>,
+    title: String,
+    shortcut: String,
+    body: String,
+) -> Result<CannedReply> {
+    app.save_canned_reply(id, title, shortcut, body).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_canned_reply(app: State<'_, App>, id: i64) -> Result<()> {
+    app.delete_canned_reply(id).await
 }
 
 #[tauri::command]

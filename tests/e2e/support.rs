@@ -6,6 +6,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_protocol::Role;
 pub use switchboard_testkit::{seed, server_bin, Server, PASSWORD};
@@ -24,6 +26,43 @@ pub struct Driver {
     child: Child,
     pub port: u16,
     app_data: PathBuf,
+    /// Set when the test is over: the watchdog stands down.
+    over: Arc<AtomicBool>,
+}
+
+/// How long one test may drive the app. A WebDriver call has no deadline of
+/// its own, and a driver that stops answering would hang the whole suite; past
+/// this, the watchdog stops the drivers and the app, so every later call fails
+/// and the test with it.
+const TEST_DEADLINE: Duration = Duration::from_secs(8 * 60);
+
+/// Stops tauri-driver (and so WebKitWebDriver) and the app on `app_data` once
+/// `TEST_DEADLINE` has passed, unless the test is over first.
+fn watchdog(driver: u32, app_data: PathBuf, over: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + TEST_DEADLINE;
+        while Instant::now() < deadline {
+            if over.load(Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        if over.load(Ordering::Relaxed) {
+            return;
+        }
+        eprintln!(
+            "the test drove the app for over {} s: stopping its drivers and app",
+            TEST_DEADLINE.as_secs()
+        );
+        let _ = Command::new("kill")
+            .args(["-TERM", &driver.to_string()])
+            .status();
+        for pid in apps_on(&app_data) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    });
 }
 
 /// The app processes running on `app_data` (found by their environment).
@@ -45,6 +84,7 @@ fn apps_on(app_data: &Path) -> Vec<u32> {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        self.over.store(true, Ordering::Relaxed);
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
@@ -98,10 +138,13 @@ impl Driver {
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
+        let over = Arc::new(AtomicBool::new(false));
+        watchdog(child.id(), app_data.to_path_buf(), over.clone());
         Driver {
             child,
             port,
             app_data: app_data.to_path_buf(),
+            over,
         }
     }
 

@@ -6,9 +6,10 @@ use serde::Serialize;
 use std::time::Duration;
 use switchboard_protocol::{
     AgentId, AgentList, ArchivePage, Availability, AvailabilityRequest, BlockedCustomerList,
-    CapacityRequest, ChatReport, ChatReportQuery, ConversationDetail, ConversationId,
-    ConversationSummary, Customer, CustomerId, EndRequest, LoginRequest, LoginResponse, Message,
-    OpRequest, ReplyRequest, Snapshot, TakeRequest, Team, TransferRequest,
+    CannedReply, CannedReplyRequest, CapacityRequest, ChatReport, ChatReportQuery,
+    ConversationDetail, ConversationId, ConversationSummary, Customer, CustomerId, EndRequest,
+    LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest, Snapshot, TakeRequest, Team,
+    TransferRequest,
 };
 use url::Url;
 
@@ -145,6 +146,18 @@ impl Api {
         Ok(())
     }
 
+    async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        let url = self.url(path)?;
+        self.send(self.http.put(url).json(body)).await
+    }
+
+    /// A DELETE answered with 204 and no body.
+    async fn delete(&self, path: &str) -> Result<()> {
+        let url = self.url(path)?;
+        self.send_bytes(self.http.delete(url)).await?;
+        Ok(())
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
         let body = LoginRequest {
             email: email.to_string(),
@@ -226,6 +239,25 @@ impl Api {
             &CapacityRequest { capacity },
         )
         .await
+    }
+
+    /// Add a canned reply (supervisors).
+    pub async fn add_canned_reply(&self, req: &CannedReplyRequest) -> Result<CannedReply> {
+        self.post("api/v1/canned-replies", req).await
+    }
+
+    /// Change a canned reply (supervisors).
+    pub async fn update_canned_reply(
+        &self,
+        id: i64,
+        req: &CannedReplyRequest,
+    ) -> Result<CannedReply> {
+        self.put(&format!("api/v1/canned-replies/{id}"), req).await
+    }
+
+    /// Delete a canned reply (supervisors).
+    pub async fn delete_canned_reply(&self, id: i64) -> Result<()> {
+        self.delete(&format!("api/v1/canned-replies/{id}")).await
     }
 
     /// Become available or away.

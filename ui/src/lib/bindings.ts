@@ -190,6 +190,47 @@ async unblock(customer: number) : Promise<Result<Customer, ClientError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The team's canned replies, as last synced (offline too).
+ */
+async cannedReplies() : Promise<Result<CannedReply[], ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("canned_replies") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A canned reply's text for a conversation, placeholders filled, to edit.
+ */
+async cannedText(conversation: number, reply: number) : Promise<Result<string, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("canned_text", { conversation, reply }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds (`id` null) or changes a canned reply (supervisors).
+ */
+async saveCannedReply(id: number | null, title: string, shortcut: string, body: string) : Promise<Result<CannedReply, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_canned_reply", { id, title, shortcut, body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteCannedReply(id: number) : Promise<Result<null, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_canned_reply", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async reply(id: number, body: string) : Promise<Result<OutboxItem, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("reply", { id, body }) };
@@ -385,6 +426,19 @@ export type BlockedCustomer = { customer: Customer; blocked_at: string; blocked_
  * Messages stored while the customer was blocked, oldest first.
  */
 hidden_messages: Message[] }
+/**
+ * A saved reply.
+ */
+export type CannedReply = { id: number; title: string; 
+/**
+ * Typed after `/` in the composer: lowercase letters, digits, `-` and `_`.
+ */
+shortcut: string; 
+/**
+ * The text, where `{customer.name}` and `{agent.name}` are filled in when
+ * the reply is inserted.
+ */
+body: string; updated_at: string }
 /**
  * What changed, for the app to redraw.
  */

@@ -3,7 +3,7 @@
 
 use super::App;
 use crate::error::{ClientError, ErrorCode, Result};
-use switchboard_protocol::CannedReply;
+use switchboard_protocol::{CannedReply, CannedReplyRequest};
 
 /// `body` with `{customer.name}` and `{agent.name}` filled in. Other braces stay
 /// as they are; the values are inserted as text, never read for placeholders.
@@ -49,6 +49,32 @@ impl App {
             ))
         })
         .await
+    }
+
+    /// Adds a canned reply (`id` None) or changes one (supervisors; needs the
+    /// server). Every app, this one too, hears the new list through the stream.
+    pub async fn save_canned_reply(
+        &self,
+        id: Option<i64>,
+        title: String,
+        shortcut: String,
+        body: String,
+    ) -> Result<CannedReply> {
+        let req = CannedReplyRequest {
+            title,
+            shortcut,
+            body,
+        };
+        let api = self.api().await?;
+        match id {
+            None => api.add_canned_reply(&req).await,
+            Some(id) => api.update_canned_reply(id, &req).await,
+        }
+    }
+
+    /// Deletes a canned reply (supervisors; needs the server).
+    pub async fn delete_canned_reply(&self, id: i64) -> Result<()> {
+        self.api().await?.delete_canned_reply(id).await
     }
 }
 

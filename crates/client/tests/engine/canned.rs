@@ -79,3 +79,92 @@ async fn canned_replies_sync_live_work_offline_and_are_filled_in() {
     let missing = app.canned_text(id, 999_999).await.unwrap_err();
     assert_eq!(missing.code, switchboard_client::ErrorCode::NotFound);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_manages_them_from_the_app_and_every_app_follows() {
+    use switchboard_client::ErrorCode;
+    let w = World::new(&[]).await;
+    let sam = App::new(Some(w.app_dir("sam")), false, false).unwrap();
+    sam.sign_in(&w.server.base, &w.agents[2].2, PASSWORD)
+        .await
+        .unwrap();
+    let alice = App::new(Some(w.app_dir("alice")), false, false).unwrap();
+    alice
+        .sign_in(&w.server.base, &w.agents[0].2, PASSWORD)
+        .await
+        .unwrap();
+
+    let saved = sam
+        .save_canned_reply(
+            None,
+            " Greeting ".into(),
+            "Hello".into(),
+            "Hi {customer.name}!".into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved.title.as_str(), saved.shortcut.as_str()),
+        ("Greeting", "hello")
+    );
+    let synced = eventually("Alice's app has the greeting", || {
+        futures_lite(alice.canned_replies()).filter(|r| r.len() == 1)
+    })
+    .await;
+    assert_eq!(synced[0], saved);
+
+    // Refusals come with the server's codes, and change nothing.
+    let taken = sam
+        .save_canned_reply(None, "Again".into(), "hello".into(), "Hi".into())
+        .await
+        .unwrap_err();
+    assert_eq!(taken.code, ErrorCode::ShortcutTaken);
+    let unknown = sam
+        .save_canned_reply(
+            None,
+            "Odd".into(),
+            "odd".into(),
+            "Hi {customer.email}".into(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code, ErrorCode::InvalidField);
+    assert!(
+        unknown.message.contains("{customer.email}"),
+        "{}",
+        unknown.message
+    );
+    let by_agent = alice
+        .save_canned_reply(None, "Mine".into(), "mine".into(), "Hi".into())
+        .await
+        .unwrap_err();
+    assert_eq!(by_agent.code, ErrorCode::Forbidden);
+
+    // Changed: Alice's app follows.
+    let changed = sam
+        .save_canned_reply(
+            Some(saved.id),
+            "Greeting".into(),
+            "hi".into(),
+            "Good morning {customer.name}".into(),
+        )
+        .await
+        .unwrap();
+    eventually("Alice's app has the change", || {
+        futures_lite(alice.canned_replies()).filter(|r| r.len() == 1 && r[0] == changed)
+    })
+    .await;
+
+    // Deleted: gone from both apps; deleting again is not found.
+    sam.delete_canned_reply(saved.id).await.unwrap();
+    eventually("gone from Alice's app", || {
+        futures_lite(alice.canned_replies()).filter(|r| r.is_empty())
+    })
+    .await;
+    eventually("gone from Sam's app", || {
+        futures_lite(sam.canned_replies()).filter(|r| r.is_empty())
+    })
+    .await;
+    let again = sam.delete_canned_reply(saved.id).await.unwrap_err();
+    assert_eq!(again.code, ErrorCode::NotFound);
+}
