@@ -5,6 +5,7 @@ import type {
   AppSettings,
   Availability,
   BlockedCustomer,
+  CannedReply,
   Change,
   ChatReport,
   ClientErrorCode,
@@ -108,6 +109,14 @@ export interface Backend {
   blockedCustomers(): Promise<BlockedCustomer[]>;
   /** Supervisors: unblock a customer; their conversations come back through changes. */
   unblock(customer: number): Promise<Customer>;
+  /** The team's canned replies, by shortcut, as last synced (offline too). */
+  cannedReplies(): Promise<CannedReply[]>;
+  /** A canned reply's text for a conversation, its placeholders filled in. */
+  cannedText(conversationId: number, replyId: number): Promise<string>;
+  /** Supervisors: adds (`id` null) or changes a canned reply (needs the server). */
+  saveCannedReply(id: number | null, title: string, shortcut: string, body: string): Promise<CannedReply>;
+  /** Supervisors: deletes a canned reply (needs the server). */
+  deleteCannedReply(id: number): Promise<void>;
   /** Every agent (supervisors' report picker). */
   agents(): Promise<AgentRef[]>;
   /** Opens an http(s) or mailto URL in the system's browser or mail app. */

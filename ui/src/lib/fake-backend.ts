@@ -3,6 +3,7 @@
 // closely enough to exercise the UI: actions wait in an outbox until delivered
 // (or failed), and every change is announced as the engine would.
 import { BackendError, type Backend } from './backend';
+import { FakeCanned, fillPlaceholders } from './fake-canned';
 import { figures, highlight, teamOf } from './fake-figures';
 import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
@@ -10,6 +11,7 @@ import type {
   AppSettings,
   Availability,
   BlockedCustomer,
+  CannedReply,
   Change,
   ClientErrorCode,
   ChatReport,
@@ -47,6 +49,8 @@ export interface FakeOptions {
   team?: Omit<TeamMember, 'load'>[];
   connection?: ConnectionState;
   settings?: AppSettings;
+  /** The team's canned replies (ids and times are made up). */
+  canned?: Omit<CannedReply, 'id' | 'updated_at'>[];
   /** Deliver queued actions after this many ms while online; default: only on deliver(). */
   autoDeliverMs?: number;
 }
@@ -118,6 +122,7 @@ export class FakeBackend implements Backend {
       away_when_idle_secs: null,
     };
     this.autoDeliverMs = options.autoDeliverMs;
+    this.canned = new FakeCanned(options.canned);
   }
 
   private log(method: string, ...args: unknown[]): void {
@@ -562,6 +567,38 @@ export class FakeBackend implements Backend {
       this.emitRow(c.id);
     }
     return { ...b.customer, blocked: false };
+  }
+
+  canned: FakeCanned;
+
+  async cannedReplies() {
+    this.log('cannedReplies');
+    return this.canned.list();
+  }
+
+  async cannedText(conversationId: number, replyId: number) {
+    this.log('cannedText', conversationId, replyId);
+    const customer = this.summary(conversationId).customer.name;
+    return fillPlaceholders(this.canned.find(replyId).body, customer, this.me.name);
+  }
+
+  /** Online supervisors only, as the server: the change comes back as `canned_replies`. */
+  private cannedChange<T>(change: () => T): T {
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+    if (this.me.role === 'agent') throw new BackendError('forbidden', 'only supervisors can change canned replies');
+    const done = change();
+    this.emit({ type: 'canned_replies' });
+    return done;
+  }
+
+  async saveCannedReply(id: number | null, title: string, shortcut: string, body: string) {
+    this.log('saveCannedReply', id, title, shortcut, body);
+    return this.cannedChange(() => this.canned.save(id, title, shortcut, body));
+  }
+
+  async deleteCannedReply(id: number) {
+    this.log('deleteCannedReply', id);
+    this.cannedChange(() => this.canned.delete(id));
   }
 
   async availability() {

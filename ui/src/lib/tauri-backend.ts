@@ -121,6 +121,18 @@ export class TauriBackend implements Backend {
   blockedCustomers() {
     return call(commands.blockedCustomers());
   }
+  cannedReplies() {
+    return call(commands.cannedReplies());
+  }
+  cannedText(conversationId: number, replyId: number) {
+    return call(commands.cannedText(conversationId, replyId));
+  }
+  saveCannedReply(id: number | null, title: string, shortcut: string, body: string) {
+    return call(commands.saveCannedReply(id, title, shortcut, body));
+  }
+  async deleteCannedReply(id: number) {
+    await call(commands.deleteCannedReply(id));
+  }
   unblock(customer: number) {
     return call(commands.unblock(customer));
   }

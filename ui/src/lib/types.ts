@@ -8,6 +8,7 @@ export type {
   AppSettings,
   Author,
   BlockedCustomer,
+  CannedReply,
   Availability,
   Change,
   Channel,

@@ -9,6 +9,7 @@ import type {
   AgentRef,
   AppSettings,
   Availability,
+  CannedReply,
   Change,
   ConnectionState,
   ConversationSummary,
@@ -70,6 +71,8 @@ export class Workspace {
   /** Counts the team's changes heard (availability, capacity, conversations
    * moving): views of the team read it again when it moves. */
   teamVersion = $state(0);
+  /** The team's canned replies (the composer's `/` list), as last synced. */
+  canned = $state.raw<CannedReply[]>([]);
 
   selectedId = $state<number | null>(null);
   view = $state<ConversationView | null>(null);
@@ -121,6 +124,14 @@ export class Workspace {
   reloadSettings = coalesced(async () => {
     try {
       this.settings = await this.backend.settings();
+    } catch {
+      // Keep what is shown; the next change tries again.
+    }
+  });
+
+  reloadCanned = coalesced(async () => {
+    try {
+      this.canned = await this.backend.cannedReplies();
     } catch {
       // Keep what is shown; the next change tries again.
     }
@@ -234,6 +245,7 @@ export class Workspace {
     void this.reloadLists();
     void this.reloadSettings();
     void this.reloadAvailability();
+    void this.reloadCanned();
     return () => {
       stop();
       clearTimeout(this.searchTimer);
@@ -268,6 +280,9 @@ export class Workspace {
         break;
       case 'settings':
         void this.reloadSettings();
+        break;
+      case 'canned_replies':
+        void this.reloadCanned();
         break;
       case 'backfill':
         this.backfill = { fetched: change.fetched, total: change.total, done: change.done };
