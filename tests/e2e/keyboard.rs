@@ -4,7 +4,6 @@
 use crate::support::*;
 use fantoccini::key::Key;
 use fantoccini::Client;
-use serde_json::Value;
 
 async fn press(c: &Client, keys: &str) {
     c.active_element()
@@ -38,18 +37,6 @@ async fn until_open(c: &Client, id: i64) {
         ),
     )
     .await;
-}
-
-async fn until_server(w: &World, id: i64, what: &str, check: impl Fn(&Value) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let d = w.detail(id).await;
-        if check(&d) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "{what}: {d}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

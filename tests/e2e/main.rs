@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod archive;
+mod canned;
 mod connection;
 mod desktop;
 mod flow;

@@ -355,15 +355,33 @@ impl World {
 
     /// A conversation as the server has it, seen by Sam (who sees everything).
     pub async fn detail(&self, id: i64) -> Value {
+        self.get(2, &format!("/api/v1/conversations/{id}")).await
+    }
+
+    /// `path` of the API as agent `agent`, as JSON.
+    pub async fn get(&self, agent: usize, path: &str) -> Value {
         self.http
-            .get(format!("{}/api/v1/conversations/{id}", self.server.base))
-            .bearer_auth(&self.agents[2].token)
+            .get(format!("{}{path}", self.server.base))
+            .bearer_auth(&self.agents[agent].token)
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap()
+    }
+}
+
+/// Polls the server's detail of conversation `id` until `check` holds (20 s at most).
+pub async fn until_server(w: &World, id: i64, what: &str, check: impl Fn(&Value) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let d = w.detail(id).await;
+        if check(&d) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {d}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 

@@ -8,18 +8,6 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 impl World {
-    async fn get(&self, agent: usize, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.server.base))
-            .bearer_auth(&self.agents[agent].token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
     /// Agent `agent`'s id and name.
     async fn who(&self, agent: usize) -> (i64, String) {
         let me = self.get(agent, "/api/v1/me").await;
