@@ -31,6 +31,7 @@ pub const COMMANDS: &[&str] = &[
     "save_canned_reply",
     "delete_canned_reply",
     "reply",
+    "note",
     "end",
     "outbox",
     "dismiss",

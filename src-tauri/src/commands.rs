@@ -210,6 +210,13 @@ pub async fn set_availability(app: State<'_, App>, availability: Availability) -
     app.set_availability(availability).await
 }
 
+/// Queues an internal note for the team.
+#[tauri::command]
+#[specta::specta]
+pub async fn note(app: State<'_, App>, id: i64, body: String) -> Result<OutboxItem> {
+    app.note(id, &body).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn reply(app: State<'_, App>, id: i64, body: String) -> Result<OutboxItem> {

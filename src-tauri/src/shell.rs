@@ -42,6 +42,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         save_canned_reply,
         delete_canned_reply,
         reply,
+        note,
         end,
         outbox,
         dismiss,

@@ -274,6 +274,12 @@ impl Api {
             .await
     }
 
+    /// An internal note (the same request as a reply; never sent to the customer).
+    pub async fn note(&self, id: ConversationId, req: &ReplyRequest) -> Result<Message> {
+        self.post(&format!("api/v1/conversations/{id}/notes"), req)
+            .await
+    }
+
     pub async fn end(&self, id: ConversationId, req: &EndRequest) -> Result<ConversationSummary> {
         self.post(&format!("api/v1/conversations/{id}/end"), req)
             .await

@@ -476,6 +476,11 @@ impl App {
         self.with(|e| e.reply(id, body)).await
     }
 
+    /// Queues an internal note for the team (never sent to the customer).
+    pub async fn note(&self, id: i64, body: &str) -> Result<OutboxItem> {
+        self.with(|e| e.note(id, body)).await
+    }
+
     pub async fn end(&self, id: i64, subject: SubjectAnswer, mood: Mood) -> Result<OutboxItem> {
         self.with(|e| e.end(id, subject, mood)).await
     }

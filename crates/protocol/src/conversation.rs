@@ -54,6 +54,9 @@ wire! {
         Agent,
         /// Lines such as "Taken by Alice".
         System,
+        /// An agent's internal note for the team: never shown or sent to the
+        /// customer (not on the page, not by text, not in the customer API).
+        Note,
     }
 
     /// One line of a conversation's history.

@@ -52,7 +52,8 @@ wire! {
         pub capacity: Option<u32>,
     }
 
-    /// `POST /api/v1/conversations/{id}/messages`.
+    /// `POST /api/v1/conversations/{id}/messages` (a reply) and
+    /// `POST /api/v1/conversations/{id}/notes` (an internal note).
     #[serde(deny_unknown_fields)]
     pub struct ReplyRequest {
         pub op_id: Uuid,

@@ -195,3 +195,119 @@ pub fn now_ms() -> i64 {
 pub fn ts(ms: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Row;
+
+    /// Migration 8 rebuilds `messages` (and `sms_outbox`, which refers to it) to
+    /// allow notes: a database from before keeps every row and id, its texts
+    /// still refer to their messages, and ids go on past the largest ever given.
+    #[tokio::test]
+    async fn the_notes_migration_keeps_messages_texts_and_ids() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = sqlite_url_for(dir.path()).unwrap();
+        let options = AnyConnectOptions::from_str(&url).unwrap();
+        let db = pool(Backend::Sqlite, 1, options).await.unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                SQLITE_MIGRATIONS
+                    .iter()
+                    .filter(|m| m.version < 8)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(&db).await.unwrap();
+        for sql in [
+            "INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at) \
+             VALUES (1, 'a@x', 'a@x', 'Alice', 'agent', 'h', 0)",
+            "INSERT INTO customers (id, name, phone, created_at) VALUES (1, 'Maria', '+1555', 0)",
+            "INSERT INTO conversations (id, customer_id, state, occupant_id, created_at) VALUES (1, 1, 'occupied', 1, 0)",
+            "INSERT INTO messages (conversation_id, author, body, created_at) VALUES (1, 'customer', 'Hello', 1)",
+            "INSERT INTO messages (conversation_id, author, agent_id, body, created_at) VALUES (1, 'agent', 1, 'Hi', 2)",
+            "INSERT INTO messages (conversation_id, author, body, created_at) VALUES (1, 'customer', 'gone', 3)",
+            "INSERT INTO sms_outbox (conversation_id, message_id, to_number, body, kind, status, next_attempt_at, created_at) \
+             VALUES (1, 2, '+1555', 'Hi', 'reply', 'pending', 0, 2)",
+            // The newest message is deleted: its id is never given again.
+            "DELETE FROM messages WHERE id = 3",
+        ] {
+            sqlx::query(sql).execute(&db).await.unwrap();
+        }
+
+        SQLITE_MIGRATIONS.run(&db).await.unwrap();
+
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query("SELECT id, author, body FROM messages ORDER BY id")
+                .fetch_all(&db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "customer".to_string(), "Hello".to_string()),
+                (2, "agent".to_string(), "Hi".to_string())
+            ]
+        );
+        let text: (i64, String) = sqlx::query(
+            "SELECT m.id, m.body FROM sms_outbox s JOIN messages m ON m.id = s.message_id",
+        )
+        .fetch_one(&db)
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+        assert_eq!(text, (2, "Hi".to_string()));
+        let schema: Vec<String> =
+            sqlx::query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+                .fetch_all(&db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        assert!(
+            schema.iter().all(|s| !s.contains("_old")),
+            "nothing refers to the old tables: {schema:?}"
+        );
+        assert_eq!(
+            schema
+                .iter()
+                .filter(|s| s.starts_with("CREATE INDEX messages_")
+                    || s.starts_with("CREATE INDEX sms_outbox_"))
+                .count(),
+            4,
+            "{schema:?}"
+        );
+
+        // A note goes in, with an id past the deleted one; a made-up author does not.
+        let id: i64 = sqlx::query(
+            "INSERT INTO messages (conversation_id, author, agent_id, body, created_at) \
+             VALUES (1, 'note', 1, 'VIP', 4) RETURNING id",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap()
+        .get(0);
+        assert_eq!(id, 4);
+        let bogus = sqlx::query(
+            "INSERT INTO messages (conversation_id, author, body, created_at) VALUES (1, 'bot', 'x', 5)",
+        )
+        .execute(&db)
+        .await;
+        assert!(bogus.is_err());
+        // Foreign keys still hold: a text for a message that does not exist is refused.
+        let orphan = sqlx::query(
+            "INSERT INTO sms_outbox (conversation_id, message_id, to_number, body, kind, status, next_attempt_at, created_at) \
+             VALUES (1, 99, '+1555', 'x', 'reply', 'pending', 0, 5)",
+        )
+        .execute(&db)
+        .await;
+        assert!(orphan.is_err());
+    }
+}

@@ -239,6 +239,17 @@ async reply(id: number, body: string) : Promise<Result<OutboxItem, ClientError>>
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Queues an internal note for the team.
+ */
+async note(id: number, body: string) : Promise<Result<OutboxItem, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("note", { id, body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async end(id: number, subject: SubjectAnswer, mood: Mood) : Promise<Result<OutboxItem, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("end", { id, subject, mood }) };
@@ -412,7 +423,12 @@ export type Author = "customer" | "agent" |
 /**
  * Lines such as "Taken by Alice".
  */
-"system"
+"system" | 
+/**
+ * An agent's internal note for the team: never shown or sent to the
+ * customer (not on the page, not by text, not in the customer API).
+ */
+"note"
 /**
  * Whether an agent takes on work now. Away agents are not offered the queue's
  * customers, and nobody can transfer to them.
@@ -885,7 +901,11 @@ export type MoodCount = { mood: Mood; count: number }
 /**
  * An action waiting for the server.
  */
-export type OutboxAction = { type: "reply"; body: string } | { type: "take" } | { type: "free" } | { type: "end"; subject: SubjectAnswer; mood: Mood } | { type: "reopen" } | { type: "spam" } | 
+export type OutboxAction = { type: "reply"; body: string } | 
+/**
+ * An internal note for the team, never sent to the customer.
+ */
+{ type: "note"; body: string } | { type: "take" } | { type: "free" } | { type: "end"; subject: SubjectAnswer; mood: Mood } | { type: "reopen" } | { type: "spam" } | 
 /**
  * Hand it to a colleague (named here so the outbox can say to whom).
  * Supervisors' transfers pass the target's availability and capacity.

@@ -140,6 +140,7 @@ fn store_message(insert: &mut CachedStatement, ix: &mut Index, m: &Message) -> R
         switchboard_protocol::Author::Customer => "customer",
         switchboard_protocol::Author::Agent => "agent",
         switchboard_protocol::Author::System => "system",
+        switchboard_protocol::Author::Note => "note",
     };
     let inserted = insert.execute(params![
         m.id,
@@ -276,7 +277,7 @@ impl Cache {
         // before they are fetched does not forget them.
         for c in open {
             let newest: Option<i64> = tx.row_cached(
-                "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author <> 'system'",
+                "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author IN ('customer', 'agent')",
                 [c.id],
                 |r| r.get(0),
             )?;

@@ -18,6 +18,10 @@ pub enum OutboxAction {
     Reply {
         body: String,
     },
+    /// An internal note for the team, never sent to the customer.
+    Note {
+        body: String,
+    },
     Take,
     Free,
     End {
@@ -212,6 +216,7 @@ impl Cache {
 fn payload_kind(a: &OutboxAction) -> &'static str {
     match a {
         OutboxAction::Reply { .. } => "reply",
+        OutboxAction::Note { .. } => "note",
         OutboxAction::Take => "take",
         OutboxAction::Free => "free",
         OutboxAction::End { .. } => "end",

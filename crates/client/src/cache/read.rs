@@ -53,6 +53,7 @@ pub(super) fn author(s: &str) -> Author {
     match s {
         "customer" => Author::Customer,
         "agent" => Author::Agent,
+        "note" => Author::Note,
         _ => Author::System,
     }
 }
@@ -190,7 +191,7 @@ impl Cache {
     /// When the newest cached customer or agent message of a conversation was written.
     pub fn latest_message_at(&self, id: i64) -> Result<Option<i64>> {
         Ok(self.conn.query_row(
-            "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author <> 'system'",
+            "SELECT MAX(created_at) FROM messages WHERE conversation_id = ?1 AND author IN ('customer', 'agent')",
             [id],
             |r| r.get(0),
         )?)

@@ -382,25 +382,22 @@ impl Engine {
 
     /// Queues a reply; it is sent when online, exactly once.
     pub fn reply(&self, id: i64, body: &str) -> Result<OutboxItem> {
-        if body.trim().is_empty() {
-            return Err(ClientError::new(
-                ErrorCode::InvalidField,
-                "write a message first",
-            ));
-        }
-        let n = body.chars().count();
-        if n > switchboard_protocol::MAX_MESSAGE_CHARS {
-            return Err(ClientError::new(
-                ErrorCode::MessageTooLong,
-                format!(
-                    "this message has {n} characters; the limit is {}",
-                    switchboard_protocol::MAX_MESSAGE_CHARS
-                ),
-            ));
-        }
+        checked_body(body)?;
         self.enqueue(
             id,
             OutboxAction::Reply {
+                body: body.to_string(),
+            },
+        )
+    }
+
+    /// Queues an internal note for the team; sent when online, exactly once,
+    /// never to the customer.
+    pub fn note(&self, id: i64, body: &str) -> Result<OutboxItem> {
+        checked_body(body)?;
+        self.enqueue(
+            id,
+            OutboxAction::Note {
                 body: body.to_string(),
             },
         )
@@ -486,6 +483,27 @@ impl Engine {
     pub fn integrity_check(&self) -> Result<String> {
         self.inner.cache().integrity_check()
     }
+}
+
+/// A reply's or note's text as the server will take it: not blank, not too long.
+fn checked_body(body: &str) -> Result<()> {
+    if body.trim().is_empty() {
+        return Err(ClientError::new(
+            ErrorCode::InvalidField,
+            "write a message first",
+        ));
+    }
+    let n = body.chars().count();
+    if n > switchboard_protocol::MAX_MESSAGE_CHARS {
+        return Err(ClientError::new(
+            ErrorCode::MessageTooLong,
+            format!(
+                "this message has {n} characters; the limit is {}",
+                switchboard_protocol::MAX_MESSAGE_CHARS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

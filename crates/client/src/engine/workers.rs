@@ -29,6 +29,16 @@ async fn send(api: &Api, item: &OutboxItem, supervisor: bool) -> Result<Answer> 
             )
             .await?,
         ),
+        OutboxAction::Note { body } => Answer::Message(
+            api.note(
+                id,
+                &ReplyRequest {
+                    op_id: item.op_id,
+                    body: body.clone(),
+                },
+            )
+            .await?,
+        ),
         OutboxAction::End { subject, mood } => Answer::Conversation(Box::new(
             api.end(
                 id,

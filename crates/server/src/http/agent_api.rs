@@ -128,6 +128,24 @@ pub async fn reply(
     ))
 }
 
+/// Write an internal note for the team (anyone who may read the conversation,
+/// in any state). Never shown or sent to the customer.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/notes", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReplyRequest,
+    responses((status = 201, body = Message), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, description = "`forbidden`: a conversation the caller may not read", body = ApiError),
+        (status = 404, body = ApiError), (status = 409, description = "`op_id_reused`", body = ApiError)))]
+pub async fn note(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ReplyRequest>,
+) -> Result<(StatusCode, Json<Message>)> {
+    let note =
+        detached(async move { s.store.note(&caller, id, req.op_id, req.body).await }).await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
 /// Free conversation: back to the queue.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/free", tag = "conversations", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = OpRequest,

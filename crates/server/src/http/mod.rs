@@ -88,6 +88,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::conversation))
         .routes(routes!(agent_api::take))
         .routes(routes!(agent_api::reply))
+        .routes(routes!(agent_api::note))
         .routes(routes!(agent_api::free))
         .routes(routes!(agent_api::end))
         .routes(routes!(agent_api::reopen))

@@ -21,6 +21,7 @@ pub mod blocks;
 pub mod canned;
 pub mod customers;
 pub mod events;
+pub mod notes;
 pub mod ops;
 pub mod presence;
 pub mod queries;

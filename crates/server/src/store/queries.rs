@@ -4,13 +4,14 @@
 use crate::db::{ts, Backend};
 use crate::error::{Error, Result};
 use crate::store::agents::Caller;
+use crate::store::blocks::conversations::may_read;
 use crate::store::{rows, Store};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use switchboard_protocol::{
     AgentRef, ArchivePage, ArchiveQuery, ArchiveRemoval, ArchivedConversation, Availability,
-    BlockedCustomer, ConversationDetail, ConversationId, ConversationState, ConversationSummary,
-    Customer, Message, Snapshot,
+    BlockedCustomer, ConversationDetail, ConversationId, ConversationSummary, Customer, Message,
+    Snapshot,
 };
 
 /// How many archived conversations the snapshot carries.
@@ -341,43 +342,4 @@ impl Store {
         tx.commit().await?;
         Ok(out)
     }
-}
-
-/// Whether an agent may read a conversation (see [`Store::conversation`]).
-async fn may_read(
-    conn: &mut AnyConnection,
-    caller: &Caller,
-    c: &ConversationSummary,
-) -> Result<bool> {
-    if caller.sees_everything() {
-        return Ok(true);
-    }
-    if c.customer.blocked {
-        return Ok(false);
-    }
-    Ok(match c.state {
-        ConversationState::NotAssigned => true,
-        ConversationState::Occupied => c.is_occupied_by(caller.id),
-        ConversationState::Spam => false,
-        ConversationState::Archived => {
-            if c.closure
-                .as_ref()
-                .is_some_and(|cl| cl.closed_by.id == caller.id)
-            {
-                true
-            } else {
-                // An earlier conversation of a customer the agent is serving now.
-                sqlx::query(
-                    "SELECT 1 FROM conversations WHERE customer_id = $1 AND id > $2 \
-                     AND (state = 'not_assigned' OR (state = 'occupied' AND occupant_id = $3)) LIMIT 1",
-                )
-                .bind(c.customer.id)
-                .bind(c.id)
-                .bind(caller.id)
-                .fetch_optional(conn)
-                .await?
-                .is_some()
-            }
-        }
-    })
 }

@@ -161,6 +161,7 @@ pub fn parse_author(s: &str) -> Result<Author> {
         "customer" => Ok(Author::Customer),
         "agent" => Ok(Author::Agent),
         "system" => Ok(Author::System),
+        "note" => Ok(Author::Note),
         other => Err(Error::internal("message author", other)),
     }
 }

@@ -28,7 +28,7 @@ async fn every_agent_route_needs_a_valid_token() {
     ];
     let bob = w.agent(1).id;
     let posts = [
-        "take", "free", "reopen", "spam", "messages", "end", "transfer",
+        "take", "free", "reopen", "spam", "messages", "notes", "end", "transfer",
     ]
     .iter()
     .map(|a| format!("/api/v1/conversations/{id}/{a}"))
@@ -269,6 +269,14 @@ async fn customer_tokens_open_only_their_own_conversation() {
     api.post(&post, Some(&a.token), &json!({"body": "intrusion"}))
         .await
         .err(403, "forbidden");
+    // Nor write an agents' note, even in their own conversation.
+    api.post(
+        &format!("/api/v1/conversations/{}/notes", a.conversation),
+        Some(&a.token),
+        &op(),
+    )
+    .await
+    .err(401, "unauthorized");
     let seen = api.get(&path(&b), Some(&b.token)).await.ok();
     assert_eq!(
         seen["messages"].as_array().unwrap().len(),

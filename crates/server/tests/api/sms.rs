@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use switchboard_protocol::Role;
 
 /// A server with texts on, pointed at the provider stand-in.
-async fn world(provider: &Provider) -> World {
+pub async fn world(provider: &Provider) -> World {
     World::new(
         &[("Alice", Role::Agent), ("Sam", Role::Supervisor)],
         &["Billing", "Shipping"],
@@ -83,7 +83,7 @@ fn inbound<'a>(sid: &'a str, from: &'a str, body: &'a str) -> Vec<(&'a str, &'a 
 }
 
 /// A customer's text, signed as the provider signs it.
-async fn text(api: &Api, sid: &str, from: &str, body: &str) -> Reply {
+pub async fn text(api: &Api, sid: &str, from: &str, body: &str) -> Reply {
     let r = signed_text(api, sid, from, body).await;
     assert_eq!(r.status, 200, "{r:?}");
     r

@@ -155,11 +155,11 @@ async fn a_reopened_conversation_asks_again_at_its_next_end() {
     assert_eq!(detail["conversation"]["closure"]["closed_by"]["id"], bob.id);
 }
 
-type Ws =
+pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The next whole-conversation frame of a customer stream.
-async fn next_view(ws: &mut Ws) -> Value {
+pub async fn next_view(ws: &mut Ws) -> Value {
     use futures_util::StreamExt;
     use tokio_tungstenite::tungstenite::Message;
     loop {

@@ -1,13 +1,18 @@
-//! Opening a customer's conversation, and finding the one still going.
+//! Opening a customer's conversation, finding the one still going, and who may
+//! read one.
 
 use crate::db::now_ms;
 use crate::error::Result;
 use crate::hub::Audience;
+use crate::store::agents::Caller;
 use crate::store::blocks::tokens;
 use crate::store::events::conversation_event;
 use crate::store::ops::Emitted;
 use sqlx::{AnyConnection, Row};
-use switchboard_protocol::{Channel, ConversationId, CustomerId, CustomerSession, EventKind};
+use switchboard_protocol::{
+    Channel, ConversationId, ConversationState, ConversationSummary, CustomerId, CustomerSession,
+    EventKind,
+};
 
 /// Opens a new conversation for a customer, in the queue (or hidden when the
 /// customer is blocked), linked to their previous one, with a fresh token.
@@ -66,4 +71,44 @@ pub async fn ongoing(
     .await?
     .map(|r| r.try_get::<i64, _>(0))
     .transpose()?)
+}
+
+/// Whether an agent may read a conversation (see `Store::conversation`), and so
+/// write a note in it.
+pub async fn may_read(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    c: &ConversationSummary,
+) -> Result<bool> {
+    if caller.sees_everything() {
+        return Ok(true);
+    }
+    if c.customer.blocked {
+        return Ok(false);
+    }
+    Ok(match c.state {
+        ConversationState::NotAssigned => true,
+        ConversationState::Occupied => c.is_occupied_by(caller.id),
+        ConversationState::Spam => false,
+        ConversationState::Archived => {
+            if c.closure
+                .as_ref()
+                .is_some_and(|cl| cl.closed_by.id == caller.id)
+            {
+                true
+            } else {
+                // An earlier conversation of a customer the agent is serving now.
+                sqlx::query(
+                    "SELECT 1 FROM conversations WHERE customer_id = $1 AND id > $2 \
+                     AND (state = 'not_assigned' OR (state = 'occupied' AND occupant_id = $3)) LIMIT 1",
+                )
+                .bind(c.customer.id)
+                .bind(c.id)
+                .bind(caller.id)
+                .fetch_optional(conn)
+                .await?
+                .is_some()
+            }
+        }
+    })
 }

@@ -85,6 +85,40 @@ pub async fn agent(
     Ok(message)
 }
 
+/// Appends an agent's internal note and its event (seen by the agent, whoever
+/// sees the conversation, and supervisors). It answers nobody: the
+/// conversation's unanswered state, order and texts stay as they are.
+pub async fn note(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: ConversationId,
+    agent: i64,
+    body: &str,
+) -> Result<Message> {
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
+         VALUES ($1, 'note', $2, $3, 0, $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(agent)
+    .bind(body)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let message = rows::message(conn, msg_id).await?;
+    let posted = message.clone();
+    let (ev, _) = conversation_event(conn, id, Audience::agent(agent), |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message: posted,
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok(message)
+}
+
 /// Appends a system line ("Taken by Alice"), caused by an agent or by the
 /// server itself, and its event.
 pub async fn system(
