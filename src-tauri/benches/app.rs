@@ -39,14 +39,6 @@ fn release(name: &str) -> PathBuf {
     p
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// tauri-driver for one app binary, with the app's environment.
 struct Driver {
     child: Child,
@@ -63,7 +55,10 @@ impl Drop for Driver {
 }
 
 fn driver(env: &[(&str, String)], log: &Path) -> Driver {
-    let (port, native) = (free_port(), free_port());
+    let (port, native) = (
+        switchboard_testkit::free_port(),
+        switchboard_testkit::free_port(),
+    );
     let out = std::fs::File::create(log).unwrap();
     let mut cmd = Command::new("tauri-driver");
     cmd.args([

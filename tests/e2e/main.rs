@@ -11,6 +11,7 @@ mod desktop;
 mod flow;
 mod keyboard;
 mod names;
+mod notes;
 mod panel;
 mod search;
 mod snooze;

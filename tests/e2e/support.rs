@@ -12,14 +12,6 @@ use std::time::{Duration, Instant};
 use switchboard_protocol::Role;
 pub use switchboard_testkit::{seed, server_bin, Server, PASSWORD};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// tauri-driver in front of WebKitWebDriver, stopped with SIGTERM (a SIGKILL
 /// would leave WebKitWebDriver running on its port).
 pub struct Driver {
@@ -110,8 +102,8 @@ impl Driver {
 
     /// The same, with more environment for the app (e.g. its own HOME).
     pub fn start_with(app_data: &Path, env: &[(&str, &Path)]) -> Driver {
-        let port = free_port();
-        let native = free_port();
+        let port = switchboard_testkit::free_port();
+        let native = switchboard_testkit::free_port();
         let child = Command::new("tauri-driver")
             .envs(env.iter().map(|(k, v)| (*k, *v)))
             .args([

@@ -63,6 +63,9 @@ const PAIRS: [string, string][] = [
   ['queue-fg', 'queue-selected-bg'],
   ['queue-red', 'queue-selected-bg'],
   ['hit-fg', 'hit-bg'],
+  ['note-fg', 'note-bg'],
+  ['note-label', 'note-bg'],
+  ['note-label', 'bg'],
 ];
 
 describe.each([

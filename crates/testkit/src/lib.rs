@@ -10,6 +10,8 @@
 //! unchanged on either backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod chromium;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -17,6 +19,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use switchboard_protocol::Role;
 use switchboard_server::db::{sqlite_url_for, Db};
 use switchboard_server::store::{Store, StoreConfig};
+
+/// A TCP port free on loopback right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
 
 /// The password every seeded agent gets.
 pub const PASSWORD: &str = "correct horse battery";

@@ -141,15 +141,19 @@ describe('a conversation', () => {
     expect(view).toHaveTextContent('Web chat');
   });
 
-  it('has a composer only for the occupant', async () => {
+  it('lets only the occupant reply; others may write internal notes', async () => {
     await start({ me: { ...ALICE, role: 'supervisor' } });
     await openConversation(1);
-    expect(screen.getByTestId('composer')).toBeInTheDocument();
+    expect(screen.getByTestId('compose-reply')).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByTestId('send')).toHaveTextContent('Send');
     await openConversation(2);
-    expect(screen.queryByTestId('composer')).toBeNull();
+    expect(screen.queryByTestId('compose-reply')).toBeNull();
+    expect(screen.getByTestId('composer').closest('form')).toHaveAttribute('data-kind', 'note');
+    expect(screen.getByTestId('send')).toHaveTextContent('Add note');
     expect(screen.getByTestId('take')).toBeInTheDocument();
     await openConversation(3);
-    expect(screen.queryByTestId('composer')).toBeNull();
+    expect(screen.queryByTestId('compose-reply')).toBeNull();
+    expect(screen.getByTestId('composer').closest('form')).toHaveAttribute('data-kind', 'note');
     expect(screen.getByTestId('conversation')).toHaveTextContent('Occupied by Bob');
   });
 
@@ -322,7 +326,8 @@ describe('an archived conversation', () => {
     expect(within(view).getByTestId('survey')).toHaveTextContent('Helpful');
     const time = view.querySelector('time[datetime="2026-03-10T15:30:00Z"]');
     expect(time?.textContent).toMatch(/2026/);
-    expect(screen.queryByTestId('composer')).toBeNull();
+    expect(screen.queryByTestId('compose-reply')).toBeNull();
+    expect(screen.getByTestId('composer').closest('form')).toHaveAttribute('data-kind', 'note');
     await user.click(screen.getByTestId('reopen'));
     expect(backend.callsTo('reopen')).toEqual([[4]]);
   });

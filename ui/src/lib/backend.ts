@@ -77,6 +77,8 @@ export interface Backend {
   reopen(id: number): Promise<OutboxItem>;
   spam(id: number): Promise<OutboxItem>;
   reply(id: number, body: string): Promise<OutboxItem>;
+  /** An internal note for the team: never sent to the customer. */
+  note(id: number, body: string): Promise<OutboxItem>;
   end(id: number, subject: SubjectAnswer, mood: Mood): Promise<OutboxItem>;
   /** Hands the conversation to a colleague, with an optional note for them. */
   transfer(id: number, to: AgentRef, note: string | null): Promise<OutboxItem>;

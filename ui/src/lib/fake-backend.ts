@@ -318,6 +318,11 @@ export class FakeBackend implements Backend {
     if (!body.trim()) throw new BackendError('invalid_field', 'write a message first');
     return this.enqueue(id, { type: 'reply', body });
   }
+  async note(id: number, body: string) {
+    this.log('note', id, body);
+    if (!body.trim()) throw new BackendError('invalid_field', 'write a message first');
+    return this.enqueue(id, { type: 'note', body });
+  }
   async end(id: number, subject: SubjectAnswer, mood: Mood) {
     this.log('end', id, subject, mood);
     return this.enqueue(id, { type: 'end', subject, mood });
@@ -371,7 +376,7 @@ export class FakeBackend implements Backend {
       created_at: now(),
     };
     this.history(id).push(message);
-    if (author !== 'system') c.last_message_at = message.created_at;
+    if (author === 'customer' || author === 'agent') c.last_message_at = message.created_at;
     if (author === 'customer') c.unanswered = { body, waiting_since: c.unanswered?.waiting_since ?? message.created_at };
     if (author === 'agent') c.unanswered = null;
     c.version += 1;
@@ -413,6 +418,9 @@ export class FakeBackend implements Backend {
     switch (action.type) {
       case 'reply':
         this.post(id, 'agent', action.body, me);
+        return;
+      case 'note':
+        this.post(id, 'note', action.body, me);
         return;
       case 'take':
         Object.assign(c, { state: 'occupied', occupant: me });

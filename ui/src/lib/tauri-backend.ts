@@ -68,6 +68,9 @@ export class TauriBackend implements Backend {
   reply(id: number, body: string) {
     return call(commands.reply(id, body));
   }
+  note(id: number, body: string) {
+    return call(commands.note(id, body));
+  }
   end(id: number, subject: SubjectAnswer, mood: Mood) {
     return call(commands.end(id, subject, mood));
   }

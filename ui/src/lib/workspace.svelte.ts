@@ -394,6 +394,11 @@ export class Workspace {
   }
 
   /** Whether I occupy the open conversation (and so may reply, free, end, spam). */
+  /** Whether the open conversation takes a note: any still in the lists. */
+  get notable(): boolean {
+    return !this.gone && !!this.view;
+  }
+
   get mineOpen(): boolean {
     if (this.gone) return false;
     const c = this.view?.conversation;
@@ -439,12 +444,13 @@ export class Workspace {
   }
 
   /** Queues a reply; false (with actionError set) when the backend refused it. */
-  async reply(body: string): Promise<boolean> {
+  /** Queues a reply to the customer, or (`note`) an internal note for the team. */
+  async reply(body: string, kind: 'reply' | 'note' = 'reply'): Promise<boolean> {
     const id = this.view?.conversation.id;
     if (id == null) return false;
     this.actionError = null;
     try {
-      await this.backend.reply(id, body);
+      await (kind === 'note' ? this.backend.note(id, body) : this.backend.reply(id, body));
     } catch (e) {
       this.actionError = messageOf(e);
       return false;

@@ -4,6 +4,7 @@
 mod app;
 mod canned;
 mod crash;
+mod notes;
 mod notifications;
 mod offline;
 mod session;

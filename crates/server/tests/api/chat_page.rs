@@ -6,75 +6,12 @@
 use crate::blns::naughty_strings;
 use crate::support::*;
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use switchboard_server::http::page;
 use switchboard_server::store::rules;
-
-/// chromedriver on a free port, stopped on drop.
-struct Driver {
-    child: Child,
-    url: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn browser() -> (Driver, Client) {
-    let port = free_port();
-    let child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian: chromium-driver; scripts/test installs it)");
-    let profile = tempfile::tempdir().unwrap();
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _profile: profile,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": std::env::var("SWITCHBOARD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--window-size=390,844",
-                format!("--user-data-dir={}", driver._profile.path().display()),
-            ],
-        }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a Chromium session");
-    (driver, client)
-}
+use switchboard_testkit::chromium;
 
 async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.unwrap()
@@ -110,37 +47,14 @@ const AGENT_BODIES: &str =
 async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     let w = World::standard().await;
     let (api, alice) = (&w.api, w.agent(0));
-    let (_driver, c) = browser().await;
+    let (_driver, c) = chromium::headless().await;
     c.goto(&format!("{}/chat", api.base)).await.unwrap();
 
     // The start form: name and email.
     let name = "Zoë <b>Ünïcode</b> \"O'Brien\"";
-    c.wait()
-        .for_element(Locator::Css("#name"))
-        .await
-        .unwrap()
-        .send_keys(name)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("zoe@example.net")
-        .await
-        .unwrap();
+    chromium::fill_start(&c, name, "zoe@example.net").await;
     screenshot(&c, "chat-start.png").await;
-    c.find(Locator::Css("#start"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    until(
-        &c,
-        "the chat screen",
-        "return !document.getElementById('chat-screen').hidden",
-    )
-    .await;
+    chromium::submit_start(&c).await;
 
     // The customer writes; Enter sends.
     let first = "Hello, my order <script>document.title='pwned'</script> is late";

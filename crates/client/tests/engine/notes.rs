@@ -1,0 +1,92 @@
+//! Internal notes in the app: queued and sent exactly once like replies, a
+//! colleague's arriving live, all in the cache and searchable offline, marked
+//! as notes.
+
+use crate::app::futures_lite;
+use crate::support::*;
+use serde_json::json;
+use switchboard_client::{App, ConnectionState};
+use switchboard_protocol::Author;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_are_sent_once_arrive_live_and_are_searchable_offline() {
+    let mut w = World::new(&[]).await;
+    let app = App::new(Some(w.app_dir("alice")), false, false).unwrap();
+    app.sign_in(&w.server.base, &w.agents[0].2, PASSWORD)
+        .await
+        .unwrap();
+    let (id, _) = w.customer("Maria", "My parcel is late").await;
+    eventually("Maria in the queue", || {
+        futures_lite(app.lists()).and_then(|l| l.queue.iter().any(|c| c.id == id).then_some(()))
+    })
+    .await;
+
+    // A note on a queued conversation, from the app: sent once, then cached.
+    let item = app.note(id, "Second late parcel: VIP").await.unwrap();
+    assert_eq!(
+        item.action,
+        switchboard_client::cache::OutboxAction::Note {
+            body: "Second late parcel: VIP".into()
+        }
+    );
+    let view = eventually("the note delivered", || {
+        futures_lite(app.conversation(id))
+            .filter(|v| v.outbox.is_empty() && v.messages.iter().any(|m| m.author == Author::Note))
+    })
+    .await;
+    let mine = view
+        .messages
+        .iter()
+        .find(|m| m.author == Author::Note)
+        .unwrap();
+    assert_eq!(mine.agent.as_ref().unwrap().name, "Alice");
+    let sam = w.token(2).to_string();
+    let server_view = w.get(&format!("/api/v1/conversations/{id}"), &sam).await;
+    let notes: Vec<_> = server_view["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1, "stored once: {server_view}");
+    // A blank note is refused before it is queued.
+    let blank = app.note(id, "  ").await.unwrap_err();
+    assert_eq!(blank.code, switchboard_client::ErrorCode::InvalidField);
+
+    // Sam's note arrives over the stream.
+    let (status, _) = w
+        .post(
+            &format!("/api/v1/conversations/{id}/notes"),
+            Some(&sam),
+            json!({"op_id": uuid::Uuid::new_v4(), "body": "Offer a refund voucher"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    eventually("Sam's note in the cache", || {
+        futures_lite(app.conversation(id)).filter(|v| {
+            v.messages
+                .iter()
+                .any(|m| m.author == Author::Note && m.body == "Offer a refund voucher")
+        })
+    })
+    .await;
+    // Maria still waits for an answer.
+    let row = futures_lite(app.lists())
+        .unwrap()
+        .queue
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap();
+    assert!(row.unanswered.is_some());
+
+    // Offline, the notes are found by search, as notes.
+    w.server.kill9();
+    eventually("offline", || {
+        futures_lite(async { Ok(app.connection().await) }).filter(|s| *s != ConnectionState::Online)
+    })
+    .await;
+    let hits = app.search("voucher").await.unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].conversation.id, id);
+    assert_eq!(hits[0].snippets[0].author, Author::Note);
+}
