@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "delete_canned_reply",
     "reply",
     "note",
+    "typing",
     "end",
     "outbox",
     "dismiss",

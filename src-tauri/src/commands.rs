@@ -210,6 +210,13 @@ pub async fn set_availability(app: State<'_, App>, availability: Availability) -
     app.set_availability(availability).await
 }
 
+/// The agent is typing a reply: the customer's page shows it.
+#[tauri::command]
+#[specta::specta]
+pub async fn typing(app: State<'_, App>, id: i64) -> Result<()> {
+    app.typing(id).await
+}
+
 /// Queues an internal note for the team.
 #[tauri::command]
 #[specta::specta]

@@ -43,6 +43,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         delete_canned_reply,
         reply,
         note,
+        typing,
         end,
         outbox,
         dismiss,

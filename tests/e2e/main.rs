@@ -18,4 +18,5 @@ mod snooze;
 mod support;
 mod team;
 mod tray;
+mod typing;
 mod window;

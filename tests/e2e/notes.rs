@@ -4,9 +4,7 @@
 
 use crate::support::*;
 use fantoccini::key::Key;
-use fantoccini::Locator;
 use serde_json::{json, Value};
-use switchboard_testkit::chromium;
 
 const PAGE_BODIES: &str =
     "return Array.from(document.querySelectorAll('#messages li.msg .body')).map(e => e.textContent)";
@@ -18,14 +16,7 @@ async fn a_note_stays_in_the_app_and_never_reaches_the_chat_page() {
     let w = World::new().await;
 
     // Maria starts a chat on the page.
-    let (_chrome, page) = chromium::headless().await;
-    page.goto(&format!("{}/chat", w.server.base)).await.unwrap();
-    chromium::fill_start(&page, "Maria", "maria@example.net").await;
-    chromium::submit_start(&page).await;
-    let box_ = page.find(Locator::Css("#message")).await.unwrap();
-    box_.send_keys(&format!("My parcel is late{}", char::from(Key::Enter)))
-        .await
-        .unwrap();
+    let (_chrome, page) = customer_on_page(&w, "Maria", "My parcel is late").await;
 
     // Alice takes it in the app, writes a note, then a reply.
     let driver = Driver::start(&w.data_dir());

@@ -364,6 +364,37 @@ impl World {
     }
 }
 
+/// A customer on the chat page in headless Chromium: starts a chat as `name`
+/// and sends `first`. Keep the driver as long as the page is used.
+pub async fn customer_on_page(
+    w: &World,
+    name: &str,
+    first: &str,
+) -> (switchboard_testkit::chromium::ChromeDriver, Client) {
+    use switchboard_testkit::chromium;
+    let (driver, page) = chromium::headless().await;
+    page.goto(&format!("{}/chat", w.server.base)).await.unwrap();
+    let email = format!("{}@example.net", name.to_lowercase());
+    chromium::fill_start(&page, name, &email).await;
+    chromium::submit_start(&page).await;
+    page.find(Locator::Css("#message"))
+        .await
+        .unwrap()
+        .send_keys(&format!(
+            "{first}{}",
+            char::from(fantoccini::key::Key::Enter)
+        ))
+        .await
+        .unwrap();
+    until(
+        &page,
+        "the first message sent",
+        "return document.querySelectorAll('#messages li.msg.me').length === 1 && document.getElementById('message').value === ''",
+    )
+    .await;
+    (driver, page)
+}
+
 /// Polls the server's detail of conversation `id` until `check` holds (20 s at most).
 pub async fn until_server(w: &World, id: i64, what: &str, check: impl Fn(&Value) -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);

@@ -79,6 +79,7 @@ fn summary(id: i64, me: &Me) -> ConversationSummary {
         survey: None,
         previous_conversation_id: None,
         version: id,
+        seen_message_id: None,
     }
 }
 

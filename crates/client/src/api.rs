@@ -274,6 +274,13 @@ impl Api {
             .await
     }
 
+    /// The occupant is typing a reply (204, no body; never stored).
+    pub async fn typing(&self, id: ConversationId) -> Result<()> {
+        let url = self.url(&format!("api/v1/conversations/{id}/typing"))?;
+        self.send_bytes(self.http.post(url)).await?;
+        Ok(())
+    }
+
     /// An internal note (the same request as a reply; never sent to the customer).
     pub async fn note(&self, id: ConversationId, req: &ReplyRequest) -> Result<Message> {
         self.post(&format!("api/v1/conversations/{id}/notes"), req)

@@ -476,6 +476,12 @@ impl App {
         self.with(|e| e.reply(id, body)).await
     }
 
+    /// Tells the customer's chat page the agent is typing a reply (needs the
+    /// server; the UI says so about once a second while the agent types one).
+    pub async fn typing(&self, id: i64) -> Result<()> {
+        self.api().await?.typing(id).await
+    }
+
     /// Queues an internal note for the team (never sent to the customer).
     pub async fn note(&self, id: i64, body: &str) -> Result<OutboxItem> {
         self.with(|e| e.note(id, body)).await

@@ -53,5 +53,6 @@ pub fn conversation(
         survey: None,
         previous_conversation_id: None,
         version,
+        seen_message_id: None,
     }
 }

@@ -142,6 +142,10 @@ wire! {
         pub previous_conversation_id: Option<ConversationId>,
         /// Bumped whenever the conversation changes (the event sequence of its last change).
         pub version: i64,
+        /// The newest agent message the customer's chat page has shown them
+        /// ("Seen"); null until it has shown one (and for texts).
+        #[serde(default)]
+        pub seen_message_id: Option<MessageId>,
     }
 
     /// A conversation with its whole history.

@@ -99,6 +99,16 @@ wire! {
         Heartbeat,
         /// The stream cannot go on (a bad token); the server closes it.
         Error { code: ErrorCode, message: String },
+        /// The agent is writing a reply (about once a second while they type;
+        /// never stored). Show it for a few seconds unless another comes.
+        Typing { agent_name: String },
+    }
+
+    /// `POST /api/v1/customer/conversations/{id}/seen`: the page has shown the
+    /// customer the agents' messages up to this one.
+    #[serde(deny_unknown_fields)]
+    pub struct SeenRequest {
+        pub message_id: MessageId,
     }
 }
 

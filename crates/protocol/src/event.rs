@@ -57,6 +57,9 @@ wire! {
         ConversationRestored { conversation: ConversationSummary },
         /// The customer rated an ended conversation (`conversation.survey`).
         SurveyAnswered { conversation: ConversationSummary },
+        /// The customer's chat page showed them the agents' messages up to
+        /// `conversation.seen_message_id`.
+        MessagesSeen { conversation: ConversationSummary },
         /// An agent became available or away, or a supervisor changed their
         /// capacity. (Opening and closing the app raise no event: read the team.)
         AgentChanged {
@@ -82,6 +85,10 @@ wire! {
         Heartbeat { cursor: i64, heartbeat_ms: u64 },
         /// The cursor is older than the log's retention: take a fresh snapshot.
         ResyncRequired { oldest_available: i64 },
+        /// The customer of a conversation this agent sees is typing (on the chat
+        /// page, about once a second while they type). Never stored, no cursor:
+        /// show it for a few seconds unless another comes.
+        Typing { conversation_id: ConversationId, name: String },
     }
 }
 
@@ -98,7 +105,8 @@ impl EventKind {
             | EventKind::ConversationTransferred { conversation, .. }
             | EventKind::ConversationReturned { conversation, .. }
             | EventKind::ConversationRestored { conversation }
-            | EventKind::SurveyAnswered { conversation } => Some(conversation),
+            | EventKind::SurveyAnswered { conversation }
+            | EventKind::MessagesSeen { conversation } => Some(conversation),
             EventKind::CustomerBlocked { .. }
             | EventKind::CustomerUnblocked { .. }
             | EventKind::AgentChanged { .. }

@@ -36,6 +36,10 @@ pub const WRITE_LOCK: i64 = 0x5357_4244;
 /// The PostgreSQL channel that carries each commit's last sequence number.
 pub const EVENTS_CHANNEL: &str = "switchboard_events";
 
+/// The PostgreSQL channel that carries signals (who is typing) between nodes,
+/// as `{"node": …, "signal": …}`.
+pub const SIGNALS_CHANNEL: &str = "switchboard_signals";
+
 /// The pools the store works through.
 #[derive(Clone, Debug)]
 pub struct Db {

@@ -3,13 +3,17 @@
 //! The events table is the truth; the hub only saves each stream a database
 //! round-trip per event. A stream that sees a gap in sequence numbers (events
 //! published out of commit order, or a lagging receiver) reads the table instead.
+//!
+//! Beside the events, the hub carries signals: what is said in passing (who is
+//! typing), never stored, heard only by the streams open at the time.
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use switchboard_protocol::{AgentId, ConversationId};
 use tokio::sync::broadcast;
 
 /// Who may see an event.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audience {
     /// Every agent.
     pub all: bool,
@@ -81,10 +85,28 @@ pub struct HubEvent {
     pub json: Arc<str>,
 }
 
+/// A signal: ephemeral, never stored, without a sequence number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Signal {
+    /// A customer is typing: for the agent streams `audience` includes.
+    CustomerTyping {
+        conversation: ConversationId,
+        audience: Audience,
+        name: String,
+    },
+    /// The occupant is typing a reply: for the conversation's customer streams.
+    AgentTyping {
+        conversation: ConversationId,
+        agent_name: String,
+    },
+}
+
 /// The broadcast side of the hub.
 #[derive(Clone, Debug)]
 pub struct Hub {
     tx: broadcast::Sender<Arc<HubEvent>>,
+    signals: broadcast::Sender<Arc<Signal>>,
 }
 
 impl Default for Hub {
@@ -98,7 +120,20 @@ impl Hub {
     /// from the table.
     pub fn new() -> Hub {
         let (tx, _) = broadcast::channel(4096);
-        Hub { tx }
+        // A stream that falls behind on signals just misses some: they are
+        // repeated every second while they matter.
+        let (signals, _) = broadcast::channel(1024);
+        Hub { tx, signals }
+    }
+
+    /// Sends a signal to every open stream (those it is not for ignore it).
+    pub fn signal(&self, s: Signal) {
+        let _ = self.signals.send(Arc::new(s));
+    }
+
+    /// A receiver of every signal sent from now on.
+    pub fn subscribe_signals(&self) -> broadcast::Receiver<Arc<Signal>> {
+        self.signals.subscribe()
     }
 
     /// Sends committed events to every open stream.

@@ -1,5 +1,6 @@
 //! Several nodes on one PostgreSQL database: each node feeds its hub from the
-//! events table, woken by LISTEN/NOTIFY.
+//! events table, woken by LISTEN/NOTIFY. Signals (who is typing) come whole in
+//! their own channel's notifications and are passed on as they are.
 //!
 //! A commit on any node sends `NOTIFY switchboard_events, '<last seq>'` (see
 //! [`crate::store::Store::commit`]). The notification is only a wake-up: the
@@ -13,10 +14,11 @@
 //! hands the session to other clients between statements, and notifications
 //! never arrive.
 
-use crate::db::EVENTS_CHANNEL;
+use crate::db::{EVENTS_CHANNEL, SIGNALS_CHANNEL};
+use crate::hub::Signal;
 use crate::store::events::{latest, tail};
 use crate::store::Store;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgNotification};
 use std::time::Duration;
 
 /// How many events one read of the table publishes.
@@ -47,8 +49,13 @@ pub async fn run(
             _ = stop.changed() => return,
             _ = store.tail.notified() => {},
             _ = ticker.tick() => {},
-            got = recv(&mut listener) => {
-                if let Err(e) = got {
+            got = recv(&mut listener) => match got {
+                Ok(n) if n.channel() == SIGNALS_CHANNEL => {
+                    relay(&store, n.payload());
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
                     // Reconnect on the next turn; the tick covers the gap.
                     tracing::warn!("LISTEN connection lost: {e}");
                     listener = None;
@@ -81,10 +88,24 @@ async fn publish_after(store: &Store, mut through: i64) -> i64 {
     }
 }
 
+/// Passes another node's signal to this node's streams.
+fn relay(store: &Store, payload: &str) {
+    #[derive(serde::Deserialize)]
+    struct Relayed {
+        node: String,
+        signal: Signal,
+    }
+    match serde_json::from_str::<Relayed>(payload) {
+        Ok(r) if r.node != *store.node => store.hub.signal(r.signal),
+        Ok(_) => {} // this node's own, already sent
+        Err(e) => tracing::debug!("an unreadable signal from another node: {e}"),
+    }
+}
+
 async fn listen(url: &str) -> Option<PgListener> {
     let attempt = async {
         let mut l = PgListener::connect(url).await?;
-        l.listen(EVENTS_CHANNEL).await?;
+        l.listen_all([EVENTS_CHANNEL, SIGNALS_CHANNEL]).await?;
         Ok::<_, sqlx::Error>(l)
     };
     match attempt.await {
@@ -97,10 +118,10 @@ async fn listen(url: &str) -> Option<PgListener> {
 }
 
 /// The next notification; pending forever without a listener (the tick retries).
-async fn recv(listener: &mut Option<PgListener>) -> Result<(), sqlx::Error> {
+async fn recv(listener: &mut Option<PgListener>) -> Result<PgNotification, sqlx::Error> {
     match listener {
         Some(l) => match l.try_recv().await? {
-            Some(_) => Ok(()),
+            Some(n) => Ok(n),
             None => Err(sqlx::Error::PoolClosed),
         },
         None => std::future::pending().await,

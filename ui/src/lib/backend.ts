@@ -77,6 +77,8 @@ export interface Backend {
   reopen(id: number): Promise<OutboxItem>;
   spam(id: number): Promise<OutboxItem>;
   reply(id: number, body: string): Promise<OutboxItem>;
+  /** The agent is typing a reply: the customer's page shows it (needs the server). */
+  typing(id: number): Promise<void>;
   /** An internal note for the team: never sent to the customer. */
   note(id: number, body: string): Promise<OutboxItem>;
   end(id: number, subject: SubjectAnswer, mood: Mood): Promise<OutboxItem>;

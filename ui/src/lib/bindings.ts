@@ -250,6 +250,17 @@ async note(id: number, body: string) : Promise<Result<OutboxItem, ClientError>> 
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The agent is typing a reply: the customer's page shows it.
+ */
+async typing(id: number) : Promise<Result<null, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("typing", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async end(id: number, subject: SubjectAnswer, mood: Mood) : Promise<Result<OutboxItem, ClientError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("end", { id, subject, mood }) };
@@ -503,7 +514,12 @@ export type Change =
 /**
  * A supervisor changed the canned replies: read them again.
  */
-{ type: "canned_replies" }
+{ type: "canned_replies" } | 
+/**
+ * The customer of this conversation is typing (about once a second while
+ * they type): show it for a few seconds unless another comes.
+ */
+{ type: "typing"; conversation_id: number; name: string }
 /**
  * How the customer reaches us.
  */
@@ -666,7 +682,12 @@ previous_conversation_id: number | null;
 /**
  * Bumped whenever the conversation changes (the event sequence of its last change).
  */
-version: number }
+version: number; 
+/**
+ * The newest agent message the customer's chat page has shown them
+ * ("Seen"); null until it has shown one (and for texts).
+ */
+seen_message_id?: number | null }
 /**
  * A conversation as the app shows it: from the cache, with what is still queued.
  */

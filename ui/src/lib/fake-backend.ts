@@ -318,6 +318,10 @@ export class FakeBackend implements Backend {
     if (!body.trim()) throw new BackendError('invalid_field', 'write a message first');
     return this.enqueue(id, { type: 'reply', body });
   }
+  async typing(id: number) {
+    this.log('typing', id);
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+  }
   async note(id: number, body: string) {
     this.log('note', id, body);
     if (!body.trim()) throw new BackendError('invalid_field', 'write a message first');

@@ -29,6 +29,7 @@ export function summary(id: number, overrides: Partial<ConversationSummary> = {}
     survey: null,
     previous_conversation_id: null,
     version: 1,
+    seen_message_id: null,
     ...overrides,
   };
 }

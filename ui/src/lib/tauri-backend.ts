@@ -68,6 +68,9 @@ export class TauriBackend implements Backend {
   reply(id: number, body: string) {
     return call(commands.reply(id, body));
   }
+  async typing(id: number) {
+    await call(commands.typing(id));
+  }
   note(id: number, body: string) {
     return call(commands.note(id, body));
   }

@@ -28,6 +28,10 @@ export type { ListName } from './types';
 export type SimpleAction = 'take' | 'free' | 'reopen' | 'spam';
 
 export const SEARCH_DELAY_MS = 150;
+/** "… is typing" goes away this long after the last signal. */
+export const TYPING_SHOWN_MS = 5000;
+/** The agent's typing is told at most once per this long. */
+export const TYPING_EVERY_MS = 1000;
 /** Archived rows per request: the lists bring the first page, scrolling the rest. */
 export const ARCHIVE_PAGE = ARCHIVE_HEAD;
 
@@ -71,6 +75,12 @@ export class Workspace {
   /** Counts the team's changes heard (availability, capacity, conversations
    * moving): views of the team read it again when it moves. */
   teamVersion = $state(0);
+  /** Customers typing now, by conversation: their name, until a few seconds
+   * pass without a new signal or their message comes. */
+  typing = $state.raw<Map<number, string>>(new Map());
+  private typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** When this app last told the server the agent is typing, by conversation. */
+  private typingSent = new Map<number, number>();
   /** The team's canned replies (the composer's `/` list), as last synced. */
   canned = $state.raw<CannedReply[]>([]);
 
@@ -270,7 +280,12 @@ export class Workspace {
         this.teamVersion++;
         break;
       case 'conversation':
+        // A new line (most likely the customer's message) ends "is typing".
+        this.stopTyping(change.id);
         if (change.id === this.selectedId) void this.reloadView();
+        break;
+      case 'typing':
+        this.customerTyping(change.conversation_id, change.name);
         break;
       case 'outbox':
         if (change.conversation_id === this.selectedId) void this.reloadView();
@@ -444,6 +459,35 @@ export class Workspace {
   }
 
   /** Queues a reply; false (with actionError set) when the backend refused it. */
+  private customerTyping(id: number, name: string): void {
+    clearTimeout(this.typingTimers.get(id));
+    this.typingTimers.set(
+      id,
+      setTimeout(() => this.stopTyping(id), TYPING_SHOWN_MS),
+    );
+    if (this.typing.get(id) !== name) this.typing = new Map(this.typing).set(id, name);
+  }
+
+  private stopTyping(id: number): void {
+    clearTimeout(this.typingTimers.get(id));
+    this.typingTimers.delete(id);
+    if (!this.typing.has(id)) return;
+    const next = new Map(this.typing);
+    next.delete(id);
+    this.typing = next;
+  }
+
+  /** The agent is typing a reply in the open conversation: the customer's page
+   * is told, at most once a second (a failure is of no consequence). */
+  typed(): void {
+    const id = this.view?.conversation.id;
+    if (id == null || !this.mineOpen) return;
+    const now = Date.now();
+    if (now - (this.typingSent.get(id) ?? 0) < TYPING_EVERY_MS) return;
+    this.typingSent.set(id, now);
+    this.backend.typing(id).catch(() => {});
+  }
+
   /** Queues a reply to the customer, or (`note`) an internal note for the team. */
   async reply(body: string, kind: 'reply' | 'note' = 'reply'): Promise<boolean> {
     const id = this.view?.conversation.id;

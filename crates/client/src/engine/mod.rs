@@ -89,6 +89,12 @@ pub enum Change {
     Team,
     /// A supervisor changed the canned replies: read them again.
     CannedReplies,
+    /// The customer of this conversation is typing (about once a second while
+    /// they type): show it for a few seconds unless another comes.
+    Typing {
+        conversation_id: i64,
+        name: String,
+    },
 }
 
 /// A conversation as the app shows it: from the cache, with what is still queued.

@@ -1,7 +1,7 @@
 //! Keeping the cache in step: snapshot, then the event stream from the saved
 //! cursor, reconnecting with backoff and resyncing when the server asks.
 
-use super::{ConnectionState, Inner};
+use super::{Change, ConnectionState, Inner};
 use crate::cache::Applied;
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use futures_util::StreamExt;
@@ -140,6 +140,13 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
                 }
             }
             StreamFrame::ResyncRequired { .. } => return Ok(Exit::Resync),
+            StreamFrame::Typing {
+                conversation_id,
+                name,
+            } => inner.emit(Change::Typing {
+                conversation_id,
+                name,
+            }),
         }
     }
 }
@@ -179,7 +186,7 @@ fn parse_frame(text: &str) -> Result<Option<StreamFrame>> {
                 .unwrap_or_default();
             Ok(Some(StreamFrame::Events { events, cursor }))
         }
-        Some("heartbeat") | Some("resync_required") => {
+        Some("heartbeat") | Some("resync_required") | Some("typing") => {
             Ok(Some(serde_json::from_value(value).map_err(bad)?))
         }
         _ => Ok(None),

@@ -90,3 +90,77 @@ async fn notes_are_sent_once_arrive_live_and_are_searchable_offline() {
     assert_eq!(hits[0].conversation.id, id);
     assert_eq!(hits[0].snippets[0].author, Author::Note);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_and_seen_reach_the_app() {
+    use switchboard_client::Change;
+    let w = World::new(&[]).await;
+    let app = App::new(Some(w.app_dir("alice")), false, false).unwrap();
+    app.sign_in(&w.server.base, &w.agents[0].2, PASSWORD)
+        .await
+        .unwrap();
+    let mut changes = app.subscribe();
+    let (id, token) = w.customer("Maria", "Hello?").await;
+    eventually("Maria in the queue", || {
+        futures_lite(app.lists()).and_then(|l| l.queue.iter().any(|c| c.id == id).then_some(()))
+    })
+    .await;
+
+    // Maria types on the page: the app says so.
+    let (status, _) = w
+        .post(
+            &format!("/api/v1/customer/conversations/{id}/typing"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(c) = changes.next().await {
+            if let Change::Typing {
+                conversation_id,
+                name,
+            } = c
+            {
+                return Some((conversation_id, name));
+            }
+        }
+        None
+    })
+    .await;
+    assert_eq!(heard, Ok(Some((id, "Maria".to_string()))));
+
+    // Alice may say she types only once she occupies it.
+    let refused = app.typing(id).await.unwrap_err();
+    assert_eq!(refused.code, switchboard_client::ErrorCode::NotOccupant);
+    app.take(id).await.unwrap();
+    eventually("taken", || {
+        futures_lite(app.lists()).and_then(|l| l.mine.iter().any(|c| c.id == id).then_some(()))
+    })
+    .await;
+    app.typing(id).await.unwrap();
+
+    // She replies; the page shows it to Maria: the cached conversation says seen.
+    app.reply(id, "Hi Maria").await.unwrap();
+    let reply = eventually("the reply delivered", || {
+        futures_lite(app.conversation(id)).and_then(|v| {
+            v.messages
+                .iter()
+                .find(|m| m.author == Author::Agent)
+                .map(|m| m.id)
+        })
+    })
+    .await;
+    let (status, _) = w
+        .post(
+            &format!("/api/v1/customer/conversations/{id}/seen"),
+            Some(&token),
+            json!({"message_id": reply}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    eventually("seen in the cache", || {
+        futures_lite(app.conversation(id)).filter(|v| v.conversation.seen_message_id == Some(reply))
+    })
+    .await;
+}

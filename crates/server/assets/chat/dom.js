@@ -40,6 +40,7 @@ export const els = {
   log: byId('log', HTMLElement),
   messages: byId('messages', HTMLOListElement),
   waiting: byId('waiting', HTMLElement),
+  typing: byId('typing', HTMLElement),
   ended: byId('ended', HTMLElement),
   survey: byId('survey', HTMLFormElement),
   stars,

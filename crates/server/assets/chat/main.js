@@ -14,6 +14,7 @@
  *   scroll.js    following the conversation's bottom
  *   survey.js    the end-of-chat rating
  *   composer.js  the message box
+ *   typing.js    who is typing, and telling the agent what was seen
  *   chat.js      opening, switching and forgetting the conversation
  * Types: protocol.d.ts (the wire types, generated from the Rust ones) and
  * config.d.ts; `scripts/test` type-checks the page with tsc.
@@ -35,6 +36,7 @@ import { addPending, isMessage, lastConversation, renderConversation } from './m
 import { scrollToBottom, watchScrolling } from './scroll.js';
 import { loadSession, saveSession, session, validSession } from './session.js';
 import { reconnectIfNeeded } from './stream.js';
+import { watchTyping } from './typing.js';
 import {
   checkedRating,
   resetSurvey,
@@ -206,6 +208,7 @@ function init() {
   });
 
   watchComposer(sendMessage);
+  watchTyping();
   els.survey.addEventListener('submit', submitSurvey);
   watchSurvey();
   watchScrolling();

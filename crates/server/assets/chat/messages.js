@@ -9,6 +9,7 @@ import { els, setBusy } from './dom.js';
 import { atBottom, scrollToBottom, sticking } from './scroll.js';
 import { sameId, session } from './session.js';
 import { renderSurvey } from './survey.js';
+import { hideAgentTyping, reportSeen } from './typing.js';
 
 /** @typedef {import('./protocol').CustomerConversation} CustomerConversation */
 /** @typedef {import('./protocol').CustomerVisibleMessage} CustomerVisibleMessage */
@@ -135,6 +136,7 @@ function clearMessages() {
 
 /** Forgets the conversation drawn: no lines, nothing pending. */
 export function resetMessages() {
+  hideAgentTyping();
   clearMessages();
   pending.clear();
   renderedFor = null;
@@ -224,6 +226,9 @@ export function renderConversation(c) {
   renderSurvey(lastConv);
   setBusy(els.log, false);
   setBusy(els.main, false);
+
+  if (r.addedFromAgent || ended) hideAgentTyping();
+  reportSeen(serverMessages);
 
   if (r.wasAtBottom) scrollToBottom(false);
   else if (r.addedFromAgent) els.jump.hidden = false;

@@ -78,7 +78,12 @@ export type CustomerStreamFrame =
 /**
  * The stream cannot go on (a bad token); the server closes it.
  */
-{ type: "error"; code: ErrorCode; message: string }
+{ type: "error"; code: ErrorCode; message: string } | 
+/**
+ * The agent is writing a reply (about once a second while they type;
+ * never stored). Show it for a few seconds unless another comes.
+ */
+{ type: "typing"; agent_name: string }
 
 /**
  * The end-of-chat survey as the customer sees it.
@@ -190,6 +195,12 @@ export type ErrorCode =
  * A fault on the server; the change was not made.
  */
 "internal"
+
+/**
+ * `POST /api/v1/customer/conversations/{id}/seen`: the page has shown the
+ * customer the agents' messages up to this one.
+ */
+export type SeenRequest = { message_id: number }
 
 /**
  * `POST /api/v1/customer/conversations`: a customer starts a chat.

@@ -9,6 +9,7 @@ import { convPath, sessionGoneCode } from './api.js';
 import { clearLoadError, els, setStatus } from './dom.js';
 import { renderConversation } from './messages.js';
 import { session } from './session.js';
+import { showAgentTyping } from './typing.js';
 
 /** @typedef {import('./protocol').CustomerStreamAuth} CustomerStreamAuth */
 /** @typedef {import('./protocol').CustomerStreamFrame} CustomerStreamFrame */
@@ -169,6 +170,8 @@ function handleFrame(data, s) {
     setStatus('');
     clearLoadError();
     renderConversation(frame.conversation);
+  } else if (frame.type === 'typing') {
+    showAgentTyping(frame.agent_name);
   } else if (frame.type === 'error') {
     const code = typeof frame.code === 'string' ? frame.code : '';
     if (sessionGoneCode(code)) onGone();

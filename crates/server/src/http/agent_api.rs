@@ -146,6 +146,22 @@ pub async fn note(
     Ok((StatusCode::CREATED, Json(note)))
 }
 
+/// The occupant is typing a reply (the app sends this about once a second
+/// while they type one, never while writing a note): the customer's page shows
+/// it. Never stored; 204 also when dropped as too soon after the last one.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/typing", tag = "conversations", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "`not_occupant` or `invalid_state`: only the occupant types replies", body = ApiError)))]
+pub async fn typing(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode> {
+    s.store.agent_typing(&caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Free conversation: back to the queue.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/free", tag = "conversations", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = OpRequest,

@@ -4,16 +4,18 @@ use crate::error::{Error, Result};
 use crate::http::agent_api::detached;
 use crate::http::extract::{ApiJson, ApiPath, ApiWebSocket, CustomerToken};
 use crate::http::AppState;
+use crate::hub::Signal;
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard_protocol::{
     ApiError, CustomerConversation, CustomerMessageRequest, CustomerMessageResponse,
-    CustomerSession, CustomerStreamAuth, CustomerStreamFrame, ErrorCode, StartConversationRequest,
-    SurveyRequest, SurveyResult,
+    CustomerSession, CustomerStreamAuth, CustomerStreamFrame, ErrorCode, SeenRequest,
+    StartConversationRequest, SurveyRequest, SurveyResult,
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -80,6 +82,39 @@ pub async fn survey(
     ))
 }
 
+/// The customer is typing (the page sends this about once a second while they
+/// type): the agents who see the conversation are told, never stored. Answered
+/// 204 also when the signal is dropped (too soon after the last one, or the
+/// conversation has ended).
+#[utoipa::path(post, path = "/api/v1/customer/conversations/{id}/typing", tag = "customers",
+    params(("id" = i64, Path)), security(("customer_token" = [])),
+    responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn typing(
+    State(s): State<AppState>,
+    CustomerToken(token): CustomerToken,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode> {
+    s.store.customer_typing(id, &token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The page has shown the customer the agents' messages up to `message_id` (an
+/// agent's message of this conversation): agents see "Seen". Only moves forward.
+#[utoipa::path(post, path = "/api/v1/customer/conversations/{id}/seen", tag = "customers",
+    params(("id" = i64, Path)), request_body = SeenRequest, security(("customer_token" = [])),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, description = "`not_found`: no agent message with that id in this conversation", body = ApiError)))]
+pub async fn seen(
+    State(s): State<AppState>,
+    CustomerToken(token): CustomerToken,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<SeenRequest>,
+) -> Result<StatusCode> {
+    detached(async move { s.store.customer_seen(id, &token, req.message_id).await }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Live updates for the chat page (WebSocket). The page sends
 /// `{"token": "…"}` first; the server answers with the whole conversation, again
 /// after every change, and a heartbeat in between.
@@ -136,6 +171,7 @@ async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
     };
     // Subscribe before the first read, so no change falls between the two.
     let mut changes = s.store.hub.subscribe();
+    let mut signals = s.store.hub.subscribe_signals();
     let mut stopping = s.stopping.clone();
     let mut heartbeat = tokio::time::interval(s.heartbeat);
     heartbeat.tick().await;
@@ -163,6 +199,19 @@ async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
             ev = changes.recv() => match ev {
                 Ok(e) => dirty = e.conversation == Some(id),
                 Err(RecvError::Lagged(_)) => dirty = true,
+                Err(RecvError::Closed) => return,
+            },
+            signal = signals.recv() => match signal {
+                Ok(sig) => {
+                    if let Signal::AgentTyping { conversation, agent_name } = &*sig {
+                        let frame = CustomerStreamFrame::Typing { agent_name: agent_name.clone() };
+                        if *conversation == id && !send_frame(&mut socket, &frame).await {
+                            return;
+                        }
+                    }
+                }
+                // Missed signals are missed: they come again while they matter.
+                Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
             },
             _ = heartbeat.tick() => {

@@ -31,6 +31,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("session.js", include_str!("../../assets/chat/session.js")),
     ("stream.js", include_str!("../../assets/chat/stream.js")),
     ("survey.js", include_str!("../../assets/chat/survey.js")),
+    ("typing.js", include_str!("../../assets/chat/typing.js")),
 ];
 
 /// The page's answer when a second rating is refused (`survey_answered`).
@@ -178,6 +179,7 @@ mod tests {
             .register::<p::CustomerMessageRequest>()
             .register::<p::CustomerMessageResponse>()
             .register::<p::SurveyRequest>()
+            .register::<p::SeenRequest>()
             .register::<p::CustomerStreamAuth>()
             .register::<p::CustomerStreamFrame>();
         specta_typescript::Typescript::default()

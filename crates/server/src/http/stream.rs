@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::http::extract::{bearer, ApiQuery, ApiWebSocket};
 use crate::http::AppState;
-use crate::hub::HubEvent;
+use crate::hub::{HubEvent, Signal};
 use crate::store::agents::Caller;
 use crate::store::events::{read_after, CatchUp};
 use axum::extract::ws::{Message, WebSocket};
@@ -190,8 +190,30 @@ impl StreamSession {
         Ok(in_order)
     }
 
+    /// Sends a signal this agent may hear (a customer typing in a conversation
+    /// they see).
+    async fn pass_on(&mut self, signal: &Signal) -> std::result::Result<(), End> {
+        if let Signal::CustomerTyping {
+            conversation,
+            audience,
+            name,
+        } = signal
+        {
+            if audience.includes(self.caller.id, self.caller.sees_everything()) {
+                let frame = serde_json::to_string(&StreamFrame::Typing {
+                    conversation_id: *conversation,
+                    name: name.clone(),
+                })
+                .map_err(|e| End::Store(e.to_string()))?;
+                self.send(frame).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn run(&mut self) -> std::result::Result<(), End> {
         let mut rx = self.state.store.hub.subscribe();
+        let mut signals = self.state.store.hub.subscribe_signals();
         self.catch_up().await?;
         let beat = self.state.heartbeat;
         let mut ticker = tokio::time::interval(beat);
@@ -211,6 +233,12 @@ impl StreamSession {
                         }
                     }
                     Err(RecvError::Lagged(_)) => self.catch_up().await?,
+                    Err(RecvError::Closed) => return Err(End::HubClosed),
+                },
+                signal = signals.recv() => match signal {
+                    Ok(sig) => self.pass_on(&sig).await?,
+                    // Missed signals are missed: they come again while they matter.
+                    Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return Err(End::HubClosed),
                 },
                 incoming = self.socket.recv() => match incoming {

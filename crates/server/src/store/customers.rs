@@ -4,15 +4,17 @@
 //! A use case: it imports building blocks and rules, never another use case.
 
 use crate::db::{now_ms, ts};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::hub::Audience;
 use crate::store::agents::email_key;
 use crate::store::blocks::{conversations, messages, surveys, tokens};
+use crate::store::events::conversation_event;
 use crate::store::{rows, Store};
 use crate::validate;
 use sqlx::Row;
 use switchboard_protocol::{
     Channel, ConversationId, ConversationState, CustomerConversation, CustomerMessageResponse,
-    CustomerSession, CustomerSide, CustomerVisibleMessage,
+    CustomerSession, CustomerSide, CustomerVisibleMessage, EventKind, MessageId,
 };
 
 fn customer_message(r: &sqlx::any::AnyRow) -> Result<CustomerVisibleMessage> {
@@ -121,6 +123,47 @@ impl Store {
             },
             session,
         })
+    }
+
+    /// The chat page showed the customer the agents' messages up to `message`
+    /// (one of this conversation's agent lines): agents see "Seen". Only ever
+    /// moves forward; the same or an older one changes nothing.
+    pub async fn customer_seen(
+        &self,
+        id: ConversationId,
+        token: &str,
+        message: MessageId,
+    ) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        tokens::check(&mut tx, id, token).await?;
+        let agents_line = sqlx::query(
+            "SELECT 1 FROM messages WHERE id = $1 AND conversation_id = $2 AND author = 'agent'",
+        )
+        .bind(message)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if agents_line.is_none() {
+            return Err(Error::not_found("agent message in this conversation"));
+        }
+        let moved = sqlx::query(
+            "UPDATE conversations SET seen_message_id = $1 \
+             WHERE id = $2 AND (seen_message_id IS NULL OR seen_message_id < $1)",
+        )
+        .bind(message)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            tx.commit().await?;
+            return Ok(());
+        }
+        let (ev, _) = conversation_event(&mut tx, id, Audience::SUPERVISORS, |conversation| {
+            EventKind::MessagesSeen { conversation }
+        })
+        .await?;
+        self.commit(tx, vec![ev]).await
     }
 
     /// What the customer sees of their conversation: their lines and the agents'.

@@ -31,6 +31,7 @@ pub mod rules;
 pub mod sms;
 pub mod surveys;
 pub mod team;
+pub mod typing;
 
 use crate::db::{Backend, Db, EVENTS_CHANNEL};
 use crate::error::Result;
@@ -72,6 +73,8 @@ pub struct Store {
     pub node: Arc<str>,
     /// This node's open agent streams (see [`presence`]).
     pub presence: Arc<presence::Presence>,
+    /// When each conversation's typing signals last passed (see [`typing`]).
+    pub typing: Arc<typing::Recent>,
 }
 
 impl Store {
@@ -86,6 +89,7 @@ impl Store {
             metrics: Metrics::new(),
             node: Arc::from(uuid::Uuid::new_v4().to_string()),
             presence: Arc::default(),
+            typing: Arc::default(),
         }
     }
 

@@ -28,3 +28,4 @@ mod stream;
 mod support;
 mod surveys;
 mod team;
+mod typing;

@@ -393,3 +393,47 @@ async fn agents_of_a_dead_node_stop_counting_as_connected() {
         .await
         .err(409, "agent_unavailable");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
+async fn typing_crosses_nodes_both_ways() {
+    needs_postgres();
+    let w = World::standard().await;
+    let b = w.another_node(&[]);
+    let (alice, sam) = (w.agent(0), w.agent(2));
+    let c = w.api.waiting_customer("Maria", "Hello?").await;
+    let id = c.conversation;
+    w.api.act(alice, id, "take").await.ok();
+    let mut alices = Stream::open(&w.api.base, &alice.token, latest_seq(&w.api, sam).await).await;
+
+    // The customer's page is on node B; Alice's app on node A.
+    let typed = b
+        .api
+        .post(
+            &format!("/api/v1/customer/conversations/{id}/typing"),
+            Some(&c.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(typed.status.as_u16(), 204);
+    assert_eq!(
+        alices.typing_within(Duration::from_secs(5)).await,
+        [(id, "Maria".to_string())]
+    );
+
+    let mut page = crate::typing::customer_stream(&b.api, &c).await;
+    let typed = w
+        .api
+        .post(
+            &format!("/api/v1/conversations/{id}/typing"),
+            Some(&alice.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(typed.status.as_u16(), 204);
+    assert_eq!(
+        crate::typing::page_typing(&mut page, Duration::from_secs(3)).await,
+        ["Alice"],
+        "the page on node B hears Alice typing on node A"
+    );
+}

@@ -440,6 +440,28 @@ impl Stream {
         Some(serde_json::from_str(&text).unwrap())
     }
 
+    /// The typing signals that come within `wait`, as (conversation, name);
+    /// other frames are skipped.
+    pub async fn typing_within(&mut self, wait: Duration) -> Vec<(i64, String)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut out = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return out;
+            }
+            let Some(f) = self.frame(left).await else {
+                return out;
+            };
+            if f["type"] == "typing" {
+                out.push((
+                    f["conversation_id"].as_i64().unwrap(),
+                    f["name"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+
     /// Collects events until the stream's cursor reaches `target` (or `wait` passes).
     pub async fn events_until(&mut self, target: i64, wait: Duration) -> (Vec<Value>, i64) {
         let deadline = tokio::time::Instant::now() + wait;
@@ -456,6 +478,8 @@ impl Stream {
                     cursor = f["cursor"].as_i64().unwrap();
                 }
                 "heartbeat" => cursor = f["cursor"].as_i64().unwrap(),
+                // Signals (never stored) come between events.
+                "typing" => {}
                 other => panic!("unexpected frame {other}: {f}"),
             }
         }
