@@ -108,6 +108,7 @@ wire! {
     /// customer the agents' messages up to this one.
     #[serde(deny_unknown_fields)]
     pub struct SeenRequest {
+        #[serde(deserialize_with = "crate::whole_number")]
         pub message_id: MessageId,
     }
 }
@@ -123,5 +124,12 @@ mod tests {
         assert_eq!(read(r#"{"rating": 4.0}"#).unwrap(), 4);
         assert!(read(r#"{"rating": 4.5}"#).is_err());
         assert!(read(r#"{"rating": "4"}"#).is_err());
+        let seen =
+            |json: &str| serde_json::from_str::<super::SeenRequest>(json).map(|r| r.message_id);
+        assert_eq!(
+            seen(r#"{"message_id": 44068488630.0}"#).unwrap(),
+            44_068_488_630
+        );
+        assert!(seen(r#"{"message_id": 1.5}"#).is_err());
     }
 }
