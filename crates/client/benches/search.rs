@@ -133,6 +133,7 @@ fn main() {
                     agent: None,
                     body: body.join(" "),
                     created_at: Utc::now(),
+                    attachments: vec![],
                 });
             }
             page.conversations.push(ArchivedConversation {

@@ -66,8 +66,29 @@ wire! {
         pub author: Author,
         /// The agent who wrote it (agent lines) or caused it (system lines).
         pub agent: Option<AgentRef>,
+        /// The text; empty on a line that only carries attachments.
         pub body: String,
         pub created_at: DateTime<Utc>,
+        /// Files attached to this line.
+        #[serde(default)]
+        pub attachments: Vec<Attachment>,
+    }
+
+    /// A file attached to a message. Its content is at
+    /// `GET /api/v1/attachments/{id}` (agents) or
+    /// `GET /api/v1/customer/conversations/{conversation}/attachments/{id}`.
+    pub struct Attachment {
+        pub id: i64,
+        /// The name it was sent with (only a name, no folders).
+        pub name: String,
+        /// Bytes.
+        pub size: i64,
+        /// Sniffed from the content, never taken from the name.
+        pub content_type: String,
+        /// A PNG, JPEG, GIF or WebP image: shown inline; anything else downloads.
+        pub image: bool,
+        /// A thumbnail of at most 320 px exists (`?thumbnail=true`).
+        pub thumbnail: bool,
     }
 
     /// The customer's latest message when no agent has answered it yet.

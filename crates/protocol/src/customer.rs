@@ -49,8 +49,12 @@ wire! {
         pub from: CustomerSide,
         /// The agent's display name on agent lines.
         pub agent_name: Option<String>,
+        /// The text; empty on a line that only carries attachments.
         pub body: String,
         pub created_at: DateTime<Utc>,
+        /// Files attached to this line.
+        #[serde(default)]
+        pub attachments: Vec<crate::Attachment>,
     }
 
     /// `GET /api/v1/customer/conversations/{id}`.

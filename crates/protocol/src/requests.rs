@@ -98,6 +98,29 @@ pub struct StreamQuery {
     pub cursor: i64,
 }
 
+/// Query of the attachment upload routes: the file's name (the content is the
+/// request's body, as it is).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentQuery {
+    /// Up to 1,000 characters as sent; folders are dropped (`a/b.png` is
+    /// `b.png`) and the rest is kept to 255 characters (with its extension).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 1000))]
+    pub name: String,
+}
+
+/// Query of the attachment download routes.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentGet {
+    /// The thumbnail (PNG, at most 320 px) instead of the file.
+    pub thumbnail: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::{CapacityRequest, TransferRequest};

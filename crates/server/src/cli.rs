@@ -155,6 +155,9 @@ pub struct ServeArgs {
     /// How long an agent stays signed in, in hours.
     #[arg(long, default_value_t = 720)]
     pub token_ttl_hours: i64,
+    /// The largest attachment taken, in MiB (1 to 100).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub attachment_max_mib: u32,
     /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose
     /// X-Forwarded-For names the client for the sign-in and chat-start limits.
     #[arg(long, env = "SWITCHBOARD_TRUST_PROXY", value_delimiter = ',', value_parser = parse_net)]
@@ -312,15 +315,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         return Ok(());
     }
     let url = database_url(&cli)?;
-    let ttl_hours = match &cli.command {
-        Command::Serve(a) => a.token_ttl_hours,
-        _ => 720,
+    let (ttl_hours, attachment_mib) = match &cli.command {
+        Command::Serve(a) => (a.token_ttl_hours, a.attachment_max_mib),
+        _ => (720, 10),
     };
     let db = Db::open(&url).await?;
     let store = Store::new(
         db,
         StoreConfig {
             token_ttl_ms: ttl_hours.saturating_mul(3_600_000),
+            attachment_max_bytes: attachment_mib as usize * 1024 * 1024,
         },
     );
     match cli.command {

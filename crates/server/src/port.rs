@@ -36,6 +36,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("sms_outbox", "id"),
     ("presence", "agent_id, node"),
     ("canned_replies", "id"),
+    ("blobs", "sha256"),
+    ("attachments", "id"),
 ];
 
 /// Tables whose rows the target's migration already wrote: the source's win.
@@ -50,6 +52,7 @@ const IDENTITIES: &[&str] = &[
     "messages",
     "sms_outbox",
     "canned_replies",
+    "attachments",
 ];
 
 /// Rows per INSERT (PostgreSQL takes at most 65,535 parameters per statement).
@@ -134,6 +137,7 @@ enum Value {
     Null,
     Int(i64),
     Text(String),
+    Bytes(Vec<u8>),
 }
 
 /// A column of the target and whether it is text.
@@ -141,6 +145,8 @@ enum Value {
 struct Column {
     name: String,
     text: bool,
+    /// Binary (attachments' content).
+    bytes: bool,
 }
 
 /// Copies `from` (SQLite) into `to` (PostgreSQL) and checks every table.
@@ -197,7 +203,13 @@ async fn copy_and_check(source: &Db, target: &Db) -> Result<PortReport, PortErro
             });
         }
         let rows = read_rows(&mut src, table, key, &cols).await?;
-        for chunk in rows.chunks(BATCH) {
+        // Files go a few at a time: a batch of them is as large as its files.
+        let batch = if cols.iter().any(|c| c.bytes) {
+            8
+        } else {
+            BATCH
+        };
+        for chunk in rows.chunks(batch) {
             inserted += insert(&mut dst, table, key, &cols, chunk).await?;
         }
         columns.push(cols);
@@ -251,6 +263,7 @@ async fn target_columns(conn: &mut AnyConnection, table: &str) -> Result<Vec<Col
             Ok(Column {
                 name: r.try_get(0)?,
                 text: r.try_get::<String, _>(1)? == "text",
+                bytes: r.try_get::<String, _>(1)? == "bytea",
             })
         })
         .collect()
@@ -278,6 +291,9 @@ fn value(row: &AnyRow, i: usize, table: &str, col: &Column) -> Result<Value, Por
     }
     if let Ok(v) = row.try_get::<Option<String>, _>(i) {
         return Ok(v.map_or(Value::Null, Value::Text));
+    }
+    if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        return Ok(v.map_or(Value::Null, Value::Bytes));
     }
     Err(PortError::Value {
         table: table.to_string(),
@@ -354,11 +370,13 @@ async fn insert(
     let mut q = sqlx::query(&sql);
     for row in rows {
         for (v, c) in row.iter().zip(cols) {
-            q = match (v, c.text) {
-                (Value::Null, true) => q.bind(None::<String>),
-                (Value::Null, false) => q.bind(None::<i64>),
-                (Value::Int(i), _) => q.bind(*i),
-                (Value::Text(s), _) => q.bind(s.clone()),
+            q = match (v, c.text, c.bytes) {
+                (Value::Null, true, _) => q.bind(None::<String>),
+                (Value::Null, _, true) => q.bind(None::<Vec<u8>>),
+                (Value::Null, _, _) => q.bind(None::<i64>),
+                (Value::Int(i), _, _) => q.bind(*i),
+                (Value::Text(s), _, _) => q.bind(s.clone()),
+                (Value::Bytes(b), _, _) => q.bind(b.clone()),
             };
         }
     }
@@ -387,6 +405,11 @@ async fn checksum(
                     hash.update(b"T");
                     hash.update((s.len() as u64).to_be_bytes());
                     hash.update(s.as_bytes());
+                }
+                Value::Bytes(b) => {
+                    hash.update(b"B");
+                    hash.update((b.len() as u64).to_be_bytes());
+                    hash.update(b);
                 }
             }
         }

@@ -428,6 +428,32 @@ close_to_tray?: boolean;
  */
 away_when_idle_secs?: number | null }
 /**
+ * A file attached to a message. Its content is at
+ * `GET /api/v1/attachments/{id}` (agents) or
+ * `GET /api/v1/customer/conversations/{conversation}/attachments/{id}`.
+ */
+export type Attachment = { id: number; 
+/**
+ * The name it was sent with (only a name, no folders).
+ */
+name: string; 
+/**
+ * Bytes.
+ */
+size: number; 
+/**
+ * Sniffed from the content, never taken from the name.
+ */
+content_type: string; 
+/**
+ * A PNG, JPEG, GIF or WebP image: shown inline; anything else downloads.
+ */
+image: boolean; 
+/**
+ * A thumbnail of at most 320 px exists (`?thumbnail=true`).
+ */
+thumbnail: boolean }
+/**
  * Who wrote a message.
  */
 export type Author = "customer" | "agent" | 
@@ -910,7 +936,15 @@ export type Message = { id: number; conversation_id: number; author: Author;
 /**
  * The agent who wrote it (agent lines) or caused it (system lines).
  */
-agent: AgentRef | null; body: string; created_at: string }
+agent: AgentRef | null; 
+/**
+ * The text; empty on a line that only carries attachments.
+ */
+body: string; created_at: string; 
+/**
+ * Files attached to this line.
+ */
+attachments?: Attachment[] }
 /**
  * The customer's mood, as the agent judged it.
  */

@@ -378,6 +378,7 @@ export class FakeBackend implements Backend {
       agent,
       body,
       created_at: now(),
+      attachments: [],
     };
     this.history(id).push(message);
     if (author === 'customer' || author === 'agent') c.last_message_at = message.created_at;

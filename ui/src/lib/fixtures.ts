@@ -59,6 +59,7 @@ export function message(conversationId: number, overrides: Partial<Message> = {}
     agent: null,
     body: 'Hello',
     created_at: '2026-03-12T09:00:00Z',
+    attachments: [],
     ...overrides,
   };
 }

@@ -124,8 +124,8 @@ fn forget(tx: &Transaction, ix: &mut Index, id: i64) -> Result<()> {
 }
 
 const INSERT_MESSAGE: &str =
-    "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at, attachments) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// Stores a message and indexes it, unless the cache has it already.
 pub(super) fn insert_message(tx: &Transaction, ix: &mut Index, m: &Message) -> Result<()> {
@@ -150,6 +150,11 @@ fn store_message(insert: &mut CachedStatement, ix: &mut Index, m: &Message) -> R
         m.agent.as_ref().map(|a| a.name.as_str()),
         m.body,
         m.created_at.timestamp_millis(),
+        if m.attachments.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&m.attachments)?)
+        },
     ])?;
     if inserted == 1 {
         ix.insert(m.id, &m.body);
@@ -513,6 +518,7 @@ mod tests {
             agent: None,
             body: "hi".into(),
             created_at: Utc::now(),
+            attachments: vec![],
         }
     }
 

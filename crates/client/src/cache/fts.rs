@@ -296,6 +296,7 @@ mod tests {
                     agent: None,
                     body: format!("parcel w{id}"),
                     created_at: chrono::DateTime::from_timestamp(1_800_000_000 + id, 0).unwrap(),
+                    attachments: vec![],
                 })
                 .collect(),
             earlier: vec![],
@@ -456,7 +457,7 @@ mod tests {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, super::super::SCHEMA_VERSION);
         assert_eq!(check(&cache).len(), 3);
         assert_eq!(found(&cache, "w9"), vec![7]);
         assert_eq!(cache.search_in(7, "parcel").unwrap().len(), 9);

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use switchboard_protocol::Me;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// An open cache.
 pub struct Cache {
@@ -85,6 +85,22 @@ fn migrate_from_v1(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Schema 2 to 3 (messages carry their attachments).
+fn migrate_from_v2(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction()?;
+    let has: bool = tx.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'attachments'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has {
+        tx.execute_batch("ALTER TABLE messages ADD COLUMN attachments TEXT;")?;
+    }
+    tx.pragma_update(None, "user_version", 3)?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Left beside a cache file that [`Cache::check_in_background`] found damaged,
 /// with what it found: the next open sets the file aside.
 fn damage_marker(path: &Path) -> PathBuf {
@@ -144,8 +160,15 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
             fts::SCHEMA
         ))
         .map_err(|e| classify("cannot create the schema", e))?;
-    } else if version == 1 {
-        migrate_from_v1(&mut conn).map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
+    } else {
+        if version == 1 {
+            migrate_from_v1(&mut conn)
+                .map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
+        }
+        if version <= 2 {
+            migrate_from_v2(&mut conn)
+                .map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
+        }
     }
     // Added within schema 2: conversations whose full history is still to fetch.
     conn.execute_batch("CREATE TABLE IF NOT EXISTS history_wanted (id INTEGER PRIMARY KEY);")

@@ -209,7 +209,7 @@ impl Cache {
     /// A conversation's cached history, oldest first.
     pub fn messages(&self, id: i64) -> Result<Vec<Message>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, author, agent_id, agent_name, body, created_at FROM messages \
+            "SELECT id, author, agent_id, agent_name, body, created_at, attachments FROM messages \
              WHERE conversation_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([id], |r| {
@@ -224,6 +224,11 @@ impl Cache {
                 agent,
                 body: r.get(4)?,
                 created_at: chrono::DateTime::from_timestamp_millis(r.get(5)?).unwrap_or_default(),
+                // A list this version cannot read shows no files rather than no line.
+                attachments: r
+                    .get::<_, Option<String>>(6)?
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

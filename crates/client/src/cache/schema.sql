@@ -1,4 +1,4 @@
--- The offline cache, schema version 2. Times are milliseconds since the epoch.
+-- The offline cache, schema version 3. Times are milliseconds since the epoch.
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -37,7 +37,9 @@ CREATE TABLE messages (
     agent_id        INTEGER,
     agent_name      TEXT,
     body            TEXT    NOT NULL,
-    created_at      INTEGER NOT NULL
+    created_at      INTEGER NOT NULL,
+    -- The files attached to the line, as the wire's JSON list (NULL: none).
+    attachments     TEXT
 );
 CREATE INDEX messages_conversation ON messages (conversation_id, id);
 

@@ -26,6 +26,7 @@ fn posted(c: ConversationSummary, author: Author, body: &str) -> Event {
         agent: None,
         body: body.into(),
         created_at: Utc::now(),
+        attachments: vec![],
     };
     Event {
         seq: 1,

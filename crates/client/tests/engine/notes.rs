@@ -164,3 +164,49 @@ async fn typing_and_seen_reach_the_app() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_cached_with_their_lines_and_read_offline() {
+    let mut w = World::new(&[]).await;
+    let app = App::new(Some(w.app_dir("alice")), false, false).unwrap();
+    app.sign_in(&w.server.base, &w.agents[0].2, PASSWORD)
+        .await
+        .unwrap();
+    let (id, token) = w.customer("Maria", "Here is the receipt").await;
+    let r = w
+        .http
+        .post(format!(
+            "{}/api/v1/customer/conversations/{id}/attachments?name=receipt.pdf",
+            w.server.base
+        ))
+        .bearer_auth(&token)
+        .body(b"%PDF-1.7\n%receipt\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let view = eventually("the file's line in the cache", || {
+        futures_lite(app.conversation(id))
+            .filter(|v| v.messages.iter().any(|m| !m.attachments.is_empty()))
+    })
+    .await;
+    let line = view
+        .messages
+        .iter()
+        .find(|m| !m.attachments.is_empty())
+        .unwrap();
+    assert_eq!(line.attachments[0].name, "receipt.pdf");
+    assert_eq!(line.attachments[0].content_type, "application/pdf");
+    assert_eq!(
+        view.conversation.unanswered.unwrap().body,
+        "Attachment: receipt.pdf"
+    );
+
+    w.server.kill9();
+    eventually("offline", || {
+        futures_lite(async { Ok(app.connection().await) }).filter(|s| *s != ConnectionState::Online)
+    })
+    .await;
+    let offline = app.conversation(id).await.unwrap();
+    assert_eq!(offline.messages, view.messages);
+}

@@ -17,6 +17,33 @@ export type ApiError = { code: ErrorCode; message: string;
 holder?: AgentRef | null }
 
 /**
+ * A file attached to a message. Its content is at
+ * `GET /api/v1/attachments/{id}` (agents) or
+ * `GET /api/v1/customer/conversations/{conversation}/attachments/{id}`.
+ */
+export type Attachment = { id: number; 
+/**
+ * The name it was sent with (only a name, no folders).
+ */
+name: string; 
+/**
+ * Bytes.
+ */
+size: number; 
+/**
+ * Sniffed from the content, never taken from the name.
+ */
+content_type: string; 
+/**
+ * A PNG, JPEG, GIF or WebP image: shown inline; anything else downloads.
+ */
+image: boolean; 
+/**
+ * A thumbnail of at most 320 px exists (`?thumbnail=true`).
+ */
+thumbnail: boolean }
+
+/**
  * `GET /api/v1/customer/conversations/{id}`.
  */
 export type CustomerConversation = { conversation_id: number; name: string; 
@@ -97,7 +124,15 @@ export type CustomerVisibleMessage = { id: number; from: CustomerSide;
 /**
  * The agent's display name on agent lines.
  */
-agent_name: string | null; body: string; created_at: string }
+agent_name: string | null; 
+/**
+ * The text; empty on a line that only carries attachments.
+ */
+body: string; created_at: string; 
+/**
+ * Files attached to this line.
+ */
+attachments?: Attachment[] }
 
 /**
  * The codes a client acts on.

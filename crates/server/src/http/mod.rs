@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, the OpenAPI document, and serving.
 
 pub mod agent_api;
+pub mod attachments_api;
 pub mod customer_api;
 pub mod extract;
 pub mod limits;
@@ -90,6 +91,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::reply))
         .routes(routes!(agent_api::note))
         .routes(routes!(agent_api::typing))
+        .routes(routes!(attachments_api::agent_upload))
+        .routes(routes!(attachments_api::agent_download))
         .routes(routes!(agent_api::free))
         .routes(routes!(agent_api::end))
         .routes(routes!(agent_api::reopen))
@@ -118,6 +121,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(customer_api::survey))
         .routes(routes!(customer_api::typing))
         .routes(routes!(customer_api::seen))
+        .routes(routes!(attachments_api::customer_upload))
+        .routes(routes!(attachments_api::customer_download))
         .routes(routes!(customer_api::stream))
         .routes(routes!(agent_api::chat_report))
         .routes(routes!(agent_api::chat_report_csv))

@@ -8,7 +8,7 @@ use crate::db::now_ms;
 use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::agents::Caller;
-use crate::store::blocks::occupancy::{changed, check_own_capacity, refusal, unoccupy};
+use crate::store::blocks::occupancy::{answered, changed, check_own_capacity, refusal, unoccupy};
 use crate::store::blocks::texts::{self, TextKind};
 use crate::store::blocks::{messages, surveys};
 use crate::store::events::{self, conversation_event, visibility};
@@ -125,57 +125,47 @@ impl Store {
         let me = caller.clone();
         let metrics = self.metrics.clone();
         let fp = fingerprint("reply", id, &body);
-        let answer = self.run_op(caller.id, op_id, fp, move |conn, emitted| {
-            Box::pin(async move {
-                let now = now_ms();
-                // The first reply after the customer's first message: their first response time.
-                let first: Option<i64> = sqlx::query(
-                    "SELECT MIN(created_at) AS first FROM messages WHERE conversation_id = $1 \
+        let answer = self
+            .run_op(caller.id, op_id, fp, move |conn, emitted| {
+                Box::pin(async move {
+                    let now = now_ms();
+                    // The first reply after the customer's first message: their first response time.
+                    let first: Option<i64> = sqlx::query(
+                        "SELECT MIN(created_at) AS first FROM messages WHERE conversation_id = $1 \
                      AND author = 'customer' AND NOT EXISTS \
                      (SELECT 1 FROM messages WHERE conversation_id = $1 AND author = 'agent')",
-                )
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get("first")?;
-                let ok = sqlx::query(
-                    "UPDATE conversations SET last_message_at = $1, unanswered_body = NULL, \
-                     unanswered_since = NULL WHERE id = $2 AND state = 'occupied' AND occupant_id = $3",
-                )
-                .bind(now)
-                .bind(id)
-                .bind(me.id)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-                if ok == 0 {
-                    let current = rows::summary(conn, id).await?;
-                    return Err(refusal(&current, &me, "reply to"));
-                }
-                let texted_to = texts::recipient(conn, id).await?;
-                if texted_to.is_some() {
-                    let n = body.chars().count();
-                    if n > rules::MAX_TEXT_CHARS {
-                        return Err(Error::new(
-                            ErrorCode::MessageTooLong,
-                            format!(
+                    )
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get("first")?;
+                    answered(conn, id, &me, now, "reply to").await?;
+                    let texted_to = texts::recipient(conn, id).await?;
+                    if texted_to.is_some() {
+                        let n = body.chars().count();
+                        if n > rules::MAX_TEXT_CHARS {
+                            return Err(Error::new(
+                                ErrorCode::MessageTooLong,
+                                format!(
                                 "a text message carries at most {} characters; this reply has {n}",
                                 rules::MAX_TEXT_CHARS
                             ),
-                        ));
+                            ));
+                        }
                     }
-                }
-                let message = messages::agent(conn, emitted, id, me.id, &body, now).await?;
-                if let Some(to) = texted_to {
-                    texts::queue(conn, id, Some(message.id), &to, &body, TextKind::Reply).await?;
-                }
-                if let Some(first) = first {
-                    metrics.first_response(now - first);
-                }
-                Ok(message)
+                    let message =
+                        messages::agent(conn, emitted, id, me.id, &body, now, None).await?;
+                    if let Some(to) = texted_to {
+                        texts::queue(conn, id, Some(message.id), &to, &body, TextKind::Reply)
+                            .await?;
+                    }
+                    if let Some(first) = first {
+                        metrics.first_response(now - first);
+                    }
+                    Ok(message)
+                })
             })
-        })
-        .await;
+            .await;
         self.texts.notify_one();
         answer
     }

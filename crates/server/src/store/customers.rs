@@ -34,6 +34,7 @@ fn customer_message(r: &sqlx::any::AnyRow) -> Result<CustomerVisibleMessage> {
         },
         body: r.try_get("body")?,
         created_at: ts(r.try_get("created_at")?),
+        attachments: Vec::new(),
     })
 }
 
@@ -110,17 +111,12 @@ impl Store {
             target,
             body,
             current.customer.blocked,
+            None,
         )
         .await?;
         self.commit(tx, emitted).await?;
         Ok(CustomerMessageResponse {
-            message: CustomerVisibleMessage {
-                id: message.id,
-                from: CustomerSide::Me,
-                agent_name: None,
-                body: message.body,
-                created_at: message.created_at,
-            },
+            message: rows::customers_own(message),
             session,
         })
     }
@@ -186,6 +182,15 @@ impl Store {
             .iter()
             .map(customer_message)
             .collect::<Result<Vec<_>>>()?;
+        let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+        let mut files = rows::attachments_of(&mut tx, &ids).await?;
+        let messages = messages
+            .into_iter()
+            .map(|mut m| {
+                m.attachments = files.remove(&m.id).unwrap_or_default();
+                m
+            })
+            .collect();
         let ended = current.state == ConversationState::Archived;
         let survey = if ended {
             surveys::current(&mut tx, id).await?

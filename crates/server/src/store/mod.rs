@@ -17,6 +17,7 @@
 
 pub mod actions;
 pub mod agents;
+pub mod attachments;
 pub mod blocks;
 pub mod canned;
 pub mod customers;
@@ -46,12 +47,15 @@ use tokio::sync::Notify;
 pub struct StoreConfig {
     /// How long an agent's bearer token lives.
     pub token_ttl_ms: i64,
+    /// The largest attachment taken, in bytes.
+    pub attachment_max_bytes: usize,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             token_ttl_ms: 30 * 24 * 3600 * 1000,
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -75,11 +75,19 @@ async fn messages_of(
                         agent: rows::agent_ref(agent_id, agent_name),
                         body,
                         created_at: ts(created_at),
+                        attachments: Vec::new(),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
             messages.sort_unstable_by_key(|m| m.id);
             out.insert(conversation_id, messages);
+        }
+    }
+    let ids: Vec<i64> = out.values().flatten().map(|m| m.id).collect();
+    let mut files = rows::attachments_of(conn, &ids).await?;
+    if !files.is_empty() {
+        for m in out.values_mut().flatten() {
+            m.attachments = files.remove(&m.id).unwrap_or_default();
         }
     }
     Ok(out)

@@ -4,9 +4,11 @@ use crate::db::ts;
 use crate::error::{Error, Result};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 use switchboard_protocol::{
-    AgentRef, Author, Channel, Closure, ConversationId, ConversationState, ConversationSummary,
-    Customer, Message, Mood, Questionnaire, SubjectAnswer, SurveyResult, Unanswered,
+    AgentRef, Attachment, Author, Channel, Closure, ConversationId, ConversationState,
+    ConversationSummary, Customer, Message, MessageId, Mood, Questionnaire, SubjectAnswer,
+    SurveyResult, Unanswered,
 };
 
 /// Columns of a conversation row with everything its summary needs.
@@ -167,7 +169,7 @@ pub fn parse_author(s: &str) -> Result<Author> {
     }
 }
 
-/// Maps a row selected with [`MESSAGE_SELECT`].
+/// Maps a row selected with [`MESSAGE_SELECT`] (without its attachments).
 pub fn message_from_row(r: &AnyRow) -> Result<Message> {
     Ok(Message {
         id: r.try_get("id")?,
@@ -176,27 +178,90 @@ pub fn message_from_row(r: &AnyRow) -> Result<Message> {
         agent: agent_ref(r.try_get("agent_id")?, r.try_get("agent_name")?),
         body: r.try_get("body")?,
         created_at: ts(r.try_get("created_at")?),
+        attachments: Vec::new(),
     })
+}
+
+/// A customer's own line as their page shows it.
+pub fn customers_own(m: Message) -> switchboard_protocol::CustomerVisibleMessage {
+    switchboard_protocol::CustomerVisibleMessage {
+        id: m.id,
+        from: switchboard_protocol::CustomerSide::Me,
+        agent_name: None,
+        body: m.body,
+        created_at: m.created_at,
+        attachments: m.attachments,
+    }
+}
+
+/// Fills in the messages' attachments.
+pub async fn with_attachments(
+    conn: &mut AnyConnection,
+    mut messages: Vec<Message>,
+) -> Result<Vec<Message>> {
+    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    let mut files = attachments_of(conn, &ids).await?;
+    for m in &mut messages {
+        m.attachments = files.remove(&m.id).unwrap_or_default();
+    }
+    Ok(messages)
 }
 
 /// The visible history of one conversation, oldest first.
 pub async fn messages(conn: &mut AnyConnection, id: ConversationId) -> Result<Vec<Message>> {
     let sql =
         format!("{MESSAGE_SELECT}WHERE m.conversation_id = $1 AND m.hidden = 0 ORDER BY m.id");
-    sqlx::query(&sql)
+    let list = sqlx::query(&sql)
         .bind(id)
-        .fetch_all(conn)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(message_from_row)
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    with_attachments(conn, list).await
 }
 
 /// One message by id.
 pub async fn message(conn: &mut AnyConnection, id: i64) -> Result<Message> {
     let sql = format!("{MESSAGE_SELECT}WHERE m.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_one(conn).await?;
-    message_from_row(&row)
+    let row = sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?;
+    let one = vec![message_from_row(&row)?];
+    Ok(with_attachments(conn, one).await?.remove(0))
+}
+
+/// The attachments of these messages, by message, in the order they came.
+pub async fn attachments_of(
+    conn: &mut AnyConnection,
+    messages: &[MessageId],
+) -> Result<HashMap<MessageId, Vec<Attachment>>> {
+    let mut out: HashMap<MessageId, Vec<Attachment>> = HashMap::new();
+    for chunk in messages.chunks(500) {
+        let sql = format!(
+            "SELECT a.id, a.message_id, a.name, b.size, b.content_type, \
+             CASE WHEN b.thumbnail IS NULL THEN 0 ELSE 1 END AS thumb \
+             FROM attachments a JOIN blobs b ON b.sha256 = a.sha256 \
+             WHERE a.message_id IN ({}) ORDER BY a.id",
+            placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let content_type: String = r.try_get("content_type")?;
+            out.entry(r.try_get("message_id")?)
+                .or_default()
+                .push(Attachment {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    size: r.try_get("size")?,
+                    image: crate::store::rules::inline(&content_type),
+                    content_type,
+                    thumbnail: r.try_get::<i64, _>("thumb")? != 0,
+                });
+        }
+    }
+    Ok(out)
 }
 
 /// `$k, $k+1, …` for `n` values, for IN lists.

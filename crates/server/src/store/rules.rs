@@ -141,6 +141,15 @@ pub fn parse_rating(text: &str) -> Option<u8> {
     ok.then_some(n)
 }
 
+/// Attachment types shown inline (`Content-Disposition: inline`) and given a
+/// thumbnail. SVG, HTML and everything else download.
+pub const INLINE: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// Whether attachments of this type are shown inline.
+pub fn inline(content_type: &str) -> bool {
+    INLINE.contains(&content_type)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

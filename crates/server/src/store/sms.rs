@@ -119,9 +119,11 @@ impl Store {
                         }
                     };
                     if let Some(earlier) = earlier {
-                        messages::customer(&mut tx, &mut emitted, id, &earlier, blocked).await?;
+                        messages::customer(&mut tx, &mut emitted, id, &earlier, blocked, None)
+                            .await?;
                     }
-                    messages::customer(&mut tx, &mut emitted, id, &text.body, blocked).await?;
+                    messages::customer(&mut tx, &mut emitted, id, &text.body, blocked, None)
+                        .await?;
                     Some(id)
                 }
             },
@@ -243,7 +245,7 @@ async fn keyword_lines(
     notice: &str,
 ) -> Result<()> {
     if let Some(id) = open {
-        messages::customer(conn, emitted, id, body, blocked).await?;
+        messages::customer(conn, emitted, id, body, blocked, None).await?;
         messages::system(conn, emitted, id, None, notice.into()).await?;
     }
     Ok(())

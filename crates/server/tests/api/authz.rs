@@ -25,6 +25,8 @@ async fn every_agent_route_needs_a_valid_token() {
         "/api/v1/blocked-customers".into(),
         "/api/v1/stream?cursor=0".into(),
         "/api/v1/team".into(),
+        "/api/v1/attachments/1".into(),
+        "/api/v1/attachments/1?thumbnail=true".into(),
     ];
     let bob = w.agent(1).id;
     let posts = [
@@ -35,6 +37,11 @@ async fn every_agent_route_needs_a_valid_token() {
     .chain([
         "/api/v1/blocked-customers/1/unblock".to_string(),
         "/api/v1/auth/logout".into(),
+        format!(
+            "/api/v1/conversations/{id}/attachments?name=a.png&op_id={}",
+            Uuid::new_v4()
+        ),
+        format!("/api/v1/conversations/{id}/typing"),
     ]);
     for token in [None, Some("sba_not-a-real-token"), Some("")] {
         for path in &gets {

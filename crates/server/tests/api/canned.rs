@@ -11,12 +11,6 @@ fn reply(title: &str, shortcut: &str, body: &str) -> Value {
     json!({"title": title, "shortcut": shortcut, "body": body})
 }
 
-/// The body of a 201 Created.
-fn created(r: Reply) -> Value {
-    assert_eq!(r.status.as_u16(), 201, "{:?}", r.body);
-    r.body
-}
-
 /// The shortcuts in a list of canned replies.
 fn shortcuts(list: &Value) -> Vec<String> {
     list.as_array()
@@ -59,7 +53,7 @@ async fn supervisors_keep_canned_replies_and_every_agent_hears_of_them() {
             &reply("Greeting", "hello", "Hello! How can I help?"),
         )
         .await;
-    let hello = created(hello);
+    let hello = hello.created();
 
     // Every agent reads them, by shortcut, in the list and the snapshot.
     let list = api
@@ -132,7 +126,7 @@ async fn bad_canned_replies_are_refused_and_change_nothing() {
             &reply("Refund", "refund", "Refunded."),
         )
         .await;
-    let first = created(first);
+    let first = first.created();
     let other = api
         .post(
             "/api/v1/canned-replies",
@@ -140,7 +134,7 @@ async fn bad_canned_replies_are_refused_and_change_nothing() {
             &reply("Hello", "hello", "Hello!"),
         )
         .await;
-    let other = created(other);
+    let other = other.created();
     let before = api
         .get("/api/v1/canned-replies", Some(&sam.token))
         .await

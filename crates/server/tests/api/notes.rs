@@ -20,12 +20,6 @@ async fn note(api: &Api, a: &Agent, id: i64, op: Uuid, body: &str) -> Reply {
     .await
 }
 
-/// The body of a 201 Created.
-fn created(r: Reply) -> Value {
-    assert_eq!(r.status.as_u16(), 201, "{:?}", r.body);
-    r.body
-}
-
 /// (author, body) of each line of an agent's view of a conversation.
 fn lines(detail: &Value) -> Vec<(String, String)> {
     detail["messages"]
@@ -80,16 +74,15 @@ async fn notes_stay_with_the_team_and_never_reach_the_customer() {
 
     // In the queue: Bob (an agent) may leave a note; it answers nobody.
     let before = api.detail(sam, id).await.ok();
-    let n = created(
-        note(
-            api,
-            bob,
-            id,
-            Uuid::new_v4(),
-            "VIP: second late parcel this month",
-        )
-        .await,
-    );
+    let n = note(
+        api,
+        bob,
+        id,
+        Uuid::new_v4(),
+        "VIP: second late parcel this month",
+    )
+    .await
+    .created();
     assert_eq!(n["author"], "note");
     assert_eq!(n["agent"]["name"], "Bob");
     let after = api.detail(sam, id).await.ok();
@@ -117,8 +110,12 @@ async fn notes_stay_with_the_team_and_never_reach_the_customer() {
 
     // Alice takes it: the occupant and a supervisor write notes; Bob no longer may.
     api.act(alice, id, "take").await.ok();
-    created(note(api, alice, id, Uuid::new_v4(), "Checked the courier: lost").await);
-    created(note(api, sam, id, Uuid::new_v4(), "Offer a refund").await);
+    note(api, alice, id, Uuid::new_v4(), "Checked the courier: lost")
+        .await
+        .created();
+    note(api, sam, id, Uuid::new_v4(), "Offer a refund")
+        .await
+        .created();
     note(api, bob, id, Uuid::new_v4(), "Me too")
         .await
         .err(403, "forbidden");
@@ -166,7 +163,9 @@ async fn notes_stay_with_the_team_and_never_reach_the_customer() {
 
     // Archived: the note is kept and shows in the archive; the closer adds one.
     api.end(alice, id, json!("dont_know"), "happy").await.ok();
-    created(note(api, alice, id, Uuid::new_v4(), "Refund sent").await);
+    note(api, alice, id, Uuid::new_v4(), "Refund sent")
+        .await
+        .created();
     let archived = api.detail(sam, id).await.ok();
     assert_eq!(archived["conversation"]["state"], "archived");
     assert_eq!(
@@ -195,8 +194,8 @@ async fn a_note_is_stored_once_per_op_and_bad_ones_are_refused() {
     let c = api.waiting_customer("Ivo", "Hello").await;
     let id = c.conversation;
     let op = Uuid::new_v4();
-    let first = created(note(api, alice, id, op, "Regular customer").await);
-    let again = created(note(api, alice, id, op, "Regular customer").await);
+    let first = note(api, alice, id, op, "Regular customer").await.created();
+    let again = note(api, alice, id, op, "Regular customer").await.created();
     assert_eq!(first, again, "a retry answers as the first time");
     note(api, alice, id, op, "Something else")
         .await
@@ -233,7 +232,9 @@ async fn a_note_in_a_texted_conversation_is_not_texted() {
     text(api, "SM0900", "+15551239000", "Hello?").await.ok();
     let id = ids(&api.snapshot(alice).await, "queue")[0];
     api.act(alice, id, "take").await.ok();
-    created(note(api, alice, id, Uuid::new_v4(), "Private: check the account").await);
+    note(api, alice, id, Uuid::new_v4(), "Private: check the account")
+        .await
+        .created();
     api.reply(alice, id, "Hi, Alice here").await.ok();
     // The reply, sent after the note, is the only text.
     let sent = provider.wait_sent(1).await;

@@ -94,6 +94,23 @@ async fn a_ported_sqlite_deployment_answers_the_same_on_postgres() {
     for s in &list {
         api.customer_says(&c, s).await.ok();
     }
+    // A file, binary content and a thumbnail, attached twice (stored once).
+    let mut file = vec![0x89, b'P', b'N', b'G', 13, 10, 26, 10];
+    file.extend((0..=255u8).cycle().take(5000));
+    for name in ["a.png", "b.png"] {
+        let r = api
+            .post_raw(
+                &format!(
+                    "/api/v1/customer/conversations/{}/attachments?name={name}",
+                    c.conversation
+                ),
+                Some(&c.token),
+                Some("application/octet-stream"),
+                file.clone(),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{r:?}");
+    }
     api.act(&alice, c.conversation, "take").await.ok();
     for s in list.iter().take(40) {
         api.reply(&alice, c.conversation, s).await.ok();
@@ -169,6 +186,24 @@ async fn a_ported_sqlite_deployment_answers_the_same_on_postgres() {
     for ((what, b), (_, a)) in before.iter().zip(&after) {
         assert_eq!(a, b, "{what} differs after the port");
     }
+    // The file came across byte for byte.
+    let detail = api
+        .get(
+            &format!("/api/v1/conversations/{}", c.conversation),
+            Some(&alice.token),
+        )
+        .await
+        .ok();
+    let aid = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| m["attachments"][0]["id"].as_i64())
+        .unwrap();
+    let (status, _, _, bytes) = api
+        .get_bytes(&format!("/api/v1/attachments/{aid}"), &alice.token)
+        .await;
+    assert_eq!((status, bytes), (200, file));
     // Work goes on where it stopped: new ids do not collide with ported ones.
     let next = api.start_customer("After", "after@example.net").await;
     assert!(next.conversation > c.conversation);

@@ -146,6 +146,12 @@ impl Reply {
         self.body
     }
 
+    /// Asserts 201 Created and returns the body.
+    pub fn created(self) -> Value {
+        assert_eq!(self.status.as_u16(), 201, "expected 201, got {self:?}");
+        self.body
+    }
+
     /// Asserts an error status and code.
     pub fn err(&self, status: u16, code: &str) {
         assert_eq!(self.status.as_u16(), status, "{self:?}");

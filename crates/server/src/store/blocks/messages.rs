@@ -4,19 +4,30 @@
 use crate::db::now_ms;
 use crate::error::Result;
 use crate::hub::Audience;
+use crate::store::blocks::attachments::{self, Prepared};
 use crate::store::events::conversation_event;
 use crate::store::ops::Emitted;
 use crate::store::rows;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{ConversationId, ConversationSummary, CustomerId, EventKind, Message};
 
-/// Appends a customer's message (hidden while they are blocked) and its event.
+/// What the lists show for a line: its text, or the file it carries.
+fn shown(body: &str, file: Option<(&Prepared, &str)>) -> String {
+    match file {
+        Some((_, name)) if body.trim().is_empty() => format!("Attachment: {name}"),
+        _ => body.to_string(),
+    }
+}
+
+/// Appends a customer's message (hidden while they are blocked), with the file
+/// it carries if any, and its event.
 pub async fn customer(
     conn: &mut AnyConnection,
     emitted: &mut Emitted,
     target: ConversationId,
     body: &str,
     blocked: bool,
+    file: Option<(&Prepared, &str)>,
 ) -> Result<Message> {
     let now = now_ms();
     sqlx::query(
@@ -24,7 +35,7 @@ pub async fn customer(
          unanswered_since = COALESCE(unanswered_since, $1) WHERE id = $3",
     )
     .bind(now)
-    .bind(body)
+    .bind(shown(body, file))
     .bind(target)
     .execute(&mut *conn)
     .await?;
@@ -39,6 +50,9 @@ pub async fn customer(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
+    if let Some((f, name)) = file {
+        attachments::attach(conn, msg_id, target, f, name).await?;
+    }
     let message = rows::message(conn, msg_id).await?;
     let (ev, _) = conversation_event(conn, target, Audience::SUPERVISORS, |conversation| {
         EventKind::MessagePosted {
@@ -51,8 +65,9 @@ pub async fn customer(
     Ok(message)
 }
 
-/// Appends an agent's reply, written at `now`, and its event (seen by the agent
-/// and supervisors). The caller has already updated the conversation's row.
+/// Appends an agent's reply, written at `now`, with the file it carries if
+/// any, and its event (seen by the agent and supervisors). The caller has
+/// already updated the conversation's row.
 pub async fn agent(
     conn: &mut AnyConnection,
     emitted: &mut Emitted,
@@ -60,6 +75,7 @@ pub async fn agent(
     agent: i64,
     body: &str,
     now: i64,
+    file: Option<(&Prepared, &str)>,
 ) -> Result<Message> {
     let msg_id: i64 = sqlx::query(
         "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
@@ -72,6 +88,9 @@ pub async fn agent(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
+    if let Some((f, name)) = file {
+        attachments::attach(conn, msg_id, id, f, name).await?;
+    }
     let message = rows::message(conn, msg_id).await?;
     let posted = message.clone();
     let (ev, _) = conversation_event(conn, id, Audience::agent(agent), |conversation| {

@@ -5,9 +5,10 @@
 //!
 //! Where a table has a block, that block is its only writer: `messages`
 //! (messages), `sms_outbox` (texts), `surveys` (surveys), `customer_tokens`
-//! (tokens). Blocks use the rules, the event log and the row readers, and
+//! (tokens), `blobs` and `attachments` (attachments). Blocks use the rules, the event log and the row readers, and
 //! other blocks (conversations → tokens); never a use case.
 
+pub mod attachments;
 pub mod conversations;
 pub mod messages;
 pub mod occupancy;

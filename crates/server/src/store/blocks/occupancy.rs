@@ -43,6 +43,32 @@ pub fn refusal(current: &ConversationSummary, caller: &Caller, verb: &str) -> Er
     }
 }
 
+/// The occupant answers at `now` (a reply, a file): the conversation is up to
+/// date. Anyone else, or another state, is refused as `verb` says.
+pub async fn answered(
+    conn: &mut AnyConnection,
+    id: ConversationId,
+    caller: &Caller,
+    now: i64,
+    verb: &str,
+) -> Result<()> {
+    let ok = sqlx::query(
+        "UPDATE conversations SET last_message_at = $1, unanswered_body = NULL, \
+         unanswered_since = NULL WHERE id = $2 AND state = 'occupied' AND occupant_id = $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(caller.id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if ok == 0 {
+        let current = crate::store::rows::summary(conn, id).await?;
+        return Err(refusal(&current, caller, verb));
+    }
+    Ok(())
+}
+
 /// Makes sure the conditional update touched exactly the row it expected.
 pub fn changed(rows_affected: u64) -> Result<()> {
     if rows_affected == 1 {
