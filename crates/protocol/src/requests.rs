@@ -105,9 +105,17 @@ pub struct StreamQuery {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentQuery {
-    /// Up to 1,000 characters as sent; folders are dropped (`a/b.png` is
-    /// `b.png`) and the rest is kept to 255 characters (with its extension).
-    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 1000))]
+    /// Up to 1,000 characters as sent, no control characters; folders are
+    /// dropped (`a/b.png` is `b.png`), the rest must not be only dots and
+    /// spaces, and is kept to 255 characters (with its extension).
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x1f\x7f-\x9f\s./\\][^\x00-\x1f\x7f-\x9f/\\]*$"
+        )
+    )]
     pub name: String,
 }
 
