@@ -65,6 +65,49 @@ pub async fn customer(
     Ok(message)
 }
 
+/// Inserts a line by `author` (`agent`, `note` or `system`) with the file it
+/// carries if any, and appends its event for `seen_before` and whoever sees
+/// the conversation now.
+#[allow(clippy::too_many_arguments)]
+async fn line(
+    conn: &mut AnyConnection,
+    emitted: &mut Emitted,
+    id: ConversationId,
+    seen_before: Audience,
+    author: &str,
+    agent: Option<i64>,
+    body: &str,
+    now: i64,
+    file: Option<(&Prepared, &str)>,
+) -> Result<(Message, ConversationSummary)> {
+    let msg_id: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
+    )
+    .bind(id)
+    .bind(author)
+    .bind(agent)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    if let Some((f, name)) = file {
+        attachments::attach(conn, msg_id, id, f, name).await?;
+    }
+    let message = rows::message(conn, msg_id).await?;
+    let posted = message.clone();
+    let (ev, summary) = conversation_event(conn, id, seen_before, |conversation| {
+        EventKind::MessagePosted {
+            conversation,
+            message: posted,
+        }
+    })
+    .await?;
+    emitted.push(ev);
+    Ok((message, summary))
+}
+
 /// Appends an agent's reply, written at `now`, with the file it carries if
 /// any, and its event (seen by the agent and supervisors). The caller has
 /// already updated the conversation's row.
@@ -77,30 +120,18 @@ pub async fn agent(
     now: i64,
     file: Option<(&Prepared, &str)>,
 ) -> Result<Message> {
-    let msg_id: i64 = sqlx::query(
-        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
-         VALUES ($1, 'agent', $2, $3, 0, $4) RETURNING id",
+    let (message, _) = line(
+        conn,
+        emitted,
+        id,
+        Audience::agent(agent),
+        "agent",
+        Some(agent),
+        body,
+        now,
+        file,
     )
-    .bind(id)
-    .bind(agent)
-    .bind(body)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    if let Some((f, name)) = file {
-        attachments::attach(conn, msg_id, id, f, name).await?;
-    }
-    let message = rows::message(conn, msg_id).await?;
-    let posted = message.clone();
-    let (ev, _) = conversation_event(conn, id, Audience::agent(agent), |conversation| {
-        EventKind::MessagePosted {
-            conversation,
-            message: posted,
-        }
-    })
     .await?;
-    emitted.push(ev);
     Ok(message)
 }
 
@@ -114,27 +145,18 @@ pub async fn note(
     agent: i64,
     body: &str,
 ) -> Result<Message> {
-    let msg_id: i64 = sqlx::query(
-        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
-         VALUES ($1, 'note', $2, $3, 0, $4) RETURNING id",
+    let (message, _) = line(
+        conn,
+        emitted,
+        id,
+        Audience::agent(agent),
+        "note",
+        Some(agent),
+        body,
+        now_ms(),
+        None,
     )
-    .bind(id)
-    .bind(agent)
-    .bind(body)
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    let message = rows::message(conn, msg_id).await?;
-    let posted = message.clone();
-    let (ev, _) = conversation_event(conn, id, Audience::agent(agent), |conversation| {
-        EventKind::MessagePosted {
-            conversation,
-            message: posted,
-        }
-    })
     .await?;
-    emitted.push(ev);
     Ok(message)
 }
 
@@ -147,26 +169,18 @@ pub async fn system(
     agent: Option<i64>,
     body: String,
 ) -> Result<ConversationSummary> {
-    let msg_id: i64 = sqlx::query(
-        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
-         VALUES ($1, 'system', $2, $3, 0, $4) RETURNING id",
+    let (_, summary) = line(
+        conn,
+        emitted,
+        id,
+        Audience::SUPERVISORS,
+        "system",
+        agent,
+        &body,
+        now_ms(),
+        None,
     )
-    .bind(id)
-    .bind(agent)
-    .bind(body)
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    let message = rows::message(conn, msg_id).await?;
-    let (ev, summary) = conversation_event(conn, id, Audience::SUPERVISORS, |conversation| {
-        EventKind::MessagePosted {
-            conversation,
-            message,
-        }
-    })
     .await?;
-    emitted.push(ev);
     Ok(summary)
 }
 
