@@ -11,12 +11,15 @@
 /** @typedef {import('./protocol').CustomerMessageRequest} CustomerMessageRequest */
 /** @typedef {import('./protocol').CustomerMessageResponse} CustomerMessageResponse */
 /** @typedef {import('./protocol').CustomerSession} CustomerSession */
+/** @typedef {import('./protocol').Attachment} Attachment */
 /** @typedef {import('./protocol').StartConversationRequest} StartConversationRequest */
 /** @typedef {import('./protocol').SurveyRequest} SurveyRequest */
 /** @typedef {import('./session.js').ConversationKey} ConversationKey */
 
 const API = '/api/v1/customer/conversations';
 const REQUEST_TIMEOUT_MS = 30000;
+// A file of 10 MiB on a slow line takes minutes.
+const FILE_TIMEOUT_MS = 300000;
 
 export const SESSION_GONE = 'Your chat session has expired. Please start a new chat.';
 
@@ -86,39 +89,63 @@ async function request(method, path, body, token) {
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return answered(
+    await exchange(method, path, body === undefined ? undefined : JSON.stringify(body), headers, token)
+  );
+}
+
+/**
+ * Sends one request: the response (of any status) with its body read, or a
+ * `network` RequestError when none came in time.
+ * @param {'GET' | 'POST'} method
+ * @param {string} path
+ * @param {BodyInit | undefined} body
+ * @param {Record<string, string>} headers
+ * @param {string} [token]
+ * @param {number} [timeoutMs]
+ * @returns {Promise<{ res: Response, body: Blob }>}
+ */
+async function exchange(method, path, body, headers, token, timeoutMs = REQUEST_TIMEOUT_MS) {
   if (token) headers.Authorization = 'Bearer ' + token;
 
   const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
-  const timer = ctrl ? setTimeout(() => ctrl.abort(), REQUEST_TIMEOUT_MS) : null;
+  const timer = ctrl ? setTimeout(() => ctrl.abort(), timeoutMs) : null;
   /** @type {Response} */
   let res;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
       credentials: 'same-origin',
       cache: 'no-store',
       signal: ctrl ? ctrl.signal : undefined,
     });
+    return { res, body: await res.blob() };
   } catch (_) {
-    if (timer) clearTimeout(timer);
     throw new RequestError(
       0,
       'network',
       'Could not reach the server. Please check your connection and try again.'
     );
+  } finally {
+    if (timer) clearTimeout(timer);
   }
+}
 
+/**
+ * The JSON of a successful answer (null when empty), or its RequestError.
+ * @param {{ res: Response, body: Blob }} answer
+ * @returns {Promise<unknown>}
+ */
+async function answered({ res, body }) {
   /** @type {unknown} */
   let data = null;
   try {
-    const text = await res.text();
+    const text = await body.text();
     if (text) data = JSON.parse(text);
   } catch (_) {
     data = null;
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 
   if (!res.ok) {
@@ -200,4 +227,35 @@ export function postMessage(id, token, req) {
  */
 export function postSurvey(id, token, req) {
   return request('POST', convPath(id) + '/survey', req, token);
+}
+
+/**
+ * `POST /conversations/{id}/attachments`: the file as a line of the customer's.
+ * @param {ConversationKey} id
+ * @param {string} token
+ * @param {File} file
+ * @returns {Promise<CustomerMessageResponse | null>}
+ */
+export async function uploadFile(id, token, file) {
+  const path = convPath(id) + '/attachments?name=' + encodeURIComponent(file.name || 'file');
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
+  return /** @type {Promise<CustomerMessageResponse | null>} */ (
+    answered(await exchange('POST', path, file, headers, token, FILE_TIMEOUT_MS))
+  );
+}
+
+/**
+ * `GET /conversations/{id}/attachments/{attachment}`: a file (or its thumbnail).
+ * @param {ConversationKey} id
+ * @param {string} token
+ * @param {Attachment} a
+ * @param {boolean} thumbnail
+ * @returns {Promise<Blob>}
+ */
+export async function downloadFile(id, token, a, thumbnail) {
+  const path =
+    convPath(id) + '/attachments/' + encodeURIComponent(String(a.id)) + (thumbnail ? '?thumbnail=true' : '');
+  const answer = await exchange('GET', path, undefined, {}, token, FILE_TIMEOUT_MS);
+  if (!answer.res.ok) await answered(answer); // throws its RequestError
+  return answer.body;
 }

@@ -17,13 +17,21 @@ import {
   showLoadError,
   showStartScreen,
 } from './dom.js';
-import { addPending, isMessage, renderConversation, renderEnded, resetMessages } from './messages.js';
+import {
+  addPending,
+  isMessage,
+  lastConversation,
+  renderConversation,
+  renderEnded,
+  resetMessages,
+} from './messages.js';
 import { resetScroll } from './scroll.js';
 import { STORAGE_KEY, loadSession, sameId, saveSession, session, setSession } from './session.js';
 import { connect, disconnect, onSessionGone } from './stream.js';
 import { resetSurvey } from './survey.js';
 
 /** @typedef {import('./protocol').CustomerSession} CustomerSession */
+/** @typedef {import('./protocol').CustomerMessageResponse} CustomerMessageResponse */
 /** @typedef {import('./session.js').Session} Session */
 
 function resetChatView() {
@@ -131,6 +139,23 @@ export function switchConversation(next, message) {
   if (isMessage(message)) addPending(message);
   renderConversation(blank(s));
   connect();
+}
+
+/**
+ * Shows what the customer just posted (words or a file): in the new
+ * conversation when it opened one, else as a line of this one until the stream
+ * brings it.
+ * @param {Session} s the session it was posted in
+ * @param {CustomerMessageResponse | null} res
+ */
+export function showPosted(s, res) {
+  const message = res && res.message;
+  if (res && res.session && typeof res.session === 'object') {
+    switchConversation(res.session, message);
+  } else if (isMessage(message)) {
+    addPending(message);
+    renderConversation(lastConversation() || blank(s));
+  }
 }
 
 /**

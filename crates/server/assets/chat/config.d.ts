@@ -9,3 +9,5 @@ export declare const MAX_COMMENT_CHARS: number;
 export declare const THANKS: string;
 /** The thanks when the conversation was already rated. */
 export declare const THANKS_ALREADY: string;
+/** Largest file a customer may attach, in bytes (the server's setting). */
+export declare const MAX_FILE_BYTES: number;

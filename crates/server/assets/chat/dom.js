@@ -58,6 +58,15 @@ export const els = {
   message: byId('message', HTMLTextAreaElement),
   send: byId('send', HTMLButtonElement),
   count: byId('count', HTMLElement),
+  uploading: byId('uploading', HTMLElement),
+  file: byId('file', HTMLInputElement),
+  attach: byId('attach', HTMLButtonElement),
+  drop: byId('drop', HTMLElement),
+  viewer: byId('viewer', HTMLDialogElement),
+  viewerName: byId('viewer-name', HTMLElement),
+  viewerSave: byId('viewer-save', HTMLAnchorElement),
+  viewerClose: byId('viewer-close', HTMLButtonElement),
+  viewerImage: byId('viewer-image', HTMLImageElement),
 };
 
 // ---------------------------------------------------------------- small helpers

@@ -14,6 +14,8 @@
  *   scroll.js    following the conversation's bottom
  *   survey.js    the end-of-chat rating
  *   composer.js  the message box
+ *   files.js     sending files: the button, dropping, pasting
+ *   attachments.js  the files in the conversation, and the image viewer
  *   typing.js    who is typing, and telling the agent what was seen
  *   chat.js      opening, switching and forgetting the conversation
  * Types: protocol.d.ts (the wire types, generated from the Rust ones) and
@@ -28,13 +30,14 @@ import {
   sessionGone,
   startConversation,
 } from './api.js';
-import { expireSession, forgetSession, openChat, switchConversation, watchSession } from './chat.js';
+import { watchViewer } from './attachments.js';
+import { expireSession, forgetSession, openChat, showPosted, watchSession } from './chat.js';
 import { takeSent, watchComposer } from './composer.js';
 import { THANKS, THANKS_ALREADY } from './config.js';
 import { clearError, els, focusSoon, markInvalid, setBusy, showError, showStartScreen } from './dom.js';
-import { addPending, isMessage, lastConversation, renderConversation } from './messages.js';
 import { scrollToBottom, watchScrolling } from './scroll.js';
 import { loadSession, saveSession, session, validSession } from './session.js';
+import { watchFiles } from './files.js';
 import { reconnectIfNeeded } from './stream.js';
 import { watchTyping } from './typing.js';
 import {
@@ -124,21 +127,7 @@ async function sendMessage() {
     const res = await postMessage(sess.conversation_id, sess.token, { body: text });
     if (session !== sess) return;
     takeSent(text);
-
-    const message = res && res.message;
-    if (res && res.session && typeof res.session === 'object') {
-      switchConversation(res.session, message);
-    } else if (isMessage(message)) {
-      addPending(message);
-      renderConversation(
-        lastConversation() || {
-          conversation_id: sess.conversation_id,
-          ended: false,
-          survey: null,
-          messages: [],
-        }
-      );
-    }
+    showPosted(sess, res);
     scrollToBottom(false);
   } catch (err) {
     if (session !== sess) return;
@@ -208,6 +197,14 @@ function init() {
   });
 
   watchComposer(sendMessage);
+  watchFiles({
+    posted: (s, res) => {
+      showPosted(s, res);
+      scrollToBottom(false);
+    },
+    gone: expireSession,
+  });
+  watchViewer();
   watchTyping();
   els.survey.addEventListener('submit', submitSurvey);
   watchSurvey();

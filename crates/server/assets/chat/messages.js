@@ -5,6 +5,7 @@
  * not shown yet), the waiting and ended notices, and the survey.
  */
 
+import { attachmentList, attachmentsOf, forgetFiles } from './attachments.js';
 import { els, setBusy } from './dom.js';
 import { atBottom, scrollToBottom, sticking } from './scroll.js';
 import { sameId, session } from './session.js';
@@ -105,8 +106,11 @@ function createItem(m) {
   body.className = 'body';
   body.dir = 'auto';
   body.textContent = m.body;
+  body.hidden = m.body === ''; // a file on its own
 
   li.append(who, body);
+  const files = attachmentsOf(m.attachments);
+  if (files.length) li.append(attachmentList(files));
   const t = timeElement(m.created_at);
   if (t) li.append(t);
   return { li, whoEl: who, bodyEl: body, who: name, body: m.body };
@@ -121,6 +125,7 @@ function updateItem(entry, m) {
   if (entry.body !== m.body) {
     entry.body = m.body;
     entry.bodyEl.textContent = m.body;
+    entry.bodyEl.hidden = m.body === '';
   }
   const who = authorName(m);
   if (entry.who !== who) {
@@ -138,6 +143,7 @@ function clearMessages() {
 export function resetMessages() {
   hideAgentTyping();
   clearMessages();
+  forgetFiles();
   pending.clear();
   renderedFor = null;
   lastConv = null;

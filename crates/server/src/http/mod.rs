@@ -214,6 +214,7 @@ pub fn app(state: AppState) -> Router {
     let (router, doc) = api();
     let doc = Arc::new(doc);
     let metrics = state.store.metrics.clone();
+    let max_file_bytes = state.store.config.attachment_max_bytes;
     router
         .route_layer(axum::middleware::from_fn_with_state(
             metrics,
@@ -224,7 +225,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .route("/healthz", get(healthz))
-        .merge(page::routes())
+        .merge(page::routes(max_file_bytes))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             let mut e = Error::new(

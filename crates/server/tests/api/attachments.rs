@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use switchboard_protocol::Role;
 use uuid::Uuid;
 
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(w, h, image::Rgb([10, 120, 200]));
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -30,7 +30,7 @@ async fn customer_upload(api: &Api, c: &Customer, name: &str, bytes: Vec<u8>) ->
     .await
 }
 
-async fn agent_upload(
+pub(crate) async fn agent_upload(
     api: &Api,
     a: &Agent,
     id: i64,

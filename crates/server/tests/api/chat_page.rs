@@ -13,12 +13,12 @@ use switchboard_server::http::page;
 use switchboard_server::store::rules;
 use switchboard_testkit::chromium;
 
-async fn js(c: &Client, script: &str) -> Value {
+pub(crate) async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.unwrap()
 }
 
 /// Waits until `script` returns true.
-async fn until(c: &Client, what: &str, script: &str) {
+pub(crate) async fn until(c: &Client, what: &str, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if js(c, script).await == Value::Bool(true) {
@@ -29,7 +29,7 @@ async fn until(c: &Client, what: &str, script: &str) {
     }
 }
 
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     if let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") {
         // Let the messages' fade-in finish.
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -340,7 +340,7 @@ async fn the_page_is_self_contained_with_a_strict_policy() {
 }
 
 /// The page's limits and texts are the server's: config.js carries the Rust
-/// constants' values, strings escaped as JSON.
+/// constants' values, strings escaped as JSON, and the file limit it was started with.
 #[tokio::test]
 async fn the_page_config_is_the_servers_constants() {
     let w = World::standard().await;
@@ -370,6 +370,8 @@ async fn the_page_config_is_the_servers_constants() {
             "MAX_COMMENT_CHARS": rules::MAX_COMMENT_CHARS,
             "THANKS": rules::THANKS,
             "THANKS_ALREADY": page::THANKS_ALREADY,
+            // The server's setting (`serve --attachment-max-mib`, 10 by default).
+            "MAX_FILE_BYTES": 10 * 1024 * 1024,
         })
     );
 }
