@@ -44,6 +44,9 @@ pub fn parse_server(input: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// How long a file may take to go up or come down (10 MiB on a slow line).
+const FILE_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// An HTTP client for one server, with or without a token.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -100,6 +103,11 @@ impl Api {
             None => req,
         };
         let resp = req.send().await.map_err(unreachable)?;
+        self.answer_bytes(resp).await
+    }
+
+    /// A 2xx answer's bytes, or the server's `{code, message}`.
+    async fn answer_bytes(&self, resp: reqwest::Response) -> Result<Vec<u8>> {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(unreachable)?;
         if status.is_success() {
@@ -272,6 +280,52 @@ impl Api {
     pub async fn reply(&self, id: ConversationId, req: &ReplyRequest) -> Result<Message> {
         self.post(&format!("api/v1/conversations/{id}/messages"), req)
             .await
+    }
+
+    /// Attaches a file as the occupant: a reply that carries it, once per op id.
+    pub async fn attach(
+        &self,
+        id: ConversationId,
+        op_id: uuid::Uuid,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Message> {
+        let mut url = self.url(&format!("api/v1/conversations/{id}/attachments"))?;
+        url.query_pairs_mut()
+            .append_pair("name", name)
+            .append_pair("op_id", &op_id.to_string());
+        let req = self
+            .http
+            .post(url)
+            .timeout(FILE_TIMEOUT)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes);
+        self.send(req).await
+    }
+
+    /// An attachment's content (or its thumbnail) and its type.
+    pub async fn attachment(&self, id: i64, thumbnail: bool) -> Result<(String, Vec<u8>)> {
+        let mut url = self.url(&format!("api/v1/attachments/{id}"))?;
+        if thumbnail {
+            url.query_pairs_mut().append_pair("thumbnail", "true");
+        }
+        let req = match &self.token {
+            Some(t) => self.http.get(url).bearer_auth(t),
+            None => self.http.get(url),
+        };
+        let resp = req
+            .timeout(FILE_TIMEOUT)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let kind = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let bytes = self.answer_bytes(resp).await?;
+        Ok((kind, bytes))
     }
 
     /// The occupant is typing a reply (204, no body; never stored).

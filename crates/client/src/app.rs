@@ -17,6 +17,7 @@ use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
 
 mod canned;
+mod files;
 mod reports;
 mod settings;
 mod team;
@@ -60,6 +61,9 @@ pub struct AppSettings {
     /// app offers minutes; seconds let a test wait less.
     #[serde(default)]
     pub away_when_idle_secs: Option<u32>,
+    /// Most megabytes (MiB) of attachments kept for viewing offline.
+    #[serde(default = "file_cache_mib")]
+    pub file_cache_mib: u32,
 }
 
 impl Default for AppSettings {
@@ -73,12 +77,17 @@ impl Default for AppSettings {
             start_at_login: false,
             close_to_tray: false,
             away_when_idle_secs: None,
+            file_cache_mib: file_cache_mib(),
         }
     }
 }
 
 fn on() -> bool {
     true
+}
+
+fn file_cache_mib() -> u32 {
+    crate::engine::DEFAULT_FILE_CACHE_MIB
 }
 
 /// How long to snooze notifications.
@@ -296,11 +305,12 @@ impl App {
     }
 
     async fn start(&self, session: Session) -> Result<SessionInfo> {
-        let (mut engine, rebuilt) = Engine::start(
-            &session,
-            &self.accounts.cache_path(&session),
-            EngineOptions::default(),
-        )?;
+        let options = EngineOptions {
+            file_cache_bytes: settings::mib(self.settings().file_cache_mib),
+            ..EngineOptions::default()
+        };
+        let (mut engine, rebuilt) =
+            Engine::start(&session, &self.accounts.cache_path(&session), options)?;
         crate::startup_mark("engine started");
         if let Some(r) = rebuilt {
             tracing::warn!("the offline cache was rebuilt: {}", r.reason);

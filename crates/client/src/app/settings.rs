@@ -58,6 +58,7 @@ impl App {
         write_file(&self.settings_path(), &bytes)?;
         if let Ok(engine) = self.engine().await {
             engine.set_notification_settings(settings.policy());
+            engine.set_file_cache_bytes(mib(settings.file_cache_mib));
         }
         self.watch_snooze(settings);
         let _ = self.changes.send(Change::Settings);
@@ -112,10 +113,27 @@ impl App {
                 "away when idle: from a second to a day",
             ));
         }
+        if !(MIN_FILE_CACHE_MIB..=MAX_FILE_CACHE_MIB).contains(&settings.file_cache_mib) {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                format!(
+                    "files kept for offline viewing: from {MIN_FILE_CACHE_MIB} to {MAX_FILE_CACHE_MIB} MB"
+                ),
+            ));
+        }
         self.apply_start_at_login(settings.start_at_login)?;
         settings.snoozed_until = self.settings().snoozed_until;
         self.save_settings(&settings).await
     }
+}
+
+/// The range of [`AppSettings::file_cache_mib`].
+pub const MIN_FILE_CACHE_MIB: u32 = 10;
+pub const MAX_FILE_CACHE_MIB: u32 = 100 * 1024;
+
+/// Bytes in `n` MiB.
+pub(super) fn mib(n: u32) -> u64 {
+    u64::from(n) * 1024 * 1024
 }
 
 /// The settings saved at `path` (see [`App::settings`]).

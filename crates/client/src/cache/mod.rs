@@ -3,12 +3,14 @@
 //! outbox. Every batch of events is applied with its cursor in one transaction.
 
 mod apply;
+mod files;
 mod fts;
 mod outbox;
 mod read;
 mod search;
 
 pub use apply::{keeps, Applied};
+pub use files::{CachedFile, WantedFile};
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
 pub use read::{ListRow, Listed, Lists, ARCHIVE_HEAD};
 pub use search::{fts_query, CustomerMatch, ListName, SearchHit, Segment, Snippet};
@@ -172,6 +174,9 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
     }
     // Added within schema 2: conversations whose full history is still to fetch.
     conn.execute_batch("CREATE TABLE IF NOT EXISTS history_wanted (id INTEGER PRIMARY KEY);")
+        .map_err(|e| classify("cannot create the schema", e))?;
+    // Added within schema 3: files waiting to go up, and files kept for offline viewing.
+    conn.execute_batch(files::SCHEMA)
         .map_err(|e| classify("cannot create the schema", e))?;
     Ok(conn)
 }

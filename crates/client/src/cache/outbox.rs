@@ -30,6 +30,11 @@ pub enum OutboxAction {
     },
     Reopen,
     Spam,
+    /// A file for the customer; its bytes wait beside the item (`outbox_files`).
+    Attach {
+        name: String,
+        size: u64,
+    },
     /// Hand it to a colleague (named here so the outbox can say to whom).
     /// Supervisors' transfers pass the target's availability and capacity.
     Transfer {
@@ -126,29 +131,45 @@ const SELECT: &str = "SELECT seq, op_id, conversation_id, action, payload, error
 impl Cache {
     /// Stores an action for sending; it is durable once this returns.
     pub fn enqueue(&mut self, conversation_id: i64, action: OutboxAction) -> Result<OutboxItem> {
-        let op_id = Uuid::new_v4();
-        let now = chrono::Utc::now();
-        let payload = serde_json::to_string(&action)?;
-        let kind = payload_kind(&action);
-        self.conn.execute(
-            "INSERT INTO outbox (op_id, conversation_id, action, payload, status, created_at) \
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-            params![
-                op_id.to_string(),
-                conversation_id,
-                kind,
-                payload,
-                now.timestamp_millis()
-            ],
+        insert_item(&self.conn, conversation_id, action)
+    }
+
+    /// Stores a file for sending with its bytes, in one transaction.
+    pub fn enqueue_file(
+        &mut self,
+        conversation_id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<OutboxItem> {
+        let tx = self.conn.transaction()?;
+        let action = OutboxAction::Attach {
+            name: name.to_string(),
+            size: bytes.len() as u64,
+        };
+        let item = insert_item(&tx, conversation_id, action)?;
+        tx.execute(
+            "INSERT INTO outbox_files (op_id, bytes) VALUES (?1, ?2)",
+            params![item.op_id.to_string(), bytes],
         )?;
-        Ok(OutboxItem {
-            seq: self.conn.last_insert_rowid(),
-            op_id,
-            conversation_id,
-            action,
-            status: OutboxStatus::Pending,
-            created_at: now,
-        })
+        tx.commit()?;
+        Ok(item)
+    }
+
+    /// The bytes of a queued file.
+    pub fn outbox_file(&self, op_id: Uuid) -> Result<Vec<u8>> {
+        self.conn
+            .query_row(
+                "SELECT bytes FROM outbox_files WHERE op_id = ?1",
+                [op_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                crate::error::ClientError::new(
+                    crate::error::EngineCode::Cache,
+                    "the file to send is no longer in the cache",
+                )
+            })
     }
 
     /// The oldest pending action (the outbox sends in order).
@@ -213,6 +234,36 @@ impl Cache {
     }
 }
 
+fn insert_item(
+    conn: &rusqlite::Connection,
+    conversation_id: i64,
+    action: OutboxAction,
+) -> Result<OutboxItem> {
+    let op_id = Uuid::new_v4();
+    let now = chrono::Utc::now();
+    let payload = serde_json::to_string(&action)?;
+    let kind = payload_kind(&action);
+    conn.execute(
+        "INSERT INTO outbox (op_id, conversation_id, action, payload, status, created_at) \
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+        params![
+            op_id.to_string(),
+            conversation_id,
+            kind,
+            payload,
+            now.timestamp_millis()
+        ],
+    )?;
+    Ok(OutboxItem {
+        seq: conn.last_insert_rowid(),
+        op_id,
+        conversation_id,
+        action,
+        status: OutboxStatus::Pending,
+        created_at: now,
+    })
+}
+
 fn payload_kind(a: &OutboxAction) -> &'static str {
     match a {
         OutboxAction::Reply { .. } => "reply",
@@ -223,5 +274,6 @@ fn payload_kind(a: &OutboxAction) -> &'static str {
         OutboxAction::Reopen => "reopen",
         OutboxAction::Spam => "spam",
         OutboxAction::Transfer { .. } => "transfer",
+        OutboxAction::Attach { .. } => "attach",
     }
 }

@@ -8,17 +8,19 @@ mod workers;
 
 pub use sync::backoff;
 use sync::sync_loop;
-use workers::{backfill_loop, history_loop, outbox_loop};
+use workers::{backfill_loop, files_loop, history_loop, outbox_loop};
 
 use crate::api::Api;
 use crate::cache::{
-    Applied, Cache, ListRow, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet,
+    Applied, Cache, CachedFile, ListRow, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit,
+    Snippet,
 };
 use crate::error::{ClientError, ErrorCode, Result};
 use crate::session::Session;
 use notifications::NotifyCtl;
 use serde::Serialize;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use switchboard_protocol::{
@@ -119,7 +121,16 @@ pub struct EngineOptions {
     /// When, after the start, the cache file is checked for damage (off the
     /// launch: the check reads the whole file).
     pub cache_check_after: Duration,
+    /// Most bytes of attachments kept for offline viewing.
+    pub file_cache_bytes: u64,
 }
+
+/// The default for [`EngineOptions::file_cache_bytes`] (and the setting's).
+pub const DEFAULT_FILE_CACHE_MIB: u32 = 500;
+
+/// The largest file the app sends (the server's own limit, 10 MiB unless
+/// its operator set another, is checked by the server).
+pub const MAX_ATTACH_BYTES: u64 = 100 * 1024 * 1024;
 
 impl Default for EngineOptions {
     fn default() -> Self {
@@ -128,6 +139,7 @@ impl Default for EngineOptions {
             archive_page: 200,
             archive_refresh: Duration::from_secs(300),
             cache_check_after: Duration::from_secs(20),
+            file_cache_bytes: u64::from(DEFAULT_FILE_CACHE_MIB) * 1024 * 1024,
         }
     }
 }
@@ -150,6 +162,10 @@ struct Inner {
     history: tokio::sync::mpsc::UnboundedSender<i64>,
     notify_ctl: Mutex<Option<tokio::sync::mpsc::UnboundedSender<NotifyCtl>>>,
     options: EngineOptions,
+    /// Wakes the worker that fetches attachments ahead for offline viewing.
+    files_wake: Notify,
+    /// Most bytes of attachments kept (the agent's setting).
+    file_cap: AtomicU64,
 }
 
 /// A running engine. Dropping it stops its tasks.
@@ -178,7 +194,15 @@ impl Inner {
     }
 
     fn emit(&self, change: Change) {
+        if matches!(change, Change::Conversation { .. }) {
+            // New messages may carry files to keep for offline viewing.
+            self.files_wake.notify_one();
+        }
         let _ = self.changes.send(change);
+    }
+
+    fn file_cap(&self) -> u64 {
+        self.file_cap.load(Ordering::Relaxed)
     }
 
     fn set_state(&self, s: ConnectionState) {
@@ -265,6 +289,8 @@ impl Engine {
             retry_now: Notify::new(),
             history,
             notify_ctl: Mutex::new(None),
+            file_cap: AtomicU64::new(options.file_cache_bytes),
+            files_wake: Notify::new(),
             options,
         });
         // Histories an earlier run did not get to fetch: those it recorded as
@@ -287,6 +313,7 @@ impl Engine {
             tokio::spawn(outbox_loop(inner.clone())),
             tokio::spawn(backfill_loop(inner.clone())),
             tokio::spawn(history_loop(inner.clone(), history_rx)),
+            tokio::spawn(files_loop(inner.clone())),
         ];
         Ok((Engine { inner, tasks }, rebuilt))
     }
@@ -409,6 +436,68 @@ impl Engine {
         )
     }
 
+    /// Queues a file for the customer, sent when online, exactly once. Only the
+    /// last part of `name` is kept (never a folder).
+    pub fn attach(&self, id: i64, name: &str, bytes: &[u8]) -> Result<OutboxItem> {
+        let name = file_name(name);
+        if bytes.is_empty() {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                format!("{name} is empty"),
+            ));
+        }
+        if bytes.len() as u64 > MAX_ATTACH_BYTES {
+            return Err(ClientError::new(
+                ErrorCode::BodyTooLarge,
+                format!(
+                    "{name} is too large: the app sends files of at most {} MiB",
+                    MAX_ATTACH_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        let item = self.inner.cache().enqueue_file(id, &name, bytes)?;
+        self.inner.outbox_wake.notify_one();
+        self.inner.emit(Change::Outbox {
+            conversation_id: id,
+        });
+        Ok(item)
+    }
+
+    /// An attachment (or its thumbnail): from the cache when kept, else from
+    /// the server, then kept (the least recently used files make room).
+    pub async fn file(&self, id: i64, thumbnail: bool) -> Result<CachedFile> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let kept = self.inner.reader().file(id, thumbnail)?;
+        if let Some(file) = kept {
+            if let Err(e) = self.inner.cache().touch_file(id, thumbnail, now) {
+                tracing::warn!("file cache: {e}");
+            }
+            return Ok(file);
+        }
+        let (content_type, bytes) = self.inner.api.attachment(id, thumbnail).await?;
+        let file = CachedFile {
+            content_type,
+            bytes,
+        };
+        let cap = self.inner.file_cap();
+        if let Err(e) = self.inner.cache().keep_file(id, thumbnail, &file, now, cap) {
+            tracing::warn!("file cache: {e}");
+        }
+        Ok(file)
+    }
+
+    /// Sets how many bytes of attachments are kept for offline viewing; the
+    /// next file kept makes the rest fit.
+    pub fn set_file_cache_bytes(&self, bytes: u64) {
+        self.inner.file_cap.store(bytes, Ordering::Relaxed);
+        self.inner.files_wake.notify_one();
+    }
+
+    /// Bytes of attachments kept now.
+    pub fn file_cache_used(&self) -> Result<u64> {
+        self.inner.reader().files_size()
+    }
+
     pub fn take(&self, id: i64) -> Result<OutboxItem> {
         self.enqueue(id, OutboxAction::Take)
     }
@@ -512,8 +601,27 @@ fn checked_body(body: &str) -> Result<()> {
     Ok(())
 }
 
+/// The last part of a file's name as the agent's system gave it: no folders,
+/// no surrounding spaces; "file" when nothing is left.
+pub fn file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    if last.is_empty() {
+        "file".to_string()
+    } else {
+        last.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_names_lose_their_folders() {
+        assert_eq!(super::file_name("C:\\Users\\a\\shot.png"), "shot.png");
+        assert_eq!(super::file_name("/home/a/ notes.txt "), "notes.txt");
+        assert_eq!(super::file_name("dir/"), "file");
+        assert_eq!(super::file_name(""), "file");
+    }
+
     use super::*;
 
     #[test]

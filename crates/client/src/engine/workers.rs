@@ -1,11 +1,13 @@
 //! The engine's background work besides the stream: the outbox, histories of
-//! conversations met mid-way, and the archive backfill.
+//! conversations met mid-way, the archive backfill, and attachments fetched
+//! ahead for offline viewing.
 
 use super::sync::{backoff, wait_online};
 use super::{Change, ConnectionState, Inner};
-use crate::api::Api;
+use crate::cache::CachedFile;
 use crate::cache::{Answer, OutboxAction, OutboxItem};
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{
@@ -15,10 +17,15 @@ use switchboard_protocol::{
 /// Sends one queued action. A supervisor's take goes beyond their own capacity
 /// (they set the capacities; a refusal would only stand in their way), as their
 /// transfers do.
-async fn send(api: &Api, item: &OutboxItem, supervisor: bool) -> Result<Answer> {
+async fn send(inner: &Inner, item: &OutboxItem, supervisor: bool) -> Result<Answer> {
+    let api = &inner.api;
     let op = OpRequest { op_id: item.op_id };
     let id = item.conversation_id;
     Ok(match &item.action {
+        OutboxAction::Attach { name, .. } => {
+            let bytes = inner.reader().outbox_file(item.op_id)?;
+            Answer::Message(api.attach(id, item.op_id, name, bytes).await?)
+        }
         OutboxAction::Reply { body } => Answer::Message(
             api.reply(
                 id,
@@ -102,7 +109,7 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
             }
         };
         let supervisor = inner.reader().me().role.sees_everything();
-        let sent = match send(&inner.api, &item, supervisor).await {
+        let sent = match send(&inner, &item, supervisor).await {
             Err(e) if e.code == EngineCode::UnreadableAnswer => Ok(Answer::Accepted),
             other => other,
         };
@@ -266,4 +273,72 @@ pub(super) async fn backfill_loop(inner: Arc<Inner>) {
         )
         .await;
     }
+}
+
+/// How many of the newest messages with files [`files_loop`] looks at.
+const FILES_AHEAD_MESSAGES: u32 = 500;
+/// What a thumbnail is counted as before it is fetched.
+const THUMBNAIL_GUESS: u64 = 32 * 1024;
+
+/// Fetches ahead the attachments (thumbnail and file) of the newest cached
+/// messages, newest first, as far as the cap holds them. Each is kept as used
+/// when its message came, so what the agent opened since outlasts it, and a
+/// newer file pushes out an older one, never the reverse.
+pub(super) async fn files_loop(inner: Arc<Inner>) {
+    // Files the server refused (gone, no longer visible): not asked for again
+    // in this run.
+    let mut refused: HashSet<(i64, bool)> = HashSet::new();
+    loop {
+        wait_online(&inner).await;
+        if let Err(e) = files_ahead(&inner, &mut refused).await {
+            tracing::debug!("files ahead: {e}");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(60), inner.files_wake.notified()).await;
+    }
+}
+
+async fn files_ahead(inner: &Inner, refused: &mut HashSet<(i64, bool)>) -> Result<()> {
+    let cap = inner.file_cap();
+    let wanted = inner.reader().files_wanted(FILES_AHEAD_MESSAGES)?;
+    let mut counted = 0u64;
+    for w in wanted {
+        let a = &w.attachment;
+        // The thumbnail (when there is one), then the file.
+        let parts: &[bool] = if a.thumbnail {
+            &[true, false]
+        } else {
+            &[false]
+        };
+        for thumbnail in parts {
+            let size = if *thumbnail {
+                THUMBNAIL_GUESS
+            } else {
+                u64::try_from(a.size).unwrap_or(0)
+            };
+            counted += size;
+            if counted > cap {
+                return Ok(());
+            }
+            let key = (a.id, *thumbnail);
+            if refused.contains(&key) || inner.reader().has_file(a.id, *thumbnail)? {
+                continue;
+            }
+            match inner.api.attachment(a.id, *thumbnail).await {
+                Ok((content_type, bytes)) => {
+                    let file = CachedFile {
+                        content_type,
+                        bytes,
+                    };
+                    inner
+                        .cache()
+                        .keep_file(a.id, *thumbnail, &file, w.created_ms, cap)?;
+                }
+                Err(e) if e.is_retryable() => return Err(e),
+                Err(_) => {
+                    refused.insert(key);
+                }
+            }
+        }
+    }
+    Ok(())
 }

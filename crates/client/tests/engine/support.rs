@@ -153,6 +153,7 @@ pub fn options() -> EngineOptions {
         archive_refresh: Duration::from_secs(1),
         // At once: the check then runs beside every test's writes.
         cache_check_after: Duration::ZERO,
+        ..EngineOptions::default()
     }
 }
 

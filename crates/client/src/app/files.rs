@@ -1,0 +1,86 @@
+//! Files as the app handles them: what the agent attaches (bytes from a paste
+//! or a drop, or files chosen in the system's dialog, of which only the chosen
+//! ones are read), and attachments to show or save, kept for offline viewing.
+
+use super::{write_file, App};
+use crate::cache::{CachedFile, OutboxItem};
+use crate::engine::MAX_ATTACH_BYTES;
+use crate::error::{ClientError, ErrorCode, Result};
+use std::path::{Path, PathBuf};
+
+/// The four image types the webview may show; anything else is only saved.
+pub const INLINE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// Reads one chosen file, refusing folders and files over the app's limit
+/// before reading them.
+fn read_chosen(path: &Path) -> Result<(String, Vec<u8>)> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let unreadable =
+        |e: std::io::Error| ClientError::new(ErrorCode::InvalidField, format!("{name}: {e}"));
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ClientError::new(
+            ErrorCode::InvalidField,
+            format!("{name} is not a file"),
+        ));
+    }
+    if meta.len() > MAX_ATTACH_BYTES {
+        return Err(ClientError::new(
+            ErrorCode::BodyTooLarge,
+            format!(
+                "{name} is too large: the app sends files of at most {} MiB",
+                MAX_ATTACH_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    Ok((name, bytes))
+}
+
+impl App {
+    /// Queues a file for the customer (a paste or a drop in the window).
+    pub async fn attach(&self, id: i64, name: &str, bytes: &[u8]) -> Result<OutboxItem> {
+        self.with(|e| e.attach(id, name, bytes)).await
+    }
+
+    /// Queues the files the agent chose in the system's dialog: all of them, or
+    /// none when one cannot be read or is too large.
+    pub async fn attach_paths(&self, id: i64, paths: &[PathBuf]) -> Result<Vec<OutboxItem>> {
+        let files = paths
+            .iter()
+            .map(|p| read_chosen(p))
+            .collect::<Result<Vec<_>>>()?;
+        let engine = self.engine().await?;
+        files
+            .iter()
+            .map(|(name, bytes)| engine.attach(id, name, bytes))
+            .collect()
+    }
+
+    /// An attachment or its thumbnail, for the window: only the four image
+    /// types are shown there (anything else is saved, never opened).
+    pub async fn image(&self, id: i64, thumbnail: bool) -> Result<CachedFile> {
+        let file = self.engine().await?.file(id, thumbnail).await?;
+        if !INLINE_TYPES.contains(&file.content_type.as_str()) {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                "this attachment is not an image: save it instead",
+            ));
+        }
+        Ok(file)
+    }
+
+    /// Saves an attachment where the agent chose.
+    pub async fn save_attachment(&self, id: i64, to: &Path) -> Result<()> {
+        let file = self.engine().await?.file(id, false).await?;
+        write_file(to, &file.bytes)
+    }
+
+    /// Bytes of attachments kept for offline viewing now.
+    pub async fn file_cache_used(&self) -> Result<u64> {
+        self.with(|e| e.file_cache_used()).await
+    }
+}
