@@ -45,5 +45,8 @@ pub const COMMANDS: &[&str] = &[
     "chat_report",
     "export_chat_report",
     "open_link",
+    "choose_files",
+    "attach_file",
+    "save_attachment",
     "changes",
 ];

@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod command_list;
 mod commands;
+mod files;
 mod shell;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod webview;
@@ -93,12 +94,14 @@ mod tests {
             crate::command_list::COMMANDS.len(),
             "a command listed twice"
         );
-        // Served: the specta builder's commands, as its bindings invoke them.
+        // Served: the specta builder's commands, as its bindings invoke them,
+        // and the one taking raw bytes beside them.
         let bindings = crate::shell::bindings().unwrap_or_else(|e| panic!("bindings: {e}"));
         let served: BTreeSet<String> = bindings
             .split("TAURI_INVOKE(\"")
             .skip(1)
             .filter_map(|s| s.split('"').next().map(str::to_string))
+            .chain(crate::shell::RAW_COMMANDS.iter().map(|c| c.to_string()))
             .collect();
         assert_eq!(
             served, listed,

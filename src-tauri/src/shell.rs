@@ -56,8 +56,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         chat_report,
         export_chat_report,
         open_link,
+        crate::files::choose_files::<tauri::Wry>,
+        crate::files::save_attachment,
     ])
 }
+
+/// Commands outside the typed bindings: they take the request's raw bytes.
+pub const RAW_COMMANDS: &[&str] = &["attach_file"];
 
 /// The UI's TypeScript bindings, as committed in `ui/src/lib/bindings.ts`.
 #[cfg(test)]
@@ -462,7 +467,20 @@ pub fn run() -> Result<(), String> {
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
-        .invoke_handler(builder.invoke_handler())
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler({
+            let typed = builder.invoke_handler();
+            let raw: fn(tauri::ipc::Invoke<Wry>) -> bool =
+                tauri::generate_handler![crate::files::attach_file];
+            move |invoke: tauri::ipc::Invoke<Wry>| {
+                if RAW_COMMANDS.contains(&invoke.message.command()) {
+                    raw(invoke)
+                } else {
+                    typed(invoke)
+                }
+            }
+        })
+        .register_asynchronous_uri_scheme_protocol(crate::files::PROTOCOL, crate::files::protocol)
         .manage(app)
         .on_window_event(|window, event| match event {
             tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {

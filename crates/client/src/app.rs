@@ -545,6 +545,23 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| ClientError::new(EngineCode::Cache, format!("{}: {e}", path.display())))
 }
 
+/// `name` in `dir`, or `stem (2).ext`, … when that exists: a file the app
+/// writes never overwrites an earlier one.
+fn unused_path(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
 /// Whether a link in a message may be opened in the system browser: http, https
 /// and mailto only.
 pub fn openable_link(url: &str) -> Result<url::Url> {

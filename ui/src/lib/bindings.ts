@@ -365,6 +365,29 @@ async openLink(url: string) : Promise<Result<null, ClientError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens the system's file chooser over the window and queues the chosen files
+ * for the customer; none when the agent cancels.
+ */
+async chooseFiles(id: number) : Promise<Result<OutboxItem[], ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_files", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves an attachment into the Downloads folder under its name; where it went.
+ */
+async saveAttachment(id: number, name: string) : Promise<Result<string, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_attachment", { id, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -426,7 +449,11 @@ close_to_tray?: boolean;
  * the desktop, and available again at the first input (None: never). The
  * app offers minutes; seconds let a test wait less.
  */
-away_when_idle_secs?: number | null }
+away_when_idle_secs?: number | null; 
+/**
+ * Most megabytes (MiB) of attachments kept for viewing offline.
+ */
+file_cache_mib?: number }
 /**
  * A file attached to a message. Its content is at
  * `GET /api/v1/attachments/{id}` (agents) or
@@ -961,6 +988,10 @@ export type OutboxAction = { type: "reply"; body: string } |
  * An internal note for the team, never sent to the customer.
  */
 { type: "note"; body: string } | { type: "take" } | { type: "free" } | { type: "end"; subject: SubjectAnswer; mood: Mood } | { type: "reopen" } | { type: "spam" } | 
+/**
+ * A file for the customer; its bytes wait beside the item (`outbox_files`).
+ */
+{ type: "attach"; name: string; size: number } | 
 /**
  * Hand it to a colleague (named here so the outbox can say to whom).
  * Supervisors' transfers pass the target's availability and capacity.

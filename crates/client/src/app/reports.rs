@@ -1,7 +1,7 @@
 //! The chat report as the app offers it: the agents to pick from, the report,
 //! and its CSV export to a file that never overwrites an earlier one.
 
-use super::{write_file, App};
+use super::{unused_path, write_file, App};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -43,7 +43,10 @@ impl App {
     ) -> Result<PathBuf> {
         let q = ChatReportQuery { from, to, agent_id };
         let bytes = self.api().await?.chat_report_csv(&q).await?;
-        let path = unused_path(dir, &report_file_stem(from, to, agent_id));
+        let path = unused_path(
+            dir,
+            &format!("{}.csv", report_file_stem(from, to, agent_id)),
+        );
         write_file(&path, &bytes)?;
         Ok(path)
     }
@@ -60,17 +63,4 @@ fn report_file_stem(from: DateTime<Utc>, to: DateTime<Utc>, agent_id: Option<Age
     };
     let who = agent_id.map(|a| format!("-agent{a}")).unwrap_or_default();
     format!("chat-report-{}-to-{}{who}", day(from), day(last.max(from)))
-}
-
-/// `stem.csv` in `dir`, or `stem (2).csv`, … when that exists: an export never
-/// overwrites an earlier one.
-fn unused_path(dir: &Path, stem: &str) -> PathBuf {
-    let first = dir.join(format!("{stem}.csv"));
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| dir.join(format!("{stem} ({n}).csv")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
 }

@@ -121,9 +121,16 @@ async fn files_go_once_are_kept_ahead_and_shown_offline() {
         app.image(receipt, false).await.unwrap_err().code,
         ErrorCode::InvalidField
     );
-    let saved = dir.path().join("saved").join("receipt.pdf");
-    app.save_attachment(receipt, &saved).await.unwrap();
-    assert_eq!(std::fs::read(&saved).unwrap(), b"%PDF-1.7\n%receipt\n");
+    // Saved under its name, never over an earlier file.
+    let downloads = dir.path().join("Downloads");
+    for want in ["receipt.pdf", "receipt (2).pdf"] {
+        let saved = app
+            .save_attachment(receipt, "receipt.pdf", &downloads)
+            .await
+            .unwrap();
+        assert_eq!(saved, downloads.join(want));
+        assert_eq!(std::fs::read(&saved).unwrap(), b"%PDF-1.7\n%receipt\n");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
