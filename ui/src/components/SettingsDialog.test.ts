@@ -14,6 +14,7 @@ const OFF = {
   start_at_login: false,
   close_to_tray: false,
   away_when_idle_secs: null,
+  file_cache_mib: 500,
 };
 
 describe('Settings', () => {
@@ -84,6 +85,18 @@ describe('Settings', () => {
     expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, away_when_idle_secs: 900 }]);
     await user.selectOptions(away, 'Never');
     expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, away_when_idle_secs: null }]);
+  });
+
+  it('keeps files for offline viewing up to a size the agent picks', async () => {
+    const backend = new FakeBackend({ settings: { ...OFF, file_cache_mib: 300 } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const files = screen.getByLabelText(/Keep files for viewing offline/) as HTMLSelectElement;
+    // A size set outside the app is shown in its place.
+    expect(files.value).toBe('300');
+    expect([...files.options].map((o) => o.text)).toEqual(['100 MB', '250 MB', '300 MB', '500 MB', '1 GB', '2 GB', '5 GB']);
+    await userEvent.setup().selectOptions(files, '1 GB');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, file_cache_mib: 1024 }]);
   });
 
   it('signs out', async () => {

@@ -84,6 +84,15 @@ export interface Backend {
   end(id: number, subject: SubjectAnswer, mood: Mood): Promise<OutboxItem>;
   /** Hands the conversation to a colleague, with an optional note for them. */
   transfer(id: number, to: AgentRef, note: string | null): Promise<OutboxItem>;
+  /** Opens the system's file chooser; the chosen files, queued for the customer (none when cancelled). */
+  chooseFiles(id: number): Promise<OutboxItem[]>;
+  /** Queues a pasted or dropped file for the customer. */
+  attachFile(id: number, file: File): Promise<OutboxItem>;
+  /** Saves an attachment into the Downloads folder; resolves to the file's path. */
+  saveAttachment(id: number, name: string): Promise<string>;
+  /** Where the window loads an image attachment (or its thumbnail) from: the
+   * offline cache, else the server. */
+  attachmentUrl(id: number, thumbnail: boolean): string;
   /** Every queued action, also of conversations that have left the lists. */
   outbox(): Promise<OutboxItem[]>;
   /** Forgets a failed action the agent has seen. */

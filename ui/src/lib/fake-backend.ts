@@ -120,6 +120,7 @@ export class FakeBackend implements Backend {
       start_at_login: false,
       close_to_tray: false,
       away_when_idle_secs: null,
+      file_cache_mib: 500,
     };
     this.autoDeliverMs = options.autoDeliverMs;
     this.canned = new FakeCanned(options.canned);
@@ -332,6 +333,36 @@ export class FakeBackend implements Backend {
     return this.enqueue(id, { type: 'end', subject, mood });
   }
 
+  /** What `chooseFiles` picks, as the system's chooser would (none: cancelled). */
+  chosenFiles: File[] = [];
+  /** The bytes of every attachment, by id. */
+  files = new Map<number, { name: string; type: string; bytes: Uint8Array }>();
+  private nextFileId = 1;
+  /** Which file a queued `attach` carries. */
+  private fileOf = new WeakMap<OutboxAction, number>();
+
+  async chooseFiles(id: number) {
+    this.log('chooseFiles', id);
+    return Promise.all(this.chosenFiles.map((f) => this.attachFile(id, f)));
+  }
+  async attachFile(id: number, file: File) {
+    this.log('attachFile', id, file.name);
+    if (file.size === 0) throw new BackendError('invalid_field', `${file.name} is empty`);
+    const fileId = this.nextFileId++;
+    this.files.set(fileId, { name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) });
+    const action: OutboxAction = { type: 'attach', name: file.name, size: file.size };
+    this.fileOf.set(action, fileId);
+    return this.enqueue(id, action);
+  }
+  async saveAttachment(id: number, name: string) {
+    this.log('saveAttachment', id, name);
+    if (!this.files.has(id)) throw new BackendError('not_found', 'no such attachment');
+    return `/home/agent/Downloads/${name}`;
+  }
+  attachmentUrl(id: number, thumbnail: boolean) {
+    return `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" data-file="${id}" data-thumbnail="${thumbnail}"/>`;
+  }
+
   async outbox() {
     return this.queued.map((i) => ({ ...i }));
   }
@@ -427,6 +458,16 @@ export class FakeBackend implements Backend {
       case 'note':
         this.post(id, 'note', action.body, me);
         return;
+      case 'attach': {
+        const fileId = this.fileOf.get(action) ?? 0;
+        const f = this.files.get(fileId);
+        const m = this.post(id, 'agent', '', me);
+        const image = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(f?.type ?? '');
+        m.attachments = [
+          { id: fileId, name: action.name, size: action.size, content_type: f?.type || 'application/octet-stream', image, thumbnail: image },
+        ];
+        return;
+      }
       case 'take':
         Object.assign(c, { state: 'occupied', occupant: me });
         this.post(id, 'system', `Taken by ${me.name}`, me);

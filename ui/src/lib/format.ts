@@ -171,3 +171,10 @@ export function percent(rate: number | null): string {
 export function rating(avg: number | null): string {
   return avg == null ? '—' : avg.toFixed(1);
 }
+
+/** A file's size for people: 912 bytes, 48 KB, 2.4 MB. */
+export function fileSize(n: number): string {
+  if (n < 1024) return `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}

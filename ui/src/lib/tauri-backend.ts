@@ -2,11 +2,11 @@
 // through the bindings generated from Rust (names, arguments and types checked by
 // tsc). Changes arrive over an IPC channel opened once with the `changes` command
 // (the window's capability grants the app's own commands only, so no event listening).
-import { Channel } from '@tauri-apps/api/core';
+import { Channel, convertFileSrc, invoke } from '@tauri-apps/api/core';
 import { BackendError, type Backend } from './backend';
 import { commands, type Result } from './bindings';
 import { earlyLists, earlySession } from './early';
-import type { AgentRef, AppSettings, Availability, Change, Mood, Snooze, SubjectAnswer } from './types';
+import type { AgentRef, AppSettings, Availability, Change, Mood, OutboxItem, Snooze, SubjectAnswer } from './types';
 
 /** Unwraps a command's result; a refusal becomes a BackendError with its code. */
 async function call<T>(pending: Promise<Result<T, { code: string; message: string }>>): Promise<T> {
@@ -76,6 +76,28 @@ export class TauriBackend implements Backend {
   }
   end(id: number, subject: SubjectAnswer, mood: Mood) {
     return call(commands.end(id, subject, mood));
+  }
+  chooseFiles(id: number) {
+    return call(commands.chooseFiles(id));
+  }
+  async attachFile(id: number, file: File): Promise<OutboxItem> {
+    // The bytes go as the request's raw body (not a JSON array of numbers):
+    // `attach_file` is outside the typed bindings for that reason.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return await invoke<OutboxItem>('attach_file', bytes, {
+        headers: { 'x-conversation': String(id), 'x-file-name': encodeURIComponent(file.name || 'file') },
+      });
+    } catch (raw) {
+      throw BackendError.from(raw);
+    }
+  }
+  saveAttachment(id: number, name: string) {
+    return call(commands.saveAttachment(id, name));
+  }
+  attachmentUrl(id: number, thumbnail: boolean) {
+    // attachment://localhost/12 (http://attachment.localhost/12 on Windows).
+    return convertFileSrc(String(id), 'attachment') + (thumbnail ? '/thumbnail' : '');
   }
   outbox() {
     return call(commands.outbox());

@@ -6,6 +6,7 @@ export type {
   AgentChatReport,
   AgentRef,
   AppSettings,
+  Attachment,
   Author,
   BlockedCustomer,
   CannedReply,

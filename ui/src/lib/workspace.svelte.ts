@@ -8,6 +8,7 @@ import { startupMark } from './startup';
 import type {
   AgentRef,
   AppSettings,
+  Attachment,
   Availability,
   CannedReply,
   Change,
@@ -92,6 +93,8 @@ export class Workspace {
   gone = $state(false);
   /** An action the backend refused at once (before queueing it). */
   actionError = $state<string | null>(null);
+  /** Where an attachment was saved, until dismissed or another conversation opens. */
+  fileNotice = $state<string | null>(null);
 
   query = $state('');
   results = $state.raw<SearchHit[] | null>(null);
@@ -378,6 +381,7 @@ export class Workspace {
       this.gone = false;
       this.openError = null;
       this.actionError = null;
+      this.fileNotice = null;
       this.marks = null;
       this.firstMatch = null;
       this.tellView();
@@ -501,6 +505,44 @@ export class Workspace {
     }
     await this.reloadView();
     return true;
+  }
+
+  /** Queues pasted or dropped files for the customer of the open conversation. */
+  async attach(files: File[]): Promise<void> {
+    const id = this.view?.conversation.id;
+    if (id == null || files.length === 0) return;
+    this.actionError = null;
+    for (const f of files) {
+      try {
+        await this.backend.attachFile(id, f);
+      } catch (e) {
+        this.actionError = `${f.name}: ${messageOf(e)}`;
+      }
+    }
+    await this.reloadView();
+  }
+
+  /** Opens the system's file chooser and queues what the agent picks. */
+  async chooseFiles(): Promise<void> {
+    const id = this.view?.conversation.id;
+    if (id == null) return;
+    this.actionError = null;
+    try {
+      await this.backend.chooseFiles(id);
+    } catch (e) {
+      this.actionError = messageOf(e);
+    }
+    await this.reloadView();
+  }
+
+  /** Saves an attachment to Downloads, and says where. */
+  async saveAttachment(a: Attachment): Promise<void> {
+    this.fileNotice = null;
+    try {
+      this.fileNotice = `Saved ${a.name} to ${await this.backend.saveAttachment(a.id, a.name)}`;
+    } catch (e) {
+      this.actionError = `${a.name}: ${messageOf(e)}`;
+    }
   }
 
   /** Queues the end with the questionnaire; throws the backend's refusal. */
