@@ -8,6 +8,7 @@ mod archive;
 mod canned;
 mod connection;
 mod desktop;
+mod files;
 mod flow;
 mod keyboard;
 mod names;

@@ -1,0 +1,203 @@
+//! Files between the real chat page (headless Chromium) and the real app
+//! (WebKit): the customer pastes a screenshot and picks a PDF; Alice sees the
+//! screenshot as a thumbnail through the app's own protocol, opens it full
+//! size, saves the PDF to Downloads, pastes a text file and drops a picture,
+//! which reach the page; offline, the files already fetched still show.
+
+use crate::support::*;
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+/// Hands `target` a PNG drawn on a canvas (`w`×`h`) the way `event` does
+/// (`paste` or `drop`); whether the page took it.
+async fn hand_picture(c: &Client, event: &str, target: &str, name: &str, w: u32, h: u32) -> Value {
+    c.execute_async(
+        &format!(
+            "const done = arguments[arguments.length - 1];
+             const canvas = document.createElement('canvas');
+             canvas.width = {w}; canvas.height = {h};
+             const g = canvas.getContext('2d');
+             g.fillStyle = '#2a7'; g.fillRect(0, 0, {w}, {h});
+             canvas.toBlob((blob) => {{
+               const dt = new DataTransfer();
+               dt.items.add(new File([blob], '{name}', {{ type: 'image/png' }}));
+               const target = document.querySelector({target:?});
+               const init = {{ bubbles: true, cancelable: true }};
+               let ev;
+               if ('{event}' === 'paste') {{
+                 ev = new ClipboardEvent('paste', {{ ...init, clipboardData: dt }});
+               }} else {{
+                 target.dispatchEvent(new DragEvent('dragenter', {{ ...init, dataTransfer: dt }}));
+                 ev = new DragEvent('drop', {{ ...init, dataTransfer: dt }});
+               }}
+               target.dispatchEvent(ev);
+               done(ev.defaultPrevented);
+             }}, 'image/png');"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// Whether the first image matching `css` has loaded at `width` pixels.
+fn loaded(css: &str, width: u32) -> String {
+    format!(
+        "const img = document.querySelector({css:?});
+         return !!img && img.complete && img.naturalWidth === {width}"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver, WebKitWebDriver and Chromium (scripts/test runs it)"]
+async fn files_travel_between_the_chat_page_and_the_app() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let mut w = World::new().await;
+
+    // Maria pastes a screenshot and picks a PDF on the page.
+    let (_chrome, page) = customer_on_page(&w, "Maria", "My screen looks odd").await;
+    assert_eq!(
+        hand_picture(&page, "paste", "#message", "screen.png", 800, 400).await,
+        true
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_path = dir.path().join("receipt.pdf");
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+    std::fs::write(&pdf_path, pdf).unwrap();
+    page.find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(pdf_path.to_str().unwrap())
+        .await
+        .unwrap();
+    until(
+        &page,
+        "both files on the page",
+        "return document.querySelectorAll('#messages li.msg.me .files').length === 2",
+    )
+    .await;
+
+    // Alice takes the conversation: the screenshot shows as its thumbnail.
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start_with(&w.data_dir(), &[("HOME", home.path())]);
+    let c = driver.session().await;
+    sign_in_alice(&c, &w).await;
+    let id = w.get(0, "/api/v1/snapshot").await["queue"][0]["id"]
+        .as_i64()
+        .unwrap();
+    open_row(&c, "queue", id).await;
+    click(&c, "take").await;
+    until(
+        &c,
+        "the screenshot's thumbnail",
+        &loaded("[data-testid='attachment-image'] img", 320),
+    )
+    .await;
+    screenshot(&c, "files.png").await;
+
+    // Full size in the viewer.
+    click(&c, "attachment-image").await;
+    until(
+        &c,
+        "the full screenshot",
+        &loaded("[data-testid='image-full']", 800),
+    )
+    .await;
+    js(&c, "document.querySelector(\"[data-testid='image-viewer'] button.primary\").click(); return true").await;
+
+    // The PDF saves to Downloads under its name.
+    click(&c, "attachment-file").await;
+    until(
+        &c,
+        "the saved notice",
+        "return document.querySelector(\"[data-testid='file-notice']\")?.textContent.includes('Saved receipt.pdf to ')",
+    )
+    .await;
+    let notice = js(
+        &c,
+        "return document.querySelector(\"[data-testid='file-notice'] bdi\").textContent",
+    )
+    .await;
+    let saved = notice
+        .as_str()
+        .unwrap()
+        .split(" to ")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(saved.starts_with(home.path().to_str().unwrap()), "{saved}");
+    assert!(saved.ends_with("receipt.pdf"), "{saved}");
+    assert_eq!(std::fs::read(&saved).unwrap(), pdf);
+
+    // Alice pastes a text file and drops a picture: both reach the page.
+    let pasted = js(
+        &c,
+        "const dt = new DataTransfer();
+         dt.items.add(new File(['step 1\\nstep 2\\n'], 'steps.txt', { type: 'text/plain' }));
+         const ev = new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true });
+         document.querySelector(\"[data-testid='composer']\").dispatchEvent(ev);
+         return ev.defaultPrevented",
+    )
+    .await;
+    assert_eq!(pasted, true);
+    assert_eq!(
+        hand_picture(
+            &c,
+            "drop",
+            "[data-testid='conversation']",
+            "fixed.png",
+            600,
+            300
+        )
+        .await,
+        true
+    );
+    until(
+        &page,
+        "Alice's files on the page",
+        "const theirs = document.querySelectorAll('#messages li.msg.agent');
+         const img = theirs[1]?.querySelector('.thumb img');
+         return theirs.length === 2
+           && theirs[0].querySelector('.file-name')?.textContent === 'steps.txt'
+           && !!img && img.complete && img.naturalWidth === 320",
+    )
+    .await;
+    until_server(&w, id, "exactly two files from Alice", |d: &Value| {
+        d["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["author"] == "agent" && !m["attachments"].as_array().unwrap().is_empty())
+            .count()
+            == 2
+    })
+    .await;
+
+    // Offline: the picture Alice sent, never opened full size here, opens from
+    // the app's cache.
+    until(
+        &c,
+        "Alice's picture in the app",
+        "return document.querySelectorAll(\"[data-testid='attachment-image']\").length === 2",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await; // fetched ahead meanwhile
+    w.server.kill9();
+    until(
+        &c,
+        "the offline banner",
+        "return !!document.querySelector(\"[data-testid='offline-banner']\")",
+    )
+    .await;
+    js(
+        &c,
+        "document.querySelectorAll(\"[data-testid='attachment-image']\")[1].click(); return true",
+    )
+    .await;
+    until(
+        &c,
+        "the full picture offline",
+        &loaded("[data-testid='image-full']", 600),
+    )
+    .await;
+}
