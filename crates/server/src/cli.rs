@@ -315,9 +315,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         return Ok(());
     }
     let url = database_url(&cli)?;
-    let (ttl_hours, attachment_mib) = match &cli.command {
-        Command::Serve(a) => (a.token_ttl_hours, a.attachment_max_mib),
-        _ => (720, 10),
+    let (ttl_hours, attachment_mib, texts_carry_files) = match &cli.command {
+        Command::Serve(a) => (
+            a.token_ttl_hours,
+            a.attachment_max_mib,
+            a.sms.public_url.is_some(),
+        ),
+        _ => (720, 10, false),
     };
     let db = Db::open(&url).await?;
     let store = Store::new(
@@ -325,6 +329,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         StoreConfig {
             token_ttl_ms: ttl_hours.saturating_mul(3_600_000),
             attachment_max_bytes: attachment_mib as usize * 1024 * 1024,
+            texts_carry_files,
         },
     );
     match cli.command {

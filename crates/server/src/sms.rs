@@ -115,7 +115,7 @@ impl SmsClient {
 
     /// Sends one text. Network faults, 429 and 5xx are passing; any other
     /// refusal is final, with the provider's code and message.
-    pub async fn send(&self, to: &str, body: &str) -> SendOutcome {
+    pub async fn send(&self, to: &str, body: &str, media_url: Option<&str>) -> SendOutcome {
         let url = format!(
             "{}/2010-04-01/Accounts/{}/Messages.json",
             self.config.api_base.trim_end_matches('/'),
@@ -125,11 +125,7 @@ impl SmsClient {
             .http
             .post(&url)
             .basic_auth(&self.config.account_sid, Some(&self.config.auth_token))
-            .form(&[
-                ("To", to),
-                ("From", self.config.from_number.as_str()),
-                ("Body", body),
-            ])
+            .form(&message_form(to, &self.config.from_number, body, media_url))
             .send()
             .await;
         let resp = match sent {
@@ -162,6 +158,97 @@ impl SmsClient {
     }
 }
 
+/// A file name for an MMS's `n`th file (from 1), by the type the provider gave.
+pub fn media_name(n: u32, content_type: &str) -> String {
+    let ext = match content_type.split(';').next().unwrap_or("").trim() {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "image/heic" => "heic",
+        "application/pdf" => "pdf",
+        "video/mp4" => "mp4",
+        "video/3gpp" => "3gp",
+        "audio/amr" => "amr",
+        "audio/mpeg" => "mp3",
+        "text/vcard" | "text/x-vcard" => "vcf",
+        "text/plain" => "txt",
+        _ => "bin",
+    };
+    format!("mms-{n}.{ext}")
+}
+
+impl SmsClient {
+    /// Fetches a file of an inbound MMS with the account's credentials, only
+    /// from the provider's own address (the credentials go nowhere else; a
+    /// redirect to its storage drops them), and at most `max` bytes.
+    pub async fn fetch_media(&self, url: &str, max: usize) -> Result<Vec<u8>, String> {
+        let parsed =
+            reqwest::Url::parse(url).map_err(|_| "its address is not a URL".to_string())?;
+        let provider = reqwest::Url::parse(&self.config.api_base)
+            .map_err(|_| "the provider's address is not a URL".to_string())?;
+        if parsed.origin() != provider.origin() {
+            return Err("it is not at the provider's address".into());
+        }
+        let mut resp = self
+            .http
+            .get(parsed)
+            .basic_auth(&self.config.account_sid, Some(&self.config.auth_token))
+            .send()
+            .await
+            .map_err(|e| format!("the provider could not be reached ({e})"))?;
+        if !resp.status().is_success() {
+            return Err(format!("the provider answered {}", resp.status()));
+        }
+        let too_large = || format!("it is larger than {} MiB", max / (1024 * 1024));
+        if resp
+            .content_length()
+            .is_some_and(|n| n > u64::try_from(max).unwrap_or(u64::MAX))
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| format!("the download broke off ({e})"))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(too_large());
+            }
+        }
+        Ok(bytes)
+    }
+}
+
+/// The Messages API's form: `Body` may be left out when a `MediaUrl` carries
+/// a file (MMS).
+fn message_form<'a>(
+    to: &'a str,
+    from: &'a str,
+    body: &'a str,
+    media_url: Option<&'a str>,
+) -> Vec<(&'static str, &'a str)> {
+    let mut form = vec![("To", to), ("From", from)];
+    if !body.is_empty() || media_url.is_none() {
+        form.push(("Body", body));
+    }
+    if let Some(url) = media_url {
+        form.push(("MediaUrl", url));
+    }
+    form
+}
+
+/// Where the provider fetches a texted file.
+fn media_url(config: &SmsConfig, token: &str) -> Option<String> {
+    let base = config.public_url.as_deref()?;
+    Some(format!(
+        "{}/api/v1/sms/media/{token}",
+        base.trim_end_matches('/')
+    ))
+}
+
 /// Sends queued texts until `stopping` turns true: oldest first, in order per
 /// number, retrying passing faults with backoff, marking final failures.
 pub async fn run_worker(
@@ -177,7 +264,18 @@ pub async fn run_worker(
         }
         match store.claim_text(lease_ms).await {
             Ok(Some(text)) => {
-                let outcome = client.send(&text.to, &text.body).await;
+                let outcome = match &text.media_token {
+                    None => client.send(&text.to, &text.body, None).await,
+                    Some(token) => match media_url(&client.config, token) {
+                        Some(url) => client.send(&text.to, &text.body, Some(&url)).await,
+                        None => SendOutcome::Refused {
+                            code: None,
+                            message: "the server's public address (serve --public-url) is \
+                                      needed for the provider to fetch the file"
+                                .into(),
+                        },
+                    },
+                };
                 let delay = retry_delay(client.config.retry_base, text.attempts);
                 let ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
                 if let Err(e) = store.text_outcome(&text, outcome, max_attempts, ms).await {

@@ -60,7 +60,7 @@ fn disposition(kind: &str, name: &str) -> String {
 }
 
 /// A stored file as a response.
-fn serve(c: Content) -> Response {
+pub(crate) fn serve(c: Content) -> Response {
     let kind = if inline(&c.content_type) {
         "inline"
     } else {
@@ -179,4 +179,18 @@ pub async fn customer_download(
             .customer_download(id, &token, attachment, thumb)
             .await?,
     ))
+}
+
+/// A file texted to a customer (MMS), for the SMS provider to fetch: the
+/// unguessable token in the address is the key (the provider cannot sign in),
+/// valid for seven days after the text was queued.
+#[utoipa::path(get, path = "/api/v1/sms/media/{token}", tag = "sms",
+    params(("token" = String, Path, description = "The text's media token (64 hex digits)")),
+    responses((status = 200, description = "The file, with its sniffed type", content_type = "*/*", body = Vec<u8>),
+        (status = 404, description = "`not_found`: no such token, or it has expired", body = ApiError)))]
+pub async fn sms_media(
+    State(s): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response> {
+    Ok(serve(s.store.sms_media(&token).await?))
 }

@@ -127,6 +127,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::chat_report))
         .routes(routes!(agent_api::chat_report_csv))
         .routes(routes!(sms_api::twilio_webhook))
+        .routes(routes!(attachments_api::sms_media))
         .routes(routes!(metrics_api::metrics))
         .split_for_parts();
     let mut doc = doc;

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::http::agent_api::detached;
 use crate::http::AppState;
-use crate::sms::{is_e164, signature_ok, SmsConfig};
+use crate::sms::{is_e164, media_name, signature_ok, SmsClient, SmsConfig};
 use crate::store::sms::InboundText;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -117,20 +117,68 @@ pub async fn twilio_webhook(
     let mut text = field(&params, "Body").unwrap_or_default().to_owned();
     let media: u32 = field(&params, "NumMedia")
         .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    if text.trim().is_empty() {
-        if media == 0 {
-            return Ok(twiml());
+        .unwrap_or(0)
+        .min(MAX_MEDIA);
+    if text.trim().is_empty() && media == 0 {
+        return Ok(twiml());
+    }
+    let max = s.store.config.attachment_max_bytes;
+    let (files, missed) = fetch_media(&config, &params, media, max).await;
+    for why in missed {
+        if !text.is_empty() {
+            text.push('\n');
         }
-        text = format!("[The customer sent {media} picture(s) or file(s), which texts to Switchboard cannot show.]");
+        text.push_str(&format!(
+            "[A file sent by text could not be fetched: {why}]"
+        ));
+    }
+    if text.trim().is_empty() && files.is_empty() {
+        return Ok(twiml());
     }
     let inbound = InboundText {
         sid: sid.to_owned(),
         from: from.to_owned(),
         body: text,
+        files,
     };
     detached(async move { s.store.sms_inbound(&inbound).await }).await?;
     Ok(twiml())
+}
+
+/// At most this many files of one text are fetched (the provider sends up to 10).
+const MAX_MEDIA: u32 = 10;
+
+/// The files of an inbound MMS (`MediaUrl0`…, `MediaContentType0`…), fetched
+/// from the provider; and why each one that could not be was not.
+async fn fetch_media(
+    config: &SmsConfig,
+    params: &[(String, String)],
+    count: u32,
+    max: usize,
+) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
+    let (mut files, mut missed) = (Vec::new(), Vec::new());
+    if count == 0 {
+        return (files, missed);
+    }
+    let client = match SmsClient::new(config.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            missed.push(format!("no HTTP client ({e})"));
+            return (files, missed);
+        }
+    };
+    for i in 0..count {
+        let Some(url) = field(params, &format!("MediaUrl{i}")) else {
+            missed.push(format!("MediaUrl{i} is missing"));
+            continue;
+        };
+        let kind = field(params, &format!("MediaContentType{i}")).unwrap_or("");
+        match client.fetch_media(url, max).await {
+            Ok(bytes) => files.push((media_name(i + 1, kind), bytes)),
+            Err(why) => missed.push(why),
+        }
+    }
+    (files, missed)
 }
 
 fn twiml() -> Response {

@@ -21,7 +21,7 @@ use uuid::Uuid;
 impl Store {
     /// Checks the name and size, then hashes, sniffs and makes the thumbnail on
     /// a blocking thread (before any transaction).
-    async fn prepared(&self, name: &str, bytes: Vec<u8>) -> Result<(String, Prepared)> {
+    pub(super) async fn prepared(&self, name: &str, bytes: Vec<u8>) -> Result<(String, Prepared)> {
         let name = attachments::clean_name(name)?;
         if bytes.is_empty() {
             return Err(Error::field("the file is empty"));
@@ -73,7 +73,8 @@ impl Store {
     }
 
     /// The occupant attaches a file: a reply that carries it, once per op id.
-    /// Not yet to a customer who writes by text.
+    /// To a customer who writes by text it goes as MMS (queued with the line),
+    /// when the server's public address is known for the provider to fetch it.
     pub async fn agent_attach(
         &self,
         caller: &Caller,
@@ -84,20 +85,47 @@ impl Store {
     ) -> Result<Message> {
         let (name, file) = self.prepared(name, bytes).await?;
         let me = caller.clone();
+        let by_text = self.config.texts_carry_files;
         let fp = fingerprint("attach", id, &(&name, &file.sha256));
-        self.run_op(caller.id, op_id, fp, move |conn, emitted| {
-            Box::pin(async move {
-                let now = crate::db::now_ms();
-                answered(conn, id, &me, now, "send files to").await?;
-                if texts::recipient(conn, id).await?.is_some() {
-                    return Err(Error::state(
-                        "this customer writes by text: files cannot be sent to them yet",
-                    ));
-                }
-                messages::agent(conn, emitted, id, me.id, "", now, Some((&file, &name))).await
+        let message = self
+            .run_op(caller.id, op_id, fp, move |conn, emitted| {
+                Box::pin(async move {
+                    let now = crate::db::now_ms();
+                    answered(conn, id, &me, now, "send files to").await?;
+                    let phone = texts::recipient(conn, id).await?;
+                    if phone.is_some() && !by_text {
+                        return Err(Error::state(
+                            "this customer writes by text, and files can go by text only when \
+                         the server knows its public address (serve --public-url)",
+                        ));
+                    }
+                    let line =
+                        messages::agent(conn, emitted, id, me.id, "", now, Some((&file, &name)))
+                            .await?;
+                    if let (Some(to), Some(a)) = (phone, line.attachments.first()) {
+                        texts::queue_file(conn, id, line.id, &to, a.id).await?;
+                    }
+                    Ok(line)
+                })
             })
-        })
-        .await
+            .await?;
+        self.texts.notify_one();
+        Ok(message)
+    }
+
+    /// A file texted to a customer, for the SMS provider (by its media token).
+    pub async fn sms_media(&self, token: &str) -> Result<Content> {
+        let gone = || Error::not_found("texted file");
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(gone());
+        }
+        let mut tx = self.db.read().await?;
+        let Some(attachment) = texts::media(&mut tx, token).await? else {
+            return Err(gone());
+        };
+        let content = attachments::content(&mut tx, attachment, false).await?;
+        tx.commit().await?;
+        content.ok_or_else(gone)
     }
 
     /// An attachment's content (or thumbnail) for an agent who may read its

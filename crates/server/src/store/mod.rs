@@ -49,6 +49,9 @@ pub struct StoreConfig {
     pub token_ttl_ms: i64,
     /// The largest attachment taken, in bytes.
     pub attachment_max_bytes: usize,
+    /// Texts may carry files (MMS): the provider can fetch them, because the
+    /// server's public address is known (`serve --public-url`).
+    pub texts_carry_files: bool,
 }
 
 impl Default for StoreConfig {
@@ -56,6 +59,7 @@ impl Default for StoreConfig {
         StoreConfig {
             token_ttl_ms: 30 * 24 * 3600 * 1000,
             attachment_max_bytes: 10 * 1024 * 1024,
+            texts_carry_files: false,
         }
     }
 }

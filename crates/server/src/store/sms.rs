@@ -29,7 +29,10 @@ pub struct InboundText {
     pub sid: String,
     /// The customer's number (E.164).
     pub from: String,
+    /// May be empty when files came (MMS).
     pub body: String,
+    /// The files of an MMS, fetched from the provider: (name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// What became of one attempt to send a text.
@@ -51,7 +54,27 @@ impl Store {
     /// survey, or a message that continues the number's open conversation (or
     /// starts one). A repeated provider id changes nothing.
     pub async fn sms_inbound(&self, text: &InboundText) -> Result<()> {
-        validate::message(&text.body)?;
+        if text.files.is_empty() || !text.body.is_empty() {
+            validate::message(&text.body)?;
+        }
+        // Sniffed and thumbnailed before the write; one that cannot be kept
+        // (empty, too large) is said in words on the customer's line.
+        let mut files = Vec::new();
+        let mut body = text.body.clone();
+        for (name, bytes) in &text.files {
+            match self.prepared(name, bytes.clone()).await {
+                Ok(file) => files.push(file),
+                Err(e) => {
+                    if !body.is_empty() {
+                        body.push('\n');
+                    }
+                    body.push_str(&format!(
+                        "[A file sent by text could not be kept: {}]",
+                        e.body.message
+                    ));
+                }
+            }
+        }
         let mut tx = self.db.write().await?;
         let now = now_ms();
         let fresh = sqlx::query(
@@ -82,7 +105,13 @@ impl Store {
         let opted_out = row.try_get::<i64, _>(2)? != 0;
         let mut emitted = Vec::new();
         let open = conversations::ongoing(&mut tx, customer).await?;
-        let target = match rules::keyword(&text.body) {
+        // Files make a text a message: never a keyword nor a survey's rating.
+        let keyword = if files.is_empty() {
+            rules::keyword(&text.body)
+        } else {
+            None
+        };
+        let target = match keyword {
             Some(Keyword::OptOut) => {
                 set_opted_out(&mut tx, customer, true).await?;
                 // Texts already queued for the number would be refused by the carrier.
@@ -98,35 +127,47 @@ impl Store {
                 keyword_lines(&mut tx, &mut emitted, open, &text.body, blocked, notice).await?;
                 open
             }
-            _ => match survey_reply(
-                &mut tx,
-                &mut emitted,
-                customer,
-                &text.from,
-                &text.body,
-                open,
-            )
-            .await?
-            {
-                SurveyReply::Handled(id) => Some(id),
-                SurveyReply::Ordinary(earlier) => {
-                    let id = match open {
-                        Some(id) => id,
-                        None => {
-                            conversations::open(&mut tx, &mut emitted, customer, Channel::Sms)
-                                .await?
-                                .conversation_id
+            _ => {
+                let reply = if files.is_empty() {
+                    survey_reply(&mut tx, &mut emitted, customer, &text.from, &body, open).await?
+                } else {
+                    SurveyReply::Ordinary(None)
+                };
+                match reply {
+                    SurveyReply::Handled(id) => Some(id),
+                    SurveyReply::Ordinary(earlier) => {
+                        let id = match open {
+                            Some(id) => id,
+                            None => {
+                                conversations::open(&mut tx, &mut emitted, customer, Channel::Sms)
+                                    .await?
+                                    .conversation_id
+                            }
+                        };
+                        if let Some(earlier) = earlier {
+                            messages::customer(&mut tx, &mut emitted, id, &earlier, blocked, None)
+                                .await?;
                         }
-                    };
-                    if let Some(earlier) = earlier {
-                        messages::customer(&mut tx, &mut emitted, id, &earlier, blocked, None)
+                        // The words carry the first file; each further file is a line of its own.
+                        let mut files = files.iter();
+                        let first = files.next().map(|(name, f)| (f, name.as_str()));
+                        messages::customer(&mut tx, &mut emitted, id, &body, blocked, first)
                             .await?;
+                        for (name, f) in files {
+                            messages::customer(
+                                &mut tx,
+                                &mut emitted,
+                                id,
+                                "",
+                                blocked,
+                                Some((f, name)),
+                            )
+                            .await?;
+                        }
+                        Some(id)
                     }
-                    messages::customer(&mut tx, &mut emitted, id, &text.body, blocked, None)
-                        .await?;
-                    Some(id)
                 }
-            },
+            }
         };
         sqlx::query("UPDATE sms_inbound SET conversation_id = $1 WHERE message_sid = $2")
             .bind(target)

@@ -13,6 +13,7 @@ mod cli;
 mod idempotency;
 mod lifecycle;
 mod metrics;
+mod mms;
 mod notes;
 // Several nodes and the port tool need PostgreSQL: the `pg_` modules run in the
 // PostgreSQL pass of scripts/test (the SQLite pass skips them by name).

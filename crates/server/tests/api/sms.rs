@@ -35,7 +35,11 @@ pub async fn world(provider: &Provider) -> World {
 }
 
 /// Posts a webhook with the given parameters and signature header.
-async fn webhook_raw(api: &Api, params: &[(&str, &str)], signature: Option<&str>) -> Reply {
+pub(crate) async fn webhook_raw(
+    api: &Api,
+    params: &[(&str, &str)],
+    signature: Option<&str>,
+) -> Reply {
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
         .finish();
@@ -65,7 +69,7 @@ async fn post_webhook(api: &Api, headers: &[(&str, String)], body: Vec<u8>) -> R
     Reply { status, body }
 }
 
-fn inbound<'a>(sid: &'a str, from: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn inbound<'a>(sid: &'a str, from: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("ToCountry", "US"),
         ("SmsMessageSid", sid),
@@ -95,7 +99,7 @@ async fn signed_text(api: &Api, sid: &str, from: &str, body: &str) -> Reply {
     webhook_raw(api, &params, Some(&sig)).await
 }
 
-fn bodies(detail: &Value) -> Vec<(String, String)> {
+pub(crate) fn bodies(detail: &Value) -> Vec<(String, String)> {
     detail["messages"]
         .as_array()
         .unwrap()
@@ -109,7 +113,7 @@ fn bodies(detail: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn wait_for_line(api: &Api, a: &Agent, id: i64, needle: &str) -> Value {
+pub(crate) async fn wait_for_line(api: &Api, a: &Agent, id: i64, needle: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let d = api.detail(a, id).await.ok();

@@ -70,6 +70,15 @@ struct ProviderState {
     script: VecDeque<(u16, Value)>,
     /// What was wrong with requests that were not well-formed.
     malformed: Vec<String>,
+    /// Files of inbound MMS, by path: (content type, bytes).
+    media: std::collections::HashMap<String, (String, Vec<u8>)>,
+    /// Media fetches without the account's credentials.
+    unauthorised_fetches: usize,
+    /// Where this server's public address really is (the tests' PUBLIC does
+    /// not resolve): MediaUrl is fetched there.
+    public_at: Option<String>,
+    /// Each MMS sent: its MediaUrl and what fetching it gave (status, bytes).
+    mms: Vec<(String, u16, Vec<u8>)>,
 }
 
 /// A local HTTP endpoint in the provider's Messages API format.
@@ -107,14 +116,37 @@ async fn messages(
         .collect();
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (to, from, text) = (get("To"), get("From"), get("Body"));
+    let media_url = get("MediaUrl");
     if !to.as_deref().is_some_and(|t| t.starts_with('+')) {
         problems.push(format!("To is {to:?}"));
     }
     if from.as_deref() != Some(OUR_NUMBER) {
         problems.push(format!("From is {from:?}"));
     }
-    if text.as_deref().is_none_or(str::is_empty) {
-        problems.push("no Body".into());
+    if text.as_deref().is_none_or(str::is_empty) && media_url.is_none() {
+        problems.push("no Body and no MediaUrl".into());
+    }
+    // Like the provider, fetch the file (without credentials) before queuing it.
+    if let Some(url) = &media_url {
+        let public_at = state.lock().unwrap().public_at.clone();
+        let real = match public_at {
+            Some(at) if url.starts_with(PUBLIC) => url.replacen(PUBLIC, &at, 1),
+            _ => url.clone(),
+        };
+        let (status, bytes) = match reqwest::get(&real).await {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                (
+                    status,
+                    r.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+                )
+            }
+            Err(_) => (0, Vec::new()),
+        };
+        if status != 200 {
+            problems.push(format!("MediaUrl {url} answered {status}"));
+        }
+        state.lock().unwrap().mms.push((url.clone(), status, bytes));
     }
     let mut s = state.lock().unwrap();
     s.attempts.push(text.clone().unwrap_or_default());
@@ -131,13 +163,36 @@ async fn messages(
     s.sent.push(Sent {
         to: to.unwrap(),
         from: from.unwrap(),
-        body: text.unwrap(),
+        body: text.unwrap_or_default(),
     });
     let n = s.sent.len();
     (
         StatusCode::CREATED,
         axum::Json(json!({"sid": format!("SM{n:032}"), "status": "queued", "account_sid": SID})),
     )
+}
+
+/// A file of an inbound MMS, behind the account's credentials (Twilio's
+/// "enforce HTTP auth on media URLs").
+async fn media(
+    State(state): State<Arc<Mutex<ProviderState>>>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{SID}:{AUTH}"))
+    );
+    let mut s = state.lock().unwrap();
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(basic.as_str()) {
+        s.unauthorised_fetches += 1;
+        return (StatusCode::UNAUTHORIZED, "authenticate").into_response();
+    }
+    match s.media.get(uri.path()) {
+        Some((kind, bytes)) => ([("content-type", kind.clone())], bytes.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such media").into_response(),
+    }
 }
 
 impl Provider {
@@ -148,11 +203,40 @@ impl Provider {
                 "/2010-04-01/Accounts/{account}/Messages.json",
                 post(messages),
             )
+            .route(
+                "/2010-04-01/Accounts/{account}/Messages/{message}/Media/{media}",
+                axum::routing::get(media),
+            )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
         Provider { base, state }
+    }
+
+    /// Holds a file of an inbound MMS; its URL, as the webhook names it.
+    pub fn add_media(&self, message: &str, n: u32, kind: &str, bytes: Vec<u8>) -> String {
+        let path = format!("/2010-04-01/Accounts/{SID}/Messages/{message}/Media/ME{n:032}");
+        self.state
+            .lock()
+            .unwrap()
+            .media
+            .insert(path.clone(), (kind.to_string(), bytes));
+        format!("{}{path}", self.base)
+    }
+
+    pub fn unauthorised_fetches(&self) -> usize {
+        self.state.lock().unwrap().unauthorised_fetches
+    }
+
+    /// Fetches MediaUrl at `base` in place of the tests' PUBLIC address.
+    pub fn public_at(&self, base: &str) {
+        self.state.lock().unwrap().public_at = Some(base.to_string());
+    }
+
+    /// Each MMS sent: (MediaUrl, the fetch's status, the bytes fetched).
+    pub fn mms(&self) -> Vec<(String, u16, Vec<u8>)> {
+        self.state.lock().unwrap().mms.clone()
     }
 
     pub fn fail_next(&self, answers: &[(u16, Value)]) {

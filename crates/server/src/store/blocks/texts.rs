@@ -38,6 +38,9 @@ pub struct OutgoingText {
     pub kind: String,
     /// Attempts including this one.
     pub attempts: i64,
+    /// A file goes with it (MMS): the provider fetches it at
+    /// `/api/v1/sms/media/{token}` on the server's public address.
+    pub media_token: Option<String>,
 }
 
 /// The number agents' replies go to: `Some` for a texted conversation, `None` for
@@ -93,6 +96,52 @@ pub async fn queue(
     Ok(())
 }
 
+/// Queues a text that carries an attachment (MMS); its body may be empty.
+pub async fn queue_file(
+    conn: &mut AnyConnection,
+    conversation: ConversationId,
+    message: i64,
+    to: &str,
+    attachment: i64,
+) -> Result<()> {
+    let now = now_ms();
+    // 256 random bits: the address is the only key the provider needs.
+    let token = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    sqlx::query(
+        "INSERT INTO sms_outbox (conversation_id, message_id, to_number, body, kind, status, \
+         attempts, next_attempt_at, created_at, attachment_id, media_token) \
+         VALUES ($1, $2, $3, '', 'reply', 'pending', 0, $4, $4, $5, $6)",
+    )
+    .bind(conversation)
+    .bind(message)
+    .bind(to)
+    .bind(now)
+    .bind(attachment)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How long the provider may fetch a texted file after it was queued.
+pub const MEDIA_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// The attachment a media token stands for, while it may be fetched.
+pub async fn media(conn: &mut AnyConnection, token: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT attachment_id FROM sms_outbox WHERE media_token = $1 AND created_at > $2",
+    )
+    .bind(token)
+    .bind(now_ms() - MEDIA_TTL_MS)
+    .fetch_optional(conn)
+    .await?
+    .flatten())
+}
+
 /// Fails every text still pending for a number (but `except`, the one being
 /// recorded): the carrier would refuse them.
 pub async fn fail_pending(
@@ -132,7 +181,7 @@ pub async fn claim(conn: &mut AnyConnection, lease_ms: i64) -> Result<Option<Out
            WHERE p.to_number = o.to_number AND p.status = 'pending' AND p.id < o.id) \
            ORDER BY o.id LIMIT 1) \
          AND status = 'pending' AND next_attempt_at <= $1 \
-         RETURNING id, conversation_id, to_number, body, kind, attempts",
+         RETURNING id, conversation_id, to_number, body, kind, attempts, media_token",
     )
     .bind(now)
     .bind(now + lease_ms)
@@ -146,6 +195,7 @@ pub async fn claim(conn: &mut AnyConnection, lease_ms: i64) -> Result<Option<Out
             body: r.try_get(3)?,
             kind: r.try_get(4)?,
             attempts: r.try_get(5)?,
+            media_token: r.try_get(6)?,
         })
     })
     .transpose()
