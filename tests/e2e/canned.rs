@@ -42,7 +42,7 @@ async fn a_supervisor_saves_a_canned_reply_and_inserts_it_for_editing() {
         "return !!document.querySelector(\"[data-testid='canned-reply'][data-shortcut='hello']\")",
     )
     .await;
-    screenshot(&c, "canned-replies.png").await;
+    screenshot(&c, "app-canned-replies.png").await;
     let list = w.get(2, "/api/v1/canned-replies").await;
     assert_eq!(list["replies"][0]["shortcut"], "hello");
     assert_eq!(
@@ -90,6 +90,7 @@ async fn a_supervisor_saves_a_canned_reply_and_inserts_it_for_editing() {
     )
     .await;
     assert_eq!(offered(&c).await, json!(["hello"]));
+    screenshot(&c, "app-canned-picker.png").await;
     type_into(&c, "composer", &char::from(Key::Enter).to_string()).await;
     until(
         &c,

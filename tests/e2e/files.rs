@@ -93,7 +93,6 @@ async fn files_travel_between_the_chat_page_and_the_app() {
         &loaded("[data-testid='attachment-image'] img", 320),
     )
     .await;
-    screenshot(&c, "files.png").await;
 
     // Full size in the viewer.
     click(&c, "attachment-image").await;
@@ -181,6 +180,7 @@ async fn files_travel_between_the_chat_page_and_the_app() {
         "return document.querySelectorAll(\"[data-testid='attachment-image']\").length === 2",
     )
     .await;
+    screenshot(&c, "app-files.png").await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await; // fetched ahead meanwhile
     w.server.kill9();
     until(

@@ -49,7 +49,7 @@ async fn a_note_stays_in_the_app_and_never_reaches_the_chat_page() {
         "return [...document.querySelectorAll(\"[data-testid='message'][data-author='note']\")].some(m => m.textContent.includes('Courier confirms'))",
     )
     .await;
-    screenshot(&c, "note.png").await;
+    screenshot(&c, "app-note.png").await;
     click(&c, "compose-reply").await;
     type_into(
         &c,

@@ -40,7 +40,7 @@ async fn each_side_sees_the_other_typing_and_the_agent_sees_seen() {
         "return document.querySelector(\"[data-testid='customer-typing']\")?.textContent.includes('Maria is typing')",
     )
     .await;
-    screenshot(&c, "customer-typing.png").await;
+    screenshot(&c, "app-typing.png").await;
 
     // Alice types a reply: the page shows it; then she sends it.
     type_into(&c, "composer", "Of course, ask away").await;
@@ -50,6 +50,7 @@ async fn each_side_sees_the_other_typing_and_the_agent_sees_seen() {
         "const t = document.getElementById('typing'); return !t.hidden && t.textContent === 'Alice is typing…'",
     )
     .await;
+    screenshot(&page, "chat-typing.png").await;
     type_into(&c, "composer", &char::from(Key::Enter).to_string()).await;
     until(
         &page,
@@ -65,7 +66,7 @@ async fn each_side_sees_the_other_typing_and_the_agent_sees_seen() {
         "const s = document.querySelector(\"[data-testid='seen']\"); return !!s && s.closest(\"[data-testid='message']\").textContent.includes('Of course, ask away')",
     )
     .await;
-    screenshot(&c, "seen.png").await;
+    screenshot(&c, "app-seen.png").await;
     let d = w.detail(id).await;
     assert!(d["conversation"]["seen_message_id"].is_i64(), "{d}");
 }
