@@ -81,12 +81,7 @@ async fn files_travel_between_the_chat_page_and_the_app() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start_with(&w.data_dir(), &[("HOME", home.path())]);
     let c = driver.session().await;
-    sign_in_alice(&c, &w).await;
-    let id = w.get(0, "/api/v1/snapshot").await["queue"][0]["id"]
-        .as_i64()
-        .unwrap();
-    open_row(&c, "queue", id).await;
-    click(&c, "take").await;
+    let id = alice_takes_the_first_waiting(&c, &w).await;
     until(
         &c,
         "the screenshot's thumbnail",

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod archive;
+mod both_sides;
 mod canned;
 mod connection;
 mod desktop;

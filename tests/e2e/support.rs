@@ -1,6 +1,7 @@
 //! The pieces of an end-to-end test: a seeded server, the app under tauri-driver
 //! with its own data directory, and agents and customers talking HTTP.
 
+pub use crate::both_sides::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -361,50 +362,6 @@ impl World {
             .json()
             .await
             .unwrap()
-    }
-}
-
-/// A customer on the chat page in headless Chromium: starts a chat as `name`
-/// and sends `first`. Keep the driver as long as the page is used.
-pub async fn customer_on_page(
-    w: &World,
-    name: &str,
-    first: &str,
-) -> (switchboard_testkit::chromium::ChromeDriver, Client) {
-    use switchboard_testkit::chromium;
-    let (driver, page) = chromium::headless().await;
-    page.goto(&format!("{}/chat", w.server.base)).await.unwrap();
-    let email = format!("{}@example.net", name.to_lowercase());
-    chromium::fill_start(&page, name, &email).await;
-    chromium::submit_start(&page).await;
-    page.find(Locator::Css("#message"))
-        .await
-        .unwrap()
-        .send_keys(&format!(
-            "{first}{}",
-            char::from(fantoccini::key::Key::Enter)
-        ))
-        .await
-        .unwrap();
-    until(
-        &page,
-        "the first message sent",
-        "return document.querySelectorAll('#messages li.msg.me').length === 1 && document.getElementById('message').value === ''",
-    )
-    .await;
-    (driver, page)
-}
-
-/// Polls the server's detail of conversation `id` until `check` holds (20 s at most).
-pub async fn until_server(w: &World, id: i64, what: &str, check: impl Fn(&Value) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let d = w.detail(id).await;
-        if check(&d) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "{what}: {d}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 

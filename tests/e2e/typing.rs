@@ -14,12 +14,7 @@ async fn each_side_sees_the_other_typing_and_the_agent_sees_seen() {
     let (_chrome, page) = customer_on_page(&w, "Maria", "Hello?").await;
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    sign_in_alice(&c, &w).await;
-    let id = w.get(0, "/api/v1/snapshot").await["queue"][0]["id"]
-        .as_i64()
-        .unwrap();
-    open_row(&c, "queue", id).await;
-    click(&c, "take").await;
+    let id = alice_takes_the_first_waiting(&c, &w).await;
     until(
         &c,
         "the reply composer",

@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS files (
     PRIMARY KEY (attachment_id, thumbnail)
 );
 CREATE INDEX IF NOT EXISTS files_by_use ON files (used_at);
+-- The messages that carry files, newest first, without reading the others.
+CREATE INDEX IF NOT EXISTS messages_with_files ON messages (created_at, id)
+    WHERE attachments IS NOT NULL;
 ";
 
 /// A kept file.
@@ -139,6 +142,16 @@ impl Cache {
         )?;
         tx.commit()?;
         Ok(kept)
+    }
+
+    /// What the messages with files are now (how many, the newest): the same
+    /// answer twice means no file arrived in between.
+    pub fn files_signature(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM messages WHERE attachments IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
     }
 
     /// The attachments of the newest cached messages, newest first.

@@ -288,10 +288,22 @@ pub(super) async fn files_loop(inner: Arc<Inner>) {
     // Files the server refused (gone, no longer visible): not asked for again
     // in this run.
     let mut refused: HashSet<(i64, bool)> = HashSet::new();
+    // What the last complete pass saw (the files, the cap): a wake-up with
+    // nothing new does no more than one indexed count.
+    let mut done: Option<((i64, i64), u64)> = None;
     loop {
         wait_online(&inner).await;
-        if let Err(e) = files_ahead(&inner, &mut refused).await {
-            tracing::debug!("files ahead: {e}");
+        let now = inner
+            .reader()
+            .files_signature()
+            .map(|sig| (sig, inner.file_cap()));
+        match now {
+            Ok(seen) if done == Some(seen) => {}
+            Ok(seen) => match files_ahead(&inner, &mut refused).await {
+                Ok(()) => done = Some(seen),
+                Err(e) => tracing::debug!("files ahead: {e}"),
+            },
+            Err(e) => tracing::debug!("files ahead: {e}"),
         }
         let _ = tokio::time::timeout(Duration::from_secs(60), inner.files_wake.notified()).await;
     }

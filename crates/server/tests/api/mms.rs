@@ -5,11 +5,10 @@
 //! credentials, by an unguessable token.
 
 use crate::attachments::{agent_upload, png};
-use crate::sms::{bodies, inbound, wait_for_line, webhook_raw, world};
+use crate::sms::{bodies, inbound, wait_for_line, webhook_raw, world, world_at};
 use crate::sms_provider::*;
 use crate::support::*;
 use serde_json::Value;
-use switchboard_protocol::Role;
 use uuid::Uuid;
 
 /// A signed inbound text carrying `media`: (URL, content type).
@@ -201,21 +200,7 @@ async fn an_agents_file_to_a_texted_customer_goes_by_mms_at_an_unguessable_addre
 #[tokio::test]
 async fn without_a_public_address_files_to_texted_customers_are_refused() {
     let provider = Provider::start().await;
-    let w = World::new(
-        &[("Alice", Role::Agent)],
-        &["Billing"],
-        &[
-            "--sms-account-sid",
-            SID,
-            "--sms-auth-token",
-            AUTH,
-            "--sms-number",
-            OUR_NUMBER,
-            "--sms-api-url",
-            &provider.base,
-        ],
-    )
-    .await;
+    let w = world_at(&provider, None).await;
     let (api, alice) = (&w.api, w.agent(0));
     let from = "+15551230079";
     let params = inbound("SM0800", from, "Hello");

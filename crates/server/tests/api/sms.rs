@@ -11,25 +11,32 @@ use switchboard_protocol::Role;
 
 /// A server with texts on, pointed at the provider stand-in.
 pub async fn world(provider: &Provider) -> World {
+    world_at(provider, Some(PUBLIC)).await
+}
+
+/// The same, with the server's public address given or not.
+pub async fn world_at(provider: &Provider, public: Option<&str>) -> World {
+    let mut args = vec![
+        "--sms-account-sid",
+        SID,
+        "--sms-auth-token",
+        AUTH,
+        "--sms-number",
+        OUR_NUMBER,
+        "--sms-api-url",
+        &provider.base,
+        "--sms-retry-base-ms",
+        "50",
+        "--sms-max-attempts",
+        "3",
+    ];
+    if let Some(url) = public {
+        args.extend(["--public-url", url]);
+    }
     World::new(
         &[("Alice", Role::Agent), ("Sam", Role::Supervisor)],
         &["Billing", "Shipping"],
-        &[
-            "--sms-account-sid",
-            SID,
-            "--sms-auth-token",
-            AUTH,
-            "--sms-number",
-            OUR_NUMBER,
-            "--sms-api-url",
-            &provider.base,
-            "--public-url",
-            PUBLIC,
-            "--sms-retry-base-ms",
-            "50",
-            "--sms-max-attempts",
-            "3",
-        ],
+        &args,
     )
     .await
 }
