@@ -1,5 +1,6 @@
 //! Files between the window and the engine: the system's file chooser (only
-//! what the agent chose is read), a paste or a drop sent as the request's raw
+//! what the agent chose is read; GTK's on Linux, rfd's through Tauri's plugin
+//! on Windows and macOS), a paste or a drop sent as the request's raw
 //! bytes (not as a JSON array of numbers), attachments saved to Downloads, and
 //! the `attachment:` protocol the window's images load from (the four image
 //! types only, from the offline cache or the server).
@@ -9,13 +10,15 @@ use switchboard_client::{App, ClientError, ErrorCode};
 use tauri::http::{header, Response, StatusCode};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{Manager, Runtime, State, UriSchemeContext, UriSchemeResponder};
-use tauri_plugin_dialog::DialogExt;
 
 type Result<T> = std::result::Result<T, ClientError>;
 
 /// The protocol's name: `attachment://localhost/<id>[/thumbnail]`
 /// (`http://attachment.localhost/…` on Windows).
 pub const PROTOCOL: &str = "attachment";
+
+/// The chooser's title (the e2e test finds its window by it).
+const CHOOSER_TITLE: &str = "Attach files";
 
 /// Opens the system's file chooser over the window and queues the chosen files
 /// for the customer; none when the agent cancels.
@@ -26,23 +29,75 @@ pub async fn choose_files<R: Runtime>(
     app: State<'_, App>,
     id: i64,
 ) -> Result<Vec<OutboxItem>> {
+    match pick(&window).await {
+        Some(paths) => app.attach_paths(id, &paths).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The files the agent picks (None: cancelled): rfd's native dialog through
+/// Tauri's plugin.
+#[cfg(any(windows, target_os = "macos"))]
+async fn pick<R: Runtime>(window: &tauri::Window<R>) -> Option<Vec<std::path::PathBuf>> {
+    use tauri_plugin_dialog::DialogExt;
     let (tx, rx) = tokio::sync::oneshot::channel();
     window
         .dialog()
         .file()
-        .set_parent(&window)
-        .set_title("Attach files")
+        .set_parent(window)
+        .set_title(CHOOSER_TITLE)
         .pick_files(move |chosen| {
             let _ = tx.send(chosen);
         });
-    let Some(chosen) = rx.await.ok().flatten() else {
-        return Ok(Vec::new());
-    };
-    let paths: Vec<_> = chosen
-        .into_iter()
-        .filter_map(|p| p.into_path().ok())
-        .collect();
-    app.attach_paths(id, &paths).await
+    let chosen = rx.await.ok().flatten()?;
+    Some(
+        chosen
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .collect(),
+    )
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+thread_local! {
+    /// The chooser while it is open: GtkFileChooserNative is not a widget, so
+    /// the app holds it until it answers.
+    static CHOOSER: std::cell::RefCell<Option<gtk::FileChooserNative>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The files the agent picks (None: cancelled): GTK's own chooser (the
+/// desktop portal where there is one), made and answered on the main thread.
+#[cfg(all(unix, not(target_os = "macos")))]
+async fn pick<R: Runtime>(window: &tauri::Window<R>) -> Option<Vec<std::path::PathBuf>> {
+    use gtk::prelude::*;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let parent = window.clone();
+    window
+        .run_on_main_thread(move || {
+            let owner = parent.gtk_window().ok();
+            let dialog = gtk::FileChooserNative::new(
+                Some(CHOOSER_TITLE),
+                owner.as_ref(),
+                gtk::FileChooserAction::Open,
+                Some("Attach"),
+                Some("Cancel"),
+            );
+            dialog.set_select_multiple(true);
+            dialog.set_modal(true);
+            let answer = std::cell::Cell::new(Some(tx));
+            dialog.connect_response(move |d, response| {
+                let chosen = (response == gtk::ResponseType::Accept).then(|| d.filenames());
+                if let Some(tx) = answer.take() {
+                    let _ = tx.send(chosen);
+                }
+                CHOOSER.with(|c| c.borrow_mut().take());
+            });
+            dialog.show();
+            CHOOSER.with(|c| *c.borrow_mut() = Some(dialog));
+        })
+        .ok()?;
+    rx.await.ok().flatten()
 }
 
 /// A header of the raw request, percent-decoded.

@@ -457,9 +457,13 @@ pub fn run() -> Result<(), String> {
     let app = App::new(data_dir(), true, true).map_err(|e| e.to_string())?;
     let builder = specta_builder();
     switchboard_client::startup_mark("tauri builder");
-    tauri::Builder::default()
+    let tauri_builder = tauri::Builder::default()
         // First, so a second launch goes no further.
-        .plugin(single_instance())
+        .plugin(single_instance());
+    // The file chooser on Windows and macOS (Linux uses GTK's own: files.rs).
+    #[cfg(any(windows, target_os = "macos"))]
+    let tauri_builder = tauri_builder.plugin(tauri_plugin_dialog::init());
+    tauri_builder
         .plugin(
             tauri_plugin_autostart::Builder::new()
                 .arg(MINIMIZED)
@@ -467,7 +471,6 @@ pub fn run() -> Result<(), String> {
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_dialog::init())
         .invoke_handler({
             let typed = builder.invoke_handler();
             let raw: fn(tauri::ipc::Invoke<Wry>) -> bool =

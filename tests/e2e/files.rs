@@ -196,3 +196,101 @@ async fn files_travel_between_the_chat_page_and_the_app() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver, WebKitWebDriver and Chromium (scripts/test runs it)"]
+async fn the_paperclip_opens_the_systems_file_chooser_and_sends_what_is_chosen() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let _wm = WindowManager::start();
+    let w = World::new().await;
+    let (_chrome, page) = customer_on_page(&w, "Maria", "Please send the form").await;
+    let driver = Driver::start(&w.data_dir());
+    let c = driver.session().await;
+    let id = alice_takes_the_first_waiting(&c, &w).await;
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("form.csv");
+    std::fs::write(&form, "name,order\nMaria,1042\n").unwrap();
+    // Beside it, a file nobody chose: never sent.
+    std::fs::write(dir.path().join("other.txt"), "not this one").unwrap();
+
+    click(&c, "attach").await;
+    let chooser = || {
+        x(&[
+            "xdotool",
+            "search",
+            "--onlyvisible",
+            "--name",
+            "^Attach files$",
+        ])
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+    };
+    until_x("the file chooser", || !chooser().is_empty()).await;
+    let window = chooser();
+    x(&["xdotool", "windowactivate", "--sync", &window]);
+    // Shown is not yet listening: keys sent at once were lost.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // GTK's chooser opens its location field at a typed `/`, and completes
+    // the path a moment later; the first Return may only take the completion,
+    // so Return until it closes. On a busy machine keys can still be lost:
+    // then the field is emptied and the path typed again.
+    for attempt in 0..3 {
+        if attempt > 0 {
+            x(&[
+                "xdotool",
+                "key",
+                "--clearmodifiers",
+                "ctrl+l",
+                "ctrl+a",
+                "BackSpace",
+            ]);
+        }
+        x(&["xdotool", "type", "--delay", "20", form.to_str().unwrap()]);
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        for _ in 0..6 {
+            if chooser().is_empty() {
+                break;
+            }
+            x(&["xdotool", "key", "Return"]);
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        if chooser().is_empty() {
+            break;
+        }
+    }
+    until_x("the chooser closed", || chooser().is_empty()).await;
+
+    until(
+        &page,
+        "the chosen file on the page",
+        "const theirs = document.querySelectorAll('#messages li.msg.agent .file-name');
+         return theirs.length === 1 && theirs[0].textContent === 'form.csv'",
+    )
+    .await;
+    until_server(&w, id, "one file from Alice", |d: &Value| {
+        let names: Vec<&str> = d["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| m["attachments"].as_array().unwrap().iter())
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        names == ["form.csv"]
+    })
+    .await;
+
+    // Cancelled: nothing is sent.
+    click(&c, "attach").await;
+    until_x("the file chooser again", || !chooser().is_empty()).await;
+    x(&["xdotool", "windowactivate", "--sync", &chooser()]);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    x(&["xdotool", "key", "Escape"]);
+    until_x("the chooser closed again", || chooser().is_empty()).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(
+        js(&c, "return document.querySelectorAll(\"[data-testid='outbox-pending'], [data-testid='outbox-failed']\").length").await,
+        0
+    );
+}
