@@ -42,7 +42,8 @@ async fn a_supervisor_saves_a_canned_reply_and_inserts_it_for_editing() {
         "return !!document.querySelector(\"[data-testid='canned-reply'][data-shortcut='hello']\")",
     )
     .await;
-    screenshot(&c, "app-canned-replies.png").await;
+    // No screenshot here: WebKitWebDriver never answers one on this screen in
+    // this test (the team test's, on the same screen, works); left for planning.
     let list = w.get(2, "/api/v1/canned-replies").await;
     assert_eq!(list["replies"][0]["shortcut"], "hello");
     assert_eq!(

@@ -421,7 +421,10 @@ pub async fn type_into(c: &Client, id: &str, text: &str) {
 pub async fn screenshot(c: &Client, name: &str) {
     if let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = c.screenshot().await.unwrap();
+        let png = tokio::time::timeout(Duration::from_secs(30), c.screenshot())
+            .await
+            .unwrap_or_else(|_| panic!("WebKitWebDriver gave no screenshot for {name} in 30 s"))
+            .unwrap();
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(Path::new(&dir).join(name), png).unwrap();
     }
