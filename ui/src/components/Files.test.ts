@@ -64,7 +64,7 @@ describe('files', () => {
   it('chosen or dropped are sent; other files save to Downloads under their name', async () => {
     const { backend, user } = await start();
     await open(user, 1);
-    backend.chosenFiles = [text('<b>log</b>.txt', 'started')];
+    backend.files.chosen = [text('<b>log</b>.txt', 'started')];
     await user.click(screen.getByRole('button', { name: 'Attach files' }));
     await settle();
     expect(backend.callsTo('chooseFiles')).toEqual([[1]]);

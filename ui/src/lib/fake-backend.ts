@@ -4,6 +4,7 @@
 // (or failed), and every change is announced as the engine would.
 import { BackendError, type Backend } from './backend';
 import { FakeCanned, fillPlaceholders } from './fake-canned';
+import { FakeFiles } from './fake-files';
 import { figures, highlight, teamOf } from './fake-figures';
 import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
@@ -333,31 +334,20 @@ export class FakeBackend implements Backend {
     return this.enqueue(id, { type: 'end', subject, mood });
   }
 
-  /** What `chooseFiles` picks, as the system's chooser would (none: cancelled). */
-  chosenFiles: File[] = [];
-  /** The bytes of every attachment, by id. */
-  files = new Map<number, { name: string; type: string; bytes: Uint8Array }>();
-  private nextFileId = 1;
-  /** Which file a queued `attach` carries. */
-  private fileOf = new WeakMap<OutboxAction, number>();
+  /** Attached files, and what the chooser picks. */
+  files = new FakeFiles();
 
   async chooseFiles(id: number) {
     this.log('chooseFiles', id);
-    return Promise.all(this.chosenFiles.map((f) => this.attachFile(id, f)));
+    return Promise.all(this.files.chosen.map((f) => this.attachFile(id, f)));
   }
   async attachFile(id: number, file: File) {
     this.log('attachFile', id, file.name);
-    if (file.size === 0) throw new BackendError('invalid_field', `${file.name} is empty`);
-    const fileId = this.nextFileId++;
-    this.files.set(fileId, { name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) });
-    const action: OutboxAction = { type: 'attach', name: file.name, size: file.size };
-    this.fileOf.set(action, fileId);
-    return this.enqueue(id, action);
+    return this.enqueue(id, await this.files.keep(file));
   }
   async saveAttachment(id: number, name: string) {
     this.log('saveAttachment', id, name);
-    if (!this.files.has(id)) throw new BackendError('not_found', 'no such attachment');
-    return `/home/agent/Downloads/${name}`;
+    return this.files.saved(id, name);
   }
   attachmentUrl(id: number, thumbnail: boolean) {
     return `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" data-file="${id}" data-thumbnail="${thumbnail}"/>`;
@@ -458,16 +448,9 @@ export class FakeBackend implements Backend {
       case 'note':
         this.post(id, 'note', action.body, me);
         return;
-      case 'attach': {
-        const fileId = this.fileOf.get(action) ?? 0;
-        const f = this.files.get(fileId);
-        const m = this.post(id, 'agent', '', me);
-        const image = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(f?.type ?? '');
-        m.attachments = [
-          { id: fileId, name: action.name, size: action.size, content_type: f?.type || 'application/octet-stream', image, thumbnail: image },
-        ];
+      case 'attach':
+        this.post(id, 'agent', '', me).attachments = [this.files.attachment(action)];
         return;
-      }
       case 'take':
         Object.assign(c, { state: 'occupied', occupant: me });
         this.post(id, 'system', `Taken by ${me.name}`, me);
