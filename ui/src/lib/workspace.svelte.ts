@@ -450,19 +450,27 @@ export class Workspace {
     await this.reloadView();
   }
 
-  async act(action: SimpleAction): Promise<void> {
+  /** Queues something for the open conversation: a refusal becomes
+   * actionError, and the view is read again. False when refused. */
+  private async onOpen(run: (id: number) => Promise<unknown>): Promise<boolean> {
     const id = this.view?.conversation.id;
-    if (id == null) return;
+    if (id == null) return false;
     this.actionError = null;
+    let queued = true;
     try {
-      await this.backend[action](id);
+      await run(id);
     } catch (e) {
       this.actionError = messageOf(e);
+      queued = false;
     }
     await this.reloadView();
+    return queued;
   }
 
-  /** Queues a reply; false (with actionError set) when the backend refused it. */
+  async act(action: SimpleAction): Promise<void> {
+    await this.onOpen((id) => this.backend[action](id));
+  }
+
   private customerTyping(id: number, name: string): void {
     clearTimeout(this.typingTimers.get(id));
     this.typingTimers.set(
@@ -493,46 +501,27 @@ export class Workspace {
   }
 
   /** Queues a reply to the customer, or (`note`) an internal note for the team. */
+  /** Queues a reply; false (with actionError set) when the backend refused it. */
   async reply(body: string, kind: 'reply' | 'note' = 'reply'): Promise<boolean> {
-    const id = this.view?.conversation.id;
-    if (id == null) return false;
-    this.actionError = null;
-    try {
-      await (kind === 'note' ? this.backend.note(id, body) : this.backend.reply(id, body));
-    } catch (e) {
-      this.actionError = messageOf(e);
-      return false;
-    }
-    await this.reloadView();
-    return true;
+    return this.onOpen((id) => (kind === 'note' ? this.backend.note(id, body) : this.backend.reply(id, body)));
   }
 
-  /** Queues pasted or dropped files for the customer of the open conversation. */
+  /** Queues pasted or dropped files for the customer of the open conversation;
+   * one refused does not stop the others. */
   async attach(files: File[]): Promise<void> {
-    const id = this.view?.conversation.id;
-    if (id == null || files.length === 0) return;
-    this.actionError = null;
-    for (const f of files) {
-      try {
-        await this.backend.attachFile(id, f);
-      } catch (e) {
-        this.actionError = `${f.name}: ${messageOf(e)}`;
+    if (files.length === 0) return;
+    await this.onOpen(async (id) => {
+      const refused: string[] = [];
+      for (const f of files) {
+        await this.backend.attachFile(id, f).catch((e: unknown) => refused.push(`${f.name}: ${messageOf(e)}`));
       }
-    }
-    await this.reloadView();
+      if (refused.length) throw new Error(refused.join(' '));
+    });
   }
 
   /** Opens the system's file chooser and queues what the agent picks. */
   async chooseFiles(): Promise<void> {
-    const id = this.view?.conversation.id;
-    if (id == null) return;
-    this.actionError = null;
-    try {
-      await this.backend.chooseFiles(id);
-    } catch (e) {
-      this.actionError = messageOf(e);
-    }
-    await this.reloadView();
+    await this.onOpen((id) => this.backend.chooseFiles(id));
   }
 
   /** Saves an attachment to Downloads, and says where. */
