@@ -63,7 +63,10 @@ async fn long_names_are_cut_within_their_columns() {
 
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
-    // A window of an ordinary laptop's size.
+    // A window of an ordinary laptop's size, once it is up: asked for while
+    // the window was still being made, WebKitWebDriver never answered (a CI
+    // run hung there until the test's deadline).
+    until_sign_in_form(&c).await;
     c.set_window_size(1100, 700).await.unwrap();
     sign_in(&c, &w.server.base, &w.agents[0].email, PASSWORD).await;
     until_row(&c, "the customer's row", "mine", id).await;
