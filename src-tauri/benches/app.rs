@@ -294,6 +294,13 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
     let pid = pid_of(app);
     let page = c.execute(PAGE_MARKS, vec![]).await.unwrap();
     let mut stages = vec![("process started".to_string(), started_ms(pid))];
+    // WebKit's own processes, as the app's webview starts them (10 ms resolution).
+    for child in tree(pid).into_iter().skip(1) {
+        let name = comm(child);
+        if name.starts_with("WebKit") && !stages.iter().any(|s| s.0.ends_with(&name)) {
+            stages.push((format!("started: {name}"), started_ms(child)));
+        }
+    }
     stages.extend(rust_marks(&app_log));
     for m in page["marks"].as_array().unwrap() {
         stages.push((m[0].as_str().unwrap().to_string(), m[1].as_f64().unwrap()));
@@ -342,9 +349,13 @@ async fn measure(app: &Path, env: &[(&str, String)], drawn: &str, warm: Option<&
     let elements = c.execute(PAGE_MARKS, vec![]).await.unwrap()["elements"]
         .as_u64()
         .unwrap();
+    // The app and its WebKit processes: a web or network process still closing
+    // would take the CPU (and the website data) from the next launch.
+    let family = tree(pid);
     c.close().await.unwrap();
     drop(d);
     gone(app);
+    exited(&family);
     let _ = std::fs::remove_file(&log);
     let _ = std::fs::remove_file(&app_log);
     Run {
@@ -366,6 +377,20 @@ fn gone(binary: &Path) {
         std::thread::sleep(Duration::from_millis(50));
     }
     for pid in running(binary) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+}
+
+/// Waits for these processes to exit (killing them after 10 s).
+fn exited(pids: &[u32]) {
+    let alive = |p: &u32| std::path::Path::new(&format!("/proc/{p}")).exists();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pids.iter().any(alive) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for pid in pids.iter().filter(|p| alive(p)) {
         let _ = Command::new("kill")
             .args(["-KILL", &pid.to_string()])
             .status();
@@ -473,6 +498,11 @@ async fn main() {
         false,
         &|r| r.idle_cpu.iter().map(|p| p.1).sum(),
     );
+    println!("each launch (s), in the order run:");
+    for (name, runs) in &variants {
+        let each: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.launch_s)).collect();
+        println!("  {name:<22}{}", each.join("  "));
+    }
     println!();
     println!("launch stages, ms after the WebDriver session was asked for (medians)");
     for (name, runs) in &variants {

@@ -6,3 +6,11 @@ if (typeof window !== 'undefined') {
   // jsdom lays nothing out, so it has no scrolling into view: a no-op that tests can spy on.
   Element.prototype.scrollIntoView ??= function scrollIntoView() {};
 }
+
+// The app fetches its other screens and dialogs on first use; component tests
+// get them at once, as the app does once they are fetched.
+import { beforeAll } from 'vitest';
+import { preloadScreens } from './lib/lazy';
+beforeAll(async () => {
+  await preloadScreens();
+});
