@@ -10,11 +10,9 @@
 mod support;
 
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{seed_agents, start, subscribe, summarise, wait_every, Arrivals, Proc};
 use switchboard_server::db::sqlite_url_for;
-use tokio::sync::Mutex;
 
 const AGENTS: usize = 100;
 const LATENCY_MESSAGES: usize = 200;
@@ -100,7 +98,7 @@ async fn subscribe_all(d: &Deployment, http: &reqwest::Client, messages: usize) 
         .await
         .unwrap();
     let seq = snap["seq"].as_i64().unwrap();
-    let arrivals: Arrivals = Arc::new(Mutex::new(vec![vec![None; messages]; AGENTS]));
+    let arrivals = Arrivals::new(AGENTS, messages);
     for (slot, t) in d.tokens.iter().enumerate() {
         let ws = d.bases[slot % d.bases.len()].replace("http://", "ws://");
         subscribe(
@@ -165,12 +163,7 @@ async fn throughput(d: &Deployment) -> (f64, usize) {
     }
     wait_every(&arrivals).await;
     let secs = began.elapsed().as_secs_f64();
-    let missing = arrivals
-        .lock()
-        .await
-        .iter()
-        .map(|s| s.iter().filter(|t| t.is_none()).count())
-        .sum();
+    let missing = arrivals.missing();
     (THROUGHPUT_MESSAGES as f64 / secs, missing)
 }
 

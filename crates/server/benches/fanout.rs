@@ -1,8 +1,15 @@
-//! Fan-out latency: from a customer message being sent to the server until its
-//! event arrives at every connected agent's stream, with 10, 100 and 1,000 agents
-//! on loopback, beside a bare tokio WebSocket broadcast measured in the same run.
+//! Fan-out at scale: from a customer message being POSTed to the server until its
+//! event arrives at every connected agent's stream, with 1,000, 5,000 and 10,000
+//! agents on loopback, beside a bare tokio WebSocket broadcast measured in the
+//! same run. Also printed for each: the customer's POST latency during the
+//! fan-out, the CPU the server spends on the fan-out and on idle streams, and its
+//! memory per connected stream.
 //!
 //! Run: `cargo bench -p switchboard-server --bench fanout`
+//! (`FANOUT_AGENTS=100,1000` for other sizes, `FANOUT_IDLE_SECS` for the idle
+//! window; each size needs two sockets per agent within the open-files limit).
+//! Two nodes on PostgreSQL, agents and posts split between them:
+//! `FANOUT_NODES=2 scripts/postgres cargo bench -p switchboard-server --bench fanout`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 // The handshake callback's error type is tungstenite's, not ours.
 #![allow(clippy::result_large_err)]
@@ -11,18 +18,139 @@ mod support;
 
 use futures_util::{SinkExt, StreamExt};
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use support::{seed_agents, start, subscribe, summarise, wait_all, Arrivals};
+use support::{
+    percentile, seed_agents, start, subscribe_many, summarise, wait_all, Arrivals, Proc,
+};
 use switchboard_server::db::sqlite_url_for;
-use tokio::sync::Mutex;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
-const AGENT_COUNTS: [usize; 3] = [10, 100, 1000];
 const MESSAGES: usize = 100;
-const GAP: Duration = Duration::from_millis(30);
+/// 20 messages a second.
+const GAP: Duration = Duration::from_millis(50);
+/// The server's default heartbeat; the bare broadcast beats as often.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+/// Handshakes in flight while subscribing.
+const AT_ONCE: usize = 100;
 
-async fn switchboard_run(base: &str, tokens: &[String], n: usize) -> (f64, f64, usize) {
+/// What one system did with N streams.
+struct Figures {
+    p50: f64,
+    p99: f64,
+    missing: usize,
+    /// The customer's POST, p50 and p99 in ms (the bare broadcast has no request).
+    post: Option<(f64, f64)>,
+    /// CPU seconds the server spent from the first message to the last arrival.
+    fanout_cpu: f64,
+    /// CPU seconds per 30 s with every stream idle.
+    idle_cpu: f64,
+    /// Resident memory per connected stream, KiB.
+    kib_per_stream: f64,
+    /// Resident memory added at the peak of the fan-out, MiB.
+    growth_mib: f64,
+}
+
+/// The length of an event frame as Switchboard sends it; the bare broadcast's
+/// texts are padded to it.
+static FRAME_LEN: AtomicUsize = AtomicUsize::new(0);
+
+/// CPU seconds (user + system) the process has used.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command's closing parenthesis; utime and stime are 14 and 15.
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks / clock_ticks()
+}
+
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        let out = Command::new("getconf").arg("CLK_TCK").output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(100.0)
+    })
+}
+
+/// A `/proc/PID/status` figure in KiB (VmRSS, VmHWM).
+fn status_kib(pid: u32, key: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Resets the process's peak resident memory (VmHWM) to its current size.
+fn reset_peak(pid: u32) {
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+}
+
+/// The server's processes (one per node): CPU and memory summed over them.
+struct Procs(Vec<u32>);
+
+impl Procs {
+    fn cpu(&self) -> f64 {
+        self.0.iter().map(|p| cpu_secs(*p)).sum()
+    }
+    fn kib(&self, key: &str) -> f64 {
+        self.0.iter().map(|p| status_kib(*p, key)).sum()
+    }
+    fn reset_peak(&self) {
+        self.0.iter().for_each(|p| reset_peak(*p));
+    }
+}
+
+/// Subscribes `targets`, then measures memory per stream and idle CPU.
+async fn connect_and_idle(
+    procs: &Procs,
+    targets: Vec<(String, Option<String>)>,
+    arrivals: &Arrivals,
+    idle: Duration,
+) -> (f64, f64) {
+    let n = targets.len() as f64;
+    let before = procs.kib("VmRSS");
+    subscribe_many(targets, arrivals, AT_ONCE).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let kib_per_stream = (procs.kib("VmRSS") - before) / n;
+    let cpu = procs.cpu();
+    tokio::time::sleep(idle).await;
+    let idle_cpu = (procs.cpu() - cpu) * 30.0 / idle.as_secs_f64();
+    (kib_per_stream, idle_cpu)
+}
+
+/// Where the server keeps its data: SQLite in a directory (one node), or
+/// PostgreSQL shared by several nodes (each with a directory of its own).
+struct Setup {
+    url: String,
+    dirs: Vec<tempfile::TempDir>,
+}
+
+fn switchboard_server(setup: &Setup, node: usize) -> (Proc, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_switchboard-server"));
+    server
+        .arg("--data-dir")
+        .arg(setup.dirs[node].path())
+        .args(["--database-url", &setup.url])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["--heartbeat-ms", &HEARTBEAT.as_millis().to_string()])
+        .args(["--customer-messages-per-minute", "1000000"])
+        .args(["--customer-starts-per-minute", "1000000"])
+        .env("RUST_LOG", "warn");
+    start(server, "switchboard-server listening on ")
+}
+
+async fn switchboard_run(setup: &Setup, tokens: &[String], n: usize, idle: Duration) -> Figures {
+    let (servers, bases): (Vec<Proc>, Vec<String>) = (0..setup.dirs.len())
+        .map(|node| switchboard_server(setup, node))
+        .unzip();
+    let procs = Procs(servers.iter().map(|s| s.0.id()).collect());
+    let base = bases[0].clone();
     let http = reqwest::Client::new();
     let start: serde_json::Value = http
         .post(format!("{base}/api/v1/customer/conversations"))
@@ -47,65 +175,121 @@ async fn switchboard_run(base: &str, tokens: &[String], n: usize) -> (f64, f64, 
         .await
         .unwrap();
     let seq = snap["seq"].as_i64().unwrap();
-    let arrivals: Arrivals = Arc::new(Mutex::new(vec![vec![None; MESSAGES]; n]));
-    let ws = base.replace("http://", "ws://");
-    for (slot, t) in tokens.iter().take(n).enumerate() {
-        subscribe(
-            format!("{ws}/api/v1/stream?cursor={seq}"),
-            Some(t.clone()),
-            slot,
-            arrivals.clone(),
-        )
-        .await;
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let arrivals = Arrivals::new(n, MESSAGES);
+    // Agent i on node i mod nodes.
+    let targets = tokens
+        .iter()
+        .take(n)
+        .enumerate()
+        .map(|(i, t)| {
+            let ws = bases[i % bases.len()].replace("http://", "ws://");
+            (format!("{ws}/api/v1/stream?cursor={seq}"), Some(t.clone()))
+        })
+        .collect();
+    let (kib_per_stream, idle_cpu) = connect_and_idle(&procs, targets, &arrivals, idle).await;
+    procs.reset_peak();
+    let resident = procs.kib("VmRSS");
+    let cpu = procs.cpu();
     let mut sent = Vec::with_capacity(MESSAGES);
+    let mut posts = Vec::with_capacity(MESSAGES);
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
     for i in 0..MESSAGES {
-        sent.push(Instant::now());
-        let r = http
-            .post(format!(
-                "{base}/api/v1/customer/conversations/{id}/messages"
-            ))
-            .bearer_auth(&ctoken)
-            .json(&serde_json::json!({"body": format!("fanout-{i}")}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
+        let at = Instant::now();
+        sent.push(at);
+        // Alternately to each node; each POST on its own task (a slow answer must
+        // not hold back the next message).
+        let url = format!(
+            "{}/api/v1/customer/conversations/{id}/messages",
+            bases[i % bases.len()]
+        );
+        let (http, ctoken, done) = (http.clone(), ctoken.clone(), done_tx.clone());
+        tokio::spawn(async move {
+            let r = http
+                .post(url)
+                .bearer_auth(ctoken)
+                .json(&serde_json::json!({"body": format!("fanout-{i}")}))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "{}", r.status());
+            let _ = done.send(at.elapsed().as_secs_f64() * 1000.0);
+        });
         tokio::time::sleep(GAP).await;
     }
+    drop(done_tx);
+    while let Some(ms) = done_rx.recv().await {
+        posts.push(ms);
+    }
     wait_all(&arrivals, MESSAGES).await;
-    summarise(&sent, &arrivals).await
+    let fanout_cpu = procs.cpu() - cpu;
+    let growth_mib = (procs.kib("VmHWM") - resident) / 1024.0;
+    let (p50, p99, missing) = summarise(&sent, &arrivals).await;
+    FRAME_LEN.store(arrivals.frame_len(), Ordering::Relaxed);
+    posts.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    drop(servers);
+    Figures {
+        p50,
+        p99,
+        missing,
+        post: Some((percentile(&posts, 50.0), percentile(&posts, 99.0))),
+        fanout_cpu,
+        idle_cpu,
+        kib_per_stream,
+        growth_mib,
+    }
 }
 
-async fn baseline_run(addr: &str, n: usize) -> (f64, f64, usize) {
-    let arrivals: Arrivals = Arc::new(Mutex::new(vec![vec![None; MESSAGES]; n]));
-    for slot in 0..n {
-        subscribe(format!("ws://{addr}/sub"), None, slot, arrivals.clone()).await;
-    }
+async fn baseline_run(n: usize, idle: Duration) -> Figures {
+    let mut baseline = Command::new(std::env::current_exe().unwrap());
+    baseline.env("FANOUT_BASELINE_SERVER", "1");
+    let (server, addr) = start(baseline, "baseline listening on ");
+    let procs = Procs(vec![server.0.id()]);
+    let arrivals = Arrivals::new(n, MESSAGES);
+    let targets = (0..n).map(|_| (format!("ws://{addr}/sub"), None)).collect();
+    let (kib_per_stream, idle_cpu) = connect_and_idle(&procs, targets, &arrivals, idle).await;
     let (mut publisher, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/pub"))
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    procs.reset_peak();
+    let resident = procs.kib("VmRSS");
+    let cpu = procs.cpu();
+    let width = FRAME_LEN.load(Ordering::Relaxed);
     let mut sent = Vec::with_capacity(MESSAGES);
     for i in 0..MESSAGES {
         sent.push(Instant::now());
-        publisher
-            .send(Message::Text(format!("{{\"body\":\"fanout-{i}\"}}").into()))
-            .await
-            .unwrap();
+        let mut text = format!("{{\"body\":\"fanout-{i}\",\"pad\":\"");
+        while text.len() + 2 < width {
+            text.push('x');
+        }
+        text.push_str("\"}");
+        publisher.send(Message::Text(text.into())).await.unwrap();
         tokio::time::sleep(GAP).await;
     }
     wait_all(&arrivals, MESSAGES).await;
-    summarise(&sent, &arrivals).await
+    let fanout_cpu = procs.cpu() - cpu;
+    let growth_mib = (procs.kib("VmHWM") - resident) / 1024.0;
+    let (p50, p99, missing) = summarise(&sent, &arrivals).await;
+    drop(server);
+    Figures {
+        p50,
+        p99,
+        missing,
+        post: None,
+        fanout_cpu,
+        idle_cpu,
+        kib_per_stream,
+        growth_mib,
+    }
 }
 
-/// The baseline: a bare tokio-tungstenite server that relays each published text
-/// to every subscriber through a tokio broadcast channel.
+/// The floor: a bare tokio-tungstenite server that relays each published text to
+/// every subscriber through a tokio broadcast channel, the same bytes to all,
+/// writing whatever is waiting before one flush, and beating like Switchboard's
+/// streams (a small text and a ping per heartbeat).
 async fn baseline_server() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     println!("baseline listening on {}", listener.local_addr().unwrap());
-    let (tx, _) = tokio::sync::broadcast::channel::<Arc<str>>(4096);
+    let (tx, _) = tokio::sync::broadcast::channel::<Utf8Bytes>(4096);
     loop {
         let (tcp, _) = listener.accept().await.unwrap();
         let tx = tx.clone();
@@ -121,22 +305,50 @@ async fn baseline_server() {
             let (mut sink, mut stream) = ws.split();
             if path == "/pub" {
                 while let Some(Ok(Message::Text(t))) = stream.next().await {
-                    let _ = tx.send(Arc::from(t.as_str()));
+                    let _ = tx.send(t);
                 }
-            } else {
-                let mut rx = tx.subscribe();
-                while let Ok(t) = rx.recv().await {
-                    if sink
-                        .send(Message::Text(t.to_string().into()))
-                        .await
-                        .is_err()
-                    {
-                        break;
+                return;
+            }
+            let mut rx = tx.subscribe();
+            let mut beat = tokio::time::interval(HEARTBEAT);
+            beat.tick().await;
+            loop {
+                tokio::select! {
+                    got = rx.recv() => {
+                        let Ok(t) = got else { return };
+                        if sink.feed(Message::Text(t)).await.is_err() {
+                            return;
+                        }
+                        while let Ok(t) = rx.try_recv() {
+                            if sink.feed(Message::Text(t)).await.is_err() {
+                                return;
+                            }
+                        }
+                        if sink.flush().await.is_err() {
+                            return;
+                        }
                     }
+                    _ = beat.tick() => {
+                        let hb = Message::Text(r#"{"type":"heartbeat","cursor":0,"heartbeat_ms":5000}"#.into());
+                        if sink.feed(hb).await.is_err() || sink.send(Message::Ping(Default::default())).await.is_err() {
+                            return;
+                        }
+                    }
+                    incoming = stream.next() => match incoming {
+                        Some(Ok(_)) => {}
+                        _ => return,
+                    },
                 }
             }
         });
     }
+}
+
+/// The soft limit on open files, from /proc/self/limits.
+fn open_files_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 fn main() {
@@ -151,33 +363,79 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list` asks for test names; this bench has none.
     }
+    let counts: Vec<usize> = std::env::var("FANOUT_AGENTS")
+        .unwrap_or_else(|_| "1000,5000,10000".into())
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("FANOUT_AGENTS: numbers separated by commas")
+        })
+        .collect();
+    let idle = Duration::from_secs(
+        std::env::var("FANOUT_IDLE_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(30),
+    );
+    let max = *counts.iter().max().unwrap();
+    if let Some(limit) = open_files_limit() {
+        if limit < max + 200 {
+            eprintln!(
+                "the open-files limit ({limit}) is below {max} streams: raise it (ulimit -n)"
+            );
+            std::process::exit(1);
+        }
+    }
+    let nodes: usize = std::env::var("FANOUT_NODES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let postgres = std::env::var("SWITCHBOARD_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if nodes > 1 && postgres.is_none() {
+        eprintln!("several nodes need PostgreSQL: run under scripts/postgres");
+        std::process::exit(2);
+    }
     rt.block_on(async {
-        let tmp = tempfile::tempdir().unwrap();
-        let max = *AGENT_COUNTS.iter().max().unwrap();
+        let dirs: Vec<_> = (0..nodes).map(|_| tempfile::tempdir().unwrap()).collect();
+        let url = match &postgres {
+            Some(admin) if nodes > 1 => switchboard_testkit::create_database(admin).await,
+            _ => sqlite_url_for(dirs[0].path()).unwrap(),
+        };
+        let setup = Setup { url, dirs };
         eprintln!("seeding {max} agents…");
-        let tokens = seed_agents(&sqlite_url_for(tmp.path()).unwrap(), max).await;
+        let tokens = seed_agents(&setup.url, max).await;
 
-        let mut server = Command::new(env!("CARGO_BIN_EXE_switchboard-server"));
-        server
-            .arg("--data-dir")
-            .arg(tmp.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(["--customer-messages-per-minute", "1000000"])
-            .env("RUST_LOG", "warn");
-        let (_server, base) = start(server, "switchboard-server listening on ");
-        let mut baseline = Command::new(std::env::current_exe().unwrap());
-        baseline.env("FANOUT_BASELINE_SERVER", "1");
-        let (_baseline, baddr) = start(baseline, "baseline listening on ");
-
-        println!("fan-out latency, customer message sent -> event at each agent ({MESSAGES} messages, {}ms apart; ms)", GAP.as_millis());
-        println!("{:>7} | {:>15} {:>8} | {:>13} {:>8} | {:>9} {:>9} | missing", "agents", "switchboard p50", "p99", "baseline p50", "p99", "ratio p50", "ratio p99");
-        for n in AGENT_COUNTS {
-            let (sp50, sp99, smiss) = switchboard_run(&base, &tokens, n).await;
-            let (bp50, bp99, bmiss) = baseline_run(&baddr, n).await;
+        println!(
+            "fan-out: a customer message POSTed -> its event at each agent ({MESSAGES} messages, {} a second), {}",
+            1000 / GAP.as_millis(),
+            if nodes > 1 {
+                format!("{nodes} nodes on PostgreSQL, agents and posts split between them")
+            } else {
+                "one node, SQLite".to_string()
+            }
+        );
+        println!("latency in ms; CPU in seconds and memory of the server's processes (summed over its nodes)");
+        println!(
+            "{:>6} | {:>19} | {:>17} | {:>9} | {:>13} | {:>15} | {:>17} | {:>13} | missing",
+            "agents", "switchboard p50/p99", "bare p50/p99", "ratio p99", "POST p50/p99", "fan-out CPU s/b", "idle CPU/30 s s/b", "KiB/stream s/b"
+        );
+        for n in counts {
+            let s = switchboard_run(&setup, &tokens, n, idle).await;
+            let b = baseline_run(n, idle).await;
+            let (pp50, pp99) = s.post.unwrap();
             println!(
-                "{n:>7} | {sp50:>15.2} {sp99:>8.2} | {bp50:>13.2} {bp99:>8.2} | {:>9.1} {:>9.1} | {smiss}/{bmiss}",
-                sp50 / bp50,
-                sp99 / bp99
+                "{n:>6} | {:>9.1} {:>9.1} | {:>8.1} {:>8.1} | {:>9.2} | {:>6.1} {:>6.1} | {:>7.2} {:>7.2} | {:>8.2} {:>8.2} | {:>6.1} {:>6.1} | {}/{}",
+                s.p50, s.p99, b.p50, b.p99, s.p99 / b.p99, pp50, pp99, s.fanout_cpu, b.fanout_cpu,
+                s.idle_cpu, b.idle_cpu, s.kib_per_stream, b.kib_per_stream, s.missing, b.missing
+            );
+            println!(
+                "       | peak growth during the fan-out: switchboard {:.1} MiB, bare {:.1} MiB; frames of {} bytes",
+                s.growth_mib,
+                b.growth_mib,
+                FRAME_LEN.load(Ordering::Relaxed)
             );
         }
     });

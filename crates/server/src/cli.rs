@@ -134,6 +134,11 @@ pub struct ServeArgs {
     /// Stream heartbeat interval in milliseconds.
     #[arg(long, default_value_t = 5000)]
     pub heartbeat_ms: u64,
+    /// How often this node checks the sessions of its open streams in the
+    /// database, in milliseconds (0: every 12 heartbeats). Signing out closes
+    /// streams at once on every node; this catches a notification that was lost.
+    #[arg(long, default_value_t = 0)]
+    pub session_sweep_ms: u64,
     /// Keep at most this many events for resuming streams.
     #[arg(long, default_value_t = 1_000_000)]
     pub event_retention_events: i64,
@@ -456,6 +461,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 ServeOptions {
                     listen: args.listen,
                     heartbeat: Duration::from_millis(args.heartbeat_ms),
+                    session_sweep: match args.session_sweep_ms {
+                        0 => {
+                            Duration::from_millis(args.heartbeat_ms)
+                                * crate::store::sessions::SWEEP_HEARTBEATS
+                        }
+                        ms => Duration::from_millis(ms),
+                    },
                     retention_events: args.event_retention_events,
                     retention_ms: args.event_retention_hours.saturating_mul(3_600_000),
                     prune_interval: Duration::from_millis(args.prune_interval_ms),

@@ -7,8 +7,9 @@
 //! Beside the events, the hub carries signals: what is said in passing (who is
 //! typing), never stored, heard only by the streams open at the time.
 
+use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use switchboard_protocol::{AgentId, ConversationId};
 use tokio::sync::broadcast;
 
@@ -83,6 +84,49 @@ pub struct HubEvent {
     /// The conversation it is about, if any (customers' pages follow these).
     pub conversation: Option<ConversationId>,
     pub json: Arc<str>,
+    /// The frame of this event alone, made once by the first stream that sends
+    /// it and shared by every other (the same bytes, not a copy each).
+    frame: OnceLock<Utf8Bytes>,
+}
+
+impl HubEvent {
+    pub fn new(
+        seq: i64,
+        audience: Audience,
+        conversation: Option<ConversationId>,
+        json: Arc<str>,
+    ) -> HubEvent {
+        HubEvent {
+            seq,
+            audience,
+            conversation,
+            json,
+            frame: OnceLock::new(),
+        }
+    }
+
+    /// `{"type":"events","events":[this],"cursor":seq}`, shared.
+    pub fn frame(&self) -> Utf8Bytes {
+        self.frame
+            .get_or_init(|| events_frame(std::slice::from_ref(&self.json), self.seq).into())
+            .clone()
+    }
+}
+
+/// An events frame (`StreamFrame::Events`) of events already serialised.
+pub fn events_frame(events: &[Arc<str>], cursor: i64) -> String {
+    let mut out = String::with_capacity(64 + events.iter().map(|e| e.len() + 1).sum::<usize>());
+    out.push_str(r#"{"type":"events","events":["#);
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push_str(r#"],"cursor":"#);
+    out.push_str(&cursor.to_string());
+    out.push('}');
+    out
 }
 
 /// A signal: ephemeral, never stored, without a sequence number.
@@ -100,13 +144,34 @@ pub enum Signal {
         conversation: ConversationId,
         agent_name: String,
     },
+    /// Sessions ended on another node: this node closes their streams (see
+    /// [`crate::store::sessions`]); never sent to the hub's streams.
+    SessionsEnded(Ended),
+}
+
+/// Which sessions ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ended", rename_all = "snake_case")]
+pub enum Ended {
+    /// One session (signed out), by its token's hash.
+    Session { token_hash: String },
+    /// Every session of an agent (removed from the team).
+    Agent { agent: AgentId },
+}
+
+/// What the hub carries: committed events and signals, in one channel, so a
+/// stream waits on one receiver (10,000 streams each re-registering with two
+/// channels at every wake-up cost more than the fan-out itself).
+#[derive(Debug, Clone)]
+pub enum HubItem {
+    Event(Arc<HubEvent>),
+    Signal(Arc<Signal>),
 }
 
 /// The broadcast side of the hub.
 #[derive(Clone, Debug)]
 pub struct Hub {
-    tx: broadcast::Sender<Arc<HubEvent>>,
-    signals: broadcast::Sender<Arc<Signal>>,
+    tx: broadcast::Sender<HubItem>,
 }
 
 impl Default for Hub {
@@ -116,36 +181,29 @@ impl Default for Hub {
 }
 
 impl Hub {
-    /// A hub whose receivers may fall this many events behind before they resync
-    /// from the table.
+    /// A hub whose receivers may fall this many items behind before they resync
+    /// from the table (signals a stream missed that way are missed: they are
+    /// repeated every second while they matter).
     pub fn new() -> Hub {
         let (tx, _) = broadcast::channel(4096);
-        // A stream that falls behind on signals just misses some: they are
-        // repeated every second while they matter.
-        let (signals, _) = broadcast::channel(1024);
-        Hub { tx, signals }
+        Hub { tx }
     }
 
     /// Sends a signal to every open stream (those it is not for ignore it).
     pub fn signal(&self, s: Signal) {
-        let _ = self.signals.send(Arc::new(s));
-    }
-
-    /// A receiver of every signal sent from now on.
-    pub fn subscribe_signals(&self) -> broadcast::Receiver<Arc<Signal>> {
-        self.signals.subscribe()
+        let _ = self.tx.send(HubItem::Signal(Arc::new(s)));
     }
 
     /// Sends committed events to every open stream.
     pub fn publish(&self, events: Vec<Arc<HubEvent>>) {
         for e in events {
             // No receivers is fine: nobody is connected.
-            let _ = self.tx.send(e);
+            let _ = self.tx.send(HubItem::Event(e));
         }
     }
 
-    /// A receiver of everything published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<HubEvent>> {
+    /// A receiver of everything published and signalled from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<HubItem> {
         self.tx.subscribe()
     }
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod hub;
+pub mod live;
 pub mod metrics;
 pub mod port;
 pub mod serve;

@@ -17,6 +17,8 @@ use std::time::Duration;
 pub struct ServeOptions {
     pub listen: SocketAddr,
     pub heartbeat: Duration,
+    /// How often the open streams' sessions are checked in the database.
+    pub session_sweep: Duration,
     pub retention_events: i64,
     pub retention_ms: i64,
     pub prune_interval: Duration,
@@ -83,6 +85,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         spawn_returns(store.clone(), after);
     }
     tokio::spawn(store.clone().keep_presence());
+    tokio::spawn(store.clone().sweep_sessions(opts.session_sweep));
     if let Some(addr) = opts.metrics_listen {
         let private = tokio::net::TcpListener::bind(addr).await?;
         println!(
@@ -112,7 +115,19 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         let client = SmsClient::new(config.clone()).map_err(std::io::Error::other)?;
         tokio::spawn(run_worker(store.clone(), client, stop_rx.clone()));
     }
+    // Streams run on a runtime of their own: a fan-out to thousands of them
+    // wakes every one for each event, and a customer's POST queued behind those
+    // wake-ups on the same runtime would wait for all of them. On its own
+    // runtime the request gets its share of the cores from the OS at once.
+    let streams = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .thread_name("switchboard-streams")
+        .on_thread_start(below_requests)
+        .enable_all()
+        .build()?;
+    let live = store.sessions.clone();
     let state = AppState {
+        streams: streams.handle().clone(),
         store,
         login_limits: Arc::new(LoginLimits::default()),
         customer_limits: Arc::new(CustomerLimits::new(
@@ -127,7 +142,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     };
     println!("switchboard-server listening on http://{addr}");
     std::io::stdout().flush()?;
-    axum::serve(
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
@@ -135,9 +150,39 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         shutdown().await;
         // Open streams end too, or the graceful shutdown would wait for them forever.
         let _ = stop_tx.send(true);
+        live.end_all();
     })
-    .await
+    .await;
+    // Not dropped here: a runtime may not be dropped inside another one.
+    streams.shutdown_background();
+    served
 }
+
+/// Lowers the calling thread's priority below the request threads' (Linux: a
+/// nice value of 10, which the scheduler weighs about 1 to 10 against 0): the
+/// streams still get every core the requests leave, but a customer's POST is
+/// not kept waiting by a fan-out. Elsewhere the threads keep the default.
+fn below_requests() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid has no preconditions; setpriority on this thread's id
+        // changes only this thread's nice value.
+        let done = unsafe {
+            let tid = libc::gettid();
+            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, STREAMS_NICE)
+        };
+        if done != 0 {
+            tracing::debug!(
+                "the streams' thread priority stays: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+    }
+}
+
+/// The nice value of the streams' threads (Linux).
+#[cfg(target_os = "linux")]
+const STREAMS_NICE: libc::c_int = 10;
 
 async fn shutdown() {
     let ctrl_c = async {

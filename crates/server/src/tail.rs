@@ -96,7 +96,12 @@ fn relay(store: &Store, payload: &str) {
         signal: Signal,
     }
     match serde_json::from_str::<Relayed>(payload) {
-        Ok(r) if r.node != *store.node => store.hub.signal(r.signal),
+        Ok(r) if r.node != *store.node => match r.signal {
+            Signal::SessionsEnded(ended) => {
+                store.sessions.end(&ended);
+            }
+            signal => store.hub.signal(signal),
+        },
         Ok(_) => {} // this node's own, already sent
         Err(e) => tracing::debug!("an unreadable signal from another node: {e}"),
     }

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::http::agent_api::detached;
 use crate::http::extract::{ApiJson, ApiPath, ApiWebSocket, CustomerToken};
 use crate::http::AppState;
-use crate::hub::Signal;
+use crate::hub::{HubItem, Signal};
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
@@ -127,8 +127,11 @@ pub async fn stream(
     ApiPath(id): ApiPath<i64>,
     ApiWebSocket(ws): ApiWebSocket,
 ) -> Response {
-    ws.max_message_size(64 * 1024)
-        .on_upgrade(move |socket| customer_stream(s, id, socket))
+    let streams = s.streams.clone();
+    // Streams run on the streams' runtime (see `serve`).
+    crate::http::stream::buffers(ws).on_upgrade(move |socket| async move {
+        streams.spawn(customer_stream(s, id, socket));
+    })
 }
 
 async fn send_frame(socket: &mut WebSocket, frame: &CustomerStreamFrame) -> bool {
@@ -171,7 +174,6 @@ async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
     };
     // Subscribe before the first read, so no change falls between the two.
     let mut changes = s.store.hub.subscribe();
-    let mut signals = s.store.hub.subscribe_signals();
     let mut stopping = s.stopping.clone();
     let mut heartbeat = tokio::time::interval(s.heartbeat);
     heartbeat.tick().await;
@@ -196,13 +198,9 @@ async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
             }
         }
         tokio::select! {
-            ev = changes.recv() => match ev {
-                Ok(e) => dirty = e.conversation == Some(id),
-                Err(RecvError::Lagged(_)) => dirty = true,
-                Err(RecvError::Closed) => return,
-            },
-            signal = signals.recv() => match signal {
-                Ok(sig) => {
+            item = changes.recv() => match item {
+                Ok(HubItem::Event(e)) => dirty |= e.conversation == Some(id),
+                Ok(HubItem::Signal(sig)) => {
                     if let Signal::AgentTyping { conversation, agent_name } = &*sig {
                         let frame = CustomerStreamFrame::Typing { agent_name: agent_name.clone() };
                         if *conversation == id && !send_frame(&mut socket, &frame).await {
@@ -211,7 +209,7 @@ async fn customer_stream(s: AppState, id: i64, mut socket: WebSocket) {
                     }
                 }
                 // Missed signals are missed: they come again while they matter.
-                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Lagged(_)) => dirty = true,
                 Err(RecvError::Closed) => return,
             },
             _ = heartbeat.tick() => {

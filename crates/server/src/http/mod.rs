@@ -41,6 +41,8 @@ pub struct AppState {
     pub sms: Option<Arc<crate::sms::SmsConfig>>,
     /// Turns true when the server is shutting down.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The runtime the event streams run on (see `serve`).
+    pub streams: tokio::runtime::Handle,
     /// The bearer token `GET /metrics` needs on this address (None: off here).
     pub metrics_token: Option<Arc<str>>,
 }

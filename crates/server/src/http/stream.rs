@@ -1,19 +1,23 @@
 //! The event stream: every event after the client's cursor that the agent may
 //! see, then live events, with heartbeats, over one WebSocket.
 
+use crate::db::now_ms;
+
 use crate::error::{Error, Result};
 use crate::http::extract::{bearer, ApiQuery, ApiWebSocket};
 use crate::http::AppState;
-use crate::hub::{HubEvent, Signal};
+use crate::hub::{events_frame, HubEvent, HubItem, Signal};
+use crate::live::Live;
 use crate::store::agents::Caller;
+use crate::store::blocks::tokens::token_hash;
 use crate::store::events::{read_after, CatchUp};
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use axum::extract::State;
 use axum::response::Response;
 
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{ApiError, StreamFrame, StreamQuery};
+use switchboard_protocol::{ApiError, ErrorCode, StreamFrame, StreamQuery};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::Instant;
 
@@ -21,7 +25,9 @@ use tokio::time::Instant;
 const CATCH_UP_PAGE: i64 = 500;
 /// Frames stay well under WebSocket clients' usual 16 MiB limit: a batch larger
 /// than this is split (one event alone may exceed it; none comes near 16 MiB).
-const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// A socket keeps a buffer the size of the largest frame it wrote, so this is
+/// also what a stream may hold after a catch-up.
+const MAX_FRAME_BYTES: usize = 256 * 1024;
 
 /// Open the event stream from `cursor` (WebSocket upgrade).
 #[utoipa::path(get, path = "/api/v1/stream", tag = "sync", security(("bearer" = [])), params(StreamQuery),
@@ -34,27 +40,70 @@ pub async fn stream(
     ApiQuery(q): ApiQuery<StreamQuery>,
     ApiWebSocket(ws): ApiWebSocket,
 ) -> Result<Response> {
-    let token = bearer(&headers).unwrap_or_default().to_string();
-    Ok(ws.on_upgrade(move |socket| async move {
-        let _counted = s.store.metrics.stream("agent");
-        let _present = s.store.presence.hold(caller.id);
-        let mut session = StreamSession {
-            state: s,
-            caller,
-            token,
-            cursor: q.cursor,
-            socket,
-        };
-        if let Err(e) = session.run().await {
-            tracing::debug!("stream of agent {} ended: {e}", session.caller.id);
-        }
+    let token = bearer(&headers).unwrap_or_default();
+    let expires_at = s.store.session_expires(token).await?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::Unauthorized,
+            "sign in again: the token is missing, unknown or expired",
+        )
+    })?;
+    let token_hash = token_hash(token);
+    let streams = s.streams.clone();
+    Ok(buffers(ws).on_upgrade(move |socket| async move {
+        // The stream itself runs on the streams' runtime.
+        streams.spawn(stream_task(
+            s, caller, token_hash, expires_at, q.cursor, socket,
+        ));
     }))
 }
+
+async fn stream_task(
+    s: AppState,
+    caller: Caller,
+    token_hash: String,
+    expires_at: i64,
+    cursor: i64,
+    socket: WebSocket,
+) {
+    let _counted = s.store.metrics.stream("agent");
+    let _present = s.store.presence.hold(caller.id);
+    let live = s.store.sessions.hold(&token_hash, caller.id, expires_at);
+    let mut session = StreamSession {
+        state: s,
+        caller,
+        live,
+        cursor,
+        socket,
+    };
+    if let Err(e) = session.run().await {
+        tracing::debug!("stream of agent {} ended: {e}", session.caller.id);
+    }
+}
+
+/// The sizes of a stream's buffers, chosen rather than tungstenite's defaults
+/// (128 KiB to read, allocated up front for every socket): agents send nothing
+/// but pongs and closes, and frames out are written as soon as they are made.
+pub fn buffers(ws: axum::extract::ws::WebSocketUpgrade) -> axum::extract::ws::WebSocketUpgrade {
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_FRAME_BYTES + 64 * 1024)
+        .max_message_size(MAX_MESSAGE_IN)
+        .max_frame_size(MAX_MESSAGE_IN)
+}
+
+/// What a stream reads at a time.
+const READ_BUFFER: usize = 4 * 1024;
+/// The largest message a client may send on a stream (pings, pongs and closes
+/// are tiny; the customer's page sends nothing larger).
+const MAX_MESSAGE_IN: usize = 64 * 1024;
+/// A stream whose client takes longer than this to take a frame is cut: it
+/// resumes from its cursor when it reconnects, rather than holding memory.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 
 struct StreamSession {
     state: AppState,
     caller: Caller,
-    token: String,
+    live: Live,
     cursor: i64,
     socket: WebSocket,
 }
@@ -67,6 +116,8 @@ enum End {
     Resync,
     #[error("signed out")]
     SignedOut,
+    #[error("too slow to take its frames")]
+    TooSlow,
     #[error("hub closed")]
     HubClosed,
     #[error("{0}")]
@@ -79,27 +130,13 @@ impl From<Error> for End {
     }
 }
 
-fn events_frame(events: &[Arc<str>], cursor: i64) -> String {
-    let mut out = String::with_capacity(64 + events.iter().map(|e| e.len() + 1).sum::<usize>());
-    out.push_str(r#"{"type":"events","events":["#);
-    for (i, e) in events.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(e);
-    }
-    out.push_str(r#"],"cursor":"#);
-    out.push_str(&cursor.to_string());
-    out.push('}');
-    out
-}
-
 impl StreamSession {
-    async fn send(&mut self, text: String) -> std::result::Result<(), End> {
-        self.socket
-            .send(Message::Text(text.into()))
-            .await
-            .map_err(|_| End::Gone)
+    async fn send(&mut self, text: Utf8Bytes) -> std::result::Result<(), End> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Gone),
+            Err(_) => Err(End::TooSlow),
+        }
     }
 
     /// Sends everything after the cursor from the events table.
@@ -118,7 +155,7 @@ impl StreamSession {
                     let frame =
                         serde_json::to_string(&StreamFrame::ResyncRequired { oldest_available })
                             .map_err(|e| End::Store(e.to_string()))?;
-                    self.send(frame).await?;
+                    self.send(frame.into()).await?;
                     let _ = self.socket.send(Message::Close(None)).await;
                     return Err(End::Resync);
                 }
@@ -134,7 +171,7 @@ impl StreamSession {
                     for (seq, json) in events {
                         if size + json.len() > MAX_FRAME_BYTES && !frame.is_empty() {
                             // The previous event's seq closes this frame.
-                            self.send(events_frame(&frame, seq - 1)).await?;
+                            self.send(events_frame(&frame, seq - 1).into()).await?;
                             frame.clear();
                             size = 0;
                         }
@@ -143,7 +180,7 @@ impl StreamSession {
                     }
                     self.cursor = cursor;
                     if !frame.is_empty() {
-                        self.send(events_frame(&frame, cursor)).await?;
+                        self.send(events_frame(&frame, cursor).into()).await?;
                     }
                     if !more {
                         return Ok(());
@@ -153,29 +190,36 @@ impl StreamSession {
         }
     }
 
-    /// Applies hub events in order; returns false when a gap means the table must be read.
+    /// Applies hub events in order and passes signals on, with whatever else
+    /// is waiting; returns false when a gap means the table must be read.
     async fn deliver(
         &mut self,
-        first: Arc<HubEvent>,
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<HubEvent>>,
+        first: HubItem,
+        rx: &mut tokio::sync::broadcast::Receiver<HubItem>,
     ) -> std::result::Result<bool, End> {
-        let mut batch: Vec<Arc<str>> = Vec::new();
+        let mut batch: Vec<Arc<HubEvent>> = Vec::new();
+        let mut signals: Vec<Arc<Signal>> = Vec::new();
         let mut next = Some(first);
         let mut in_order = true;
-        while let Some(e) = next.take() {
-            if e.seq == self.cursor + 1 {
-                self.cursor = e.seq;
-                if e.audience
-                    .includes(self.caller.id, self.caller.sees_everything())
-                {
-                    batch.push(e.json.clone());
+        while let Some(item) = next.take() {
+            match item {
+                HubItem::Event(e) if e.seq == self.cursor + 1 => {
+                    self.cursor = e.seq;
+                    if e.audience
+                        .includes(self.caller.id, self.caller.sees_everything())
+                    {
+                        batch.push(e);
+                    }
                 }
-            } else if e.seq > self.cursor + 1 {
-                in_order = false;
-                break;
+                HubItem::Event(e) if e.seq > self.cursor + 1 => {
+                    in_order = false;
+                    break;
+                }
+                HubItem::Event(_) => {} // already sent (from the table)
+                HubItem::Signal(s) => signals.push(s),
             }
             next = match rx.try_recv() {
-                Ok(e) => Some(e),
+                Ok(item) => Some(item),
                 Err(TryRecvError::Lagged(_)) => {
                     in_order = false;
                     None
@@ -183,9 +227,17 @@ impl StreamSession {
                 Err(_) => None,
             };
         }
-        if !batch.is_empty() {
-            let frame = events_frame(&batch, self.cursor);
-            self.send(frame).await?;
+        match batch.as_slice() {
+            [] => {}
+            // The usual case: one event, its frame shared by every stream.
+            [e] if e.seq == self.cursor => self.send(e.frame()).await?,
+            events => {
+                let json: Vec<Arc<str>> = events.iter().map(|e| e.json.clone()).collect();
+                self.send(events_frame(&json, self.cursor).into()).await?;
+            }
+        }
+        for s in signals {
+            self.pass_on(&s).await?;
         }
         Ok(in_order)
     }
@@ -205,7 +257,7 @@ impl StreamSession {
                     name: name.clone(),
                 })
                 .map_err(|e| End::Store(e.to_string()))?;
-                self.send(frame).await?;
+                self.send(frame.into()).await?;
             }
         }
         Ok(())
@@ -213,18 +265,20 @@ impl StreamSession {
 
     async fn run(&mut self) -> std::result::Result<(), End> {
         let mut rx = self.state.store.hub.subscribe();
-        let mut signals = self.state.store.hub.subscribe_signals();
         self.catch_up().await?;
         let beat = self.state.heartbeat;
         let mut ticker = tokio::time::interval(beat);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_heard = Instant::now();
-        let mut stopping = self.state.stopping.clone();
+        // Four things to wait on, the fewest that do the work: every one is
+        // polled again at each wake-up of each of thousands of streams.
         loop {
             tokio::select! {
-                _ = stopping.changed() => {
+                // Signed out, the agent removed, or the server stopping (see
+                // `serve`): the stream stops at once.
+                _ = self.live.ended.notified() => {
                     let _ = self.socket.send(Message::Close(None)).await;
-                    return Err(End::Gone);
+                    return Err(End::SignedOut);
                 },
                 got = rx.recv() => match got {
                     Ok(e) => {
@@ -235,12 +289,6 @@ impl StreamSession {
                     Err(RecvError::Lagged(_)) => self.catch_up().await?,
                     Err(RecvError::Closed) => return Err(End::HubClosed),
                 },
-                signal = signals.recv() => match signal {
-                    Ok(sig) => self.pass_on(&sig).await?,
-                    // Missed signals are missed: they come again while they matter.
-                    Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => return Err(End::HubClosed),
-                },
                 incoming = self.socket.recv() => match incoming {
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Err(End::Gone),
                     Some(Ok(_)) => last_heard = Instant::now(),
@@ -249,8 +297,8 @@ impl StreamSession {
                     if last_heard.elapsed() > beat * 3 + Duration::from_secs(1) {
                         return Err(End::Gone);
                     }
-                    // A signed-out or expired session stops receiving at once.
-                    if self.state.store.authenticate(&self.token).await.is_err() {
+                    // An expired session stops receiving at its first heartbeat.
+                    if now_ms() >= self.live.expires_at {
                         let _ = self.socket.send(Message::Close(None)).await;
                         return Err(End::SignedOut);
                     }
@@ -258,7 +306,7 @@ impl StreamSession {
                         cursor: self.cursor,
                         heartbeat_ms: beat.as_millis() as u64,
                     }).map_err(|e| End::Store(e.to_string()))?;
-                    self.send(frame).await?;
+                    self.send(frame.into()).await?;
                     self.socket.send(Message::Ping(Vec::new().into())).await.map_err(|_| End::Gone)?;
                 }
             }

@@ -2,6 +2,7 @@
 
 use crate::db::{now_ms, ts};
 use crate::error::{Error, Result};
+use crate::hub::Ended;
 use crate::store::blocks::tokens::{new_token, token_hash};
 use crate::store::Store;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -193,10 +194,12 @@ impl Store {
 
     /// Ends the session of this token.
     pub async fn logout(&self, token: &str) -> Result<()> {
+        let token_hash = token_hash(token);
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash(token))
+            .bind(&token_hash)
             .execute(&self.db.writer)
             .await?;
+        self.end_streams(Ended::Session { token_hash }).await;
         Ok(())
     }
 

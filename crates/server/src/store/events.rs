@@ -66,12 +66,12 @@ pub async fn insert(
     .bind(conversation)
     .execute(conn)
     .await?;
-    Ok(Arc::new(HubEvent {
+    Ok(Arc::new(HubEvent::new(
         seq,
         audience,
         conversation,
-        json: json.into(),
-    }))
+        json.into(),
+    )))
 }
 
 /// Appends an event about one conversation: bumps its version, reads its new
@@ -215,16 +215,16 @@ pub async fn tail(db: &Db, after: i64, limit: i64) -> Result<Vec<Arc<HubEvent>>>
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(Arc::new(HubEvent {
-                seq: r.try_get(0)?,
-                audience: Audience {
+            Ok(Arc::new(HubEvent::new(
+                r.try_get(0)?,
+                Audience {
                     all: r.try_get::<i64, _>(1)? != 0,
                     a: r.try_get(2)?,
                     b: r.try_get(3)?,
                 },
-                conversation: r.try_get(4)?,
-                json: Arc::<str>::from(r.try_get::<String, _>(5)?),
-            }))
+                r.try_get(4)?,
+                Arc::<str>::from(r.try_get::<String, _>(5)?),
+            )))
         })
         .collect()
 }

@@ -29,14 +29,15 @@ pub mod queries;
 pub mod reports;
 pub mod rows;
 pub mod rules;
+pub mod sessions;
 pub mod sms;
 pub mod surveys;
 pub mod team;
 pub mod typing;
 
-use crate::db::{Backend, Db, EVENTS_CHANNEL};
+use crate::db::{Backend, Db, EVENTS_CHANNEL, SIGNALS_CHANNEL};
 use crate::error::Result;
-use crate::hub::Hub;
+use crate::hub::{Ended, Hub, Signal};
 use crate::metrics::Metrics;
 use sqlx::{Any, Transaction};
 use std::sync::Arc;
@@ -83,6 +84,8 @@ pub struct Store {
     pub presence: Arc<presence::Presence>,
     /// When each conversation's typing signals last passed (see [`typing`]).
     pub typing: Arc<typing::Recent>,
+    /// The sessions of this node's open agent streams (see [`crate::live`]).
+    pub sessions: Arc<crate::live::LiveSessions>,
 }
 
 impl Store {
@@ -98,7 +101,26 @@ impl Store {
             node: Arc::from(uuid::Uuid::new_v4().to_string()),
             presence: Arc::default(),
             typing: Arc::default(),
+            sessions: Arc::default(),
         }
+    }
+
+    /// Ends these sessions' open streams on every node: this one's at once, the
+    /// others' through a NOTIFY on PostgreSQL (their sweep is the safety net).
+    pub async fn end_streams(&self, ended: Ended) {
+        if self.db.backend == Backend::Postgres {
+            let payload = serde_json::json!({"node": &*self.node, "signal": Signal::SessionsEnded(ended.clone())})
+                .to_string();
+            let sent = sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS notified")
+                .bind(SIGNALS_CHANNEL)
+                .bind(payload)
+                .execute(&self.db.writer)
+                .await;
+            if let Err(e) = sent {
+                tracing::debug!("NOTIFY {SIGNALS_CHANNEL}: {e}");
+            }
+        }
+        self.sessions.end(&ended);
     }
 
     /// Commits a write transaction and sends its events on.

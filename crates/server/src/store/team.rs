@@ -5,6 +5,7 @@
 
 use crate::db::{now_ms, ts};
 use crate::error::{Error, Result};
+use crate::hub::Ended;
 use crate::store::agents::Caller;
 use crate::store::blocks::messages;
 use crate::store::blocks::occupancy::{
@@ -341,7 +342,9 @@ impl Store {
             back_in_queue(&mut tx, &mut emitted, &current, from, caller, line).await?;
         }
         agent_changed(&mut tx, &mut emitted, agent).await?;
-        self.commit(tx, emitted).await
+        self.commit(tx, emitted).await?;
+        self.end_streams(Ended::Agent { agent }).await;
+        Ok(())
     }
 
     /// Every agent with availability, load, capacity and their longest-waiting

@@ -437,3 +437,41 @@ async fn typing_crosses_nodes_both_ways() {
         "the page on node B hears Alice typing on node A"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
+async fn signing_out_on_one_node_closes_the_sessions_streams_on_the_other_at_once() {
+    needs_postgres();
+    let w = World::standard().await;
+    // Node B checks its streams' sessions in the table only once a minute: a
+    // stream it closes within seconds was told, not found.
+    let b = w.another_node(&["--session-sweep-ms", "60000"]);
+    let (alice, bob) = (w.agent(0), w.agent(1));
+    let token = w.api.login(&alice.email, crate::support::PASSWORD).await;
+    let mut on_b = Stream::open(&b.api.base, &token, 0).await;
+    let mut bob_on_b = Stream::open(&b.api.base, &bob.token, 0).await;
+    assert_eq!(on_b.frame(WAIT).await.unwrap()["type"], "heartbeat");
+    let r = w
+        .api
+        .post("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
+    assert_eq!(r.status, 204);
+    let (closed, bob_closed) = tokio::join!(
+        on_b.closed_within(Duration::from_secs(5)),
+        bob_on_b.closed_within(Duration::from_secs(2))
+    );
+    assert!(closed, "the stream on the other node closed");
+    assert!(!bob_closed, "Bob's stream stays open");
+
+    // Removing an agent on node A closes their streams on node B too.
+    let mut bob_again = Stream::open(&b.api.base, &bob.token, 0).await;
+    assert_eq!(bob_again.frame(WAIT).await.unwrap()["type"], "heartbeat");
+    let sam = w.agent(2);
+    let r = w
+        .api
+        .delete(&format!("/api/v1/agents/{}", bob.id), Some(&sam.token))
+        .await;
+    assert_eq!(r.status.as_u16(), 204, "{:?}", r.body);
+    assert!(bob_again.closed_within(Duration::from_secs(5)).await);
+    assert!(bob_on_b.closed_within(Duration::from_secs(1)).await);
+}

@@ -193,27 +193,89 @@ async fn stream_requires_a_token_and_a_websocket() {
 }
 
 #[tokio::test]
-async fn signing_out_closes_open_streams() {
+async fn signing_out_closes_that_sessions_streams_at_once_and_no_other() {
     let w = World::standard().await;
     let (api, alice) = (&w.api, w.agent(0));
     let token = api.login(&alice.email, PASSWORD).await;
     let mut s = Stream::open(&api.base, &token, 0).await;
+    // Alice's other session (another computer) keeps its stream.
+    let mut other = Stream::open(&api.base, &alice.token, 0).await;
     assert_eq!(s.frame(WAIT).await.unwrap()["type"], "heartbeat");
     let r = api
         .post("/api/v1/auth/logout", Some(&token), &json!({}))
         .await;
     assert_eq!(r.status, 204);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        match s.frame(Duration::from_secs(2)).await {
-            None => break,
-            Some(f) => assert_eq!(f["type"], "heartbeat"),
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the stream closed after sign-out"
-        );
-    }
+    // Pushed, not found at a heartbeat (every 300 ms here) or by the sweep.
+    assert!(
+        s.closed_within(Duration::from_secs(2)).await,
+        "the signed-out session's stream closed"
+    );
+    assert!(
+        !other.closed_within(Duration::from_secs(1)).await,
+        "the other session's stream stays open"
+    );
+    assert_eq!(other.frame(WAIT).await.unwrap()["type"], "heartbeat");
+}
+
+#[tokio::test]
+async fn a_session_ended_behind_the_servers_back_closes_its_stream_at_the_sweep() {
+    // A session deleted by another writer, with no notification (one lost with
+    // its connection looks the same): the node's sweep of its streams' sessions
+    // (every 12 heartbeats, 3.6 s here) closes the stream.
+    let w = World::standard().await;
+    let (api, alice, bob) = (&w.api, w.agent(0), w.agent(1));
+    let mut s = Stream::open(&api.base, &alice.token, 0).await;
+    let mut kept = Stream::open(&api.base, &bob.token, 0).await;
+    assert_eq!(s.frame(WAIT).await.unwrap()["type"], "heartbeat");
+    sqlx::any::install_default_drivers();
+    let url = switchboard_testkit::database_url(&w.server.dir).await;
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE email = $1)")
+        .bind(&alice.email)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    // Both read at once (a client that stops reading is dropped after three
+    // heartbeats): Alice's closes, Bob's stays open past the sweep.
+    let (closed, kept_closed) = tokio::join!(
+        s.closed_within(Duration::from_secs(10)),
+        kept.closed_within(Duration::from_secs(6))
+    );
+    assert!(closed, "the stream of the deleted session closed");
+    assert!(!kept_closed, "the other agent's stream stays open");
+}
+
+#[tokio::test]
+async fn an_expired_session_closes_its_stream() {
+    let w = World::standard().await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let token = api.login(&alice.email, PASSWORD).await;
+    // The session expires two seconds from now (the server's clock is this one).
+    sqlx::any::install_default_drivers();
+    let url = switchboard_testkit::database_url(&w.server.dir).await;
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let soon = chrono::Utc::now().timestamp_millis() + 2000;
+    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+        .bind(soon)
+        .bind(switchboard_server::store::blocks::tokens::token_hash(
+            &token,
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut s = Stream::open(&api.base, &token, 0).await;
+    assert!(
+        !s.closed_within(Duration::from_millis(1000)).await,
+        "open until it expires"
+    );
+    assert!(
+        s.closed_within(Duration::from_secs(5)).await,
+        "closed once expired"
+    );
 }
 
 #[tokio::test]

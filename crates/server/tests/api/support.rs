@@ -440,6 +440,19 @@ impl Stream {
         }
     }
 
+    /// Whether the server closes the stream within `wait` (frames before the
+    /// close are skipped); false if it is still open then.
+    pub async fn closed_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// The next JSON frame, or None if none comes within `wait`.
     pub async fn frame(&mut self, wait: Duration) -> Option<Value> {
         let text = self.text(wait).await?;
