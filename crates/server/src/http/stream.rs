@@ -96,9 +96,6 @@ const READ_BUFFER: usize = 4 * 1024;
 /// The largest message a client may send on a stream (pings, pongs and closes
 /// are tiny; the customer's page sends nothing larger).
 const MAX_MESSAGE_IN: usize = 64 * 1024;
-/// A stream whose client takes longer than this to take a frame is cut: it
-/// resumes from its cursor when it reconnects, rather than holding memory.
-pub const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 
 struct StreamSession {
     state: AppState,
@@ -132,7 +129,11 @@ impl From<Error> for End {
 
 impl StreamSession {
     async fn send(&mut self, text: Utf8Bytes) -> std::result::Result<(), End> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await {
+        // A client that takes as long to take a frame as a silent one takes to
+        // be dropped (three heartbeats and a second) is cut: it resumes from its
+        // cursor when it reconnects, rather than holding memory here.
+        let patience = self.state.heartbeat * 3 + Duration::from_secs(1);
+        match tokio::time::timeout(patience, self.socket.send(Message::Text(text))).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Gone),
             Err(_) => Err(End::TooSlow),
