@@ -119,6 +119,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     // wakes every one for each event, and a customer's POST queued behind those
     // wake-ups on the same runtime would wait for all of them. On its own
     // runtime the request gets its share of the cores from the OS at once.
+    raise_open_files();
     let streams = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .thread_name("switchboard-streams")
@@ -176,6 +177,33 @@ fn below_requests() {
                 "the streams' thread priority stays: {}",
                 std::io::Error::last_os_error()
             );
+        }
+    }
+}
+
+/// Raises the soft limit on open files to the hard one (Linux): each connected
+/// agent or customer holds a socket, and the usual soft limit of 1,024 would
+/// refuse the 1,025th while the hard limit allows far more.
+fn raise_open_files() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit read and write the struct given,
+        // which lives for both calls.
+        let raised = unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+                return;
+            }
+            let was = limit.rlim_cur;
+            limit.rlim_cur = limit.rlim_max;
+            (was < limit.rlim_max && libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0)
+                .then_some(was)
+        };
+        if let Some(was) = raised {
+            tracing::info!("open files allowed: {} (was {was})", limit.rlim_cur);
         }
     }
 }
