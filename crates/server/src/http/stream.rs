@@ -84,9 +84,11 @@ async fn stream_task(
 /// (128 KiB to read, allocated up front for every socket): agents send nothing
 /// but pongs and closes, and frames out are written as soon as they are made.
 pub fn buffers(ws: axum::extract::ws::WebSocketUpgrade) -> axum::extract::ws::WebSocketUpgrade {
+    // No cap on the write buffer: it only ever holds the frame being written
+    // (one event alone may be larger than MAX_FRAME_BYTES), and a client too
+    // slow to take it is cut off (see `send`).
     ws.read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
-        .max_write_buffer_size(MAX_FRAME_BYTES + 64 * 1024)
         .max_message_size(MAX_MESSAGE_IN)
         .max_frame_size(MAX_MESSAGE_IN)
 }

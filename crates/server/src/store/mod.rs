@@ -108,19 +108,26 @@ impl Store {
     /// Ends these sessions' open streams on every node: this one's at once, the
     /// others' through a NOTIFY on PostgreSQL (their sweep is the safety net).
     pub async fn end_streams(&self, ended: Ended) {
-        if self.db.backend == Backend::Postgres {
-            let payload = serde_json::json!({"node": &*self.node, "signal": Signal::SessionsEnded(ended.clone())})
-                .to_string();
-            let sent = sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS notified")
-                .bind(SIGNALS_CHANNEL)
-                .bind(payload)
-                .execute(&self.db.writer)
-                .await;
-            if let Err(e) = sent {
-                tracing::debug!("NOTIFY {SIGNALS_CHANNEL}: {e}");
-            }
-        }
+        self.tell_other_nodes(&Signal::SessionsEnded(ended.clone()))
+            .await;
         self.sessions.end(&ended);
+    }
+
+    /// On PostgreSQL, sends a signal to the other nodes (best effort: see
+    /// [`crate::tail`] for how they take it); nothing on SQLite, a single node.
+    pub async fn tell_other_nodes(&self, signal: &Signal) {
+        if self.db.backend != Backend::Postgres {
+            return;
+        }
+        let payload = serde_json::json!({"node": &*self.node, "signal": signal}).to_string();
+        let sent = sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS notified")
+            .bind(SIGNALS_CHANNEL)
+            .bind(payload)
+            .execute(&self.db.writer)
+            .await;
+        if let Err(e) = sent {
+            tracing::debug!("NOTIFY {SIGNALS_CHANNEL}: {e}");
+        }
     }
 
     /// Commits a write transaction and sends its events on.

@@ -4,7 +4,6 @@
 //!
 //! A use case: it imports building blocks and rules, never another use case.
 
-use crate::db::{Backend, SIGNALS_CHANNEL};
 use crate::error::Result;
 use crate::hub::Signal;
 use crate::store::agents::Caller;
@@ -95,17 +94,7 @@ impl Store {
     /// Sends a signal to this node's streams and, on PostgreSQL, to the other
     /// nodes' (best effort: a lost signal is repeated a second later).
     pub async fn signal(&self, signal: Signal) {
-        if self.db.backend == Backend::Postgres {
-            let payload = serde_json::json!({"node": &*self.node, "signal": &signal}).to_string();
-            let sent = sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS notified")
-                .bind(SIGNALS_CHANNEL)
-                .bind(payload)
-                .execute(&self.db.writer)
-                .await;
-            if let Err(e) = sent {
-                tracing::debug!("NOTIFY {SIGNALS_CHANNEL}: {e}");
-            }
-        }
+        self.tell_other_nodes(&signal).await;
         self.hub.signal(signal);
     }
 }

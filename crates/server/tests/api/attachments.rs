@@ -87,11 +87,7 @@ fn header<'a>(h: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
 
 /// How many distinct files the database holds.
 async fn blobs(w: &World) -> i64 {
-    sqlx::any::install_default_drivers();
-    let url = switchboard_testkit::database_url(&w.server.dir).await;
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
+    let mut conn = w.database().await;
     use sqlx::Row;
     sqlx::query("SELECT COUNT(*) FROM blobs")
         .fetch_one(&mut conn)

@@ -227,11 +227,7 @@ async fn a_session_ended_behind_the_servers_back_closes_its_stream_at_the_sweep(
     let mut s = Stream::open(&api.base, &alice.token, 0).await;
     let mut kept = Stream::open(&api.base, &bob.token, 0).await;
     assert_eq!(s.frame(WAIT).await.unwrap()["type"], "heartbeat");
-    sqlx::any::install_default_drivers();
-    let url = switchboard_testkit::database_url(&w.server.dir).await;
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
+    let mut conn = w.database().await;
     sqlx::query("DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE email = $1)")
         .bind(&alice.email)
         .execute(&mut conn)
@@ -253,11 +249,7 @@ async fn an_expired_session_closes_its_stream() {
     let (api, alice) = (&w.api, w.agent(0));
     let token = api.login(&alice.email, PASSWORD).await;
     // The session expires two seconds from now (the server's clock is this one).
-    sqlx::any::install_default_drivers();
-    let url = switchboard_testkit::database_url(&w.server.dir).await;
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
+    let mut conn = w.database().await;
     let soon = chrono::Utc::now().timestamp_millis() + 2000;
     sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
         .bind(soon)

@@ -118,6 +118,15 @@ impl World {
     pub fn agent(&self, i: usize) -> &Agent {
         &self.agents[i]
     }
+
+    /// A connection to the server's database, as another writer would have.
+    pub async fn database(&self) -> sqlx::AnyConnection {
+        sqlx::any::install_default_drivers();
+        let url = switchboard_testkit::database_url(&self.server.dir).await;
+        <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+            .await
+            .unwrap()
+    }
 }
 
 /// An HTTP client for one server.
