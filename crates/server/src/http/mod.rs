@@ -10,6 +10,7 @@ pub mod page;
 pub mod sms_api;
 pub mod stream;
 pub mod team_api;
+pub mod unread;
 
 use crate::error::Error;
 use crate::store::Store;
@@ -242,5 +243,6 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             Error::internal("handler", "panicked").into_response()
         }))
+        .layer(axum::middleware::from_fn(unread::close_if_unread))
         .with_state(state)
 }

@@ -11,6 +11,7 @@ mod chat_files;
 mod chat_page;
 mod cli;
 mod idempotency;
+mod keepalive;
 mod lifecycle;
 mod metrics;
 mod mms;

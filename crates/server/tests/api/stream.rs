@@ -190,6 +190,14 @@ async fn stream_requires_a_token_and_a_websocket() {
     api.get("/api/v1/stream?cursor=abc", Some(&alice.token))
         .await
         .err(400, "invalid_request");
+    // The customers' stream answers a plain GET the same way.
+    let c = api.waiting_customer("Plain", "hi").await;
+    api.get(
+        &format!("/api/v1/customer/conversations/{}/stream", c.conversation),
+        None,
+    )
+    .await
+    .err(400, "invalid_request");
 }
 
 #[tokio::test]
