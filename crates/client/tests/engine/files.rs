@@ -99,9 +99,12 @@ async fn files_go_once_are_kept_ahead_and_shown_offline() {
         ["screen.png", "receipt.pdf", "notes.txt", "a.csv", "b.log"]
     );
 
-    // The customer's files are fetched ahead.
+    // Every file of the conversation is fetched ahead: the customer's two and
+    // the agent's three (14 + 8 + 8 bytes; a picture this small has no
+    // thumbnail). The newest go first, so the receipt comes after the agent's.
+    let everything = PNG.len() + 18 + 14 + 8 + 8;
     eventually("the files kept", || {
-        futures_lite(app.file_cache_used()).filter(|n| *n >= (PNG.len() + 18) as u64)
+        futures_lite(app.file_cache_used()).filter(|n| *n >= everything as u64)
     })
     .await;
     let image = app.image(shot, false).await.unwrap();
