@@ -190,36 +190,16 @@ async fn switchboard_run(setup: &Setup, tokens: &[String], n: usize, idle: Durat
     procs.reset_peak();
     let resident = procs.kib("VmRSS");
     let cpu = procs.cpu();
-    let mut sent = Vec::with_capacity(MESSAGES);
-    let mut posts = Vec::with_capacity(MESSAGES);
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
-    for i in 0..MESSAGES {
-        let at = Instant::now();
-        sent.push(at);
-        // Alternately to each node; each POST on its own task (a slow answer must
-        // not hold back the next message).
-        let url = format!(
-            "{}/api/v1/customer/conversations/{id}/messages",
-            bases[i % bases.len()]
-        );
-        let (http, ctoken, done) = (http.clone(), ctoken.clone(), done_tx.clone());
-        tokio::spawn(async move {
-            let r = http
-                .post(url)
-                .bearer_auth(ctoken)
-                .json(&serde_json::json!({"body": format!("fanout-{i}")}))
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success(), "{}", r.status());
-            let _ = done.send(at.elapsed().as_secs_f64() * 1000.0);
-        });
-        tokio::time::sleep(GAP).await;
-    }
-    drop(done_tx);
-    while let Some(ms) = done_rx.recv().await {
-        posts.push(ms);
-    }
+    let urls: Vec<String> = (0..MESSAGES)
+        .map(|i| {
+            // Alternately to each node.
+            format!(
+                "{}/api/v1/customer/conversations/{id}/messages",
+                bases[i % bases.len()]
+            )
+        })
+        .collect();
+    let (sent, mut posts) = post_all(urls, ctoken).await;
     wait_all(&arrivals, MESSAGES).await;
     let fanout_cpu = procs.cpu() - cpu;
     let growth_mib = (procs.kib("VmHWM") - resident) / 1024.0;
@@ -237,6 +217,50 @@ async fn switchboard_run(setup: &Setup, tokens: &[String], n: usize, idle: Durat
         kib_per_stream,
         growth_mib,
     }
+}
+
+/// POSTs message i to `urls[i]`, 20 a second, each on its own task (a slow
+/// answer must not hold back the next message); returns when each was sent and
+/// each answer's latency in ms. The customer runs on a thread and runtime of its
+/// own: on the bench's runtime, busy reading 10,000 sockets, an answer would wait
+/// there to be read and the figure would be the bench's, not the server's.
+async fn post_all(urls: Vec<String>, token: String) -> (Vec<Instant>, Vec<f64>) {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let out = rt.block_on(async move {
+            let http = reqwest::Client::new();
+            let mut sent = Vec::with_capacity(urls.len());
+            let mut answers = Vec::with_capacity(urls.len());
+            for (i, url) in urls.into_iter().enumerate() {
+                let at = Instant::now();
+                sent.push(at);
+                let (http, token) = (http.clone(), token.clone());
+                answers.push(tokio::spawn(async move {
+                    let r = http
+                        .post(url)
+                        .bearer_auth(token)
+                        .json(&serde_json::json!({"body": format!("fanout-{i}")}))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(r.status().is_success(), "{}", r.status());
+                    at.elapsed().as_secs_f64() * 1000.0
+                }));
+                tokio::time::sleep(GAP).await;
+            }
+            let mut posts = Vec::with_capacity(answers.len());
+            for a in answers {
+                posts.push(a.await.unwrap());
+            }
+            (sent, posts)
+        });
+        let _ = tx.send(out);
+    });
+    rx.await.unwrap()
 }
 
 async fn baseline_run(n: usize, idle: Duration) -> Figures {
