@@ -1,5 +1,6 @@
 use crate::{wire, ConversationId, ErrorCode, MessageId};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 wire! {
     /// `POST /api/v1/customer/conversations`: a customer starts a chat.
@@ -26,6 +27,12 @@ wire! {
         /// Not blank, at most 10,000 characters, no NUL.
         #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00]*\S[^\x00]*$"))]
         pub body: String,
+        /// Made by the client (a fresh UUID per message): a retry with the same id,
+        /// after a lost answer, stores nothing new and gets the first answer again
+        /// (the same message; a fresh token when that message opened a new
+        /// conversation). The same id with another body is refused (`op_id_reused`).
+        #[serde(default)]
+        pub client_id: Option<Uuid>,
     }
 
     /// A posted customer message. When the conversation had ended, the message opened

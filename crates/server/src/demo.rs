@@ -81,14 +81,14 @@ pub async fn seed(store: &Store) -> Result<()> {
     for (name, email, question, answer, subject, mood) in closed {
         let s = store.start_conversation(name, email).await?;
         store
-            .customer_post(s.conversation_id, &s.token, question)
+            .customer_post(s.conversation_id, &s.token, question, None)
             .await?;
         store.take(alice, s.conversation_id, op(), false).await?;
         store
             .reply(alice, s.conversation_id, op(), answer.to_string())
             .await?;
         store
-            .customer_post(s.conversation_id, &s.token, "Thank you!")
+            .customer_post(s.conversation_id, &s.token, "Thank you!", None)
             .await?;
         store
             .reply(
@@ -133,6 +133,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             tom.conversation_id,
             &tom.token,
             "Can I change my plan mid-month?",
+            None,
         )
         .await?;
     store.take(alice, tom.conversation_id, op(), false).await?;
@@ -149,6 +150,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             tom.conversation_id,
             &tom.token,
             "The yearly one. What would it cost?",
+            None,
         )
         .await?;
 
@@ -161,13 +163,19 @@ pub async fn seed(store: &Store) -> Result<()> {
             yuki.conversation_id,
             &yuki.token,
             "Hello? My parcel came damaged.",
+            None,
         )
         .await?;
     let leo = store
         .start_conversation("Leo Rossi", "leo.rossi@example.it")
         .await?;
     store
-        .customer_post(leo.conversation_id, &leo.token, "Do you ship to Italy?")
+        .customer_post(
+            leo.conversation_id,
+            &leo.token,
+            "Do you ship to Italy?",
+            None,
+        )
         .await?;
     store.take(bob, leo.conversation_id, op(), false).await?;
     store
@@ -187,6 +195,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             ana.conversation_id,
             &ana.token,
             "I need an invoice for order #2290.",
+            None,
         )
         .await?;
     store.take(bob, ana.conversation_id, op(), false).await?;
@@ -203,6 +212,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             ana.conversation_id,
             &ana.token,
             "Souza Design Ltda, please.",
+            None,
         )
         .await?;
     store.free(bob, ana.conversation_id, op()).await?;
@@ -216,6 +226,7 @@ pub async fn seed(store: &Store) -> Result<()> {
             spam.conversation_id,
             &spam.token,
             "Click here to claim your free phone!!!",
+            None,
         )
         .await?;
     store.spam(alice, spam.conversation_id, op()).await?;
@@ -325,7 +336,7 @@ pub async fn simulate_customers(store: Store, every: Duration) {
         let result = if follow_up {
             let s = open[rand::thread_rng().gen_range(0..open.len())].clone();
             store
-                .customer_post(s.conversation_id, &s.token, line.unwrap_or("Hello?"))
+                .customer_post(s.conversation_id, &s.token, line.unwrap_or("Hello?"), None)
                 .await
                 .map(|r| {
                     if let Some(next) = r.session {
@@ -336,7 +347,7 @@ pub async fn simulate_customers(store: Store, every: Duration) {
         } else if let Some((name, email, first)) = visitor {
             match store.start_conversation(name, email).await {
                 Ok(s) => store
-                    .customer_post(s.conversation_id, &s.token, first)
+                    .customer_post(s.conversation_id, &s.token, first, None)
                     .await
                     .map(|_| open.push(s)),
                 Err(e) => Err(e),

@@ -25,6 +25,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("closures", "id"),
     ("customer_tokens", "token_hash"),
     ("messages", "id"),
+    ("customer_posts", "conversation_id, client_id"),
     ("archive_removals", "agent_id, conversation_id, seq"),
     ("surveys", "closure_id"),
     ("subjects", "position"),

@@ -99,9 +99,22 @@ async function loadConversation(s) {
   }
 }
 
+/** @type {(() => void)[]} */
+const forgetHooks = [];
+
+/**
+ * Runs `fn` whenever the page lets go of its conversation (a new chat, an
+ * expired session, another tab's choice).
+ * @param {() => void} fn
+ */
+export function onForget(fn) {
+  forgetHooks.push(fn);
+}
+
 /** Back to the start form, the conversation forgotten (the name kept for the next). */
 export function forgetSession() {
   const oldName = session ? session.name : '';
+  for (const fn of forgetHooks) fn();
   disconnect();
   setSession(null);
   saveSession(null);
@@ -159,6 +172,15 @@ export function showPosted(s, res) {
 }
 
 /**
+ * Draws the session's conversation again (after a change to the lines on
+ * their way).
+ * @param {Session} s
+ */
+export function redraw(s) {
+  renderConversation(lastConversation() || blank(s));
+}
+
+/**
  * Another tab started, switched or forgot the conversation: follow it.
  * @param {StorageEvent} ev
  */
@@ -170,6 +192,7 @@ function onStorage(ev) {
     return;
   }
   if (session && sameId(session.conversation_id, s.conversation_id) && session.token === s.token) return;
+  for (const fn of forgetHooks) fn();
   disconnect();
   openChat(s, false);
 }

@@ -14,6 +14,7 @@
  *   scroll.js    following the conversation's bottom
  *   survey.js    the end-of-chat rating
  *   composer.js  the message box
+ *   outbox.js    the customer's lines on their way, sent until confirmed
  *   files.js     sending files: the button, dropping, pasting
  *   attachments.js  the files in the conversation, and the image viewer
  *   typing.js    who is typing, and telling the agent what was seen
@@ -25,7 +26,6 @@
 import {
   RequestError,
   errorMessage,
-  postMessage,
   postSurvey,
   sessionGone,
   startConversation,
@@ -38,6 +38,7 @@ import { clearError, els, focusSoon, markInvalid, setBusy, showError, showStartS
 import { scrollToBottom, watchScrolling } from './scroll.js';
 import { loadSession, saveSession, session, validSession } from './session.js';
 import { watchFiles } from './files.js';
+import { sendLine, watchOutbox } from './outbox.js';
 import { reconnectIfNeeded } from './stream.js';
 import { watchTyping } from './typing.js';
 import {
@@ -52,7 +53,6 @@ import {
 
 /** @typedef {import('./protocol').SurveyRequest} SurveyRequest */
 
-let sending = false;
 let starting = false;
 
 // ---------------------------------------------------------------- start form
@@ -111,33 +111,17 @@ async function startChat(ev) {
 
 // ---------------------------------------------------------------- composer
 
-async function sendMessage() {
-  if (sending || !session) return;
+/** Sends what is in the box: it shows at once and goes out until confirmed. */
+function sendMessage() {
+  if (!session) return;
   const text = els.message.value;
   if (!text.trim()) {
     els.message.focus();
     return;
   }
-  const sess = session;
-  sending = true;
-  els.send.disabled = true;
-  setBusy(els.composer, true);
   clearError();
-  try {
-    const res = await postMessage(sess.conversation_id, sess.token, { body: text });
-    if (session !== sess) return;
-    takeSent(text);
-    showPosted(sess, res);
-    scrollToBottom(false);
-  } catch (err) {
-    if (session !== sess) return;
-    if (sessionGone(err)) expireSession();
-    else showError(errorMessage(err)); // text stays in the box
-  } finally {
-    sending = false;
-    els.send.disabled = false;
-    setBusy(els.composer, false);
-  }
+  takeSent(text);
+  sendLine(session, text);
 }
 
 // ---------------------------------------------------------------- survey
@@ -197,6 +181,7 @@ function init() {
   });
 
   watchComposer(sendMessage);
+  watchOutbox();
   watchFiles({
     posted: (s, res) => {
       showPosted(s, res);

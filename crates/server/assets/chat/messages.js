@@ -23,8 +23,14 @@ import { hideAgentTyping, reportSeen } from './typing.js';
  */
 
 /**
+ * A line to draw: the server's, or one of the customer's on its way (its id a
+ * string, its `note` what the page is doing with it).
+ * @typedef {Omit<CustomerVisibleMessage, 'id'> & { id: number | string, note?: string }} Line
+ */
+
+/**
  * A drawn line and what it shows.
- * @typedef {{ li: HTMLLIElement, whoEl: HTMLElement, bodyEl: HTMLElement, who: string, body: string }} Entry
+ * @typedef {{ li: HTMLLIElement, whoEl: HTMLElement, bodyEl: HTMLElement, noteEl: HTMLElement | null, who: string, body: string, note: string }} Entry
  */
 
 const QUIET_LOG_MS = 600;
@@ -37,6 +43,8 @@ let renderedFor = null; // conversation id the message list belongs to
 const rendered = new Map(); // message id -> its line
 /** @type {Map<string, CustomerVisibleMessage>} */
 const pending = new Map(); // messages we posted that the stream has not shown yet
+/** @type {Map<string, Line>} */
+const outgoing = new Map(); // the customer's lines the server has not confirmed yet
 /** @type {ReturnType<typeof setTimeout> | null} */
 let quietTimer = null;
 
@@ -64,7 +72,39 @@ export function addPending(m) {
   if (!rendered.has(String(m.id))) pending.set(String(m.id), m);
 }
 
-/** @param {CustomerVisibleMessage} m */
+/**
+ * Shows (or updates) a line on its way, after the conversation's lines.
+ * @param {string} key
+ * @param {string} body
+ * @param {string} createdAt
+ * @param {string} note what is happening to it ("Sending…")
+ */
+export function setOutgoing(key, body, createdAt, note) {
+  outgoing.set(key, {
+    id: key,
+    from: 'me',
+    agent_name: null,
+    body,
+    created_at: createdAt,
+    attachments: [],
+    note,
+  });
+}
+
+/**
+ * The line is confirmed (the server's line takes its place) or given up.
+ * @param {string} key
+ */
+export function dropOutgoing(key) {
+  outgoing.delete(key);
+}
+
+/** Forgets every line on its way. */
+export function clearOutgoing() {
+  outgoing.clear();
+}
+
+/** @param {Line} m */
 function authorName(m) {
   if (m.from === 'me') return 'You';
   return typeof m.agent_name === 'string' && m.agent_name.trim() ? m.agent_name : 'Agent';
@@ -88,7 +128,7 @@ function timeElement(iso) {
 }
 
 /**
- * @param {CustomerVisibleMessage} m
+ * @param {Line} m
  * @returns {Entry}
  */
 function createItem(m) {
@@ -113,14 +153,27 @@ function createItem(m) {
   if (files.length) li.append(attachmentList(files));
   const t = timeElement(m.created_at);
   if (t) li.append(t);
-  return { li, whoEl: who, bodyEl: body, who: name, body: m.body };
+  /** @type {HTMLElement | null} */
+  let noteEl = null;
+  if (m.note !== undefined) {
+    li.classList.add('sending');
+    noteEl = document.createElement('span');
+    noteEl.className = 'note';
+    noteEl.textContent = m.note;
+    li.append(noteEl);
+  }
+  return { li, whoEl: who, bodyEl: body, noteEl, who: name, body: m.body, note: m.note ?? '' };
 }
 
 /**
  * @param {Entry} entry
- * @param {CustomerVisibleMessage} m
+ * @param {Line} m
  */
 function updateItem(entry, m) {
+  if (entry.noteEl && m.note !== undefined && entry.note !== m.note) {
+    entry.note = m.note;
+    entry.noteEl.textContent = m.note;
+  }
   // Messages are normally immutable; keep the DOM in step if one changes anyway.
   if (entry.body !== m.body) {
     entry.body = m.body;
@@ -160,7 +213,7 @@ function quietLog() {
 }
 
 /**
- * @param {CustomerVisibleMessage[]} list
+ * @param {Line[]} list
  * @param {ConversationKey} convId
  */
 function renderMessages(list, convId) {
@@ -216,7 +269,8 @@ export function renderConversation(c) {
   for (const key of Array.from(pending.keys())) {
     if (seen.has(key)) pending.delete(key);
   }
-  const list = serverMessages.concat(Array.from(pending.values()));
+  /** @type {Line[]} */
+  const list = [...serverMessages, ...pending.values(), ...outgoing.values()];
   lastConv = {
     conversation_id: c.conversation_id,
     name: c.name,

@@ -63,7 +63,14 @@ export type CustomerMessageRequest = {
 /**
  * Not blank, at most 10,000 characters, no NUL.
  */
-body: string }
+body: string; 
+/**
+ * Made by the client (a fresh UUID per message): a retry with the same id,
+ * after a lost answer, stores nothing new and gets the first answer again
+ * (the same message; a fresh token when that message opened a new
+ * conversation). The same id with another body is refused (`op_id_reused`).
+ */
+client_id?: string | null }
 
 /**
  * A posted customer message. When the conversation had ended, the message opened

@@ -48,7 +48,12 @@ pub async fn post(
 ) -> Result<Json<CustomerMessageResponse>> {
     s.customer_limits.message(id)?;
     Ok(Json(
-        detached(async move { s.store.customer_post(id, &token, &req.body).await }).await?,
+        detached(async move {
+            s.store
+                .customer_post(id, &token, &req.body, req.client_id)
+                .await
+        })
+        .await?,
     ))
 }
 

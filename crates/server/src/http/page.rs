@@ -33,6 +33,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("survey.js", include_str!("../../assets/chat/survey.js")),
     ("typing.js", include_str!("../../assets/chat/typing.js")),
     ("files.js", include_str!("../../assets/chat/files.js")),
+    ("outbox.js", include_str!("../../assets/chat/outbox.js")),
     (
         "attachments.js",
         include_str!("../../assets/chat/attachments.js"),

@@ -18,15 +18,23 @@ pub fn fingerprint(action: &str, target: i64, body: &impl Serialize) -> String {
     format!("{action}:{target}:{}", hex::encode(Sha256::digest(json)))
 }
 
-/// Forgets op ids older than `max_age_ms`: a retry after that runs afresh. The
-/// retention must outlast any outbox (the default is 30 days).
+/// Forgets op ids, and customers' client-made post ids, older than `max_age_ms`:
+/// a retry after that runs afresh. The retention must outlast any outbox (the
+/// default is 30 days).
 pub async fn prune_ops(writer: &sqlx::AnyPool, max_age_ms: i64) -> Result<u64> {
     let cutoff = now_ms().saturating_sub(max_age_ms);
-    Ok(sqlx::query("DELETE FROM ops WHERE created_at < $1")
-        .bind(cutoff)
-        .execute(writer)
-        .await?
-        .rows_affected())
+    let mut pruned = 0;
+    for sql in [
+        "DELETE FROM ops WHERE created_at < $1",
+        "DELETE FROM customer_posts WHERE created_at < $1",
+    ] {
+        pruned += sqlx::query(sql)
+            .bind(cutoff)
+            .execute(writer)
+            .await?
+            .rows_affected();
+    }
+    Ok(pruned)
 }
 
 /// Events a mutation appended, published once it commits.

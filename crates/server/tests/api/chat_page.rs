@@ -267,6 +267,83 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     c.close().await.unwrap();
 }
 
+const MY_LINES: &str = "return Array.from(document.querySelectorAll('#messages li.msg.me')).map(li => [li.querySelector('.body').textContent, li.classList.contains('sending') ? li.querySelector('.note').textContent : ''])";
+
+/// What the page shows of the customer's lines: each body, and its note while on its way.
+async fn my_lines(c: &Client) -> Vec<(String, String)> {
+    serde_json::from_value(js(c, MY_LINES).await).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and the npm fixtures (scripts/test runs it)"]
+async fn lines_written_while_the_server_is_down_show_as_sending_and_go_once_it_is_back() {
+    let mut w = World::standard().await;
+    let (_driver, c) = chromium::headless().await;
+    c.goto(&format!("{}/chat", w.api.base)).await.unwrap();
+    chromium::fill_start(&c, "Ines", "ines@example.net").await;
+    chromium::submit_start(&c).await;
+    let message = c.find(Locator::Css("#message")).await.unwrap();
+    message.send_keys("first").await.unwrap();
+    message.send_keys(&Key::Enter.to_string()).await.unwrap();
+    until(
+        &c,
+        "the first line confirmed",
+        "return document.querySelectorAll('#messages li.msg.me:not(.sending)').length === 1",
+    )
+    .await;
+
+    // The server dies; the customer writes two more lines. Both show at once, in
+    // order, marked as on their way, and the box is free for the next.
+    w.server.kill9();
+    for line in ["second", "third"] {
+        message.send_keys(line).await.unwrap();
+        message.send_keys(&Key::Enter.to_string()).await.unwrap();
+    }
+    until(
+        &c,
+        "both lines marked as not sent yet",
+        "return Array.from(document.querySelectorAll('#messages li.msg.me.sending .note')).filter(n => n.textContent === 'Not sent yet. Trying again…').length >= 1",
+    )
+    .await;
+    let shown = my_lines(&c).await;
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert_eq!(shown[0], ("first".to_string(), String::new()));
+    assert_eq!(shown[1].0, "second");
+    assert_eq!(shown[2].0, "third");
+    assert!(shown[1].1.starts_with("Not sent yet") || shown[1].1 == "Sending…");
+    assert_eq!(
+        js(&c, "return document.getElementById('message').value").await,
+        ""
+    );
+    screenshot(&c, "chat-sending.png").await;
+    // Still waiting a few seconds on: nothing is given up.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(my_lines(&c).await.len(), 3);
+
+    // The server comes back on the same address: the page sends them, once each,
+    // in order, without the customer doing anything.
+    w.server.restart();
+    until(
+        &c,
+        "every line confirmed",
+        "return document.querySelectorAll('#messages li.msg.me').length === 3 && document.querySelectorAll('#messages li.msg.me.sending').length === 0",
+    )
+    .await;
+    let api = Api::new(&w.server.base);
+    let snap = api.snapshot(w.agent(0)).await;
+    let id = snap["queue"][0]["id"].as_i64().unwrap();
+    let detail = api.detail(w.agent(0), id).await.ok();
+    let bodies: Vec<&str> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "customer")
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["first", "second", "third"]);
+    c.close().await.unwrap();
+}
+
 /// Every path the page is served from: the page, its style, its modules and the
 /// generated config.js.
 fn page_paths() -> Vec<(String, &'static str)> {

@@ -10,6 +10,7 @@ mod canned;
 mod chat_files;
 mod chat_page;
 mod cli;
+mod customer_once;
 mod idempotency;
 mod keepalive;
 mod lifecycle;

@@ -374,6 +374,16 @@ impl Api {
         }
     }
 
+    /// The conversation as the customer's page reads it.
+    pub async fn customer_reads(&self, c: &Customer) -> Value {
+        self.get(
+            &format!("/api/v1/customer/conversations/{}", c.conversation),
+            Some(&c.token),
+        )
+        .await
+        .ok()
+    }
+
     pub async fn customer_says(&self, c: &Customer, body: &str) -> Reply {
         self.post(
             &format!("/api/v1/customer/conversations/{}/messages", c.conversation),

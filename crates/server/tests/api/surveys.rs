@@ -14,15 +14,6 @@ async fn rate(api: &Api, c: &Customer, body: Value) -> Reply {
     .await
 }
 
-async fn customer_view(api: &Api, c: &Customer) -> Value {
-    api.get(
-        &format!("/api/v1/customer/conversations/{}", c.conversation),
-        Some(&c.token),
-    )
-    .await
-    .ok()
-}
-
 #[tokio::test]
 async fn a_rating_is_taken_once_credited_to_the_closer_and_shown_on_the_archive() {
     let w = World::standard().await;
@@ -31,7 +22,7 @@ async fn a_rating_is_taken_once_credited_to_the_closer_and_shown_on_the_archive(
     let id = c.conversation;
 
     // Not ended yet: there is nothing to rate.
-    assert!(customer_view(api, &c).await["survey"].is_null());
+    assert!(api.customer_reads(&c).await["survey"].is_null());
     rate(api, &c, json!({"rating": 5}))
         .await
         .err(409, "invalid_state");
@@ -45,7 +36,7 @@ async fn a_rating_is_taken_once_credited_to_the_closer_and_shown_on_the_archive(
         .ok();
 
     // The page now shows an unanswered survey.
-    let view = customer_view(api, &c).await;
+    let view = api.customer_reads(&c).await;
     assert_eq!(view["ended"], true);
     assert_eq!(view["survey"]["rating"], Value::Null);
 
@@ -70,7 +61,7 @@ async fn a_rating_is_taken_once_credited_to_the_closer_and_shown_on_the_archive(
         .await
         .err(400, "invalid_field");
     assert_eq!(
-        customer_view(api, &c).await["survey"]["rating"],
+        api.customer_reads(&c).await["survey"]["rating"],
         Value::Null
     );
 
@@ -96,7 +87,7 @@ async fn a_rating_is_taken_once_credited_to_the_closer_and_shown_on_the_archive(
     rate(api, &c, json!({"rating": 1}))
         .await
         .err(409, "survey_answered");
-    let view = customer_view(api, &c).await;
+    let view = api.customer_reads(&c).await;
     assert_eq!(view["survey"]["rating"], 4);
     assert_eq!(view["survey"]["comment"], "Quick <b>and</b> kind");
 
@@ -133,7 +124,7 @@ async fn a_reopened_conversation_asks_again_at_its_next_end() {
     // A supervisor reopens it: the page no longer offers a survey, and the
     // archived rating is not shown on an open conversation.
     api.act(sam, id, "reopen").await.ok();
-    assert!(customer_view(api, &c).await["survey"].is_null());
+    assert!(api.customer_reads(&c).await["survey"].is_null());
     rate(api, &c, json!({"rating": 5}))
         .await
         .err(409, "invalid_state");
@@ -146,7 +137,7 @@ async fn a_reopened_conversation_asks_again_at_its_next_end() {
         .await
         .ok();
     assert_eq!(
-        customer_view(api, &c).await["survey"]["rating"],
+        api.customer_reads(&c).await["survey"]["rating"],
         Value::Null
     );
     rate(api, &c, json!({"rating": 5})).await.ok();
