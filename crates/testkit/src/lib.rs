@@ -113,6 +113,18 @@ pub fn database_url_blocking(dir: &Path) -> String {
     .unwrap()
 }
 
+/// Runs one SQL statement on a test directory's database, beside the server
+/// (to inject a fault with a trigger, say).
+pub async fn execute(dir: &Path, sql: &str) {
+    sqlx::any::install_default_drivers();
+    let url = database_url(dir).await;
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("connect to the test database");
+    sqlx::query(sql).execute(&mut conn).await.unwrap();
+    let _ = sqlx::Connection::close(conn).await;
+}
+
 /// Creates an empty database next to `admin`'s and returns its URL.
 pub async fn create_database(admin: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);

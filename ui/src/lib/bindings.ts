@@ -572,7 +572,13 @@ export type Change =
  * The customer of this conversation is typing (about once a second while
  * they type): show it for a few seconds unless another comes.
  */
-{ type: "typing"; conversation_id: number; name: string }
+{ type: "typing"; conversation_id: number; name: string } | 
+/**
+ * Cached rows this version cannot read were set aside (kept in the cache
+ * for diagnosis); the conversations among them are fetched again. Said
+ * once per batch: the app tells the agent.
+ */
+{ type: "set_aside"; moved: number }
 /**
  * How the customer reaches us.
  */

@@ -65,6 +65,8 @@ export class Workspace {
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
   backfill = $state<{ fetched: number; total: number; done: boolean } | null>(null);
+  /** Cached rows this version could not read, set aside since the notice was last dismissed. */
+  setAside = $state(0);
   /** The agent's settings (the snooze shown in the sidebar); null until loaded. */
   settings = $state<AppSettings | null>(null);
   /** Why snoozing or resuming failed. */
@@ -304,6 +306,9 @@ export class Workspace {
         break;
       case 'backfill':
         this.backfill = { fetched: change.fetched, total: change.total, done: change.done };
+        break;
+      case 'set_aside':
+        this.setAside += change.moved;
         break;
       case 'notification_clicked':
         this.hooks.onNotificationClicked?.(change.conversation_id);

@@ -3,6 +3,7 @@
 //! outbox. Every batch of events is applied with its cursor in one transaction.
 
 mod apply;
+mod aside;
 mod files;
 mod fts;
 mod outbox;
@@ -10,6 +11,7 @@ mod read;
 mod search;
 
 pub use apply::{keeps, Applied};
+pub use aside::SetAside;
 pub use files::{CachedFile, WantedFile};
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
 pub use read::{ListRow, Listed, Lists, ARCHIVE_HEAD};
@@ -29,6 +31,7 @@ pub struct Cache {
     path: PathBuf,
     me: Me,
     snippets: search::SnippetPicker,
+    found: aside::Found,
 }
 
 /// Why an unusable cache file was set aside and rebuilt.
@@ -178,6 +181,9 @@ fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
     // Added within schema 3: files waiting to go up, and files kept for offline viewing.
     conn.execute_batch(files::SCHEMA)
         .map_err(|e| classify("cannot create the schema", e))?;
+    // Added within schema 3: rows this version could not read, kept for diagnosis.
+    conn.execute_batch(aside::SCHEMA)
+        .map_err(|e| classify("cannot create the schema", e))?;
     Ok(conn)
 }
 
@@ -225,6 +231,7 @@ impl Cache {
             path: path.to_path_buf(),
             me: me.clone(),
             snippets,
+            found: aside::Found::default(),
         };
         Ok((cache, rebuilt))
     }
@@ -263,6 +270,7 @@ impl Cache {
             path: self.path.clone(),
             me: self.me.clone(),
             snippets,
+            found: self.found.clone(),
         })
     }
 

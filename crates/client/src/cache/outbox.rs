@@ -2,6 +2,7 @@
 //! reaches the server exactly once, across disconnects and restarts.
 
 use super::apply::{insert_message, place};
+use super::aside::Source;
 use super::fts::Index;
 use super::Cache;
 use crate::error::{ClientErrorCode, Result};
@@ -172,11 +173,36 @@ impl Cache {
             })
     }
 
-    /// The oldest pending action (the outbox sends in order).
-    pub fn next_pending(&self) -> Result<Option<OutboxItem>> {
-        let sql = format!("{SELECT}WHERE status = 'pending' ORDER BY seq LIMIT 1");
-        let raw = self.conn.query_row(&sql, [], item).optional()?;
-        raw.map(decode).transpose()
+    /// The oldest pending action outside the `held` conversations (each
+    /// conversation's actions go in order; a conversation whose head keeps
+    /// failing holds back only its own).
+    pub fn next_pending(&self, held: &[i64]) -> Result<Option<OutboxItem>> {
+        let held = serde_json::to_string(held)?;
+        let sql = format!(
+            "{SELECT}WHERE status = 'pending' \
+             AND conversation_id NOT IN (SELECT value FROM json_each(?1)) ORDER BY seq"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query_map([held], item)?;
+        // One this version cannot read is noted and passed over.
+        for raw in rows.by_ref() {
+            if let Some(item) = self.decoded(raw?) {
+                return Ok(Some(item));
+            }
+        }
+        Ok(None)
+    }
+
+    /// An item, or None when this version cannot read it (noted, to set aside).
+    fn decoded(&self, raw: RawItem) -> Option<OutboxItem> {
+        let (seq, payload) = (raw.0, raw.4.clone());
+        match decode(raw) {
+            Ok(item) => Some(item),
+            Err(e) => {
+                self.unreadable(Source::Outbox, seq, &payload, e);
+                None
+            }
+        }
     }
 
     /// The outbox, for one conversation or all, oldest first.
@@ -184,7 +210,11 @@ impl Cache {
         let sql = format!("{SELECT}WHERE ?1 IS NULL OR conversation_id = ?1 ORDER BY seq");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([conversation_id], item)?;
-        rows.map(|r| decode(r?)).collect()
+        let mut out = Vec::new();
+        for raw in rows {
+            out.extend(self.decoded(raw?));
+        }
+        Ok(out)
     }
 
     /// The server acknowledged the action: drop it and store what it answered, in

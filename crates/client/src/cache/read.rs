@@ -1,5 +1,6 @@
 //! Reading the cache: the lists, one conversation and its history.
 
+use super::aside::Source;
 use super::{Cache, ListName};
 use crate::error::{ClientError, ErrorCode, Result};
 use rusqlite::OptionalExtension;
@@ -46,7 +47,7 @@ pub struct Listed {
 }
 
 const ARCHIVE: &str =
-    "SELECT summary FROM conversations WHERE state = 'archived' AND closed_by = ?1 \
+    "SELECT id, summary FROM conversations WHERE state = 'archived' AND closed_by = ?1 \
      ORDER BY closed_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 
 pub(super) fn author(s: &str) -> Author {
@@ -61,7 +62,7 @@ pub(super) fn author(s: &str) -> Author {
 /// The queue is served oldest first: customers waiting for an answer by how
 /// long they have waited (ties by id), then those not waiting, latest message
 /// first. `ui/src/lib/rows.ts` sorts moved rows the same way.
-const QUEUE: &str = "SELECT summary FROM conversations WHERE state = 'not_assigned' \
+const QUEUE: &str = "SELECT id, summary FROM conversations WHERE state = 'not_assigned' \
      ORDER BY json_extract(summary, '$.unanswered.waiting_since') IS NULL, \
      julianday(json_extract(summary, '$.unanswered.waiting_since')), \
      CASE WHEN json_extract(summary, '$.unanswered.waiting_since') IS NULL THEN last_message_at END DESC, \
@@ -73,10 +74,14 @@ fn summaries(
     args: impl rusqlite::Params,
 ) -> Result<Vec<ConversationSummary>> {
     let mut stmt = cache.conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(args, |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(args, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();
-    for json in rows {
-        out.push(serde_json::from_str(&json?)?);
+    for row in rows {
+        let (id, json) = row?;
+        match serde_json::from_str(&json) {
+            Ok(summary) => out.push(summary),
+            Err(e) => cache.unreadable(Source::Conversation, id, &json, e),
+        }
     }
     Ok(out)
 }
@@ -88,7 +93,7 @@ impl Cache {
         Ok(Lists {
             mine: summaries(
                 self,
-                "SELECT summary FROM conversations WHERE state = 'occupied' AND occupant_id = ?1 \
+                "SELECT id, summary FROM conversations WHERE state = 'occupied' AND occupant_id = ?1 \
                  ORDER BY last_message_at DESC, id DESC",
                 [me],
             )?,
@@ -96,7 +101,7 @@ impl Cache {
             others: if self.me.role.sees_everything() {
                 summaries(
                     self,
-                    "SELECT summary FROM conversations WHERE state = 'occupied' AND occupant_id <> ?1 \
+                    "SELECT id, summary FROM conversations WHERE state = 'occupied' AND occupant_id <> ?1 \
                      ORDER BY last_message_at DESC, id DESC",
                     [me],
                 )?
@@ -159,7 +164,13 @@ impl Cache {
             "archived" if closed_by == Some(me) => ListName::Archive,
             _ => return Ok(None),
         };
-        Ok(Some((serde_json::from_str(&json)?, list)))
+        match serde_json::from_str(&json) {
+            Ok(summary) => Ok(Some((summary, list))),
+            Err(e) => {
+                self.unreadable(Source::Conversation, id, &json, e);
+                Ok(None)
+            }
+        }
     }
 
     /// Rows `offset..offset + limit` of "Archived" (limit at most 500), in the
@@ -176,7 +187,7 @@ impl Cache {
     pub fn summary(&self, id: i64) -> Result<ConversationSummary> {
         summaries(
             self,
-            "SELECT summary FROM conversations WHERE id = ?1",
+            "SELECT id, summary FROM conversations WHERE id = ?1",
             [id],
         )?
         .pop()

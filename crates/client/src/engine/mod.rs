@@ -98,6 +98,12 @@ pub enum Change {
         conversation_id: i64,
         name: String,
     },
+    /// Cached rows this version cannot read were set aside (kept in the cache
+    /// for diagnosis); the conversations among them are fetched again. Said
+    /// once per batch: the app tells the agent.
+    SetAside {
+        moved: u64,
+    },
 }
 
 /// A conversation as the app shows it: from the cache, with what is still queued.
@@ -210,6 +216,32 @@ impl Inner {
         if *self.state.borrow() != s {
             self.state.send_replace(s);
             self.emit(Change::Connection { state: s });
+        }
+    }
+
+    /// Sets aside the rows reads found unreadable, fetches the conversations
+    /// among them again, and tells the app. Run after the app's own reads, so
+    /// that the app, which reads after it subscribes, hears of it. True when
+    /// rows were moved.
+    fn set_aside_unreadable(&self) -> bool {
+        if !self.reader().has_unreadable() {
+            return false;
+        }
+        let moved = self.cache().set_aside_unreadable();
+        match moved {
+            Ok(moved) if moved.moved > 0 => {
+                for id in &moved.conversations {
+                    let _ = self.history.send(*id);
+                }
+                self.emit(Change::SetAside { moved: moved.moved });
+                self.emit(Change::Lists);
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                tracing::warn!("setting unreadable rows aside: {e}");
+                false
+            }
         }
     }
 
@@ -341,7 +373,9 @@ impl Engine {
 
     /// The lists, from the cache.
     pub fn lists(&self) -> Result<Lists> {
-        self.inner.reader().read(Cache::lists)
+        let lists = self.inner.reader().read(Cache::lists);
+        self.inner.set_aside_unreadable();
+        lists
     }
 
     /// Rows of the archive list past its first ones, from the cache.
@@ -351,13 +385,15 @@ impl Engine {
 
     /// A conversation from the cache, with its queued actions.
     pub fn conversation(&self, id: i64) -> Result<ConversationView> {
-        self.inner.reader().read(|cache| {
+        let view = self.inner.reader().read(|cache| {
             Ok(ConversationView {
                 conversation: cache.summary(id)?,
                 messages: cache.messages(id)?,
                 outbox: cache.outbox(Some(id))?,
             })
-        })
+        });
+        self.inner.set_aside_unreadable();
+        view
     }
 
     /// Fetches a conversation's full history into the cache (when opening one
@@ -386,7 +422,9 @@ impl Engine {
 
     /// The whole outbox (pending and failed).
     pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
-        self.inner.reader().outbox(None)
+        let outbox = self.inner.reader().outbox(None);
+        self.inner.set_aside_unreadable();
+        outbox
     }
 
     /// The questionnaire's subjects as last synced.

@@ -7,9 +7,9 @@ use super::{Change, ConnectionState, Inner};
 use crate::cache::CachedFile;
 use crate::cache::{Answer, OutboxAction, OutboxItem};
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use switchboard_protocol::{
     ArchivePage, EndRequest, OpRequest, ReplyRequest, TakeRequest, TransferRequest,
 };
@@ -89,17 +89,66 @@ async fn send(inner: &Inner, item: &OutboxItem, supervisor: bool) -> Result<Answ
     })
 }
 
+/// Conversations whose head action failed with a passing fault: each waits out
+/// its own backoff while the others' actions go on.
+#[derive(Default)]
+struct Held(HashMap<i64, (u32, Instant)>);
+
+impl Held {
+    /// The conversations still waiting now.
+    fn waiting(&self, now: Instant) -> Vec<i64> {
+        let mut ids: Vec<i64> = (self.0.iter())
+            .filter(|(_, (_, until))| *until > now)
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// When the next held conversation may go again.
+    fn next_due(&self, now: Instant) -> Option<Duration> {
+        (self.0.values())
+            .map(|(_, until)| until.saturating_duration_since(now))
+            .filter(|d| !d.is_zero())
+            .min()
+    }
+
+    fn failed(&mut self, id: i64, cap: Duration) {
+        let faults = self.0.get(&id).map_or(0, |(f, _)| *f).saturating_add(1);
+        self.0
+            .insert(id, (faults, Instant::now() + backoff(faults, cap)));
+    }
+
+    fn sent(&mut self, id: i64) {
+        self.0.remove(&id);
+    }
+
+    /// The link is back: everyone may go again at once.
+    fn release(&mut self) {
+        self.0.clear();
+    }
+}
+
 pub(super) async fn outbox_loop(inner: Arc<Inner>) {
-    // Consecutive passing faults, for the retry backoff.
-    let mut faults: u32 = 0;
+    let mut held = Held::default();
     loop {
         wait_online(&inner).await;
-        let next = inner.cache().next_pending();
+        let now = Instant::now();
+        let next = inner.cache().next_pending(&held.waiting(now));
         let item = match next {
             Ok(Some(item)) => item,
             Ok(None) => {
-                let _ = tokio::time::timeout(Duration::from_secs(5), inner.outbox_wake.notified())
-                    .await;
+                // Nothing to send now: wait for a new action, a reconnect, or
+                // the first held conversation's turn.
+                let wait = held
+                    .next_due(now)
+                    .unwrap_or(Duration::from_secs(5))
+                    .min(Duration::from_secs(5));
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = inner.outbox_wake.notified() => {}
+                    _ = inner.reconnected.notified() => held.release(),
+                }
                 continue;
             }
             Err(e) => {
@@ -115,7 +164,7 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
         };
         match sent {
             Ok(answer) => {
-                faults = 0;
+                held.sent(item.conversation_id);
                 {
                     let mut cache = inner.cache();
                     match cache.outbox_done(item.seq, &answer) {
@@ -135,16 +184,19 @@ pub(super) async fn outbox_loop(inner: Arc<Inner>) {
                 inner.set_state(ConnectionState::SignedOut);
             }
             Err(e) if e.is_retryable() => {
-                // The link failed, not the request: the same op id goes again later.
-                faults = faults.saturating_add(1);
-                // Back off, but go again as soon as the stream reconnects: an agent
-                // waiting for a take or a reply should not wait out a backoff.
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff(faults, inner.options.max_backoff)) => {}
-                    _ = inner.reconnected.notified() => faults = 0,
-                }
+                // The request failed, not the action: the same op id goes again
+                // after a backoff (or as soon as the stream reconnects: an agent
+                // waiting for a take or a reply should not wait out a backoff),
+                // and meanwhile only this conversation's later actions wait.
+                tracing::info!(
+                    "outbox: conversation {} waits to retry: {}",
+                    item.conversation_id,
+                    e.message
+                );
+                held.failed(item.conversation_id, inner.options.max_backoff);
             }
             Err(e) => {
+                held.sent(item.conversation_id);
                 if let Err(err) = inner.cache().outbox_failed(item.seq, e.code, &e.message) {
                     tracing::warn!("outbox: {err}");
                 }

@@ -55,6 +55,84 @@ async fn a_hundred_replies_queued_offline_arrive_once_each_in_order() {
     );
 }
 
+/// The agents' lines of a conversation, as the server has them.
+async fn replies(w: &World, id: i64) -> Vec<String> {
+    let detail = w
+        .get(&format!("/api/v1/conversations/{id}"), w.token(0))
+        .await;
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "agent")
+        .map(|m| m["body"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_whose_replies_keep_failing_holds_back_only_its_own() {
+    let w = World::new(&[]).await;
+    let (stuck, _) = w.customer("Stuck", "hello?").await;
+    let (fine, _) = w.customer("Fine", "hi").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    for id in [stuck, fine] {
+        wait_in(&engine, "queue", id).await;
+        engine.take(id).unwrap();
+        wait_in(&engine, "mine", id).await;
+    }
+    eventually("the takes delivered", || {
+        engine.outbox().unwrap().is_empty().then_some(())
+    })
+    .await;
+
+    // The server's database refuses every new line of one conversation: a
+    // passing fault (500 internal) as far as the engine can tell.
+    let db = w.tmp.path().join("server");
+    switchboard_testkit::execute(
+        &db,
+        &format!(
+            "CREATE TRIGGER injected_fault BEFORE INSERT ON messages WHEN NEW.conversation_id = {stuck} \
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+        ),
+    )
+    .await;
+    engine.reply(stuck, "first, held").unwrap();
+    engine.reply(stuck, "second, held").unwrap();
+    engine.reply(fine, "goes through").unwrap();
+    engine.reply(fine, "and this too").unwrap();
+
+    // The other conversation's replies arrive while the first keeps failing.
+    eventually("the other conversation's replies delivered", || {
+        engine
+            .conversation(fine)
+            .unwrap()
+            .outbox
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    assert_eq!(replies(&w, fine).await, ["goes through", "and this too"]);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let held = engine.conversation(stuck).unwrap().outbox;
+    assert_eq!(held.len(), 2, "{held:?}");
+    assert!(held.iter().all(|p| p.status == OutboxStatus::Pending));
+    assert!(replies(&w, stuck).await.is_empty());
+
+    // The fault passes: the held replies go, once each, in order.
+    switchboard_testkit::execute(&db, "DROP TRIGGER injected_fault").await;
+    eventually("the held replies delivered", || {
+        engine
+            .conversation(stuck)
+            .unwrap()
+            .outbox
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    assert_eq!(replies(&w, stuck).await, ["first, held", "second, held"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_take_queued_offline_fails_visibly_when_someone_else_was_first() {
     let mut w = World::new(&[]).await;

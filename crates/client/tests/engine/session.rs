@@ -1,6 +1,7 @@
 //! Signing in, staying signed in, signing out; clear errors for bad servers.
 
 use crate::support::*;
+use std::time::Duration;
 use switchboard_client::{Accounts, EngineCode, ErrorCode, TokenStore};
 
 #[tokio::test]
@@ -158,6 +159,72 @@ async fn an_unusable_cache_is_rebuilt_from_the_server() {
     let (engine, rebuilt) = switchboard_client::Engine::start(&session, &path, options()).unwrap();
     assert!(rebuilt.unwrap().reason.contains("newer"));
     wait_in(&engine, "queue", id).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_this_version_cannot_read_are_set_aside_not_fatal() {
+    let w = World::new(&[]).await;
+    let (odd, _) = w.customer("Odd", "hello").await;
+    let (plain, _) = w.customer("Plain", "hi").await;
+    let (accounts, session) = w.sign_in(0).await;
+    let path = accounts.cache_path(&session);
+    let engine = start_engine(&accounts, &session);
+    wait_in(&engine, "queue", odd).await;
+    wait_in(&engine, "queue", plain).await;
+    drop(engine);
+
+    // A newer (or broken) build left a summary and a queued action this one
+    // cannot decode.
+    {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute(
+            "UPDATE conversations SET summary = '{\"from\": \"the future\"}' WHERE id = ?1",
+            [odd],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO outbox (op_id, conversation_id, action, payload, status, created_at) \
+             VALUES ('6d1f7f62-4c1e-4f25-9d43-0c7f3f1f0a11', ?1, 'hologram', '{\"type\": \"hologram\"}', 'pending', 0)",
+            [plain],
+        )
+        .unwrap();
+    }
+
+    let engine = start_engine(&accounts, &session);
+    let mut changes = engine.changes();
+    // The lists read, without the row they cannot read; the outbox too.
+    let lists = engine.lists().expect("one bad row does not fail the lists");
+    assert!(lists.queue.iter().any(|c| c.id == plain));
+    assert!(engine.outbox().expect("nor the outbox").is_empty());
+    let mut moved = 0;
+    while moved < 2 {
+        match tokio::time::timeout(Duration::from_secs(20), changes.recv()).await {
+            Ok(Ok(switchboard_client::Change::SetAside { moved: n })) => moved += n,
+            Ok(Ok(_)) => {}
+            other => panic!("no set-aside change: {other:?} ({moved} so far)"),
+        }
+    }
+    assert_eq!(moved, 2);
+    // The conversation comes back from the server, readable.
+    let back = wait_in(&engine, "queue", odd).await;
+    assert_eq!(back.customer.name, "Odd");
+    assert!(engine.outbox().unwrap().is_empty());
+    drop(engine);
+    // What was set aside is kept in the file, for a bug report.
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let kept: Vec<(String, i64, String)> = db
+        .prepare("SELECT source, key, data FROM set_aside ORDER BY source")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert_eq!(kept[0].0, "conversations");
+    assert_eq!(kept[0].1, odd);
+    assert!(kept[0].2.contains("the future"));
+    assert_eq!(kept[1].0, "outbox");
+    assert!(kept[1].2.contains("hologram"));
 }
 
 fn rusqlite_user_version(path: &std::path::Path, v: i64) {
