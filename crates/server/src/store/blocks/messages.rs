@@ -1,7 +1,7 @@
 //! Messages: the only writer of the `messages` table. Each new message updates
 //! what the lists show and appends its event.
 
-use crate::db::now_ms;
+use crate::db::{now_ms, ts};
 use crate::error::Result;
 use crate::hub::Audience;
 use crate::store::blocks::attachments::{self, Prepared};
@@ -9,7 +9,9 @@ use crate::store::events::conversation_event;
 use crate::store::ops::Emitted;
 use crate::store::rows;
 use sqlx::{AnyConnection, Row};
-use switchboard_protocol::{ConversationId, ConversationSummary, CustomerId, EventKind, Message};
+use switchboard_protocol::{
+    Author, ConversationId, ConversationSummary, CustomerId, EventKind, Message,
+};
 
 /// What the lists show for a line: its text, or the file it carries.
 fn shown(body: &str, file: Option<(&Prepared, &str)>) -> String {
@@ -50,10 +52,22 @@ pub async fn customer(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
-    if let Some((f, name)) = file {
-        attachments::attach(conn, msg_id, target, f, name).await?;
-    }
-    let message = rows::message(conn, msg_id).await?;
+    let message = match file {
+        Some((f, name)) => {
+            attachments::attach(conn, msg_id, target, f, name).await?;
+            rows::message(conn, msg_id).await?
+        }
+        // Nothing to read back: two round trips fewer on every customer post.
+        None => Message {
+            id: msg_id,
+            conversation_id: target,
+            author: Author::Customer,
+            agent: None,
+            body: body.to_string(),
+            created_at: ts(now),
+            attachments: Vec::new(),
+        },
+    };
     let (ev, _) = conversation_event(conn, target, Audience::SUPERVISORS, |conversation| {
         EventKind::MessagePosted {
             conversation,
