@@ -423,6 +423,10 @@ async fn checksum(
 mod tests {
     use super::*;
 
+    /// Tables only PostgreSQL has: the nodes' shared rate-limit counts, which a
+    /// fresh deployment starts without.
+    const NOT_PORTED: &[&str] = &["rate_limits"];
+
     #[test]
     fn every_table_of_the_schema_is_ported_once() {
         // Every migration, so a table added later is caught too.
@@ -440,6 +444,7 @@ mod tests {
             .lines()
             .filter_map(|l| l.strip_prefix("CREATE TABLE "))
             .filter_map(|l| l.split_whitespace().next())
+            .filter(|t| !NOT_PORTED.contains(t))
             .collect();
         let mut ported: Vec<&str> = TABLES.iter().map(|(t, _)| *t).collect();
         created.sort_unstable();

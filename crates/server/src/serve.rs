@@ -1,7 +1,7 @@
 //! Running the server: listen, prune the event log, stop cleanly on a signal.
 
 use crate::db::Backend;
-use crate::http::limits::{CustomerLimits, LoginLimits, TrustedProxies};
+use crate::http::limits::{prune_rate_limits, Counts, CustomerLimits, LoginLimits, TrustedProxies};
 use crate::http::{app, AppState};
 use crate::sms::{run_worker, SmsClient, SmsConfig};
 use crate::store::events::prune;
@@ -69,6 +69,7 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.listen).await?;
     let addr = listener.local_addr()?;
     let pruner = store.clone();
+    let shared_counts = Counts::for_db(&store.db);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(opts.prune_interval);
         loop {
@@ -78,6 +79,9 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
             }
             if let Err(e) = prune(&pruner.db, opts.retention_events, opts.retention_ms).await {
                 tracing::warn!("pruning the event log failed: {}", e.body.message);
+            }
+            if let Err(e) = prune_rate_limits(&shared_counts).await {
+                tracing::warn!("pruning rate limits failed: {}", e.body.message);
             }
         }
     });
@@ -127,11 +131,13 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
         .enable_all()
         .build()?;
     let live = store.sessions.clone();
+    let counts = Counts::for_db(&store.db);
     let state = AppState {
         streams: streams.handle().clone(),
         store,
-        login_limits: Arc::new(LoginLimits::default()),
+        login_limits: Arc::new(LoginLimits::new(counts.clone())),
         customer_limits: Arc::new(CustomerLimits::new(
+            counts,
             opts.customer_starts_per_minute,
             opts.customer_messages_per_minute,
         )),

@@ -36,7 +36,8 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
     s.login_limits
-        .check(s.proxies.client(peer.ip(), &headers), &req.email)?;
+        .check(s.proxies.client(peer.ip(), &headers), &req.email)
+        .await?;
     Ok(Json(s.store.login(&req.email, &req.password).await?))
 }
 

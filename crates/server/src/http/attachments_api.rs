@@ -140,7 +140,7 @@ pub async fn customer_upload(
     ApiQuery(q): ApiQuery<AttachmentQuery>,
     body: Body,
 ) -> Result<(StatusCode, Json<CustomerMessageResponse>)> {
-    s.customer_limits.message(id)?;
+    s.customer_limits.message(id).await?;
     let bytes = file(&s, body).await?;
     let posted =
         detached(async move { s.store.customer_attach(id, &token, &q.name, bytes).await }).await?;

@@ -30,7 +30,8 @@ pub async fn start(
     ApiJson(req): ApiJson<StartConversationRequest>,
 ) -> Result<Json<CustomerSession>> {
     s.customer_limits
-        .start(s.proxies.client(peer.ip(), &headers))?;
+        .start(s.proxies.client(peer.ip(), &headers))
+        .await?;
     Ok(Json(
         s.store.start_conversation(&req.name, &req.email).await?,
     ))
@@ -46,7 +47,7 @@ pub async fn post(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CustomerMessageRequest>,
 ) -> Result<Json<CustomerMessageResponse>> {
-    s.customer_limits.message(id)?;
+    s.customer_limits.message(id).await?;
     Ok(Json(
         detached(async move {
             s.store
@@ -81,7 +82,7 @@ pub async fn survey(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<SurveyRequest>,
 ) -> Result<Json<SurveyResult>> {
-    s.customer_limits.message(id)?;
+    s.customer_limits.message(id).await?;
     Ok(Json(
         detached(async move { s.store.customer_survey(id, &token, &req).await }).await?,
     ))

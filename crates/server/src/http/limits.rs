@@ -1,8 +1,16 @@
-//! Sign-in rate limits: per address and per email, so guessing passwords is slow
-//! without locking a whole office behind one NAT out. Behind reverse proxies the
-//! address is the client's, read from `X-Forwarded-For` when the connection comes
-//! from a proxy the operator trusts (`serve --trust-proxy`).
+//! Rate limits: sign-ins per address and per email, so guessing passwords is
+//! slow without locking a whole office behind one NAT out; and the public
+//! customer API's new conversations per address and messages per conversation.
+//! Behind reverse proxies the address is the client's, read from
+//! `X-Forwarded-For` when the connection comes from a proxy the operator trusts
+//! (`serve --trust-proxy`).
+//!
+//! Each limit is a generic cell rate (GCRA: a burst, then one every period).
+//! One node counts in memory; nodes on PostgreSQL count in the database
+//! (`rate_limits`, one row per key holding its theoretical arrival time, moved
+//! by one conditional upsert), so N nodes do not allow N times the attempts.
 
+use crate::db::{now_ms, Backend, Db};
 use crate::error::Error;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
@@ -10,36 +18,117 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 use switchboard_protocol::ErrorCode;
 
-/// Login attempts allowed.
-#[derive(Debug)]
-pub struct LoginLimits {
-    per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_email: DefaultKeyedRateLimiter<String>,
+/// Where limits count: in this process, or in the database all nodes share.
+#[derive(Debug, Clone)]
+pub enum Counts {
+    Local,
+    Shared(sqlx::AnyPool),
 }
 
-fn quota(burst: u32, every: Duration) -> Quota {
-    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(every)
-        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(burst)
-}
-
-impl Default for LoginLimits {
-    fn default() -> Self {
-        LoginLimits {
-            // An office's worth of sign-ins at once, then two a second.
-            per_ip: RateLimiter::keyed(quota(100, Duration::from_millis(500))),
-            // Five tries, then one every twelve seconds.
-            per_email: RateLimiter::keyed(quota(5, Duration::from_secs(12))),
+impl Counts {
+    /// Shared on PostgreSQL (several nodes may serve), local on SQLite (one).
+    pub fn for_db(db: &Db) -> Counts {
+        match db.backend {
+            Backend::Postgres => Counts::Shared(db.writer.clone()),
+            Backend::Sqlite => Counts::Local,
         }
     }
 }
 
+/// One limit: `burst` at once, then one every `period`, per key.
+#[derive(Debug)]
+struct Limit {
+    name: &'static str,
+    burst: u32,
+    period: Duration,
+    local: DefaultKeyedRateLimiter<String>,
+}
+
+impl Limit {
+    fn new(name: &'static str, burst: u32, period: Duration) -> Limit {
+        let burst = burst.max(1);
+        let period = period.max(Duration::from_millis(1));
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        Limit {
+            name,
+            burst,
+            period,
+            local: RateLimiter::keyed(quota),
+        }
+    }
+
+    /// `n` a minute, all of them at once if need be.
+    fn per_minute(name: &'static str, n: u32) -> Limit {
+        let n = n.max(1);
+        Limit::new(name, n, Duration::from_secs(60) / n)
+    }
+
+    /// Counts an attempt for `key`; false when over the limit (and then not counted).
+    async fn allows(&self, counts: &Counts, key: &str) -> Result<bool, Error> {
+        let pool = match counts {
+            Counts::Local => return Ok(self.local.check_key(&key.to_string()).is_ok()),
+            Counts::Shared(pool) => pool,
+        };
+        let period = i64::try_from(self.period.as_millis()).unwrap_or(i64::MAX);
+        let tolerance = period.saturating_mul(i64::from(self.burst - 1));
+        // GCRA: allowed while the theoretical arrival time is at most
+        // `tolerance` ahead of now; each allowed attempt moves it one period on.
+        let moved = sqlx::query(
+            "INSERT INTO rate_limits (bucket, tat) VALUES ($1, $2 + $3) \
+             ON CONFLICT (bucket) DO UPDATE SET tat = GREATEST(rate_limits.tat, $2) + $3 \
+             WHERE GREATEST(rate_limits.tat, $2) - $2 <= $4",
+        )
+        .bind(format!("{}:{key}", self.name))
+        .bind(now_ms())
+        .bind(period)
+        .bind(tolerance)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        Ok(moved == 1)
+    }
+}
+
+/// Forgets shared counts that no longer hold anything back (their time has
+/// passed): run beside the other pruning.
+pub async fn prune_rate_limits(counts: &Counts) -> Result<u64, Error> {
+    let Counts::Shared(pool) = counts else {
+        return Ok(0);
+    };
+    Ok(sqlx::query("DELETE FROM rate_limits WHERE tat < $1")
+        .bind(now_ms())
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+/// Login attempts allowed.
+#[derive(Debug)]
+pub struct LoginLimits {
+    counts: Counts,
+    per_ip: Limit,
+    per_email: Limit,
+}
+
 impl LoginLimits {
+    pub fn new(counts: Counts) -> LoginLimits {
+        LoginLimits {
+            counts,
+            // An office's worth of sign-ins at once, then two a second.
+            per_ip: Limit::new("login_ip", 100, Duration::from_millis(500)),
+            // Five tries, then one every twelve seconds.
+            per_email: Limit::new("login_email", 5, Duration::from_secs(12)),
+        }
+    }
+
     /// Counts an attempt; refuses with 429 `rate_limited` when over either limit.
-    pub fn check(&self, ip: IpAddr, email: &str) -> Result<(), Error> {
+    pub async fn check(&self, ip: IpAddr, email: &str) -> Result<(), Error> {
         let key = crate::store::agents::email_key(email);
-        if self.per_ip.check_key(&ip).is_err() || self.per_email.check_key(&key).is_err() {
+        if !self.per_ip.allows(&self.counts, &ip.to_string()).await?
+            || !self.per_email.allows(&self.counts, &key).await?
+        {
             return Err(Error::new(
                 ErrorCode::RateLimited,
                 "too many sign-in attempts; wait a minute and try again",
@@ -53,22 +142,19 @@ impl LoginLimits {
 /// every agent's stream.
 #[derive(Debug)]
 pub struct CustomerLimits {
-    starts_per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    messages_per_conversation: DefaultKeyedRateLimiter<i64>,
-}
-
-fn per_minute(n: u32) -> Quota {
-    let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
-    Quota::per_minute(n)
+    counts: Counts,
+    starts_per_ip: Limit,
+    messages_per_conversation: Limit,
 }
 
 impl CustomerLimits {
     /// `starts` new conversations per address and `messages` per conversation, per
     /// minute, each allowed as a burst.
-    pub fn new(starts: u32, messages: u32) -> CustomerLimits {
+    pub fn new(counts: Counts, starts: u32, messages: u32) -> CustomerLimits {
         CustomerLimits {
-            starts_per_ip: RateLimiter::keyed(per_minute(starts)),
-            messages_per_conversation: RateLimiter::keyed(per_minute(messages)),
+            counts,
+            starts_per_ip: Limit::per_minute("start_ip", starts),
+            messages_per_conversation: Limit::per_minute("messages", messages),
         }
     }
 
@@ -80,17 +166,30 @@ impl CustomerLimits {
     }
 
     /// Counts a new conversation from this address.
-    pub fn start(&self, ip: IpAddr) -> Result<(), Error> {
-        self.starts_per_ip
-            .check_key(&ip)
-            .map_err(|_| Self::refuse())
+    pub async fn start(&self, ip: IpAddr) -> Result<(), Error> {
+        if self
+            .starts_per_ip
+            .allows(&self.counts, &ip.to_string())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(Self::refuse())
+        }
     }
 
     /// Counts a message to this conversation.
-    pub fn message(&self, conversation: i64) -> Result<(), Error> {
-        self.messages_per_conversation
-            .check_key(&conversation)
-            .map_err(|_| Self::refuse())
+    pub async fn message(&self, conversation: i64) -> Result<(), Error> {
+        let key = conversation.to_string();
+        if self
+            .messages_per_conversation
+            .allows(&self.counts, &key)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(Self::refuse())
+        }
     }
 }
 

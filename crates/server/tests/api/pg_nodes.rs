@@ -475,3 +475,59 @@ async fn signing_out_on_one_node_closes_the_sessions_streams_on_the_other_at_onc
     assert!(bob_again.closed_within(Duration::from_secs(5)).await);
     assert!(bob_on_b.closed_within(Duration::from_secs(1)).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
+async fn rate_limits_count_across_nodes_not_per_node() {
+    needs_postgres();
+    let limits = [
+        "--customer-messages-per-minute",
+        "4",
+        "--customer-starts-per-minute",
+        "3",
+    ];
+    let w = World::new(&[("Alice", Role::Agent)], &["Billing"], &limits).await;
+    let b = w.another_node(&limits);
+    let nodes = [&w.api, &b.api];
+    let login = json!({"email": "mallory@example.com", "password": "guess"});
+
+    // Five tries per email, wherever they land; then every node refuses.
+    for i in 0..5 {
+        nodes[i % 2]
+            .post("/api/v1/auth/login", None, &login)
+            .await
+            .err(401, "invalid_credentials");
+    }
+    for api in nodes {
+        api.post("/api/v1/auth/login", None, &login)
+            .await
+            .err(429, "rate_limited");
+    }
+
+    // Four messages a minute to a conversation, split between the nodes.
+    let c = w.api.start_customer("Flood", "flood@example.net").await;
+    for i in 0..4 {
+        nodes[i % 2]
+            .customer_says(&c, &format!("line {i}"))
+            .await
+            .ok();
+    }
+    for api in nodes {
+        api.customer_says(&c, "one too many")
+            .await
+            .err(429, "rate_limited");
+    }
+
+    // Three new chats a minute from one address (one is Flood's).
+    b.api.start_customer("Two", "two@example.net").await;
+    w.api.start_customer("Three", "three@example.net").await;
+    for api in nodes {
+        api.post(
+            "/api/v1/customer/conversations",
+            None,
+            &json!({"name": "Four", "email": "four@example.net"}),
+        )
+        .await
+        .err(429, "rate_limited");
+    }
+}
