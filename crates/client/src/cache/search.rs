@@ -142,10 +142,12 @@ fn unmarked(text: &str) -> Vec<Segment> {
 }
 
 /// Turns what an agent typed into an FTS5 query that cannot be a syntax error:
-/// every word quoted, the last one a prefix.
+/// every word quoted, the last one a prefix. Control characters go (FTS5 ends a
+/// quoted string at a NUL: "unterminated string", found by fuzzing).
 pub fn fts_query(input: &str) -> Option<String> {
     let words: Vec<String> = input
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
         .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
         .collect();
     if words.is_empty() {
@@ -485,6 +487,10 @@ mod tests {
         assert_eq!(fts_query("  "), None);
         assert_eq!(fts_query("parcel late").unwrap(), "\"parcel\" \"late\"*");
         assert_eq!(fts_query("AND \"(").unwrap(), "\"AND\" \"\"\"(\"*");
+        // A NUL ended FTS5's quoted string early ("unterminated string", found
+        // by fuzzing): control characters part words and go.
+        assert_eq!(fts_query("\0\u{7}"), None);
+        assert_eq!(fts_query("wher\0e is").unwrap(), "\"wher\" \"e\" \"is\"*");
     }
 
     fn seg(text: &str, hit: bool) -> Segment {

@@ -8,8 +8,8 @@ mod sync;
 mod workers;
 
 pub use files::file_name;
-pub use sync::backoff;
 use sync::sync_loop;
+pub use sync::{backoff, parse_frame};
 use workers::{backfill_loop, files_loop, history_loop, outbox_loop};
 
 use crate::api::Api;

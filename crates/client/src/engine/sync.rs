@@ -153,7 +153,7 @@ async fn stream_once(inner: &Inner, attempt: &mut u32) -> Result<Exit> {
 
 /// Reads a frame, tolerating what a newer server may add: unknown frame types
 /// are skipped, and so are events of unknown kinds (their cursor still counts).
-fn parse_frame(text: &str) -> Result<Option<StreamFrame>> {
+pub fn parse_frame(text: &str) -> Result<Option<StreamFrame>> {
     let bad = |e: serde_json::Error| {
         ClientError::new(
             EngineCode::BadResponse,

@@ -40,6 +40,77 @@ fn field<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The name–value pairs of a form body, in order.
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// What a signed webhook form says, checked: the signature over `url` and the
+/// form, the account, the sender (E.164) and that it came to our number.
+#[derive(Debug)]
+pub struct InboundForm {
+    pub sid: String,
+    pub from: String,
+    /// The text (may be empty when files come).
+    pub body: String,
+    /// How many files the provider says it carries (at most [`MAX_MEDIA`]).
+    pub media: u32,
+    pub params: Vec<(String, String)>,
+}
+
+/// Reads the provider's form (`body`) signed with `signature`. Forged or
+/// unsigned: 403; a field missing or malformed: 400; not to our number:
+/// `unknown_number`.
+pub fn read_form(
+    config: &SmsConfig,
+    url: &str,
+    body: &[u8],
+    signature: &str,
+) -> Result<InboundForm> {
+    let params = form_pairs(body);
+    if !signature_ok(&config.auth_token, url, &params, signature) {
+        return Err(Error::forbidden(
+            "the X-Twilio-Signature does not match this request",
+        ));
+    }
+    if field(&params, "AccountSid").is_some_and(|a| a != config.account_sid) {
+        return Err(Error::forbidden("the text is for another account"));
+    }
+    let sid = field(&params, "MessageSid")
+        .or_else(|| field(&params, "SmsSid"))
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .ok_or_else(|| Error::field("MessageSid is missing"))?
+        .to_owned();
+    let from = field(&params, "From").ok_or_else(|| Error::field("From is missing"))?;
+    if !is_e164(from) {
+        return Err(Error::field(
+            "From must be a phone number like +15551234567",
+        ));
+    }
+    let from = from.to_owned();
+    let to = field(&params, "To").ok_or_else(|| Error::field("To is missing"))?;
+    if to != config.from_number {
+        return Err(Error::new(
+            ErrorCode::UnknownNumber,
+            format!("this server does not answer texts to {to}"),
+        ));
+    }
+    let body = field(&params, "Body").unwrap_or_default().to_owned();
+    let media: u32 = field(&params, "NumMedia")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+        .min(MAX_MEDIA);
+    Ok(InboundForm {
+        sid,
+        from,
+        body,
+        media,
+        params,
+    })
+}
+
 /// An inbound text from the SMS provider: form-encoded `MessageSid`, `From`,
 /// `To`, `Body`, …, signed with `X-Twilio-Signature`. Unsigned or forged: 403.
 /// A repeated `MessageSid` is stored once.
@@ -79,9 +150,6 @@ pub async fn twilio_webhook(
             Error::new(ErrorCode::InvalidRequest, r.body_text())
         }
     })?;
-    let params: Vec<(String, String)> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
     let Some(sig) = headers
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok())
@@ -89,36 +157,13 @@ pub async fn twilio_webhook(
         return Err(Error::forbidden("the request has no X-Twilio-Signature"));
     };
     let url = signed_url(&config, &headers, &uri)?;
-    if !signature_ok(&config.auth_token, &url, &params, sig) {
-        return Err(Error::forbidden(
-            "the X-Twilio-Signature does not match this request",
-        ));
-    }
-    if field(&params, "AccountSid").is_some_and(|a| a != config.account_sid) {
-        return Err(Error::forbidden("the text is for another account"));
-    }
-    let sid = field(&params, "MessageSid")
-        .or_else(|| field(&params, "SmsSid"))
-        .filter(|v| !v.is_empty() && v.len() <= 64)
-        .ok_or_else(|| Error::field("MessageSid is missing"))?;
-    let from = field(&params, "From").ok_or_else(|| Error::field("From is missing"))?;
-    if !is_e164(from) {
-        return Err(Error::field(
-            "From must be a phone number like +15551234567",
-        ));
-    }
-    let to = field(&params, "To").ok_or_else(|| Error::field("To is missing"))?;
-    if to != config.from_number {
-        return Err(Error::new(
-            ErrorCode::UnknownNumber,
-            format!("this server does not answer texts to {to}"),
-        ));
-    }
-    let mut text = field(&params, "Body").unwrap_or_default().to_owned();
-    let media: u32 = field(&params, "NumMedia")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-        .min(MAX_MEDIA);
+    let InboundForm {
+        sid,
+        from,
+        body: mut text,
+        media,
+        params,
+    } = read_form(&config, &url, &body, sig)?;
     if text.trim().is_empty() && media == 0 {
         return Ok(twiml());
     }
@@ -136,8 +181,8 @@ pub async fn twilio_webhook(
         return Ok(twiml());
     }
     let inbound = InboundText {
-        sid: sid.to_owned(),
-        from: from.to_owned(),
+        sid,
+        from,
         body: text,
         files,
     };
