@@ -145,6 +145,10 @@ pub struct ServeArgs {
     /// Keep events at most this many hours.
     #[arg(long, default_value_t = 168)]
     pub event_retention_hours: i64,
+    /// How long a customer may still read a closed conversation from their
+    /// page, in days after it closed; then its tokens are deleted.
+    #[arg(long, default_value_t = 30)]
+    pub customer_token_days: i64,
     /// How long the answer to an op id is kept for retries, in hours.
     #[arg(long, default_value_t = 720)]
     pub op_retention_hours: i64,
@@ -472,6 +476,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     retention_ms: args.event_retention_hours.saturating_mul(3_600_000),
                     prune_interval: Duration::from_millis(args.prune_interval_ms),
                     op_retention_ms: args.op_retention_hours.saturating_mul(3_600_000),
+                    customer_token_ms: args.customer_token_days.saturating_mul(86_400_000),
                     customer_starts_per_minute: args.customer_starts_per_minute,
                     customer_messages_per_minute: args.customer_messages_per_minute,
                     sms,

@@ -4,6 +4,7 @@ use crate::db::Backend;
 use crate::http::limits::{prune_rate_limits, Counts, CustomerLimits, LoginLimits, TrustedProxies};
 use crate::http::{app, AppState};
 use crate::sms::{run_worker, SmsClient, SmsConfig};
+use crate::store::blocks::tokens;
 use crate::store::events::prune;
 use crate::store::ops::prune_ops;
 use crate::store::Store;
@@ -24,6 +25,8 @@ pub struct ServeOptions {
     pub prune_interval: Duration,
     /// How long an op id's answer is kept for retries.
     pub op_retention_ms: i64,
+    /// How long after its close a conversation's customer tokens still work.
+    pub customer_token_ms: i64,
     /// New customer conversations per address per minute.
     pub customer_starts_per_minute: u32,
     /// Customer messages per conversation per minute.
@@ -79,6 +82,9 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
             }
             if let Err(e) = prune(&pruner.db, opts.retention_events, opts.retention_ms).await {
                 tracing::warn!("pruning the event log failed: {}", e.body.message);
+            }
+            if let Err(e) = tokens::prune_expired(&pruner.db.writer, opts.customer_token_ms).await {
+                tracing::warn!("pruning customer tokens failed: {}", e.body.message);
             }
             if let Err(e) = prune_rate_limits(&shared_counts).await {
                 tracing::warn!("pruning rate limits failed: {}", e.body.message);

@@ -272,7 +272,16 @@ async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
     }
     let size = inner.options.archive_page;
     let mut fetched = 0u64;
-    let mut page = inner.api.archive(cursor, size).await?;
+    let mut page = match inner.api.archive(cursor, size).await {
+        // The server no longer keeps removals that old: a full pass, whose end
+        // drops what it did not confirm.
+        Err(e) if e.code == ErrorCode::ResyncRequired && cursor > 0 => {
+            tracing::info!("archive: {}", e.message);
+            gen = inner.cache().restart_backfill()?;
+            inner.api.archive(0, size).await?
+        }
+        other => other?,
+    };
     loop {
         let (more, after) = (page.has_more, page.next_cursor);
         // The server counts what is left from this page on; conversations archived

@@ -209,6 +209,71 @@ async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
     assert!(states.contains(&ConnectionState::Resyncing), "{states:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_cursor_older_than_the_servers_removals_pages_again_from_the_start() {
+    let w = World::new(&[
+        "--event-retention-events",
+        "6",
+        "--prune-interval-ms",
+        "100",
+    ])
+    .await;
+    let mut closed = Vec::new();
+    for name in ["First", "Second"] {
+        let (id, _) = w.customer(name, "old question").await;
+        w.act(0, id, "take").await;
+        w.post(
+            &format!("/api/v1/conversations/{id}/end"),
+            Some(w.token(0)),
+            serde_json::json!({"op_id": uuid::Uuid::new_v4(), "subject": "dont_know", "mood": "happy"}),
+        )
+        .await;
+        closed.push(id);
+    }
+    // The log moves on past the first of those events.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (accounts, session) = w.sign_in(0).await;
+    let engine = start_engine(&accounts, &session);
+    for id in &closed {
+        wait_in(&engine, "archive", *id).await;
+    }
+    drop(engine);
+
+    // The app's archive cursor is from before what the server still keeps
+    // removals for (its stream cursor is recent: no resync will start a pass).
+    let path = accounts.cache_path(&session);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE meta SET value = '1' WHERE key = 'archive_cursor'",
+            [],
+        )
+        .unwrap();
+
+    let engine = start_engine(&accounts, &session);
+    let mut changes = engine.changes();
+    let mut states = Vec::new();
+    let fetched = loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(20), changes.recv()).await {
+            Ok(Ok(switchboard_client::Change::Backfill {
+                fetched,
+                done: true,
+                ..
+            })) => break fetched,
+            Ok(Ok(switchboard_client::Change::Connection { state })) => states.push(state),
+            Ok(Ok(_)) => {}
+            other => panic!("no finished archive pass: {other:?}"),
+        }
+    };
+    // Told 409 resync_required, it paged the whole archive again.
+    assert_eq!(fetched, 2);
+    assert!(!states.contains(&ConnectionState::Resyncing), "{states:?}");
+    let l = engine.lists().unwrap();
+    assert!(closed
+        .iter()
+        .all(|id| l.archive.iter().any(|c| c.id == *id)));
+}
+
 /// Waits for a `Rows` change in which conversation `id` is where `want` says
 /// (the histories of the snapshot's conversations may still be arriving, each
 /// with its row). Returns that row's place, the archive's size, and whether the

@@ -71,7 +71,8 @@ pub async fn snapshot(State(s): State<AppState>, caller: Caller) -> Result<Json<
 
 /// Closed conversations with their messages, a page at a time.
 #[utoipa::path(get, path = "/api/v1/archive", tag = "sync", security(("bearer" = [])), params(ArchiveQuery),
-    responses((status = 200, body = ArchivePage), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, body = ArchivePage), (status = 400, body = ApiError), (status = 403, body = ApiError),
+        (status = 409, body = ApiError, description = "resync_required: the cursor is older than the removals kept; page from after=0")))]
 pub async fn archive(
     State(s): State<AppState>,
     caller: Caller,

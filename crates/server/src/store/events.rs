@@ -160,7 +160,8 @@ pub async fn read_after(
     })
 }
 
-async fn pruned_through(conn: &mut AnyConnection) -> Result<i64> {
+/// The event sequence through which events (and archive removals) were pruned.
+pub async fn pruned_through(conn: &mut AnyConnection) -> Result<i64> {
     let v: String = sqlx::query("SELECT value FROM meta WHERE key = 'pruned_through'")
         .fetch_one(conn)
         .await?
@@ -193,6 +194,13 @@ pub async fn prune(db: &Db, keep_events: i64, max_age_ms: i64) -> Result<i64> {
             .execute(&mut *tx)
             .await?;
     }
+    // An archive page after a cursor lists the removals since it; removals as
+    // old as the events pruned go with them (an older cursor is told to page
+    // from the start: `Store::archive`).
+    sqlx::query("DELETE FROM archive_removals WHERE seq <= $1")
+        .bind(through)
+        .execute(&mut *tx)
+        .await?;
     // Expired sign-ins go with old events.
     sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now_ms())

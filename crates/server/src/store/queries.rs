@@ -5,13 +5,13 @@ use crate::db::{ts, Backend};
 use crate::error::{Error, Result};
 use crate::store::agents::Caller;
 use crate::store::blocks::conversations::may_read;
-use crate::store::{rows, Store};
+use crate::store::{events, rows, Store};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use switchboard_protocol::{
     AgentRef, ArchivePage, ArchiveQuery, ArchiveRemoval, ArchivedConversation, Availability,
-    BlockedCustomer, ConversationDetail, ConversationId, ConversationSummary, Customer, Message,
-    Snapshot,
+    BlockedCustomer, ConversationDetail, ConversationId, ConversationSummary, Customer, ErrorCode,
+    Message, Snapshot,
 };
 
 /// How many archived conversations the snapshot carries.
@@ -210,6 +210,16 @@ impl Store {
             Some(caller.id)
         };
         let mut tx = self.db.read().await?;
+        let pruned = events::pruned_through(&mut tx).await?;
+        if after > 0 && after < pruned {
+            tx.commit().await?;
+            return Err(Error::new(
+                ErrorCode::ResyncRequired,
+                format!(
+                    "removals from the archive before {pruned} are no longer kept: page from the start (after=0)"
+                ),
+            ));
+        }
         let base = "WHERE c.state = 'archived' AND cu.blocked = 0 AND c.version > $1 ";
         let list = match whose {
             Some(agent) => {

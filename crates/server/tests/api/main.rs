@@ -26,6 +26,7 @@ mod races;
 mod removal;
 mod reports;
 mod restart;
+mod retention;
 mod returns;
 mod sms;
 mod sms_provider;

@@ -231,3 +231,76 @@ async fn archive_paging_since_a_cursor_reports_what_left_the_archive() {
     assert_eq!(again["conversations"][0]["conversation"]["id"], ids[0]);
     assert!(again["removed"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn removals_older_than_the_event_log_are_purged_and_an_older_cursor_pages_afresh() {
+    let w = World::new(
+        &[
+            ("Alice", switchboard_protocol::Role::Agent),
+            ("Sam", switchboard_protocol::Role::Supervisor),
+        ],
+        &[],
+        &[
+            "--event-retention-events",
+            "5",
+            "--prune-interval-ms",
+            "100",
+        ],
+    )
+    .await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let mut ids = Vec::new();
+    for name in ["Q1", "Q2"] {
+        let c = api.waiting_customer(name, "hi").await;
+        api.act(alice, c.conversation, "take").await.ok();
+        api.end(alice, c.conversation, json!("dont_know"), "happy")
+            .await
+            .ok();
+        ids.push(c.conversation);
+    }
+    let first = api.get("/api/v1/archive", Some(&alice.token)).await.ok();
+    let cursor = first["next_cursor"].as_i64().unwrap();
+    // One leaves Alice's archive; then enough happens for the log to move on.
+    api.act(alice, ids[0], "reopen").await.ok();
+    let busy = api.waiting_customer("Busy", "0").await;
+    for i in 1..20 {
+        api.customer_says(&busy, &i.to_string()).await.ok();
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+
+    // The removal is gone with the events of its time, so a cursor from
+    // before it cannot be answered: the client is told to page from the start.
+    let mut db = w.database().await;
+    let left: i64 = {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) FROM archive_removals")
+            .fetch_one(&mut db)
+            .await
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(left, 0, "the removal went with the events of its time");
+    api.get(
+        &format!("/api/v1/archive?after={cursor}"),
+        Some(&alice.token),
+    )
+    .await
+    .err(409, "resync_required");
+    let fresh = api.get("/api/v1/archive", Some(&alice.token)).await.ok();
+    let listed: Vec<i64> = fresh["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["conversation"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, [ids[1]]);
+    // A cursor from after the pruning still pages since it.
+    let since = api
+        .get(
+            &format!("/api/v1/archive?after={}", fresh["next_cursor"]),
+            Some(&alice.token),
+        )
+        .await
+        .ok();
+    assert!(since["conversations"].as_array().unwrap().is_empty());
+}

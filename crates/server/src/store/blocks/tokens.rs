@@ -39,6 +39,21 @@ pub async fn issue(conn: &mut AnyConnection, id: ConversationId) -> Result<Strin
     Ok(token)
 }
 
+/// Deletes the customer tokens of conversations closed more than `max_age_ms`
+/// ago: the customer's page then says the chat has expired (a new chat with
+/// the same email is linked to it for agents). Returns how many went.
+pub async fn prune_expired(writer: &sqlx::AnyPool, max_age_ms: i64) -> Result<u64> {
+    let cutoff = now_ms().saturating_sub(max_age_ms);
+    Ok(sqlx::query(
+        "DELETE FROM customer_tokens WHERE conversation_id IN \
+         (SELECT id FROM conversations WHERE state = 'archived' AND closed_at < $1)",
+    )
+    .bind(cutoff)
+    .execute(writer)
+    .await?
+    .rows_affected())
+}
+
 /// The conversation a customer token opens, checked against the one asked for.
 pub async fn check(conn: &mut AnyConnection, id: ConversationId, token: &str) -> Result<()> {
     let row = sqlx::query("SELECT conversation_id FROM customer_tokens WHERE token_hash = $1")
