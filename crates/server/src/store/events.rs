@@ -82,12 +82,26 @@ pub async fn conversation_event(
     seen_before: Audience,
     make: impl FnOnce(ConversationSummary) -> EventKind,
 ) -> Result<(Arc<HubEvent>, ConversationSummary)> {
-    let seq = next_seq(conn).await?;
-    sqlx::query("UPDATE conversations SET version = $1 WHERE id = $2")
-        .bind(seq)
+    let seq = if conn.backend_name() == "PostgreSQL" {
+        // The counter and the version in one statement: a round trip fewer.
+        sqlx::query(
+            "WITH s AS (UPDATE event_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq) \
+             UPDATE conversations SET version = (SELECT seq FROM s) WHERE id = $1 RETURNING version",
+        )
         .bind(id)
-        .execute(&mut *conn)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| crate::error::Error::not_found("conversation"))?
+        .try_get(0)?
+    } else {
+        let seq = next_seq(conn).await?;
+        sqlx::query("UPDATE conversations SET version = $1 WHERE id = $2")
+            .bind(seq)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        seq
+    };
     let summary = rows::summary(conn, id).await?;
     let audience = seen_before.union(visibility(&summary));
     let event = insert(conn, seq, make(summary.clone()), audience).await?;
