@@ -19,7 +19,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::cell::RefCell;
 use std::time::Duration;
 use switchboard_protocol as p;
-use switchboard_server::http::sms_api::{read_form, InboundForm};
+use switchboard_server::http::sms_api::{form_pairs, read_form, InboundForm};
 use switchboard_server::sms::{is_e164, signature, SmsConfig};
 use switchboard_server::{store::rules::parse_rating, validate};
 
@@ -65,7 +65,7 @@ pub fn sms_webhook(data: &[u8]) {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, &[][..]),
     };
-    let params: Vec<(String, String)> = form_urlencoded_pairs(form);
+    let params = form_pairs(form);
     let signed = first == b"=";
     let sig = if signed {
         signature(&config.auth_token, URL, &params)
@@ -81,10 +81,6 @@ pub fn sms_webhook(data: &[u8]) {
         }
         Err(e) => assert!(e.status >= 400 && e.status < 500, "{e:?}"),
     }
-}
-
-fn form_urlencoded_pairs(form: &[u8]) -> Vec<(String, String)> {
-    switchboard_server::http::sms_api::form_pairs(form)
 }
 
 // ----------------------------------------------------------------------- rating

@@ -145,11 +145,10 @@ impl Inner {
 
     /// Sets aside the rows reads found unreadable, fetches the conversations
     /// among them again, and tells the app. Run after the app's own reads, so
-    /// that the app, which reads after it subscribes, hears of it. True when
-    /// rows were moved.
-    fn set_aside_unreadable(&self) -> bool {
+    /// that the app, which reads after it subscribes, hears of it.
+    fn set_aside_unreadable(&self) {
         if !self.reader().has_unreadable() {
-            return false;
+            return;
         }
         let moved = self.cache().set_aside_unreadable();
         match moved {
@@ -159,13 +158,9 @@ impl Inner {
                 }
                 self.emit(Change::SetAside { moved: moved.moved });
                 self.emit(Change::Lists);
-                true
             }
-            Ok(_) => false,
-            Err(e) => {
-                tracing::warn!("setting unreadable rows aside: {e}");
-                false
-            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("setting unreadable rows aside: {e}"),
         }
     }
 
