@@ -199,8 +199,23 @@ async fn switchboard_run(setup: &Setup, tokens: &[String], n: usize, idle: Durat
             )
         })
         .collect();
+    let window = monotonic_secs();
     let (sent, mut posts) = post_all(urls, ctoken).await;
     wait_all(&arrivals, MESSAGES).await;
+    if trace() {
+        // For cutting a `perf sched record -k CLOCK_MONOTONIC` to the fan-out.
+        eprintln!(
+            "trace: {n} agents, fan-out from {window:.6} to {:.6} (CLOCK_MONOTONIC s), bench pid {}, node pids {}",
+            monotonic_secs(),
+            std::process::id(),
+            procs.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",")
+        );
+        let t0 = sent[0];
+        for (i, ms) in posts.iter().enumerate() {
+            let at = window + sent[i].duration_since(t0).as_secs_f64();
+            eprintln!("trace: POST {i} at {at:.6} took {ms:.1} ms");
+        }
+    }
     let fanout_cpu = procs.cpu() - cpu;
     let growth_mib = (procs.kib("VmHWM") - resident) / 1024.0;
     let (p50, p99, missing) = summarise(&sent, &arrivals).await;
@@ -369,6 +384,23 @@ async fn baseline_server() {
 }
 
 /// The soft limit on open files, from /proc/self/limits.
+/// `FANOUT_TRACE=1`: print the fan-out's window and each POST's start and
+/// latency on CLOCK_MONOTONIC, the clock of `perf sched record -k CLOCK_MONOTONIC`.
+fn trace() -> bool {
+    std::env::var_os("FANOUT_TRACE").is_some()
+}
+
+/// Seconds on CLOCK_MONOTONIC (what `Instant` reads on Linux).
+fn monotonic_secs() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
 fn open_files_limit() -> Option<usize> {
     let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
