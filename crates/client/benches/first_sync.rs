@@ -1,13 +1,15 @@
 //! First sync of a large archive: 10,000 archived conversations with 200,000
 //! messages, from a real server over loopback into an empty cache, beside a bulk
 //! insert of the same rows in id order into the same tables with one FTS5 index.
+//! The engine's rows run on an encrypted cache (as the app's) and on a plain one,
+//! side by side: the cost of encryption at rest.
 //!
 //! Run: `cargo build --release -p switchboard-server && cargo bench -p switchboard-client --bench first_sync`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 use switchboard_client::cache::Cache;
-use switchboard_client::{Accounts, Change, Engine, EngineOptions};
+use switchboard_client::{Accounts, CacheKey, Change, Engine, EngineOptions};
 use switchboard_protocol::{ArchivePage, Role};
 use switchboard_testkit::{server_bin, Server, PASSWORD};
 
@@ -17,13 +19,18 @@ const MESSAGES: i64 = 20;
 const ROUNDS: usize = 3;
 
 /// An empty engine's first sync, from its start to the archive complete.
-async fn engine_sync(accounts: &Accounts, session: &switchboard_client::Session) -> Duration {
+async fn engine_sync(
+    accounts: &Accounts,
+    session: &switchboard_client::Session,
+    key: Option<&CacheKey>,
+) -> Duration {
     let options = EngineOptions {
         archive_page: 200,
         ..EngineOptions::default()
     };
     let started = Instant::now();
-    let (engine, _) = Engine::start(session, &accounts.cache_path(session), options).unwrap();
+    let path = accounts.cache_path(session);
+    let (engine, _) = Engine::start(session, &path, key, options).unwrap();
     let mut changes = engine.changes();
     loop {
         match tokio::time::timeout(Duration::from_secs(600), changes.recv()).await {
@@ -34,6 +41,13 @@ async fn engine_sync(accounts: &Accounts, session: &switchboard_client::Session)
     }
     let sync = started.elapsed();
     assert_eq!(engine.lists().unwrap().archive_total as i64, CONVERSATIONS);
+    drop(engine);
+    // The next round's engine starts on an empty cache again.
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
     sync
 }
 
@@ -59,8 +73,9 @@ fn apply_local(
     pages: &[ArchivePage],
     me: &switchboard_protocol::Me,
     path: &std::path::Path,
+    key: Option<&CacheKey>,
 ) -> Duration {
-    let (mut cache, _) = Cache::open(path, me).unwrap();
+    let (mut cache, _) = Cache::open(path, me, key).unwrap();
     let t = Instant::now();
     for p in pages {
         cache.apply_archive_page(p, 1).unwrap();
@@ -70,7 +85,7 @@ fn apply_local(
 
 /// The floor: the same rows in id order and one FTS5 rebuild, in one transaction.
 fn bulk(pages: &[ArchivePage], me: &switchboard_protocol::Me, path: &std::path::Path) -> Duration {
-    let (cache, _) = Cache::open(path, me).unwrap();
+    let (cache, _) = Cache::open(path, me, None).unwrap();
     drop(cache);
     let mut conn = rusqlite::Connection::open(path).unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
@@ -151,18 +166,22 @@ fn main() {
         // Rounds in turn, each on fresh files, so that the machine's mood
         // weighs on every row alike; medians.
         let (mut sync, mut fetch, mut local, mut floor) = (vec![], vec![], vec![], vec![]);
+        let (mut sync_plain, mut local_plain) = (vec![], vec![]);
+        let key = CacheKey::generate();
         let mut messages = 0;
         for round in 0..ROUNDS {
             let dir = tmp.path().join(format!("round{round}"));
             // One sign-in a round: the server allows five in a row per email.
             let accounts = Accounts::new(Some(dir.join("app")), false).unwrap();
             let (session, _) = accounts.sign_in(&server.base, &email, PASSWORD).await.unwrap();
-            sync.push(engine_sync(&accounts, &session).await);
+            sync.push(engine_sync(&accounts, &session, Some(&key)).await);
+            sync_plain.push(engine_sync(&accounts, &session, None).await);
             let (took, pages) = fetch_all(&session.api()).await;
             fetch.push(took);
             messages = pages.iter().flat_map(|p| &p.conversations).map(|c| c.messages.len()).sum();
             assert_eq!(messages as i64, CONVERSATIONS * MESSAGES);
-            local.push(apply_local(&pages, &session.me, &dir.join("pages.sqlite3")));
+            local.push(apply_local(&pages, &session.me, &dir.join("pages.sqlite3"), Some(&key)));
+            local_plain.push(apply_local(&pages, &session.me, &dir.join("plain.sqlite3"), None));
             floor.push(bulk(&pages, &session.me, &dir.join("bulk.sqlite3")));
         }
         let bulk = median(floor.clone());
@@ -181,8 +200,18 @@ fn main() {
             )
         };
         row("engine: start to archive complete", &sync);
+        row("  the same on a plain cache", &sync_plain);
         row("same pages fetched and decoded, one by one", &fetch);
         row("same pages applied locally (no network)", &local);
-        row("bare bulk insert, one transaction", &floor);
+        row("  the same on a plain cache", &local_plain);
+        row("bare bulk insert, one transaction (plain)", &floor);
+        let cost = |enc: &[Duration], plain: &[Duration]| {
+            100.0 * (median(enc.to_vec()).as_secs_f64() / median(plain.to_vec()).as_secs_f64() - 1.0)
+        };
+        println!(
+            "encryption at rest costs {:+.1}% on the first sync, {:+.1}% on applying the pages",
+            cost(&sync, &sync_plain),
+            cost(&local, &local_plain)
+        );
     });
 }

@@ -57,7 +57,7 @@ fn main() {
             me: Me { id: agents[0].0, name: "Agent 0".into(), email: "agent0@example.com".into(), role: Role::Agent },
         };
         let seen = Arc::new(Mutex::new(HashMap::new()));
-        let (mut engine, _) = Engine::start(&session, &tmp.path().join("cache.sqlite3"), EngineOptions::default()).unwrap();
+        let (mut engine, _) = Engine::start(&session, &tmp.path().join("cache.sqlite3"), Some(&switchboard_client::CacheKey::generate()), EngineOptions::default()).unwrap();
         engine.start_notifications(Box::new(Recorder(seen.clone())), Settings { reminder: None, ..Settings::default() });
         let mut state = engine.connection();
         while *state.borrow_and_update() != ConnectionState::Online {

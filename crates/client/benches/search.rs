@@ -1,14 +1,17 @@
 //! Archive search over one million cached messages: the engine's `search`
 //! (customers and messages, 50 conversations with the newest matches, with
 //! highlighted snippets, over its partitioned index) beside the naive single FTS5
-//! index of the same messages, in the same file and the same run.
+//! index of the same messages, in the same file and the same run; and the
+//! engine's search again on a copy of the cache encrypted in place (as the app's
+//! caches are, and as a plain cache from an earlier version is on its first
+//! start): the cost of encryption at rest.
 //!
 //! Run: `cargo bench -p switchboard-client --bench search`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Utc;
 use std::time::Instant;
-use switchboard_client::cache::Cache;
+use switchboard_client::cache::{Cache, CacheKey};
 use switchboard_protocol::*;
 
 const CONVERSATIONS: i64 = 20_000;
@@ -99,7 +102,7 @@ fn main() {
         email: "bench@example.com".into(),
         role: Role::Agent,
     };
-    let (mut cache, _) = Cache::open(&path, &me).unwrap();
+    let (mut cache, _) = Cache::open(&path, &me, None).unwrap();
     let words = vocabulary();
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let started = Instant::now();
@@ -170,11 +173,21 @@ fn main() {
         "engine index: {parts} partitions; naive single index built beside it in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
     if let Ok(keep) = std::env::var("SEARCH_BENCH_KEEP") {
-        raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .unwrap();
         std::fs::copy(&path, &keep).unwrap();
     }
+    // The same cache encrypted in place, as an earlier version's plain cache
+    // is at the app's first start.
+    let encrypted_path = dir.path().join("encrypted.sqlite3");
+    std::fs::copy(&path, &encrypted_path).unwrap();
+    let started = Instant::now();
+    let (encrypted, _) = Cache::open(&encrypted_path, &me, Some(&CacheKey::generate())).unwrap();
+    println!(
+        "the same file encrypted in place in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     // The rarest word, words about 30,000 and 300,000 times in the data, a
     // two-word query, a three-letter prefix and the first letter of the most
     // common word (what the search box sends after one keystroke).
@@ -194,8 +207,17 @@ fn main() {
         near(300_000)[..1].to_string(),
     ];
     println!(
-        "{:<14} {:>8} | {:>11} {:>9} | {:>11} {:>9} | {:>6}",
-        "query", "matches", "engine p50", "p95", "naive p50", "p95", "ratio"
+        "{:<14} {:>8} | {:>11} {:>9} | {:>11} {:>9} | {:>6} | {:>14} {:>9} | {:>8}",
+        "query",
+        "matches",
+        "engine p50",
+        "p95",
+        "naive p50",
+        "p95",
+        "ratio",
+        "encrypted p50",
+        "p95",
+        "cost"
     );
     for q in &queries {
         let fts = switchboard_client::cache::fts_query(q).unwrap();
@@ -208,7 +230,15 @@ fn main() {
             .unwrap();
         let mut engine = Vec::new();
         let mut bare = Vec::new();
+        let mut enc = Vec::new();
         for _ in 0..RUNS {
+            let t = Instant::now();
+            let hits = encrypted.search(q, 50).unwrap();
+            enc.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert!(
+                !hits.is_empty(),
+                "{q:?}: nothing found in the encrypted cache"
+            );
             let t = Instant::now();
             let hits = cache.search(q, 50).unwrap();
             engine.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -229,6 +259,8 @@ fn main() {
         }
         engine.sort_by(|a, b| a.partial_cmp(b).unwrap());
         bare.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        enc.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let (x50, x95) = (percentile(&enc, 50.0), percentile(&enc, 95.0));
         let (e50, e95, b50, b95) = (
             percentile(&engine, 50.0),
             percentile(&engine, 95.0),
@@ -236,14 +268,17 @@ fn main() {
             percentile(&bare, 95.0),
         );
         println!(
-            "{:<14} {:>8} | {:>8.2} ms {:>6.2} ms | {:>8.2} ms {:>6.2} ms | {:>6.2}",
+            "{:<14} {:>8} | {:>8.2} ms {:>6.2} ms | {:>8.2} ms {:>6.2} ms | {:>6.2} | {:>11.2} ms {:>6.2} ms | {:>+7.1}%",
             format!("{q:?}"),
             matches,
             e50,
             e95,
             b50,
             b95,
-            e50 / b50
+            e50 / b50,
+            x50,
+            x95,
+            100.0 * (x50 / e50 - 1.0)
         );
     }
 }

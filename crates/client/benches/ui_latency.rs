@@ -110,11 +110,9 @@ fn main() {
     let started = Instant::now();
     let (engine, _) = rt
         .block_on(async {
-            Engine::start(
-                &session,
-                &accounts.cache_path(&session),
-                EngineOptions::default(),
-            )
+            let path = accounts.cache_path(&session);
+            let (key, _) = accounts.cache_key_blocking(&path)?;
+            Engine::start(&session, &path, Some(&key), EngineOptions::default())
         })
         .unwrap();
     let done = Arc::new(AtomicBool::new(false));

@@ -5,7 +5,7 @@
 use crate::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use crate::error::{ClientError, EngineCode, ErrorCode, Result};
 use crate::notify::policy::{Settings, View};
-use crate::session::{Accounts, Session};
+use crate::session::{Accounts, Session, TokenStore};
 use crate::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,9 @@ mod team;
 pub struct SessionInfo {
     pub me: Me,
     pub server: String,
+    /// Where the offline cache's key is kept: the OS keychain, or a private
+    /// file beside the cache where no keychain took it (the settings say which).
+    pub cache_key_kept: TokenStore,
 }
 
 /// The agent's settings, kept in the data directory.
@@ -184,6 +187,7 @@ impl AppSettings {
 
 struct Running {
     session: Session,
+    cache_key_kept: TokenStore,
     engine: Arc<Engine>,
     forward: JoinHandle<()>,
     idle: JoinHandle<()>,
@@ -309,8 +313,10 @@ impl App {
             file_cache_bytes: settings::mib(self.settings().file_cache_mib),
             ..EngineOptions::default()
         };
-        let (mut engine, rebuilt) =
-            Engine::start(&session, &self.accounts.cache_path(&session), options)?;
+        let cache_path = self.accounts.cache_path(&session);
+        let (key, cache_key_kept) = self.accounts.cache_key(&cache_path).await?;
+        crate::startup_mark("cache key read");
+        let (mut engine, rebuilt) = Engine::start(&session, &cache_path, Some(&key), options)?;
         crate::startup_mark("engine started");
         if let Some(r) = rebuilt {
             tracing::warn!("the offline cache was rebuilt: {}", r.reason);
@@ -355,11 +361,13 @@ impl App {
         let info = SessionInfo {
             me: session.me.clone(),
             server: session.server.to_string(),
+            cache_key_kept,
         };
         let engine = Arc::new(engine);
         let idle = self.watch_idle(engine.clone(), session.api());
         *self.running.lock().await = Some(Running {
             session,
+            cache_key_kept,
             engine,
             forward,
             idle,
@@ -379,6 +387,7 @@ impl App {
             return Ok(Some(SessionInfo {
                 me: r.session.me.clone(),
                 server: r.session.server.to_string(),
+                cache_key_kept: r.cache_key_kept,
             }));
         }
         match self.accounts.restore().await? {

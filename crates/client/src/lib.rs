@@ -15,6 +15,7 @@ pub mod session;
 mod test_fixtures;
 
 pub use app::{openable_link, App, AppSettings, SessionInfo, Snooze};
+pub use cache::{Cache, CacheKey};
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};
 pub use error::{ClientError, ClientErrorCode, EngineCode, ErrorCode, Result};
 pub use session::{Accounts, Session, TokenStore};

@@ -1,7 +1,9 @@
 //! Signing in and staying signed in: the token lives in the OS keychain, or where
-//! none exists, in a file only this user can read.
+//! none exists, in a file only this user can read. The offline cache's key is
+//! kept the same way.
 
 use crate::api::{parse_server, Api};
+use crate::cache::CacheKey;
 use crate::error::{ClientError, EngineCode, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -25,9 +27,10 @@ impl Session {
     }
 }
 
-/// Where the token was kept.
+/// Where a secret (the session's token, the cache's key) was kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum TokenStore {
     Keychain,
     File,
@@ -64,6 +67,17 @@ pub fn default_data_dir() -> Result<PathBuf> {
 
 fn keychain_user(server: &Url, me: &Me) -> String {
     format!("{}|{}", server.as_str(), me.email)
+}
+
+/// The keychain entry of a cache's key, named after the cache file.
+fn cache_key_user(cache: &Path) -> String {
+    let name = cache.file_name().unwrap_or_default().to_string_lossy();
+    format!("cache|{name}")
+}
+
+/// The key file kept beside a cache when no keychain took its key.
+fn cache_key_file(cache: &Path) -> PathBuf {
+    cache.with_extension("key")
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
@@ -128,6 +142,71 @@ impl Accounts {
         self.root
             .join("caches")
             .join(format!("{safe}-{port}-agent{}.sqlite3", session.me.id))
+    }
+
+    /// The key of the cache at `cache` (see [`Accounts::cache_path`]), and where
+    /// it is kept: the OS keychain, or where none takes it, a private file beside
+    /// the cache (said in the log; the settings show it). A cache with no key yet
+    /// gets a new random one; a cache whose key is gone is then unreadable, and
+    /// [`crate::Cache::open`] rebuilds it from the server.
+    pub async fn cache_key(&self, cache: &Path) -> Result<(CacheKey, TokenStore)> {
+        let (accounts, cache) = (self.clone(), cache.to_path_buf());
+        blocking(move || accounts.cache_key_blocking(&cache))
+            .await
+            .unwrap_or_else(|| {
+                Err(ClientError::new(
+                    EngineCode::Cache,
+                    "cannot read the cache's key: the runtime is shutting down",
+                ))
+            })
+    }
+
+    /// [`Accounts::cache_key`] on this thread (the keychain's calls block).
+    pub fn cache_key_blocking(&self, cache: &Path) -> Result<(CacheKey, TokenStore)> {
+        let (user, file) = (cache_key_user(cache), cache_key_file(cache));
+        if self.use_keychain {
+            match keyring::Entry::new(KEYCHAIN_SERVICE, &user).and_then(|e| e.get_password()) {
+                Ok(k) => match CacheKey::parse(&k) {
+                    Some(key) => return Ok((key, TokenStore::Keychain)),
+                    None => tracing::warn!(
+                        "the cache's key in the keychain is malformed; making a new one"
+                    ),
+                },
+                Err(keyring::Error::NoEntry) => {}
+                Err(e) => tracing::warn!("the keychain did not give the cache's key ({e})"),
+            }
+        }
+        if let Some(key) = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|k| CacheKey::parse(&k))
+        {
+            return Ok((key, TokenStore::File));
+        }
+        let key = CacheKey::generate();
+        if self.use_keychain {
+            match keyring::Entry::new(KEYCHAIN_SERVICE, &user)
+                .and_then(|e| e.set_password(key.as_str()))
+            {
+                Ok(()) => return Ok((key, TokenStore::Keychain)),
+                Err(e) => tracing::warn!("no usable keychain for the cache's key ({e})"),
+            }
+        }
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                ClientError::new(EngineCode::Cache, format!("{}: {e}", dir.display()))
+            })?;
+        }
+        write_private(&file, key.as_str().as_bytes()).map_err(|e| {
+            ClientError::new(
+                EngineCode::Cache,
+                format!("cannot keep the cache's key: {e}"),
+            )
+        })?;
+        tracing::warn!(
+            "the offline cache's key is kept in a file only you can read, {} (no OS keychain took it)",
+            file.display()
+        );
+        Ok((key, TokenStore::File))
     }
 
     /// Signs in and remembers the session. Errors: `bad_address`, `unreachable`,

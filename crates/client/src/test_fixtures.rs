@@ -5,6 +5,11 @@ use switchboard_protocol::{
     AgentRef, Channel, ConversationState, ConversationSummary, Customer, Me, Role, Unanswered,
 };
 
+/// A cache key for the crate's unit tests (their caches are encrypted, as the app's).
+pub fn key() -> crate::cache::CacheKey {
+    crate::cache::CacheKey::parse(&"5a".repeat(32)).unwrap()
+}
+
 /// Alice, agent 1.
 pub fn me() -> Me {
     Me {

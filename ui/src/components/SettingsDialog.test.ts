@@ -119,4 +119,21 @@ describe('Settings', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('settings could not be saved');
     expect(screen.getByRole('switch', { name: /Do Not Disturb/ })).not.toBeChecked();
   });
+
+  it('says where the offline cache\'s key is kept', async () => {
+    const backend = new FakeBackend({ settings: OFF });
+    const view = renderWith(
+      SettingsDialog,
+      { onClose: vi.fn(), onSignOut: vi.fn(async () => {}), cacheKeyKept: 'file' },
+      backend,
+    );
+    await settle();
+    const note = screen.getByTestId('settings-cache-key');
+    expect(note.textContent).toMatch(/encrypted/);
+    expect(note.textContent).toMatch(/no keychain .* file only your account can read/);
+    view.unmount();
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}), cacheKeyKept: 'keychain' }, backend);
+    await settle();
+    expect(screen.getByTestId('settings-cache-key').textContent).toMatch(/key is in the system's keychain/);
+  });
 });

@@ -62,7 +62,7 @@ describe('sign-in', () => {
     let finish!: () => void;
     backend.signIn = () =>
       new Promise((resolve) => {
-        finish = () => resolve({ me: backend.me, server: 'http://127.0.0.1:8080' });
+        finish = () => resolve({ me: backend.me, server: 'http://127.0.0.1:8080', cache_key_kept: 'keychain' });
       });
     const { user } = await signInScreen(backend);
     await fill(user, 'alice@example.com', 'x');

@@ -1052,7 +1052,12 @@ export type Segment = { text: string; hit: boolean }
 /**
  * Who is signed in, where.
  */
-export type SessionInfo = { me: Me; server: string }
+export type SessionInfo = { me: Me; server: string; 
+/**
+ * Where the offline cache's key is kept: the OS keychain, or a private
+ * file beside the cache where no keychain took it (the settings say which).
+ */
+cache_key_kept: TokenStore }
 /**
  * A matching message, or a piece of one around its first match.
  */
@@ -1136,6 +1141,10 @@ capacity: number | null;
  * (absent: nobody waits for them).
  */
 oldest_wait_since: string | null }
+/**
+ * Where a secret (the session's token, the cache's key) was kept.
+ */
+export type TokenStore = "keychain" | "file"
 /**
  * The customer's latest message when no agent has answered it yet.
  */

@@ -89,7 +89,7 @@ export class FakeBackend implements Backend {
   constructor(options: FakeOptions = {}) {
     this.me = options.me ?? ALICE;
     this.session =
-      options.session === undefined ? { me: this.me, server: 'http://127.0.0.1:8080' } : options.session;
+      options.session === undefined ? { me: this.me, server: 'http://127.0.0.1:8080', cache_key_kept: 'keychain' } : options.session;
     for (const c of options.conversations ?? []) this.conversations.set(c.id, structuredClone(c));
     for (const m of options.messages ?? []) {
       const list = this.messages.get(m.conversation_id) ?? [];
@@ -171,7 +171,7 @@ export class FakeBackend implements Backend {
     if (password !== 'switchboard-demo' || email.trim() !== this.me.email) {
       throw new BackendError('invalid_credentials', 'wrong email or password');
     }
-    this.session = { me: this.me, server };
+    this.session = { me: this.me, server, cache_key_kept: 'keychain' };
     this.setConnection('online');
     return this.session;
   }

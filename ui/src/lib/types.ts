@@ -43,6 +43,7 @@ export type {
   Segment,
   SessionInfo,
   Snooze,
+  TokenStore,
   Snippet,
   SubjectAnswer,
   SubjectCount,

@@ -51,12 +51,14 @@ async fn main() -> std::process::ExitCode {
 }
 
 /// Searches the saved cache, with no network: one line per conversation.
-fn search(
+async fn search(
     accounts: &Accounts,
     session: &switchboard_client::Session,
     query: &str,
 ) -> Result<(), ClientError> {
-    let (cache, _) = Cache::open(&accounts.cache_path(session), &session.me)?;
+    let path = accounts.cache_path(session);
+    let (key, _) = accounts.cache_key(&path).await?;
+    let (cache, _) = Cache::open(&path, &session.me, Some(&key))?;
     let hits = cache.search(query, 100)?;
     println!("search {query:?}: {} conversations", hits.len());
     for h in hits {
@@ -98,13 +100,19 @@ async fn run(args: &[String]) -> Result<(), ClientError> {
         })?,
     };
     if let Some(query) = arg(args, "--search") {
-        return search(&accounts, &session, &query);
+        return search(&accounts, &session, &query).await;
     }
-    let (mut engine, rebuilt) = Engine::start(
-        &session,
-        &accounts.cache_path(&session),
-        EngineOptions::default(),
-    )?;
+    let path = accounts.cache_path(&session);
+    let (key, kept) = accounts.cache_key(&path).await?;
+    let (mut engine, rebuilt) =
+        Engine::start(&session, &path, Some(&key), EngineOptions::default())?;
+    println!(
+        "cache key kept in {}",
+        match kept {
+            TokenStore::Keychain => "the OS keychain",
+            TokenStore::File => "a private file",
+        }
+    );
     if let Some(r) = rebuilt {
         println!("cache rebuilt: {}", r.reason);
     }

@@ -525,8 +525,12 @@ mod tests {
     #[test]
     fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut cache, _) =
-            Cache::open(&dir.path().join("c.sqlite3"), &crate::test_fixtures::me()).unwrap();
+        let (mut cache, _) = Cache::open(
+            &dir.path().join("c.sqlite3"),
+            &crate::test_fixtures::me(),
+            Some(&crate::test_fixtures::key()),
+        )
+        .unwrap();
         let taken = Event {
             seq: 2,
             at: Utc::now(),

@@ -8,7 +8,12 @@ use switchboard_protocol::{ConversationDetail, Event, EventKind, Snapshot};
 fn the_queue_is_served_oldest_wait_first_then_the_customers_not_waiting() {
     let dir = tempfile::tempdir().unwrap();
     let me = crate::test_fixtures::me();
-    let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+    let (mut cache, _) = Cache::open(
+        &dir.path().join("c.sqlite3"),
+        &me,
+        Some(&crate::test_fixtures::key()),
+    )
+    .unwrap();
     let t0 = chrono::Utc::now();
     let at = |secs: i64| t0 - chrono::Duration::seconds(secs);
     let queued = |id: i64, waited: Option<i64>, last: i64| {
@@ -55,7 +60,12 @@ fn the_queue_is_served_oldest_wait_first_then_the_customers_not_waiting() {
 fn a_reader_never_waits_behind_a_write_batch_and_sees_only_what_was_committed() {
     let dir = tempfile::tempdir().unwrap();
     let me = crate::test_fixtures::me();
-    let (mut writer, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+    let (mut writer, _) = Cache::open(
+        &dir.path().join("c.sqlite3"),
+        &me,
+        Some(&crate::test_fixtures::key()),
+    )
+    .unwrap();
     let reader = writer.reader().unwrap();
     let created = |id: i64| Event {
         seq: id,
@@ -120,7 +130,7 @@ fn a_damaged_page_found_by_the_background_check_has_the_cache_rebuilt_at_the_nex
     let dir = tempfile::tempdir().unwrap();
     let me = crate::test_fixtures::me();
     let path = dir.path().join("c.sqlite3");
-    let (mut cache, _) = Cache::open(&path, &me).unwrap();
+    let (mut cache, _) = Cache::open(&path, &me, Some(&crate::test_fixtures::key())).unwrap();
     let events: Vec<Event> = (1..=300)
         .map(|id| Event {
             seq: id,
@@ -143,7 +153,7 @@ fn a_damaged_page_found_by_the_background_check_has_the_cache_rebuilt_at_the_nex
         *b = 0x5a;
     }
     std::fs::write(&path, bytes).unwrap();
-    let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
+    let (cache, rebuilt) = Cache::open(&path, &me, Some(&crate::test_fixtures::key())).unwrap();
     assert_eq!(rebuilt, None);
     let found = check_now(&cache);
     assert!(
@@ -152,7 +162,7 @@ fn a_damaged_page_found_by_the_background_check_has_the_cache_rebuilt_at_the_nex
     );
     drop(cache);
 
-    let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
+    let (cache, rebuilt) = Cache::open(&path, &me, Some(&crate::test_fixtures::key())).unwrap();
     let rebuilt = rebuilt.expect("set aside at the next open");
     assert_eq!(Some(rebuilt.reason), found);
     assert!(rebuilt.moved_to.exists());
@@ -167,7 +177,7 @@ fn a_wanted_history_is_remembered_across_restarts_until_it_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let me = crate::test_fixtures::me();
     let path = dir.path().join("c.sqlite3");
-    let (mut cache, _) = Cache::open(&path, &me).unwrap();
+    let (mut cache, _) = Cache::open(&path, &me, Some(&crate::test_fixtures::key())).unwrap();
     // Met in a snapshot with messages this cache has not got.
     let mut c = crate::test_fixtures::conversation(7, None, Some("hello"), 3);
     c.last_message_at = Some(chrono::Utc::now());
@@ -187,7 +197,7 @@ fn a_wanted_history_is_remembered_across_restarts_until_it_is_stored() {
     assert_eq!(cache.histories_wanted().unwrap(), vec![7]);
     drop(cache);
     // A crash before the history came: the next run still wants it.
-    let (mut cache, _) = Cache::open(&path, &me).unwrap();
+    let (mut cache, _) = Cache::open(&path, &me, Some(&crate::test_fixtures::key())).unwrap();
     assert_eq!(cache.histories_wanted().unwrap(), vec![7]);
     cache
         .apply_detail(&ConversationDetail {
@@ -207,7 +217,12 @@ fn the_archive_comes_as_its_first_rows_and_its_size_then_a_page_at_a_time() {
     };
     let dir = tempfile::tempdir().unwrap();
     let me = crate::test_fixtures::me();
-    let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+    let (mut cache, _) = Cache::open(
+        &dir.path().join("c.sqlite3"),
+        &me,
+        Some(&crate::test_fixtures::key()),
+    )
+    .unwrap();
     let total = ARCHIVE_HEAD as i64 + 50;
     let archived = |id: i64| {
         let mut c = crate::test_fixtures::conversation(id, None, None, id);
@@ -292,7 +307,12 @@ fn a_changed_row_is_placed_in_the_list_that_reading_the_lists_puts_it_in() {
             role,
             ..crate::test_fixtures::me()
         };
-        let (mut cache, _) = Cache::open(&dir.path().join("c.sqlite3"), &me).unwrap();
+        let (mut cache, _) = Cache::open(
+            &dir.path().join("c.sqlite3"),
+            &me,
+            Some(&crate::test_fixtures::key()),
+        )
+        .unwrap();
         let events: Vec<Event> = all
             .iter()
             .enumerate()

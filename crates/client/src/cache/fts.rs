@@ -278,8 +278,12 @@ mod tests {
 
     fn open() -> (tempfile::TempDir, Cache) {
         let dir = tempfile::tempdir().unwrap();
-        let (cache, _) =
-            Cache::open(&dir.path().join("c.sqlite3"), &crate::test_fixtures::me()).unwrap();
+        let (cache, _) = Cache::open(
+            &dir.path().join("c.sqlite3"),
+            &crate::test_fixtures::me(),
+            Some(&crate::test_fixtures::key()),
+        )
+        .unwrap();
         (dir, cache)
     }
 
@@ -434,7 +438,12 @@ mod tests {
     fn a_schema_1_cache_is_indexed_anew_and_keeps_its_outbox() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.sqlite3");
-        let (mut cache, _) = Cache::open(&path, &crate::test_fixtures::me()).unwrap();
+        let (mut cache, _) = Cache::open(
+            &path,
+            &crate::test_fixtures::me(),
+            Some(&crate::test_fixtures::key()),
+        )
+        .unwrap();
         cache.apply_detail(&detail(7, 1..=9)).unwrap();
         cache.enqueue(7, crate::cache::OutboxAction::Free).unwrap();
         // Back to schema 1: one index fed by triggers.
@@ -451,7 +460,12 @@ mod tests {
             )
             .unwrap();
         drop(cache);
-        let (cache, rebuilt) = Cache::open(&path, &crate::test_fixtures::me()).unwrap();
+        let (cache, rebuilt) = Cache::open(
+            &path,
+            &crate::test_fixtures::me(),
+            Some(&crate::test_fixtures::key()),
+        )
+        .unwrap();
         assert_eq!(rebuilt, None);
         let version: i64 = cache
             .conn

@@ -6,6 +6,7 @@ mod apply;
 mod aside;
 mod files;
 mod fts;
+mod key;
 mod outbox;
 mod read;
 mod search;
@@ -13,6 +14,7 @@ mod search;
 pub use apply::{keeps, Applied};
 pub use aside::SetAside;
 pub use files::{CachedFile, WantedFile};
+pub use key::CacheKey;
 pub use outbox::{Answer, OutboxAction, OutboxItem, OutboxStatus};
 pub use read::{ListRow, Listed, Lists, ARCHIVE_HEAD};
 pub use search::{fts_query, CustomerMatch, ListName, SearchHit, Segment, Snippet};
@@ -32,6 +34,7 @@ pub struct Cache {
     me: Me,
     snippets: search::SnippetPicker,
     found: aside::Found,
+    key: Option<CacheKey>,
 }
 
 /// Why an unusable cache file was set aside and rebuilt.
@@ -47,7 +50,8 @@ pub struct Rebuilt {
 /// partitions: re-preparing an FTS5 query costs more than running it on one.
 const STATEMENT_CACHE: usize = 512;
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &Connection, key: Option<&CacheKey>) -> rusqlite::Result<()> {
+    key::apply(conn, key)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -114,9 +118,10 @@ fn damage_marker(path: &Path) -> PathBuf {
 
 /// Reads every page of the file (`PRAGMA quick_check`) on a read-only
 /// connection of its own. Some(what is wrong) when damaged, and then marked.
-fn check(path: &Path) -> Option<String> {
+fn check(path: &Path, key: Option<&CacheKey>) -> Option<String> {
     let found = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|conn| {
+            key::apply(&conn, key)?;
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
             conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
         });
@@ -142,14 +147,20 @@ fn check(path: &Path) -> Option<String> {
     Some(reason)
 }
 
-fn open_checked(path: &Path) -> std::result::Result<Connection, OpenError> {
+fn open_checked(path: &Path, key: Option<&CacheKey>) -> std::result::Result<Connection, OpenError> {
     let marker = damage_marker(path);
     if let Ok(reason) = std::fs::read_to_string(&marker) {
         let _ = std::fs::remove_file(&marker);
         return Err(OpenError::Unusable(reason));
     }
+    if let Some(key) = key {
+        if key::is_plain(path) {
+            key::encrypt_in_place(path, key).map_err(OpenError::Other)?;
+        }
+    }
     let mut conn = Connection::open(path).map_err(|e| classify("cannot open", e))?;
-    configure(&conn).map_err(|e| classify("not a usable database", e))?;
+    // With a key that is not the file's, the first read says "not a database".
+    configure(&conn, key).map_err(|e| classify("not a usable database (or not this key's)", e))?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| classify("not a usable database", e))?;
@@ -192,13 +203,19 @@ impl Cache {
     /// a database, or from a newer version is moved aside and a fresh cache made:
     /// the server has everything but the outbox, and an unreadable outbox is lost
     /// either way. Never fails twice in a row for the same reason.
-    pub fn open(path: &Path, me: &Me) -> Result<(Cache, Option<Rebuilt>)> {
+    ///
+    /// With `key` the file is encrypted (SQLCipher): a plain cache from an
+    /// earlier version is encrypted in place first, and a file this key cannot
+    /// read (its key was lost) is rebuilt like a damaged one. The app always
+    /// gives a key; None makes a plain file (benchmarks' baseline, tests of the
+    /// migration).
+    pub fn open(path: &Path, me: &Me, key: Option<&CacheKey>) -> Result<(Cache, Option<Rebuilt>)> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
                 ClientError::new(EngineCode::Cache, format!("{}: {e}", dir.display()))
             })?;
         }
-        let (conn, rebuilt) = match open_checked(path) {
+        let (conn, rebuilt) = match open_checked(path, key) {
             Ok(c) => (c, None),
             // Busy, locked, no permission…: the file may be fine; never destroy it.
             Err(OpenError::Other(e)) => return Err(ClientError::new(EngineCode::Cache, e)),
@@ -217,7 +234,7 @@ impl Cache {
                     "cache {} {reason}; rebuilding from the server",
                     path.display()
                 );
-                let conn = open_checked(path).map_err(|e| match e {
+                let conn = open_checked(path, key).map_err(|e| match e {
                     OpenError::Unusable(m) | OpenError::Other(m) => {
                         ClientError::new(EngineCode::Cache, m)
                     }
@@ -232,6 +249,7 @@ impl Cache {
             me: me.clone(),
             snippets,
             found: aside::Found::default(),
+            key: key.cloned(),
         };
         Ok((cache, rebuilt))
     }
@@ -245,12 +263,12 @@ impl Cache {
         &self,
         delay: std::time::Duration,
     ) -> Option<std::thread::JoinHandle<Option<String>>> {
-        let path = self.path.clone();
+        let (path, key) = (self.path.clone(), self.key.clone());
         std::thread::Builder::new()
             .name("cache-check".into())
             .spawn(move || {
                 std::thread::sleep(delay);
-                check(&path)
+                check(&path, key.as_ref())
             })
             .ok()
     }
@@ -261,6 +279,7 @@ impl Cache {
     /// searches through one.
     pub fn reader(&self) -> Result<Cache> {
         let conn = Connection::open(&self.path)?;
+        key::apply(&conn, self.key.as_ref())?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "query_only", true)?;
@@ -271,6 +290,7 @@ impl Cache {
             me: self.me.clone(),
             snippets,
             found: self.found.clone(),
+            key: self.key.clone(),
         })
     }
 
@@ -316,13 +336,6 @@ impl Cache {
     /// The stream cursor: the last event sequence applied, if a snapshot was taken.
     pub fn cursor(&self) -> Result<Option<i64>> {
         Ok(self.meta("cursor")?.and_then(|v| v.parse().ok()))
-    }
-
-    /// Marks the file as written by another schema version (tests of the rebuild).
-    #[doc(hidden)]
-    pub fn set_user_version_for_tests(&self, v: i64) -> Result<()> {
-        self.conn.pragma_update(None, "user_version", v)?;
-        Ok(())
     }
 
     /// Runs `PRAGMA integrity_check` (tests and diagnostics).

@@ -15,7 +15,9 @@ pub use sync::{backoff, parse_frame};
 use workers::{backfill_loop, files_loop, history_loop, outbox_loop};
 
 use crate::api::Api;
-use crate::cache::{Applied, Cache, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet};
+use crate::cache::{
+    Applied, Cache, CacheKey, Lists, OutboxAction, OutboxItem, Rebuilt, SearchHit, Snippet,
+};
 use crate::error::{ClientError, ErrorCode, Result};
 use crate::session::Session;
 use notifications::NotifyCtl;
@@ -213,14 +215,17 @@ impl Inner {
 }
 
 impl Engine {
-    /// Opens the cache at `cache_path` (rebuilding an unusable one) and starts
-    /// syncing. The lists are readable at once, from the cache.
+    /// Opens the cache at `cache_path` with its key (rebuilding an unusable one)
+    /// and starts syncing. The lists are readable at once, from the cache. The
+    /// app always gives a key ([`crate::Accounts::cache_key`]); without one the
+    /// cache is a plain file (benchmarks' baseline).
     pub fn start(
         session: &Session,
         cache_path: &Path,
+        key: Option<&CacheKey>,
         options: EngineOptions,
     ) -> Result<(Engine, Option<Rebuilt>)> {
-        let (cache, rebuilt) = Cache::open(cache_path, &session.me)?;
+        let (cache, rebuilt) = Cache::open(cache_path, &session.me, key)?;
         crate::startup_mark("cache opened");
         cache.check_in_background(options.cache_check_after);
         let reader = cache.reader()?;
@@ -523,7 +528,13 @@ mod tests {
             me: crate::test_fixtures::me(),
         };
         let path = dir.path().join("c.sqlite3");
-        let (engine, _) = Engine::start(&session, &path, EngineOptions::default()).unwrap();
+        let (engine, _) = Engine::start(
+            &session,
+            &path,
+            Some(&crate::test_fixtures::key()),
+            EngineOptions::default(),
+        )
+        .unwrap();
         let (sent, got) = std::sync::mpsc::channel();
         std::thread::scope(|s| {
             // Held as a backfill page holds it while it is stored.

@@ -99,7 +99,7 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
             role: switchboard_protocol::Role::Agent,
         };
         let path = cache_file(&data);
-        let (cache, rebuilt) = Cache::open(&path, &me).unwrap();
+        let (cache, rebuilt) = Cache::open(&path, &me, Some(&key_of(&path))).unwrap();
         assert!(
             rebuilt.is_none(),
             "round {round}: the cache was usable: {rebuilt:?}"
@@ -151,7 +151,7 @@ async fn killing_the_engine_mid_sync_ten_times_leaves_a_sound_cache_that_resumes
         .map(|m| m["id"].as_i64().unwrap())
         .collect();
     eventually("caught up, history included", || {
-        let (cache, _) = Cache::open(&path, &me).ok()?;
+        let (cache, _) = Cache::open(&path, &me, Some(&key_of(&path))).ok()?;
         let cached: Vec<i64> = cache.messages(id).ok()?.iter().map(|m| m.id).collect();
         (cache.cursor().ok()?? >= latest && cached == server_ids).then_some(())
     })

@@ -95,6 +95,39 @@ async fn the_token_goes_to_the_os_keychain_when_there_is_one() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Secret Service (scripts/test runs it)"]
+async fn the_cache_key_goes_to_the_os_keychain_when_there_is_one() {
+    let w = World::new(&[]).await;
+    let dir = w.app_dir("cache-keychain");
+    let accounts = Accounts::new(Some(dir.clone()), true).unwrap();
+    let (session, _) = accounts
+        .sign_in(&w.server.base, &w.agents[1].2, PASSWORD)
+        .await
+        .unwrap();
+    let path = accounts.cache_path(&session);
+    let (key, kept) = accounts.cache_key(&path).await.unwrap();
+    assert_eq!(kept, TokenStore::Keychain);
+    assert!(
+        !path.with_extension("key").exists(),
+        "no key file beside the cache"
+    );
+    // The next start finds the same key, so the cache stays readable.
+    let (again, kept) = Accounts::new(Some(dir), true)
+        .unwrap()
+        .cache_key(&path)
+        .await
+        .unwrap();
+    assert_eq!(kept, TokenStore::Keychain);
+    assert_eq!(again.as_str(), key.as_str());
+    // Each cache has a key of its own.
+    let (other, _) = accounts
+        .cache_key(&path.with_file_name("other.sqlite3"))
+        .await
+        .unwrap();
+    assert_ne!(other.as_str(), key.as_str());
+}
+
+#[tokio::test]
 async fn without_a_keychain_the_token_falls_back_to_the_private_file() {
     let w = World::new(&[]).await;
     let dir = w.app_dir("no-keychain");
@@ -148,7 +181,9 @@ async fn an_unusable_cache_is_rebuilt_from_the_server() {
         b"this is not a database, just garbage bytes ............................................",
     )
     .unwrap();
-    let (engine, rebuilt) = switchboard_client::Engine::start(&session, &path, options()).unwrap();
+    let (key, _) = accounts.cache_key_blocking(&path).unwrap();
+    let (engine, rebuilt) =
+        switchboard_client::Engine::start(&session, &path, Some(&key), options()).unwrap();
     let rebuilt = rebuilt.expect("the garbage was set aside");
     assert!(rebuilt.moved_to.exists());
     wait_in(&engine, "queue", id).await;
@@ -156,7 +191,8 @@ async fn an_unusable_cache_is_rebuilt_from_the_server() {
 
     // A cache from a newer version is set aside too, not crash-looped on.
     rusqlite_user_version(&path, 99);
-    let (engine, rebuilt) = switchboard_client::Engine::start(&session, &path, options()).unwrap();
+    let (engine, rebuilt) =
+        switchboard_client::Engine::start(&session, &path, Some(&key), options()).unwrap();
     assert!(rebuilt.unwrap().reason.contains("newer"));
     wait_in(&engine, "queue", id).await;
 }
@@ -176,7 +212,7 @@ async fn rows_this_version_cannot_read_are_set_aside_not_fatal() {
     // A newer (or broken) build left a summary and a queued action this one
     // cannot decode.
     {
-        let db = rusqlite::Connection::open(&path).unwrap();
+        let db = open_cache(&path);
         db.execute(
             "UPDATE conversations SET summary = '{\"from\": \"the future\"}' WHERE id = ?1",
             [odd],
@@ -211,7 +247,7 @@ async fn rows_this_version_cannot_read_are_set_aside_not_fatal() {
     assert!(engine.outbox().unwrap().is_empty());
     drop(engine);
     // What was set aside is kept in the file, for a bug report.
-    let db = rusqlite::Connection::open(&path).unwrap();
+    let db = open_cache(&path);
     let kept: Vec<(String, i64, String)> = db
         .prepare("SELECT source, key, data FROM set_aside ORDER BY source")
         .unwrap()
@@ -228,15 +264,85 @@ async fn rows_this_version_cannot_read_are_set_aside_not_fatal() {
 }
 
 fn rusqlite_user_version(path: &std::path::Path, v: i64) {
-    let (cache, _) = switchboard_client::cache::Cache::open(
-        path,
-        &switchboard_protocol::Me {
-            id: 0,
-            name: String::new(),
-            email: String::new(),
-            role: switchboard_protocol::Role::Agent,
-        },
-    )
-    .unwrap();
-    cache.set_user_version_for_tests(v).unwrap();
+    open_cache(path)
+        .pragma_update(None, "user_version", v)
+        .unwrap();
+}
+
+/// The cache's files (the database and its WAL) as bytes.
+fn cache_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap();
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
+    bytes
+}
+
+fn readable(bytes: &[u8], text: &str) -> bool {
+    bytes
+        .windows(text.len())
+        .any(|w| w.eq_ignore_ascii_case(text.as_bytes()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_is_encrypted_at_rest_and_a_lost_key_has_it_rebuilt_from_the_server() {
+    let w = World::new(&[]).await;
+    let (id, token) = w.customer("Quistorp", "my marmalade parcel is late").await;
+    w.say(id, &token, "the marmalade tracking says delivered")
+        .await;
+    let (accounts, session) = w.sign_in(0).await;
+    let path = accounts.cache_path(&session);
+    let engine = start_engine(&accounts, &session);
+    wait_in(&engine, "queue", id).await;
+    eventually("the history cached and searchable", || {
+        let hits = engine.search("marmalade", 50).ok()?;
+        (hits.len() == 1 && hits[0].matches == 2).then_some(())
+    })
+    .await;
+    // Neither the customer's words nor their name or email can be read from
+    // the files, while the engine runs and after it stopped.
+    let unreadable = |moment: &str| {
+        let bytes = cache_bytes(&path);
+        for text in [
+            "marmalade",
+            "Quistorp",
+            "quistorp@example.net",
+            "SQLite format 3",
+        ] {
+            assert!(
+                !readable(&bytes, text),
+                "{moment}: {text:?} is readable in the cache"
+            );
+        }
+    };
+    unreadable("running");
+    drop(engine);
+    unreadable("stopped");
+    // These tests' accounts use no keychain: the key is in a private file.
+    let key_file = path.with_extension("key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the key file is the user's alone");
+    }
+
+    // The key is lost: the cache cannot be read, and is rebuilt from the server.
+    std::fs::remove_file(&key_file).unwrap();
+    let (key, kept) = accounts.cache_key_blocking(&path).unwrap();
+    assert_eq!(kept, TokenStore::File);
+    let (engine, rebuilt) =
+        switchboard_client::Engine::start(&session, &path, Some(&key), options()).unwrap();
+    let rebuilt = rebuilt.expect("the unreadable cache was set aside");
+    assert!(
+        rebuilt.reason.contains("not this key's"),
+        "{}",
+        rebuilt.reason
+    );
+    wait_in(&engine, "queue", id).await;
+    eventually("searchable again", || {
+        let hits = engine.search("marmalade", 50).ok()?;
+        (hits.len() == 1 && hits[0].matches == 2).then_some(())
+    })
+    .await;
 }

@@ -158,9 +158,28 @@ pub fn options() -> EngineOptions {
 }
 
 pub fn start_engine(accounts: &Accounts, session: &Session) -> Engine {
-    Engine::start(session, &accounts.cache_path(session), options())
+    let path = accounts.cache_path(session);
+    let (key, _) = accounts.cache_key_blocking(&path).unwrap();
+    Engine::start(session, &path, Some(&key), options())
         .unwrap()
         .0
+}
+
+/// The key of an engine's cache, from its key file (the tests' accounts use no
+/// keychain).
+pub fn key_of(path: &std::path::Path) -> switchboard_client::CacheKey {
+    let kept = std::fs::read_to_string(path.with_extension("key")).expect("the cache's key file");
+    switchboard_client::CacheKey::parse(&kept).expect("a well-formed key")
+}
+
+/// A connection of the test's own to an engine's cache file, with its key
+/// (kept in the key file: the tests' accounts use no keychain).
+pub fn open_cache(path: &std::path::Path) -> rusqlite::Connection {
+    let key = std::fs::read_to_string(path.with_extension("key")).expect("the cache's key file");
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
+        .unwrap();
+    db
 }
 
 /// Polls until `f` gives a value (the engine works in the background).

@@ -51,9 +51,12 @@ async fn lists_follow_the_server_and_survive_an_app_restart() {
 
     // The app restarts: the lists are there before any network.
     drop(engine);
-    let (cache, rebuilt) =
-        switchboard_client::cache::Cache::open(&accounts.cache_path(&session), &session.me)
-            .unwrap();
+    let (cache, rebuilt) = switchboard_client::cache::Cache::open(
+        &accounts.cache_path(&session),
+        &session.me,
+        Some(&key_of(&accounts.cache_path(&session))),
+    )
+    .unwrap();
     assert!(rebuilt.is_none());
     let lists = cache.lists().unwrap();
     assert!(lists.mine.iter().any(|c| c.id == id));
@@ -161,9 +164,12 @@ async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
     // While the app is closed: a reply waits in its outbox, and the server moves
     // on past its retention.
     {
-        let (mut cache, _) =
-            switchboard_client::cache::Cache::open(&accounts.cache_path(&session), &session.me)
-                .unwrap();
+        let (mut cache, _) = switchboard_client::cache::Cache::open(
+            &accounts.cache_path(&session),
+            &session.me,
+            Some(&key_of(&accounts.cache_path(&session))),
+        )
+        .unwrap();
         cache
             .enqueue(
                 mine,
@@ -242,8 +248,7 @@ async fn an_archive_cursor_older_than_the_servers_removals_pages_again_from_the_
     // The app's archive cursor is from before what the server still keeps
     // removals for (its stream cursor is recent: no resync will start a pass).
     let path = accounts.cache_path(&session);
-    rusqlite::Connection::open(&path)
-        .unwrap()
+    open_cache(&path)
         .execute(
             "UPDATE meta SET value = '1' WHERE key = 'archive_cursor'",
             [],
