@@ -489,6 +489,8 @@ impl Cache {
             set_meta(&tx, "archive_full", "1")?;
         }
         tx.commit()?;
+        // The pass filled the writer's page cache; give that memory back.
+        self.conn.execute_batch("PRAGMA shrink_memory;")?;
         Ok(dropped > 0)
     }
 }

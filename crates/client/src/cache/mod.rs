@@ -50,10 +50,19 @@ pub struct Rebuilt {
 /// partitions: re-preparing an FTS5 query costs more than running it on one.
 const STATEMENT_CACHE: usize = 512;
 
+/// The writer's page cache, KiB.
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
+
 fn configure(conn: &Connection, key: Option<&CacheKey>) -> rusqlite::Result<()> {
     key::apply(conn, key)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Pages kept decrypted in memory (SQLite's default is 2 MiB): a first sync
+    // re-reads the search index's pages as it merges them, and each page read
+    // from the file is decrypted and its HMAC checked again. 16 MiB makes a
+    // first sync's cost of encryption about 6% instead of 30-50%
+    // (docs/benchmarks.md); the end of an archive pass gives it back.
+    conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a reply the agent saw go into the outbox survives a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
