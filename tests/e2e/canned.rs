@@ -26,7 +26,7 @@ async fn a_supervisor_saves_a_canned_reply_and_inserts_it_for_editing() {
 
     // Saved on the team screen; the server has it.
     click(&c, "open-team").await;
-    click(&c, "canned-new").await;
+    click_until(&c, "canned-new", "canned-title").await;
     type_into(&c, "canned-title", "Greeting").await;
     type_into(&c, "canned-shortcut", "hello").await;
     type_into(

@@ -405,6 +405,27 @@ pub async fn click(c: &Client, id: &str) {
         .unwrap_or_else(|e| panic!("clicking {id}: {e}"));
 }
 
+/// Clicks the element with a `data-testid` until `appears` is there: a click
+/// that lands while a screen is still being drawn (a loaded machine) is lost.
+pub async fn click_until(c: &Client, id: &str, appears: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        click(c, id).await;
+        if c.wait()
+            .at_most(Duration::from_secs(2))
+            .for_element(tid(appears))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "clicking {id} never showed [data-testid={appears}]"
+        );
+    }
+}
+
 /// Types into the element with a `data-testid`.
 pub async fn type_into(c: &Client, id: &str, text: &str) {
     c.wait()

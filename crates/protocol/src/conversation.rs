@@ -245,6 +245,25 @@ wire! {
     pub struct BlockedCustomerList {
         pub customers: Vec<BlockedCustomer>,
     }
+
+    /// `POST /api/v1/customers/{id}/erase`: what was deleted. The audit log
+    /// keeps these counts, who and when; nothing about the customer.
+    #[derive(Copy, Eq)]
+    pub struct Erasure {
+        pub customer_id: CustomerId,
+        /// Conversations kept, anonymised and empty (reports still count them).
+        pub conversations: u64,
+        /// Messages, internal notes and system lines.
+        pub messages: u64,
+        pub attachments: u64,
+        pub surveys: u64,
+        /// Texts sent and received (SMS).
+        pub texts: u64,
+        /// The chat page's tokens.
+        pub tokens: u64,
+        /// Stream events that carried their words.
+        pub events: u64,
+    }
 }
 
 impl ConversationSummary {

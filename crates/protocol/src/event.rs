@@ -49,6 +49,16 @@ wire! {
             conversation_ids: Vec<ConversationId>,
             by: AgentRef,
         },
+        /// A supervisor (or the admin CLI: no `by`) erased the customer: their
+        /// name, email and phone, every message, file, survey and text of their
+        /// conversations are gone from the server. A client deletes these
+        /// conversations from what it keeps; those in the archive come back
+        /// later, anonymised and empty, with a newer version.
+        CustomerErased {
+            customer_id: CustomerId,
+            conversation_ids: Vec<ConversationId>,
+            by: Option<AgentRef>,
+        },
         /// A supervisor unblocked the customer; `ConversationRestored` events follow
         /// for each of their conversations that comes back into a list.
         CustomerUnblocked { customer_id: CustomerId, by: AgentRef },
@@ -108,6 +118,7 @@ impl EventKind {
             | EventKind::SurveyAnswered { conversation }
             | EventKind::MessagesSeen { conversation } => Some(conversation),
             EventKind::CustomerBlocked { .. }
+            | EventKind::CustomerErased { .. }
             | EventKind::CustomerUnblocked { .. }
             | EventKind::AgentChanged { .. }
             | EventKind::CannedRepliesChanged { .. } => None,

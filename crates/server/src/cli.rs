@@ -40,6 +40,9 @@ pub enum Command {
     /// Manage the team's canned replies.
     #[command(subcommand)]
     Canned(CannedCommand),
+    /// Customers' data.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
     /// Run the server.
     Serve(Box<ServeArgs>),
     /// Copy a SQLite deployment to PostgreSQL, then check every table's rows and
@@ -85,6 +88,24 @@ pub enum AgentCommand {
     Remove {
         #[arg(long)]
         email: String,
+    },
+}
+
+/// Customer commands.
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Erase a customer: their name, email and phone, every message, file,
+    /// survey and text of their conversations, their chat page's tokens and the
+    /// stream events that carried their words. The conversations stay,
+    /// anonymised and empty, for the reports; every app deletes them from its
+    /// cache. Refused while one of their conversations is open.
+    Erase {
+        /// The customer's id (as the app and the API show it).
+        #[arg(long, conflicts_with = "email", required_unless_present = "email")]
+        id: Option<i64>,
+        /// Or their email address.
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -363,6 +384,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             if generated {
                 println!("password: {password}");
             }
+        }
+        Command::Customer(CustomerCommand::Erase { id, email }) => {
+            let id = match (id, email) {
+                (Some(id), _) => id,
+                (None, Some(email)) => store.customer_by_email(&email).await?.ok_or_else(|| {
+                    CliError::Usage(format!("no customer with the email {email}"))
+                })?,
+                (None, None) => return Err(CliError::Usage("give --id or --email".into())),
+            };
+            let e = store.erase_customer_by_admin(id).await?;
+            println!(
+                "erased customer {}: {} conversations kept anonymised; deleted {} messages, {} files, {} surveys, {} texts, {} tokens, {} events",
+                e.customer_id, e.conversations, e.messages, e.attachments, e.surveys, e.texts, e.tokens, e.events
+            );
         }
         Command::Agent(AgentCommand::List) => {
             for a in store.list_agents().await? {

@@ -39,6 +39,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("canned_replies", "id"),
     ("blobs", "sha256"),
     ("attachments", "id"),
+    ("erasures", "id"),
 ];
 
 /// Tables whose rows the target's migration already wrote: the source's win.
@@ -54,6 +55,7 @@ const IDENTITIES: &[&str] = &[
     "sms_outbox",
     "canned_replies",
     "attachments",
+    "erasures",
 ];
 
 /// Rows per INSERT (PostgreSQL takes at most 65,535 parameters per statement).

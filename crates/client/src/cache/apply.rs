@@ -213,6 +213,36 @@ fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()
     Ok(())
 }
 
+/// Deletes everything the cache holds of an erased customer's conversation:
+/// its messages (and their words in the index), the files kept for them, the
+/// actions still queued for it, rows set aside from it. A summary newer than
+/// the erasure (the server's anonymised, empty one) may come back with the
+/// archive. Returns the span of the message ids it held, for the index's purge.
+fn erase(tx: &Transaction, ix: &mut Index, id: i64, seq: i64) -> Result<Option<(i64, i64)>> {
+    let span: (Option<i64>, Option<i64>) = tx.row_cached(
+        "SELECT MIN(id), MAX(id) FROM messages WHERE conversation_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    tx.exec_cached(
+        "DELETE FROM files WHERE attachment_id IN (SELECT json_extract(a.value, '$.id') \
+         FROM messages m, json_each(m.attachments) a \
+         WHERE m.conversation_id = ?1 AND m.attachments IS NOT NULL)",
+        [id],
+    )?;
+    tx.exec_cached("DELETE FROM outbox WHERE conversation_id = ?1", [id])?;
+    tx.exec_cached(
+        "DELETE FROM set_aside WHERE source = 'conversations' AND key = ?1",
+        [id],
+    )?;
+    tx.exec_cached("DELETE FROM history_wanted WHERE id = ?1", [id])?;
+    drop_at(tx, ix, id, seq - 1)?;
+    Ok(match span {
+        (Some(lo), Some(hi)) => Some((lo, hi)),
+        _ => None,
+    })
+}
+
 /// Keeps or forgets a conversation as its summary says, unless the cache already
 /// knows something newer about it (a slow history fetch or action answer racing
 /// the stream). Returns whether the cache holds the conversation afterwards.
@@ -309,11 +339,37 @@ impl Cache {
     /// Applies a batch of stream events and saves the cursor, atomically.
     pub fn apply_events(&mut self, events: &[Event], cursor: i64) -> Result<Applied> {
         let me = self.me.clone();
+        let erasing = events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::CustomerErased { .. }));
+        if erasing {
+            // What an erasure deletes is overwritten, not just unlinked.
+            self.conn.pragma_update(None, "secure_delete", true)?;
+        }
+        let applied = self.apply_events_in(events, cursor, &me);
+        if erasing {
+            self.conn.pragma_update(None, "secure_delete", false)?;
+        }
+        applied
+    }
+
+    fn apply_events_in(&mut self, events: &[Event], cursor: i64, me: &Me) -> Result<Applied> {
         let tx = self.conn.transaction()?;
         let mut ix = Index::load(&tx)?;
         let mut applied = Applied::default();
+        let mut erased: Option<(i64, i64)> = None;
         for e in events {
             match &e.kind {
+                EventKind::CustomerErased {
+                    conversation_ids, ..
+                } => {
+                    for id in conversation_ids {
+                        if let Some((lo, hi)) = erase(&tx, &mut ix, *id, e.seq)? {
+                            erased = Some(erased.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+                        }
+                        applied.conversations.push(*id);
+                    }
+                }
                 EventKind::CustomerBlocked {
                     conversation_ids, ..
                 } => {
@@ -342,7 +398,7 @@ impl Cache {
                             [c.id],
                             |r| r.get(0),
                         )?;
-                        let kept = place(&tx, &mut ix, &me, c)?;
+                        let kept = place(&tx, &mut ix, me, c)?;
                         let handed_over = match kind {
                             EventKind::ConversationFreed { by, .. }
                             | EventKind::ConversationReopened { by, .. }
@@ -368,6 +424,9 @@ impl Cache {
             }
         }
         ix.save(&tx)?;
+        if let Some((lo, hi)) = erased {
+            super::fts::purge(&tx, lo, hi)?;
+        }
         set_meta(&tx, "cursor", &cursor.to_string())?;
         tx.commit()?;
         applied.conversations.dedup();

@@ -237,6 +237,19 @@ impl Index {
     }
 }
 
+/// Rewrites the partitions covering message ids `lo..=hi`, and the customers'
+/// index, each into one segment (FTS5's `optimize`): a deleted row's words
+/// otherwise stay in the older segments, marked deleted, until a merge. Used
+/// when a customer is erased; seconds for a full partition, so only then.
+pub(super) fn purge(conn: &Connection, lo: i64, hi: i64) -> Result<()> {
+    for p in parts(conn)?.iter().filter(|p| p.lo <= hi && lo <= p.hi) {
+        let t = p.table();
+        conn.execute_batch(&format!("INSERT INTO {t} ({t}) VALUES ('optimize');"))?;
+    }
+    conn.execute_batch("INSERT INTO customers_fts (customers_fts) VALUES ('optimize');")?;
+    Ok(())
+}
+
 /// Schema 1 to 2: the single index (kept up to date by triggers) becomes the
 /// partitions, filled from `messages` in id order. Runs inside the caller's
 /// transaction.

@@ -326,6 +326,9 @@ impl Policy {
             match &e.kind {
                 EventKind::CustomerBlocked {
                     conversation_ids, ..
+                }
+                | EventKind::CustomerErased {
+                    conversation_ids, ..
                 } => {
                     for id in conversation_ids {
                         self.forget(*id, &mut out);

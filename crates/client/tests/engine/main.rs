@@ -4,6 +4,7 @@
 mod app;
 mod canned;
 mod crash;
+mod erasure;
 mod files;
 mod notes;
 mod notifications;

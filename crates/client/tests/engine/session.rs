@@ -278,12 +278,6 @@ fn cache_bytes(path: &std::path::Path) -> Vec<u8> {
     bytes
 }
 
-fn readable(bytes: &[u8], text: &str) -> bool {
-    bytes
-        .windows(text.len())
-        .any(|w| w.eq_ignore_ascii_case(text.as_bytes()))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cache_is_encrypted_at_rest_and_a_lost_key_has_it_rebuilt_from_the_server() {
     let w = World::new(&[]).await;
@@ -310,7 +304,7 @@ async fn the_cache_is_encrypted_at_rest_and_a_lost_key_has_it_rebuilt_from_the_s
             "SQLite format 3",
         ] {
             assert!(
-                !readable(&bytes, text),
+                !holds(&bytes, text),
                 "{moment}: {text:?} is readable in the cache"
             );
         }

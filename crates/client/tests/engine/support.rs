@@ -220,3 +220,10 @@ pub async fn wait_state(engine: &Engine, state: switchboard_client::ConnectionSt
     })
     .await
 }
+
+/// Whether `bytes` hold `text` (ASCII case ignored).
+pub fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes
+        .windows(text.len())
+        .any(|w| w.eq_ignore_ascii_case(text.as_bytes()))
+}

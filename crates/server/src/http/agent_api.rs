@@ -12,8 +12,9 @@ use axum::Json;
 use std::net::SocketAddr;
 use switchboard_protocol::{
     AgentList, ApiError, ArchivePage, ArchiveQuery, BlockedCustomerList, ChatReport,
-    ChatReportQuery, ConversationDetail, ConversationSummary, Customer, EndRequest, LoginRequest,
-    LoginResponse, Me, Message, OpRequest, ReplyRequest, Snapshot, SubjectList, TakeRequest,
+    ChatReportQuery, ConversationDetail, ConversationSummary, Customer, EndRequest, Erasure,
+    LoginRequest, LoginResponse, Me, Message, OpRequest, ReplyRequest, Snapshot, SubjectList,
+    TakeRequest,
 };
 
 /// Runs a state change to completion even if the client goes away mid-request,
@@ -270,6 +271,26 @@ pub async fn unblock(
 ) -> Result<Json<Customer>> {
     Ok(Json(
         detached(async move { s.store.unblock(&caller, id, req.op_id).await }).await?,
+    ))
+}
+
+/// Erase a customer (supervisors): their name, email and phone, every message,
+/// file, survey and text of their conversations, their chat page's tokens and
+/// the stream events that carried their words are deleted; the conversations
+/// stay, anonymised and empty, for the reports. Refused while one of their
+/// conversations is open.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/erase", tag = "supervisors", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OpRequest,
+    responses((status = 200, body = Erasure), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "`invalid_state`: a conversation of theirs is open; `op_id_reused`: the op id was used for another request", body = ApiError)))]
+pub async fn erase_customer(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OpRequest>,
+) -> Result<Json<Erasure>> {
+    Ok(Json(
+        detached(async move { s.store.erase_customer(&caller, id, req.op_id).await }).await?,
     ))
 }
 

@@ -104,6 +104,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agent_api::agents))
         .routes(routes!(agent_api::blocked))
         .routes(routes!(agent_api::unblock))
+        .routes(routes!(agent_api::erase_customer))
         .routes(routes!(team_api::transfer))
         .routes(routes!(team_api::team))
         .routes(routes!(team_api::availability))

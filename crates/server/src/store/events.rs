@@ -39,6 +39,23 @@ pub async fn next_seq(conn: &mut AnyConnection) -> Result<i64> {
     Ok(row.try_get(0)?)
 }
 
+/// Deletes the events about `customer`'s conversations (an erasure: their
+/// payloads carry the customer's name and words). Clients that had not read
+/// them yet skip them, as they skip events meant for others. Returns how many.
+pub async fn erase_conversations(
+    conn: &mut AnyConnection,
+    customer: switchboard_protocol::CustomerId,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM events WHERE conversation_id IN \
+         (SELECT id FROM conversations WHERE customer_id = $1)",
+    )
+    .bind(customer)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
 /// Writes an event with a sequence number from [`next_seq`].
 pub async fn insert(
     conn: &mut AnyConnection,

@@ -21,6 +21,7 @@ pub mod attachments;
 pub mod blocks;
 pub mod canned;
 pub mod customers;
+pub mod erasure;
 pub mod events;
 pub mod notes;
 pub mod ops;

@@ -11,6 +11,7 @@ mod chat_files;
 mod chat_page;
 mod cli;
 mod customer_once;
+mod erasure;
 mod idempotency;
 mod keepalive;
 mod lifecycle;

@@ -196,6 +196,36 @@ pub async fn content(
     }))
 }
 
+/// Deletes the files of `customer`'s conversations (an erasure), and each
+/// content no other conversation's file shares. Returns how many files.
+pub async fn erase(
+    conn: &mut AnyConnection,
+    customer: switchboard_protocol::CustomerId,
+) -> Result<u64> {
+    let hashes: Vec<String> = sqlx::query("SELECT DISTINCT sha256 FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
+        .bind(customer)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+    let n = sqlx::query("DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    for sha in hashes {
+        sqlx::query(
+            "DELETE FROM blobs WHERE sha256 = $1 \
+             AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = $1)",
+        )
+        .bind(sha)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

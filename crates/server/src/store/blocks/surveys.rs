@@ -215,3 +215,13 @@ pub async fn never_asked(conn: &mut AnyConnection, id: ConversationId) -> Result
     .await?;
     Ok(())
 }
+
+/// Deletes the surveys of `customer`'s conversations, rating and comment (an
+/// erasure). Returns how many.
+pub async fn erase(conn: &mut AnyConnection, customer: CustomerId) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM surveys WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}

@@ -248,3 +248,23 @@ pub async fn failed(conn: &mut AnyConnection, id: i64, reason: &str) -> Result<(
         .await?;
     Ok(())
 }
+
+/// Deletes every text of `customer`'s conversations, sent, failed or still
+/// waiting (an erasure), and the record of those received from them. Returns
+/// how many.
+pub async fn erase(
+    conn: &mut AnyConnection,
+    customer: switchboard_protocol::CustomerId,
+) -> Result<u64> {
+    let out = sqlx::query("DELETE FROM sms_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let inbound = sqlx::query("DELETE FROM sms_inbound WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(out + inbound)
+}

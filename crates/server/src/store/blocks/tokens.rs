@@ -71,3 +71,16 @@ pub async fn check(conn: &mut AnyConnection, id: ConversationId, token: &str) ->
         )),
     }
 }
+
+/// Deletes the chat page's tokens of every conversation of `customer` (an
+/// erasure): their pages are signed out. Returns how many.
+pub async fn erase(
+    conn: &mut AnyConnection,
+    customer: switchboard_protocol::CustomerId,
+) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM customer_tokens WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
