@@ -26,6 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "set_capacity",
     "blocked_customers",
     "unblock",
+    "erase_customer",
     "canned_replies",
     "canned_text",
     "save_canned_reply",

@@ -9,7 +9,7 @@ use switchboard_client::{
 };
 use switchboard_protocol::{
     AgentRef, Availability, BlockedCustomer, CannedReply, ChatReport, ConversationSummary,
-    Customer, Mood, SubjectAnswer, Team,
+    Customer, Erasure, Mood, SubjectAnswer, Team,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -190,6 +190,12 @@ pub async fn save_canned_reply(
 #[specta::specta]
 pub async fn delete_canned_reply(app: State<'_, App>, id: i64) -> Result<()> {
     app.delete_canned_reply(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn erase_customer(app: State<'_, App>, customer: i64) -> Result<Erasure> {
+    app.erase_customer(customer).await
 }
 
 #[tauri::command]

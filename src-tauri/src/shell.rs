@@ -37,6 +37,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         set_capacity,
         blocked_customers,
         unblock,
+        erase_customer,
         canned_replies,
         canned_text,
         save_canned_reply,

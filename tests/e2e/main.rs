@@ -9,6 +9,7 @@ mod both_sides;
 mod canned;
 mod connection;
 mod desktop;
+mod erasure;
 mod files;
 mod flow;
 mod keyboard;

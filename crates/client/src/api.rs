@@ -8,8 +8,8 @@ use switchboard_protocol::{
     AgentId, AgentList, ArchivePage, Availability, AvailabilityRequest, BlockedCustomerList,
     CannedReply, CannedReplyRequest, CapacityRequest, ChatReport, ChatReportQuery,
     ConversationDetail, ConversationId, ConversationSummary, Customer, CustomerId, EndRequest,
-    LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest, Snapshot, TakeRequest, Team,
-    TransferRequest,
+    Erasure, LoginRequest, LoginResponse, Message, OpRequest, ReplyRequest, Snapshot, TakeRequest,
+    Team, TransferRequest,
 };
 use url::Url;
 
@@ -232,6 +232,12 @@ impl Api {
     /// Blocked customers with what they wrote meanwhile (supervisors).
     pub async fn blocked_customers(&self) -> Result<BlockedCustomerList> {
         self.get("api/v1/blocked-customers").await
+    }
+
+    /// Erase a customer (supervisors).
+    pub async fn erase_customer(&self, customer: CustomerId, op: OpRequest) -> Result<Erasure> {
+        self.post(&format!("api/v1/customers/{customer}/erase"), &op)
+            .await
     }
 
     /// Unblock a customer (supervisors).

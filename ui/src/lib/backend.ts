@@ -3,6 +3,7 @@
 import type {
   AgentRef,
   AppSettings,
+  Erasure,
   Availability,
   BlockedCustomer,
   CannedReply,
@@ -120,6 +121,8 @@ export interface Backend {
   setCapacity(agent: number, capacity: number | null): Promise<void>;
   /** Supervisors: blocked customers with what they wrote while blocked. */
   blockedCustomers(): Promise<BlockedCustomer[]>;
+  /** Supervisors: erase a customer (server and every app's cache); their conversations come back empty through changes. */
+  eraseCustomer(customer: number): Promise<Erasure>;
   /** Supervisors: unblock a customer; their conversations come back through changes. */
   unblock(customer: number): Promise<Customer>;
   /** The team's canned replies, by shortcut, as last synced (offline too). */

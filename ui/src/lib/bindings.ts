@@ -190,6 +190,14 @@ async unblock(customer: number) : Promise<Result<Customer, ClientError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async eraseCustomer(customer: number) : Promise<Result<Erasure, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("erase_customer", { customer }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 /**
  * The team's canned replies, as last synced (offline too).
  */
@@ -806,6 +814,31 @@ export type EngineCode =
  * A code this version does not know (from a newer server).
  */
 "unknown"
+/**
+ * `POST /api/v1/customers/{id}/erase`: what was deleted. The audit log
+ * keeps these counts, who and when; nothing about the customer.
+ */
+export type Erasure = { customer_id: number; 
+/**
+ * Conversations kept, anonymised and empty (reports still count them).
+ */
+conversations: number; 
+/**
+ * Messages, internal notes and system lines.
+ */
+messages: number; attachments: number; surveys: number; 
+/**
+ * Texts sent and received (SMS).
+ */
+texts: number; 
+/**
+ * The chat page's tokens.
+ */
+tokens: number; 
+/**
+ * Stream events that carried their words.
+ */
+events: number }
 /**
  * The codes a client acts on.
  */

@@ -20,6 +20,7 @@ import type {
   ConversationSummary,
   ConversationView,
   Customer,
+  Erasure,
   ListName,
   Lists,
   Me,
@@ -590,6 +591,39 @@ export class FakeBackend implements Backend {
     this.log('blockedCustomers');
     if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
     return structuredClone(this.blocked);
+  }
+
+  async eraseCustomer(customer: number): Promise<Erasure> {
+    this.log('eraseCustomer', customer);
+    if (this.state !== 'online') throw new BackendError('unreachable', 'the server cannot be reached');
+    if (this.me.role === 'agent') throw new BackendError('forbidden', 'only supervisors can erase customers');
+    const theirs = [...this.conversations.values()].filter((c) => c.customer.id === customer);
+    if (theirs.length === 0) throw new BackendError('not_found', 'customer not found');
+    if (theirs.some((c) => c.state === 'not_assigned' || c.state === 'occupied')) {
+      throw new BackendError(
+        'invalid_state',
+        'this customer has an open conversation: end it (or report it as spam) first',
+      );
+    }
+    let messages = 0;
+    for (const c of theirs) {
+      messages += (this.messages.get(c.id) ?? []).length;
+      this.messages.set(c.id, []);
+      c.customer = { ...c.customer, name: 'Erased customer', email: null, phone: null };
+      c.unanswered = null;
+      this.emitRow(c.id);
+      this.emit({ type: 'conversation', id: c.id });
+    }
+    return {
+      customer_id: customer,
+      conversations: theirs.length,
+      messages,
+      attachments: 0,
+      surveys: 0,
+      texts: 0,
+      tokens: theirs.length,
+      events: messages,
+    };
   }
 
   async unblock(customer: number): Promise<Customer> {

@@ -161,6 +161,9 @@ export class TauriBackend implements Backend {
   async deleteCannedReply(id: number) {
     await call(commands.deleteCannedReply(id));
   }
+  eraseCustomer(customer: number) {
+    return call(commands.eraseCustomer(customer));
+  }
   unblock(customer: number) {
     return call(commands.unblock(customer));
   }

@@ -6,6 +6,7 @@ export type {
   AgentChatReport,
   AgentRef,
   AppSettings,
+  Erasure,
   Attachment,
   Author,
   BlockedCustomer,

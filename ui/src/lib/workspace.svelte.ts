@@ -278,6 +278,11 @@ export class Workspace {
         this.lists = lists;
         this.rowsMeanwhile?.push(change);
         this.teamVersion++;
+        // The open conversation is listed newer than shown (back in the lists
+        // after it left them, or anonymised after an erasure): show it as it is.
+        const shown = this.view?.conversation;
+        if (shown && change.rows.some((r) => r.id === shown.id && (r.listed?.summary.version ?? -1) > shown.version))
+          void this.reloadView();
         break;
       }
       case 'team':

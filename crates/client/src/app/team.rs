@@ -11,7 +11,8 @@ use crate::{Change, Engine};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{
-    AgentId, AgentRef, Availability, BlockedCustomer, Customer, CustomerId, OpRequest, Team,
+    AgentId, AgentRef, Availability, BlockedCustomer, Customer, CustomerId, Erasure, OpRequest,
+    Team,
 };
 use tokio::task::JoinHandle;
 
@@ -50,6 +51,16 @@ impl App {
             op_id: uuid::Uuid::new_v4(),
         };
         self.api().await?.unblock(customer, op).await
+    }
+
+    /// Erases a customer (supervisors): the server deletes everything that
+    /// names them or holds their words, and every app (this one through the
+    /// stream) deletes their conversations from its cache. Needs the server.
+    pub async fn erase_customer(&self, customer: CustomerId) -> Result<Erasure> {
+        let op = OpRequest {
+            op_id: uuid::Uuid::new_v4(),
+        };
+        self.api().await?.erase_customer(customer, op).await
     }
 
     /// Whether the signed-in agent is available or away, as last synced.

@@ -210,6 +210,17 @@ impl Inner {
         if canned || applied.resynced {
             self.emit(Change::CannedReplies);
         }
+        let erased = applied.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                switchboard_protocol::EventKind::CustomerErased { .. }
+            )
+        });
+        if erased {
+            // The anonymised, empty rows of the archive come back now, not at
+            // the next refresh.
+            self.backfill_wake.notify_one();
+        }
         let _ = self.applied.send(Arc::new(applied));
     }
 }

@@ -85,6 +85,15 @@ async fn a_customer_typing_reaches_the_agents_who_see_the_conversation() {
     let start = latest_seq(api, sam).await;
     let mut alices = Stream::open(&api.base, &alice.token, start).await;
     let mut bobs = Stream::open(&api.base, &bob.token, start).await;
+    // Signals are not stored: a stream hears those sent after it subscribed to
+    // the hub, which may come just after the handshake. An event written now,
+    // seen live by both, says they have.
+    api.customer_says(&c, "anyone there?").await.ok();
+    let now = latest_seq(api, sam).await;
+    for s in [&mut alices, &mut bobs] {
+        let (_, cursor) = s.events_until(now, Duration::from_secs(10)).await;
+        assert!(cursor >= now, "the stream is live");
+    }
 
     // In the queue: every agent sees it. Five in a row are one signal.
     for _ in 0..5 {
