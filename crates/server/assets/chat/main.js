@@ -38,7 +38,7 @@ import { clearError, els, focusSoon, markInvalid, setBusy, showError, showStartS
 import { scrollToBottom, watchScrolling } from './scroll.js';
 import { loadSession, saveSession, session, validSession } from './session.js';
 import { watchFiles } from './files.js';
-import { sendLine, watchOutbox } from './outbox.js';
+import { resumeOutbox, sendLine, watchOutbox } from './outbox.js';
 import { reconnectIfNeeded } from './stream.js';
 import { watchTyping } from './typing.js';
 import {
@@ -214,6 +214,7 @@ function init() {
     saveSession(stored);
     if (stored.name) els.name.value = stored.name;
     openChat(stored, false);
+    resumeOutbox();
   } else {
     showStartScreen();
   }

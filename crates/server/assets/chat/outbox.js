@@ -5,7 +5,9 @@
  * posted again after a network failure, a server error or a rate limit (waiting
  * longer each time, and at once when the browser comes back online) until the
  * server answers. The server keeps the first answer to each id, so a retry
- * after a lost answer stores nothing twice.
+ * after a lost answer stores nothing twice. The lines on their way are kept in
+ * localStorage too: a reload, or the page opened again later, sends them (with
+ * the same ids, so never twice).
  */
 
 import { RequestError, errorMessage, postMessage, sessionGone } from './api.js';
@@ -13,8 +15,9 @@ import { expireSession, onForget, redraw, showPosted } from './chat.js';
 import { updateCount } from './composer.js';
 import { els, showError } from './dom.js';
 import { addPending, clearOutgoing, dropOutgoing, isMessage, setOutgoing } from './messages.js';
+import { MAX_MESSAGE_CHARS } from './config.js';
 import { scrollToBottom } from './scroll.js';
-import { sameId, session } from './session.js';
+import { sameId, session, validSession } from './session.js';
 
 /** @typedef {import('./session.js').Session} Session */
 /** @typedef {import('./protocol').CustomerMessageResponse} CustomerMessageResponse */
@@ -28,6 +31,12 @@ const FIRST_RETRY_MS = 1000;
 const LAST_RETRY_MS = 30000;
 const SENDING = 'Sending…';
 const RETRYING = 'Not sent yet. Trying again…';
+
+/** Where the lines on their way are kept across reloads. */
+export const OUTBOX_KEY = 'switchboard.chat.outbox';
+/** At most this many lines are kept (storage is small and shared). */
+const MAX_KEPT = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** @type {Item[]} */
 let queue = [];
@@ -43,6 +52,68 @@ export function newClientId() {
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Keeps the lines on their way in storage (nothing when storage is blocked). */
+function keep() {
+  try {
+    if (queue.length === 0) window.localStorage.removeItem(OUTBOX_KEY);
+    else
+      window.localStorage.setItem(
+        OUTBOX_KEY,
+        JSON.stringify(
+          queue.slice(0, MAX_KEPT).map((i) => ({
+            clientId: i.clientId,
+            body: i.body,
+            createdAt: i.createdAt,
+            sess: i.sess,
+          })),
+        ),
+      );
+  } catch (_) {
+    /* private mode, quota: the lines still go while the page is open */
+  }
+}
+
+/**
+ * A kept line from untrusted storage, or null.
+ * @param {unknown} v
+ * @returns {Item | null}
+ */
+function keptItem(v) {
+  if (!v || typeof v !== 'object') return null;
+  const o = /** @type {Record<string, unknown>} */ (v);
+  const sess = validSession(o.sess);
+  if (!sess || typeof o.clientId !== 'string' || !UUID.test(o.clientId)) return null;
+  if (typeof o.body !== 'string' || o.body.trim() === '' || o.body.length > MAX_MESSAGE_CHARS) return null;
+  const createdAt = typeof o.createdAt === 'string' && !isNaN(Date.parse(o.createdAt)) ? o.createdAt : new Date().toISOString();
+  return { key: 'out:' + o.clientId, clientId: o.clientId, body: o.body, createdAt, sess, tried: false };
+}
+
+/**
+ * Sends the lines an earlier page left on their way (a reload, the page closed
+ * while offline), in order, before anything new.
+ */
+export function resumeOutbox() {
+  /** @type {unknown} */
+  let kept = null;
+  try {
+    kept = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || 'null');
+  } catch (_) {
+    kept = null;
+  }
+  if (!Array.isArray(kept)) return;
+  const known = new Set(queue.map((i) => i.clientId));
+  const items = kept
+    .map(keptItem)
+    .filter((i) => i !== null && !known.has(i.clientId))
+    .slice(0, MAX_KEPT);
+  if (items.length === 0) return;
+  queue = [.../** @type {Item[]} */ (items), ...queue];
+  for (const i of queue) setOutgoing(i.key, i.body, i.createdAt, SENDING);
+  if (session) redraw(session);
+  keep();
+  if (!running) void run();
 }
 
 /**
@@ -62,6 +133,7 @@ export function sendLine(sess, body) {
     tried: false,
   };
   queue.push(item);
+  keep();
   setOutgoing(item.key, body, item.createdAt, SENDING);
   redraw(sess);
   scrollToBottom(false);
@@ -163,11 +235,13 @@ async function run() {
       queue.shift();
       wait = FIRST_RETRY_MS;
       confirmed(item, res);
+      keep();
     } catch (err) {
       if (queue[0] !== item) continue; // dropped meanwhile
       if (!passing(err)) {
         queue.shift();
         refused(item, err);
+        keep();
         continue;
       }
       setOutgoing(item.key, item.body, item.createdAt, RETRYING);
@@ -182,6 +256,7 @@ async function run() {
 /** Drops every line on its way (the page let go of its conversation). */
 function dropAll() {
   queue = [];
+  keep();
   clearOutgoing();
   if (wakeUp) wakeUp();
 }

@@ -344,6 +344,74 @@ async fn lines_written_while_the_server_is_down_show_as_sending_and_go_once_it_i
     c.close().await.unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and the npm fixtures (scripts/test runs it)"]
+async fn lines_left_unsent_when_the_page_was_closed_go_once_it_is_opened_again() {
+    let mut w = World::standard().await;
+    let (_driver, c) = chromium::headless().await;
+    let page = format!("{}/chat", w.api.base);
+    c.goto(&page).await.unwrap();
+    chromium::fill_start(&c, "Jonas", "jonas@example.net").await;
+    chromium::submit_start(&c).await;
+    let message = c.find(Locator::Css("#message")).await.unwrap();
+    message.send_keys("first").await.unwrap();
+    message.send_keys(&Key::Enter.to_string()).await.unwrap();
+    until(
+        &c,
+        "the first line confirmed",
+        "return document.querySelectorAll('#messages li.msg.me:not(.sending)').length === 1",
+    )
+    .await;
+    // The server dies, the customer writes two lines and closes the page.
+    w.server.kill9();
+    for line in ["second", "third"] {
+        message.send_keys(line).await.unwrap();
+        message.send_keys(&Key::Enter.to_string()).await.unwrap();
+    }
+    until(
+        &c,
+        "both lines on their way",
+        "return document.querySelectorAll('#messages li.msg.me.sending').length === 2",
+    )
+    .await;
+    c.goto("about:blank").await.unwrap();
+
+    // Later the server is back and the customer opens the page again: the two
+    // lines show as on their way and go, once each, in order.
+    w.server.restart();
+    c.goto(&page).await.unwrap();
+    until(
+        &c,
+        "every line confirmed",
+        "return document.querySelectorAll('#messages li.msg.me').length === 3 && document.querySelectorAll('#messages li.msg.me.sending').length === 0",
+    )
+    .await;
+    let shown: Vec<String> = my_lines(&c).await.into_iter().map(|(b, _)| b).collect();
+    assert_eq!(shown, ["first", "second", "third"]);
+    assert_eq!(
+        js(
+            &c,
+            "return window.localStorage.getItem('switchboard.chat.outbox')"
+        )
+        .await,
+        Value::Null,
+        "nothing left to send"
+    );
+    let api = Api::new(&w.server.base);
+    let snap = api.snapshot(w.agent(0)).await;
+    let id = snap["queue"][0]["id"].as_i64().unwrap();
+    let detail = api.detail(w.agent(0), id).await.ok();
+    let bodies: Vec<&str> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["author"] == "customer")
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["first", "second", "third"]);
+    c.close().await.unwrap();
+}
+
 /// Every path the page is served from: the page, its style, its modules and the
 /// generated config.js.
 fn page_paths() -> Vec<(String, &'static str)> {
