@@ -67,6 +67,10 @@ pub struct AppSettings {
     /// Most megabytes (MiB) of attachments kept for viewing offline.
     #[serde(default = "file_cache_mib")]
     pub file_cache_mib: u32,
+    /// Months of archive kept on this computer, by closing date (None: all).
+    /// Older conversations are still on the server, not in offline search.
+    #[serde(default)]
+    pub archive_months: Option<u32>,
 }
 
 impl Default for AppSettings {
@@ -81,6 +85,7 @@ impl Default for AppSettings {
             close_to_tray: false,
             away_when_idle_secs: None,
             file_cache_mib: file_cache_mib(),
+            archive_months: None,
         }
     }
 }
@@ -311,6 +316,7 @@ impl App {
     async fn start(&self, session: Session) -> Result<SessionInfo> {
         let options = EngineOptions {
             file_cache_bytes: settings::mib(self.settings().file_cache_mib),
+            archive_months: self.settings().archive_months,
             ..EngineOptions::default()
         };
         let cache_path = self.accounts.cache_path(&session);

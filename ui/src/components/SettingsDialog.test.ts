@@ -15,6 +15,7 @@ const OFF = {
   close_to_tray: false,
   away_when_idle_secs: null,
   file_cache_mib: 500,
+  archive_months: null,
 };
 
 describe('Settings', () => {
@@ -135,5 +136,25 @@ describe('Settings', () => {
     renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}), cacheKeyKept: 'keychain' }, backend);
     await settle();
     expect(screen.getByTestId('settings-cache-key').textContent).toMatch(/key is in the system's keychain/);
+  });
+
+  it('caps the months of archive kept on this computer', async () => {
+    const backend = new FakeBackend({ settings: OFF });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const select = screen.getByLabelText(/Keep ended conversations/) as HTMLSelectElement;
+    expect(select.value).toBe('all');
+    expect([...select.options].map((o) => o.text)).toEqual([
+      'All of them',
+      'For 3 months',
+      'For 6 months',
+      'For 1 year',
+      'For 2 years',
+    ]);
+    const user = userEvent.setup();
+    await user.selectOptions(select, 'For 6 months');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, archive_months: 6 }]);
+    await user.selectOptions(select, 'All of them');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, archive_months: null }]);
   });
 });

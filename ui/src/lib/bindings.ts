@@ -461,7 +461,12 @@ away_when_idle_secs?: number | null;
 /**
  * Most megabytes (MiB) of attachments kept for viewing offline.
  */
-file_cache_mib?: number }
+file_cache_mib?: number; 
+/**
+ * Months of archive kept on this computer, by closing date (None: all).
+ * Older conversations are still on the server, not in offline search.
+ */
+archive_months?: number | null }
 /**
  * A file attached to a message. Its content is at
  * `GET /api/v1/attachments/{id}` (agents) or

@@ -123,6 +123,7 @@ export class FakeBackend implements Backend {
       close_to_tray: false,
       away_when_idle_secs: null,
       file_cache_mib: 500,
+      archive_months: null,
     };
     this.autoDeliverMs = options.autoDeliverMs;
     this.canned = new FakeCanned(options.canned);

@@ -59,6 +59,9 @@ impl App {
         if let Ok(engine) = self.engine().await {
             engine.set_notification_settings(settings.policy());
             engine.set_file_cache_bytes(mib(settings.file_cache_mib));
+            if let Err(e) = engine.set_archive_months(settings.archive_months) {
+                tracing::warn!("archive cap: {e}");
+            }
         }
         self.watch_snooze(settings);
         let _ = self.changes.send(Change::Settings);
@@ -121,11 +124,23 @@ impl App {
                 ),
             ));
         }
+        if settings
+            .archive_months
+            .is_some_and(|m| !(1..=MAX_ARCHIVE_MONTHS).contains(&m))
+        {
+            return Err(ClientError::new(
+                ErrorCode::InvalidField,
+                format!("archive kept offline: from 1 to {MAX_ARCHIVE_MONTHS} months, or all"),
+            ));
+        }
         self.apply_start_at_login(settings.start_at_login)?;
         settings.snoozed_until = self.settings().snoozed_until;
         self.save_settings(&settings).await
     }
 }
+
+/// The longest [`AppSettings::archive_months`] (ten years).
+pub const MAX_ARCHIVE_MONTHS: u32 = 120;
 
 /// The range of [`AppSettings::file_cache_mib`].
 pub const MIN_FILE_CACHE_MIB: u32 = 10;

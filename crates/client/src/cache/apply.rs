@@ -236,11 +236,65 @@ fn erase(tx: &Transaction, ix: &mut Index, id: i64, seq: i64) -> Result<Option<(
         [id],
     )?;
     tx.exec_cached("DELETE FROM history_wanted WHERE id = ?1", [id])?;
-    drop_at(tx, ix, id, seq - 1)?;
+    let held: Option<i64> = {
+        use rusqlite::OptionalExtension;
+        tx.row_cached(
+            "SELECT version FROM conversations WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+    };
+    if held.is_some_and(|v| v >= seq) {
+        // The archive pass brought the anonymised row before the stream brought
+        // the erasure: keep the row, not the messages stored before it.
+        ix.delete_messages(tx, "conversation_id = ?1", [id])?;
+    } else {
+        drop_at(tx, ix, id, seq - 1)?;
+    }
     Ok(match span {
         (Some(lo), Some(hi)) => Some((lo, hi)),
         _ => None,
     })
+}
+
+/// Archived conversations closed before this moment (ms) are not kept: the
+/// agent's cap on the months of archive in the cache (none: all are kept).
+/// The window slides: it is reckoned from now at each use.
+fn archive_cutoff(tx: &Transaction) -> Result<Option<i64>> {
+    let months: Option<u32> = meta_in(tx, "archive_months")?.and_then(|v| v.parse().ok());
+    Ok(months
+        .and_then(|m| chrono::Utc::now().checked_sub_months(chrono::Months::new(m)))
+        .map(|t| t.timestamp_millis()))
+}
+
+/// Whether an archived conversation is older than the cap.
+fn too_old(tx: &Transaction, c: &ConversationSummary) -> Result<bool> {
+    let Some(closed) = c.closure.as_ref().map(|cl| cl.closed_at.timestamp_millis()) else {
+        return Ok(false);
+    };
+    Ok(c.state == ConversationState::Archived
+        && archive_cutoff(tx)?.is_some_and(|cut| closed < cut))
+}
+
+/// Forgets the archived conversations older than the cap. Returns how many.
+fn prune_archive_in(tx: &Transaction) -> Result<usize> {
+    let Some(cut) = archive_cutoff(tx)? else {
+        return Ok(0);
+    };
+    let ids: Vec<i64> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM conversations WHERE state = 'archived' AND closed_at < ?1",
+        )?;
+        let rows = stmt.query_map([cut], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut ix = Index::load(tx)?;
+    for id in &ids {
+        forget(tx, &mut ix, *id)?;
+    }
+    ix.save(tx)?;
+    Ok(ids.len())
 }
 
 /// Keeps or forgets a conversation as its summary says, unless the cache already
@@ -254,6 +308,11 @@ pub(super) fn place(
     c: &ConversationSummary,
 ) -> Result<bool> {
     if dropped_at(tx, c.id)?.is_some_and(|v| v >= c.version) {
+        return Ok(false);
+    }
+    if too_old(tx, c)? {
+        // Not dropped: a wider cap later fetches it again with the archive.
+        forget(tx, ix, c.id)?;
         return Ok(false);
     }
     if keeps(me, c) {
@@ -482,10 +541,19 @@ impl Cache {
                 params![removal.conversation_id, removal.seq],
             )?;
         }
+        let cut = archive_cutoff(&tx)?;
         let mut insert = tx.prepare_cached(INSERT_MESSAGE)?;
         for a in &page.conversations {
             if dropped_at(&tx, a.conversation.id)?.is_some_and(|v| v >= a.conversation.version) {
                 continue;
+            }
+            let closed = a
+                .conversation
+                .closure
+                .as_ref()
+                .map(|cl| cl.closed_at.timestamp_millis());
+            if cut.zip(closed).is_some_and(|(cut, closed)| closed < cut) {
+                continue; // older than the agent keeps
             }
             upsert(&tx, &a.conversation, Some(gen))?;
             for m in &a.messages {
@@ -510,6 +578,41 @@ impl Cache {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         Ok((cursor, gen))
+    }
+
+    /// Keeps at most `months` of archive in the cache, by closing date (None:
+    /// all of it), forgetting what is older now and whatever older the server
+    /// sends later. Returns whether the window widened: the archive pass must
+    /// then run in full ([`Cache::restart_backfill`]) to fetch what is wanted
+    /// again.
+    pub fn set_archive_months(&mut self, months: Option<u32>) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let before: Option<u32> = meta_in(&tx, "archive_months")?.and_then(|v| v.parse().ok());
+        match months {
+            Some(m) => set_meta(&tx, "archive_months", &m.to_string())?,
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = 'archive_months'", [])?;
+            }
+        }
+        let pruned = prune_archive_in(&tx)?;
+        tx.commit()?;
+        if pruned > 0 {
+            tracing::info!("archive: {pruned} conversations older than the cap forgotten");
+        }
+        Ok(match (before, months) {
+            (Some(_), None) => true,
+            (Some(b), Some(m)) => m > b,
+            (None, _) => false,
+        })
+    }
+
+    /// Forgets the archived conversations older than the cap (the window
+    /// slides: run after each archive pass). Returns how many.
+    pub fn prune_archive(&mut self) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let n = prune_archive_in(&tx)?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Starts a full re-backfill (after a resync, the cache may hold archived

@@ -362,3 +362,94 @@ fn a_changed_row_is_placed_in_the_list_that_reading_the_lists_puts_it_in() {
         assert_eq!(expected.get("Archive"), Some(&vec![4]));
     }
 }
+
+#[test]
+fn the_archive_kept_is_capped_by_months_and_a_wider_cap_asks_for_it_again() {
+    use switchboard_protocol::{
+        AgentRef, ArchivePage, ArchivedConversation, Closure, ConversationState, Message, Mood,
+        Questionnaire, SubjectAnswer,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let me = crate::test_fixtures::me();
+    let (mut cache, _) = Cache::open(
+        &dir.path().join("c.sqlite3"),
+        &me,
+        Some(&crate::test_fixtures::key()),
+    )
+    .unwrap();
+    // Conversation `id` closed `months` months ago, with one message.
+    let archived = |id: i64, months: u32| {
+        let mut c = crate::test_fixtures::conversation(id, None, None, id);
+        c.state = ConversationState::Archived;
+        let closed_at = chrono::Utc::now()
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap();
+        c.closure = Some(Closure {
+            closed_at,
+            closed_by: AgentRef {
+                id: me.id,
+                name: me.name.clone(),
+            },
+            questionnaire: Questionnaire {
+                subject: SubjectAnswer::DontKnow,
+                mood: Mood::Happy,
+            },
+        });
+        ArchivedConversation {
+            conversation: c,
+            messages: vec![Message {
+                id: id * 100,
+                conversation_id: id,
+                author: switchboard_protocol::Author::Customer,
+                agent: None,
+                body: format!("quince number {id}"),
+                created_at: closed_at,
+                attachments: vec![],
+            }],
+        }
+    };
+    let page = || ArchivePage {
+        conversations: vec![archived(1, 2), archived(2, 8), archived(3, 30)],
+        removed: vec![],
+        next_cursor: 3,
+        has_more: false,
+        remaining: 0,
+    };
+    let archive = |cache: &Cache| -> Vec<i64> {
+        let mut ids: Vec<i64> = cache
+            .lists()
+            .unwrap()
+            .archive
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    cache.apply_archive_page(&page(), 1).unwrap();
+    assert_eq!(archive(&cache), vec![1, 2, 3]);
+
+    // Six months: the two older ones go, words and all.
+    assert!(!cache.set_archive_months(Some(6)).unwrap(), "narrower");
+    assert_eq!(archive(&cache), vec![1]);
+    let found: Vec<i64> = cache
+        .search("quince", 50)
+        .unwrap()
+        .iter()
+        .map(|h| h.conversation.id)
+        .collect();
+    assert_eq!(found, vec![1]);
+    // The next archive pass brings them again: still not kept.
+    cache.apply_archive_page(&page(), 1).unwrap();
+    assert_eq!(archive(&cache), vec![1]);
+
+    // A year: wider, so the pass must run in full; then the 8-month-old is back.
+    assert!(cache.set_archive_months(Some(12)).unwrap(), "wider");
+    cache.apply_archive_page(&page(), 1).unwrap();
+    assert_eq!(archive(&cache), vec![1, 2]);
+    // No cap: all of it.
+    assert!(cache.set_archive_months(None).unwrap());
+    cache.apply_archive_page(&page(), 1).unwrap();
+    assert_eq!(archive(&cache), vec![1, 2, 3]);
+    assert_eq!(cache.prune_archive().unwrap(), 0);
+}

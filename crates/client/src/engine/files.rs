@@ -65,6 +65,18 @@ impl Engine {
         self.inner.files_wake.notify_one();
     }
 
+    /// Keeps at most `months` of archive in the cache (None: all of it): older
+    /// conversations are forgotten now and as time passes; a wider window
+    /// fetches the archive again in full.
+    pub fn set_archive_months(&self, months: Option<u32>) -> Result<()> {
+        if self.inner.cache().set_archive_months(months)? {
+            self.inner.cache().restart_backfill()?;
+            self.inner.backfill_wake.notify_one();
+        }
+        self.inner.emit(Change::Lists);
+        Ok(())
+    }
+
     /// Bytes of attachments kept now.
     pub fn file_cache_used(&self) -> Result<u64> {
         self.inner.reader().files_size()

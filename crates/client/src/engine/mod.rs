@@ -56,6 +56,8 @@ pub struct EngineOptions {
     pub cache_check_after: Duration,
     /// Most bytes of attachments kept for offline viewing.
     pub file_cache_bytes: u64,
+    /// Months of archive kept in the cache, by closing date (None: all).
+    pub archive_months: Option<u32>,
 }
 
 /// The default for [`EngineOptions::file_cache_bytes`] (and the setting's).
@@ -73,6 +75,7 @@ impl Default for EngineOptions {
             archive_refresh: Duration::from_secs(300),
             cache_check_after: Duration::from_secs(20),
             file_cache_bytes: u64::from(DEFAULT_FILE_CACHE_MIB) * 1024 * 1024,
+            archive_months: None,
         }
     }
 }
@@ -236,7 +239,10 @@ impl Engine {
         key: Option<&CacheKey>,
         options: EngineOptions,
     ) -> Result<(Engine, Option<Rebuilt>)> {
-        let (cache, rebuilt) = Cache::open(cache_path, &session.me, key)?;
+        let (mut cache, rebuilt) = Cache::open(cache_path, &session.me, key)?;
+        if cache.set_archive_months(options.archive_months)? {
+            cache.restart_backfill()?;
+        }
         crate::startup_mark("cache opened");
         cache.check_in_background(options.cache_check_after);
         let reader = cache.reader()?;

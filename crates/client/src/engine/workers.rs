@@ -310,7 +310,10 @@ async fn backfill_once(inner: &Arc<Inner>) -> Result<()> {
         match next {
             None => {
                 // Rows a full pass did not confirm left the archive.
-                if inner.cache().finish_backfill(gen)? {
+                let dropped = inner.cache().finish_backfill(gen)?;
+                // The cap's window slides with time.
+                let aged = inner.cache().prune_archive()? > 0;
+                if dropped || aged {
                     inner.emit(Change::Lists);
                 }
                 return Ok(());

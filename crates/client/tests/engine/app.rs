@@ -62,6 +62,27 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
         app.set_settings(too_long).await.unwrap_err().code,
         ErrorCode::InvalidField
     );
+    for months in [0, 121] {
+        let odd = AppSettings {
+            archive_months: Some(months),
+            ..AppSettings::default()
+        };
+        assert_eq!(
+            app.set_settings(odd).await.unwrap_err().code,
+            ErrorCode::InvalidField,
+            "{months} months of archive"
+        );
+    }
+    // A cap the engine applies: the conversation Alice answered is still open,
+    // so a year's archive keeps the lists as they are.
+    let capped = AppSettings {
+        archive_months: Some(12),
+        ..s
+    };
+    app.set_settings(capped).await.unwrap();
+    assert_eq!(app.settings().archive_months, Some(12));
+    assert!(futures_lite(app.lists()).is_some_and(|l| l.mine.iter().any(|c| c.id == id)));
+    app.set_settings(s).await.unwrap();
 
     // The report and its CSV export.
     let from = chrono::Utc::now() - chrono::Duration::hours(1);
