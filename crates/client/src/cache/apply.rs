@@ -2,6 +2,7 @@
 //! pages, conversation details. Each call is one transaction.
 
 use super::fts::Index;
+use super::prune::{archive_cutoff, erase, too_old};
 use super::{set_meta, Cache};
 use crate::error::Result;
 use rusqlite::{params, CachedStatement, Connection, Params, Row, Transaction};
@@ -13,7 +14,7 @@ use switchboard_protocol::{
 /// Statements through the connection's statement cache. These run once per
 /// conversation or message of a page (10,000 times in a first sync), and
 /// preparing one costs more than running it.
-trait Cached {
+pub(super) trait Cached {
     fn exec_cached(&self, sql: &str, params: impl Params) -> rusqlite::Result<usize>;
     fn row_cached<T>(
         &self,
@@ -116,7 +117,7 @@ fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -
 }
 
 /// Drops a conversation and its messages (it left every list).
-fn forget(tx: &Transaction, ix: &mut Index, id: i64) -> Result<()> {
+pub(super) fn forget(tx: &Transaction, ix: &mut Index, id: i64) -> Result<()> {
     ix.delete_messages(tx, "conversation_id = ?1", [id])?;
     tx.exec_cached("DELETE FROM customers_fts WHERE rowid = ?1", [id])?;
     tx.exec_cached("DELETE FROM conversations WHERE id = ?1", [id])?;
@@ -193,7 +194,7 @@ impl Cache {
 }
 
 /// The version at which this cache dropped a conversation, if it did.
-fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
+pub(super) fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
     use rusqlite::OptionalExtension;
     Ok(tx
         .row_cached("SELECT version FROM dropped WHERE id = ?1", [id], |r| {
@@ -203,7 +204,7 @@ fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
 }
 
 /// Drops a conversation, remembering the version that said so.
-fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()> {
+pub(super) fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()> {
     forget(tx, ix, id)?;
     tx.exec_cached(
         "INSERT INTO dropped (id, version) VALUES (?1, ?2) \
@@ -211,90 +212,6 @@ fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()
         params![id, version],
     )?;
     Ok(())
-}
-
-/// Deletes everything the cache holds of an erased customer's conversation:
-/// its messages (and their words in the index), the files kept for them, the
-/// actions still queued for it, rows set aside from it. A summary newer than
-/// the erasure (the server's anonymised, empty one) may come back with the
-/// archive. Returns the span of the message ids it held, for the index's purge.
-fn erase(tx: &Transaction, ix: &mut Index, id: i64, seq: i64) -> Result<Option<(i64, i64)>> {
-    let span: (Option<i64>, Option<i64>) = tx.row_cached(
-        "SELECT MIN(id), MAX(id) FROM messages WHERE conversation_id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    tx.exec_cached(
-        "DELETE FROM files WHERE attachment_id IN (SELECT json_extract(a.value, '$.id') \
-         FROM messages m, json_each(m.attachments) a \
-         WHERE m.conversation_id = ?1 AND m.attachments IS NOT NULL)",
-        [id],
-    )?;
-    tx.exec_cached("DELETE FROM outbox WHERE conversation_id = ?1", [id])?;
-    tx.exec_cached(
-        "DELETE FROM set_aside WHERE source = 'conversations' AND key = ?1",
-        [id],
-    )?;
-    tx.exec_cached("DELETE FROM history_wanted WHERE id = ?1", [id])?;
-    let held: Option<i64> = {
-        use rusqlite::OptionalExtension;
-        tx.row_cached(
-            "SELECT version FROM conversations WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?
-    };
-    if held.is_some_and(|v| v >= seq) {
-        // The archive pass brought the anonymised row before the stream brought
-        // the erasure: keep the row, not the messages stored before it.
-        ix.delete_messages(tx, "conversation_id = ?1", [id])?;
-    } else {
-        drop_at(tx, ix, id, seq - 1)?;
-    }
-    Ok(match span {
-        (Some(lo), Some(hi)) => Some((lo, hi)),
-        _ => None,
-    })
-}
-
-/// Archived conversations closed before this moment (ms) are not kept: the
-/// agent's cap on the months of archive in the cache (none: all are kept).
-/// The window slides: it is reckoned from now at each use.
-fn archive_cutoff(tx: &Transaction) -> Result<Option<i64>> {
-    let months: Option<u32> = meta_in(tx, "archive_months")?.and_then(|v| v.parse().ok());
-    Ok(months
-        .and_then(|m| chrono::Utc::now().checked_sub_months(chrono::Months::new(m)))
-        .map(|t| t.timestamp_millis()))
-}
-
-/// Whether an archived conversation is older than the cap.
-fn too_old(tx: &Transaction, c: &ConversationSummary) -> Result<bool> {
-    let Some(closed) = c.closure.as_ref().map(|cl| cl.closed_at.timestamp_millis()) else {
-        return Ok(false);
-    };
-    Ok(c.state == ConversationState::Archived
-        && archive_cutoff(tx)?.is_some_and(|cut| closed < cut))
-}
-
-/// Forgets the archived conversations older than the cap. Returns how many.
-fn prune_archive_in(tx: &Transaction) -> Result<usize> {
-    let Some(cut) = archive_cutoff(tx)? else {
-        return Ok(0);
-    };
-    let ids: Vec<i64> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT id FROM conversations WHERE state = 'archived' AND closed_at < ?1",
-        )?;
-        let rows = stmt.query_map([cut], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut ix = Index::load(tx)?;
-    for id in &ids {
-        forget(tx, &mut ix, *id)?;
-    }
-    ix.save(tx)?;
-    Ok(ids.len())
 }
 
 /// Keeps or forgets a conversation as its summary says, unless the cache already
@@ -580,41 +497,6 @@ impl Cache {
         Ok((cursor, gen))
     }
 
-    /// Keeps at most `months` of archive in the cache, by closing date (None:
-    /// all of it), forgetting what is older now and whatever older the server
-    /// sends later. Returns whether the window widened: the archive pass must
-    /// then run in full ([`Cache::restart_backfill`]) to fetch what is wanted
-    /// again.
-    pub fn set_archive_months(&mut self, months: Option<u32>) -> Result<bool> {
-        let tx = self.conn.transaction()?;
-        let before: Option<u32> = meta_in(&tx, "archive_months")?.and_then(|v| v.parse().ok());
-        match months {
-            Some(m) => set_meta(&tx, "archive_months", &m.to_string())?,
-            None => {
-                tx.execute("DELETE FROM meta WHERE key = 'archive_months'", [])?;
-            }
-        }
-        let pruned = prune_archive_in(&tx)?;
-        tx.commit()?;
-        if pruned > 0 {
-            tracing::info!("archive: {pruned} conversations older than the cap forgotten");
-        }
-        Ok(match (before, months) {
-            (Some(_), None) => true,
-            (Some(b), Some(m)) => m > b,
-            (None, _) => false,
-        })
-    }
-
-    /// Forgets the archived conversations older than the cap (the window
-    /// slides: run after each archive pass). Returns how many.
-    pub fn prune_archive(&mut self) -> Result<usize> {
-        let tx = self.conn.transaction()?;
-        let n = prune_archive_in(&tx)?;
-        tx.commit()?;
-        Ok(n)
-    }
-
     /// Starts a full re-backfill (after a resync, the cache may hold archived
     /// conversations the server no longer lists): the next pages confirm rows
     /// under a new generation, and [`Cache::finish_backfill`] drops the rest.
@@ -657,7 +539,7 @@ impl Cache {
     }
 }
 
-fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
+pub(super) fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(tx
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
@@ -665,104 +547,5 @@ fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Utc;
-    use switchboard_protocol::{AgentRef, Author};
-
-    fn conv(id: i64, occupant: Option<i64>, version: i64) -> ConversationSummary {
-        crate::test_fixtures::conversation(id, occupant, None, version)
-    }
-
-    fn message(conversation_id: i64) -> Message {
-        Message {
-            id: 9,
-            conversation_id,
-            author: Author::Customer,
-            agent: None,
-            body: "hi".into(),
-            created_at: Utc::now(),
-            attachments: vec![],
-        }
-    }
-
-    #[test]
-    fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut cache, _) = Cache::open(
-            &dir.path().join("c.sqlite3"),
-            &crate::test_fixtures::me(),
-            Some(&crate::test_fixtures::key()),
-        )
-        .unwrap();
-        let taken = Event {
-            seq: 2,
-            at: Utc::now(),
-            kind: EventKind::ConversationTaken {
-                conversation: conv(5, Some(2), 2),
-                by: AgentRef {
-                    id: 2,
-                    name: "Bob".into(),
-                },
-            },
-        };
-        let created = Event {
-            seq: 1,
-            at: Utc::now(),
-            kind: EventKind::ConversationCreated {
-                conversation: conv(5, None, 1),
-            },
-        };
-        cache.apply_events(&[created], 1).unwrap();
-        cache.apply_events(&[taken], 2).unwrap();
-        assert!(cache.lists().unwrap().queue.is_empty());
-        // A history fetch started before Bob took it answers late, with version 1.
-        let late = ConversationDetail {
-            conversation: conv(5, None, 1),
-            messages: vec![message(5)],
-            earlier: vec![],
-        };
-        cache.apply_detail(&late).unwrap();
-        assert!(cache.lists().unwrap().queue.is_empty(), "not resurrected");
-        assert!(cache.messages(5).unwrap().is_empty());
-
-        // The other way round: a newer row is not dropped by an older answer.
-        let mine = Event {
-            seq: 4,
-            at: Utc::now(),
-            kind: EventKind::ConversationCreated {
-                conversation: conv(6, Some(1), 4),
-            },
-        };
-        cache.apply_events(&[mine], 4).unwrap();
-        let stale = ConversationDetail {
-            conversation: conv(6, Some(2), 3),
-            messages: vec![],
-            earlier: vec![],
-        };
-        cache.apply_detail(&stale).unwrap();
-        assert_eq!(cache.lists().unwrap().mine.len(), 1);
-
-        // Blocked customers' conversations stay gone too.
-        let blocked = Event {
-            seq: 5,
-            at: Utc::now(),
-            kind: EventKind::CustomerBlocked {
-                customer_id: 6,
-                conversation_ids: vec![6],
-                by: AgentRef {
-                    id: 2,
-                    name: "Bob".into(),
-                },
-            },
-        };
-        cache.apply_events(&[blocked], 5).unwrap();
-        let before_block = ConversationDetail {
-            conversation: conv(6, Some(1), 4),
-            messages: vec![message(6)],
-            earlier: vec![],
-        };
-        cache.apply_detail(&before_block).unwrap();
-        assert!(cache.lists().unwrap().mine.is_empty());
-    }
-}
+#[path = "apply_tests.rs"]
+mod tests;

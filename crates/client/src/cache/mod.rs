@@ -8,6 +8,7 @@ mod files;
 mod fts;
 mod key;
 mod outbox;
+mod prune;
 mod read;
 mod search;
 

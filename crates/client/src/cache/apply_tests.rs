@@ -1,0 +1,100 @@
+//! Unit tests of applying snapshots, events and pages.
+use super::*;
+use chrono::Utc;
+use switchboard_protocol::{AgentRef, Author};
+
+fn conv(id: i64, occupant: Option<i64>, version: i64) -> ConversationSummary {
+    crate::test_fixtures::conversation(id, occupant, None, version)
+}
+
+fn message(conversation_id: i64) -> Message {
+    Message {
+        id: 9,
+        conversation_id,
+        author: Author::Customer,
+        agent: None,
+        body: "hi".into(),
+        created_at: Utc::now(),
+        attachments: vec![],
+    }
+}
+
+#[test]
+fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cache, _) = Cache::open(
+        &dir.path().join("c.sqlite3"),
+        &crate::test_fixtures::me(),
+        Some(&crate::test_fixtures::key()),
+    )
+    .unwrap();
+    let taken = Event {
+        seq: 2,
+        at: Utc::now(),
+        kind: EventKind::ConversationTaken {
+            conversation: conv(5, Some(2), 2),
+            by: AgentRef {
+                id: 2,
+                name: "Bob".into(),
+            },
+        },
+    };
+    let created = Event {
+        seq: 1,
+        at: Utc::now(),
+        kind: EventKind::ConversationCreated {
+            conversation: conv(5, None, 1),
+        },
+    };
+    cache.apply_events(&[created], 1).unwrap();
+    cache.apply_events(&[taken], 2).unwrap();
+    assert!(cache.lists().unwrap().queue.is_empty());
+    // A history fetch started before Bob took it answers late, with version 1.
+    let late = ConversationDetail {
+        conversation: conv(5, None, 1),
+        messages: vec![message(5)],
+        earlier: vec![],
+    };
+    cache.apply_detail(&late).unwrap();
+    assert!(cache.lists().unwrap().queue.is_empty(), "not resurrected");
+    assert!(cache.messages(5).unwrap().is_empty());
+
+    // The other way round: a newer row is not dropped by an older answer.
+    let mine = Event {
+        seq: 4,
+        at: Utc::now(),
+        kind: EventKind::ConversationCreated {
+            conversation: conv(6, Some(1), 4),
+        },
+    };
+    cache.apply_events(&[mine], 4).unwrap();
+    let stale = ConversationDetail {
+        conversation: conv(6, Some(2), 3),
+        messages: vec![],
+        earlier: vec![],
+    };
+    cache.apply_detail(&stale).unwrap();
+    assert_eq!(cache.lists().unwrap().mine.len(), 1);
+
+    // Blocked customers' conversations stay gone too.
+    let blocked = Event {
+        seq: 5,
+        at: Utc::now(),
+        kind: EventKind::CustomerBlocked {
+            customer_id: 6,
+            conversation_ids: vec![6],
+            by: AgentRef {
+                id: 2,
+                name: "Bob".into(),
+            },
+        },
+    };
+    cache.apply_events(&[blocked], 5).unwrap();
+    let before_block = ConversationDetail {
+        conversation: conv(6, Some(1), 4),
+        messages: vec![message(6)],
+        earlier: vec![],
+    };
+    cache.apply_detail(&before_block).unwrap();
+    assert!(cache.lists().unwrap().mine.is_empty());
+}
