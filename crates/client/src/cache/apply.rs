@@ -3,41 +3,14 @@
 
 use super::fts::Index;
 use super::prune::{archive_cutoff, erase, too_old};
+use super::tx::{drop_at, dropped_at, forget, meta_in, Cached};
 use super::{set_meta, Cache};
 use crate::error::Result;
-use rusqlite::{params, CachedStatement, Connection, Params, Row, Transaction};
+use rusqlite::{params, CachedStatement, Transaction};
 use switchboard_protocol::{
     ArchivePage, ConversationDetail, ConversationState, ConversationSummary, Event, EventKind, Me,
     Message, Snapshot,
 };
-
-/// Statements through the connection's statement cache. These run once per
-/// conversation or message of a page (10,000 times in a first sync), and
-/// preparing one costs more than running it.
-pub(super) trait Cached {
-    fn exec_cached(&self, sql: &str, params: impl Params) -> rusqlite::Result<usize>;
-    fn row_cached<T>(
-        &self,
-        sql: &str,
-        params: impl Params,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T>;
-}
-
-impl Cached for Connection {
-    fn exec_cached(&self, sql: &str, params: impl Params) -> rusqlite::Result<usize> {
-        self.prepare_cached(sql)?.execute(params)
-    }
-
-    fn row_cached<T>(
-        &self,
-        sql: &str,
-        params: impl Params,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
-        self.prepare_cached(sql)?.query_row(params, f)
-    }
-}
 
 /// What an applied batch changed, for the app and the notification policy.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -116,14 +89,6 @@ fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -
     Ok(())
 }
 
-/// Drops a conversation and its messages (it left every list).
-pub(super) fn forget(tx: &Transaction, ix: &mut Index, id: i64) -> Result<()> {
-    ix.delete_messages(tx, "conversation_id = ?1", [id])?;
-    tx.exec_cached("DELETE FROM customers_fts WHERE rowid = ?1", [id])?;
-    tx.exec_cached("DELETE FROM conversations WHERE id = ?1", [id])?;
-    Ok(())
-}
-
 const INSERT_MESSAGE: &str =
     "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at, attachments) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -191,27 +156,6 @@ impl Cache {
             .execute("DELETE FROM history_wanted WHERE id = ?1", [id])?;
         Ok(())
     }
-}
-
-/// The version at which this cache dropped a conversation, if it did.
-pub(super) fn dropped_at(tx: &Transaction, id: i64) -> Result<Option<i64>> {
-    use rusqlite::OptionalExtension;
-    Ok(tx
-        .row_cached("SELECT version FROM dropped WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?)
-}
-
-/// Drops a conversation, remembering the version that said so.
-pub(super) fn drop_at(tx: &Transaction, ix: &mut Index, id: i64, version: i64) -> Result<()> {
-    forget(tx, ix, id)?;
-    tx.exec_cached(
-        "INSERT INTO dropped (id, version) VALUES (?1, ?2) \
-         ON CONFLICT (id) DO UPDATE SET version = MAX(version, excluded.version)",
-        params![id, version],
-    )?;
-    Ok(())
 }
 
 /// Keeps or forgets a conversation as its summary says, unless the cache already
@@ -537,13 +481,6 @@ impl Cache {
         self.conn.execute_batch("PRAGMA shrink_memory;")?;
         Ok(dropped > 0)
     }
-}
-
-pub(super) fn meta_in(tx: &Transaction, key: &str) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    Ok(tx
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
 }
 
 #[cfg(test)]

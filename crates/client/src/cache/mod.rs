@@ -11,6 +11,7 @@ mod outbox;
 mod prune;
 mod read;
 mod search;
+mod tx;
 
 pub use apply::{keeps, Applied};
 pub use aside::SetAside;

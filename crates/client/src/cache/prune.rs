@@ -2,8 +2,8 @@
 //! (all their words, the search index's included) and the archive older than
 //! the agent's cap.
 
-use super::apply::{drop_at, forget, meta_in, Cached};
 use super::fts::Index;
+use super::tx::{drop_at, forget, meta_in, Cached};
 use super::{set_meta, Cache};
 use crate::error::Result;
 use rusqlite::Transaction;
