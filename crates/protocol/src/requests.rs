@@ -119,6 +119,31 @@ pub struct AttachmentQuery {
     pub name: String,
 }
 
+/// Query of the customer's attachment upload: the file's name and, from the
+/// chat page, a client-made id (the content is the request's body, as it is).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct CustomerUploadQuery {
+    /// As for [`AttachmentQuery::name`].
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x1f\x7f-\x9f\s./\\][^\x00-\x1f\x7f-\x9f/\\]*$"
+        )
+    )]
+    pub name: String,
+    /// Made by the client (a fresh UUID per file): a retry with the same id,
+    /// after a lost answer, stores nothing new and gets the first answer again.
+    /// The same id with another file (name or content) is refused
+    /// (`op_id_reused`).
+    #[serde(default)]
+    pub client_id: Option<Uuid>,
+}
+
 /// Query of the attachment download routes.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

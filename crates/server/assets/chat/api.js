@@ -234,10 +234,16 @@ export function postSurvey(id, token, req) {
  * @param {ConversationKey} id
  * @param {string} token
  * @param {File} file
+ * @param {string} clientId made by the page, the same for every try of this file
  * @returns {Promise<CustomerMessageResponse | null>}
  */
-export async function uploadFile(id, token, file) {
-  const path = convPath(id) + '/attachments?name=' + encodeURIComponent(file.name || 'file');
+export async function uploadFile(id, token, file, clientId) {
+  const path =
+    convPath(id) +
+    '/attachments?name=' +
+    encodeURIComponent(file.name || 'file') +
+    '&client_id=' +
+    encodeURIComponent(clientId);
   const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
   return /** @type {Promise<CustomerMessageResponse | null>} */ (
     answered(await exchange('POST', path, file, headers, token, FILE_TIMEOUT_MS))

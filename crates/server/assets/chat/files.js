@@ -3,12 +3,17 @@
  * Sending files: the paperclip button, files dropped anywhere on the
  * conversation, files pasted into the message box. Each goes up as its own
  * line, one after another; a file the server would refuse (empty, over its
- * limit) is refused here first, with the same words.
+ * limit) is refused here first, with the same words. Each carries a
+ * client-made id and goes up again after a network failure, a server error or
+ * a rate limit until the server answers (which keeps the first answer to each
+ * id: a retry after a lost answer stores nothing twice). Files are not kept
+ * across a reload: a page opened again does not have them to send.
  */
 
 import { errorMessage, sessionGone, uploadFile } from './api.js';
 import { MAX_FILE_BYTES } from './config.js';
 import { clearError, els, setBusy, showError } from './dom.js';
+import { FIRST_RETRY_MS, LAST_RETRY_MS, newClientId, passing, pause } from './retry.js';
 import { session } from './session.js';
 
 /** @typedef {import('./protocol').CustomerMessageResponse} CustomerMessageResponse */
@@ -36,6 +41,43 @@ export function refusal(file) {
 }
 
 /**
+ * Sends one file, trying again while failures pass; whether to go on with the
+ * next (not when the conversation was let go or its session is gone).
+ * @param {Session} s
+ * @param {File} file
+ * @param {Handlers} on
+ * @returns {Promise<boolean>}
+ */
+async function upload(s, file, on) {
+  const clientId = newClientId();
+  let wait = FIRST_RETRY_MS;
+  els.uploading.textContent = 'Sending ' + file.name + '…';
+  els.uploading.hidden = false;
+  for (;;) {
+    try {
+      const res = await uploadFile(s.conversation_id, s.token, file, clientId);
+      if (session !== s) return false;
+      on.posted(s, res);
+      return true;
+    } catch (err) {
+      if (session !== s) return false;
+      if (sessionGone(err)) {
+        on.gone();
+        return false;
+      }
+      if (!passing(err)) {
+        showError(file.name + ': ' + errorMessage(err));
+        return true;
+      }
+      els.uploading.textContent = file.name + ': not sent yet. Trying again…';
+      await pause(wait);
+      if (session !== s) return false;
+      wait = Math.min(wait * 2, LAST_RETRY_MS);
+    }
+  }
+}
+
+/**
  * Sends the files, after any still going up.
  * @param {File[]} files
  * @param {Handlers} on
@@ -55,19 +97,7 @@ async function send(files, on) {
         showError(problem);
         continue;
       }
-      els.uploading.textContent = 'Sending ' + file.name + '…';
-      els.uploading.hidden = false;
-      try {
-        const res = await uploadFile(s.conversation_id, s.token, file);
-        if (session === s) on.posted(s, res);
-      } catch (err) {
-        if (session !== s) break;
-        if (sessionGone(err)) {
-          on.gone();
-          break;
-        }
-        showError(file.name + ': ' + errorMessage(err));
-      }
+      if (!(await upload(s, file, on))) break;
     }
   } finally {
     queue.length = 0;

@@ -10,12 +10,13 @@
  * the same ids, so never twice).
  */
 
-import { RequestError, errorMessage, postMessage, sessionGone } from './api.js';
+import { errorMessage, postMessage, sessionGone } from './api.js';
 import { expireSession, onForget, redraw, showPosted } from './chat.js';
 import { updateCount } from './composer.js';
 import { els, showError } from './dom.js';
 import { addPending, clearOutgoing, dropOutgoing, isMessage, setOutgoing } from './messages.js';
 import { MAX_MESSAGE_CHARS } from './config.js';
+import { FIRST_RETRY_MS, LAST_RETRY_MS, newClientId, passing, pause, wakeAll } from './retry.js';
 import { scrollToBottom } from './scroll.js';
 import { sameId, session, validSession } from './session.js';
 
@@ -27,8 +28,6 @@ import { sameId, session, validSession } from './session.js';
  * @typedef {{ key: string, clientId: string, body: string, createdAt: string, sess: Session, tried: boolean }} Item
  */
 
-const FIRST_RETRY_MS = 1000;
-const LAST_RETRY_MS = 30000;
 const SENDING = 'Sending…';
 const RETRYING = 'Not sent yet. Trying again…';
 
@@ -41,18 +40,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** @type {Item[]} */
 let queue = [];
 let running = false;
-/** @type {(() => void) | null} */
-let wakeUp = null;
-
-/** A random (version 4) UUID, also where `crypto.randomUUID` is missing (plain HTTP). */
-export function newClientId() {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Keeps the lines on their way in storage (nothing when storage is blocked). */
 function keep() {
@@ -138,34 +125,6 @@ export function sendLine(sess, body) {
   redraw(sess);
   scrollToBottom(false);
   if (!running) void run();
-}
-
-/**
- * Whether a failure passes: no answer, a server fault, a rate limit.
- * @param {unknown} err
- */
-function passing(err) {
-  return (
-    err instanceof RequestError &&
-    (err.status === 0 || err.status === 429 || err.status >= 500 || err.code === 'try_again')
-  );
-}
-
-/**
- * Waits `ms` (give or take a fifth, so many pages do not retry in step), or
- * until woken.
- * @param {number} ms
- */
-function pause(ms) {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms * (0.8 + Math.random() * 0.4));
-    function done() {
-      clearTimeout(timer);
-      wakeUp = null;
-      resolve(undefined);
-    }
-    wakeUp = done;
-  });
 }
 
 /** Whether the page shows the conversation `sess` addresses. */
@@ -258,13 +217,11 @@ function dropAll() {
   queue = [];
   keep();
   clearOutgoing();
-  if (wakeUp) wakeUp();
+  wakeAll();
 }
 
 /** Retries at once when the browser is back online; forgets with the conversation. */
 export function watchOutbox() {
-  window.addEventListener('online', () => {
-    if (wakeUp) wakeUp();
-  });
+  window.addEventListener('online', wakeAll);
   onForget(dropAll);
 }

@@ -15,7 +15,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use switchboard_protocol::{
-    ApiError, AttachmentGet, AttachmentQuery, CustomerMessageResponse, ErrorCode, Message,
+    ApiError, AttachmentGet, AttachmentQuery, CustomerMessageResponse, CustomerUploadQuery,
+    ErrorCode, Message,
 };
 use uuid::Uuid;
 
@@ -125,25 +126,29 @@ pub struct AgentUpload {
 
 /// Attach a file (the customer): a line of theirs that carries it.
 #[utoipa::path(post, path = "/api/v1/customer/conversations/{id}/attachments", tag = "attachments",
-    params(("id" = i64, Path), AttachmentQuery), security(("customer_token" = [])),
+    params(("id" = i64, Path), CustomerUploadQuery), security(("customer_token" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = CustomerMessageResponse),
         (status = 400, description = "`invalid_field`: an empty file or a bad name; `body_too_large`: over the server's limit", body = ApiError),
         (status = 401, body = ApiError),
         (status = 403, description = "`forbidden`: another conversation's token, or a blocked customer", body = ApiError),
-        (status = 409, description = "`invalid_state`: the conversation has ended", body = ApiError),
+        (status = 409, description = "`invalid_state`: the conversation has ended; `op_id_reused`: this `client_id` came with another file", body = ApiError),
         (status = 429, body = ApiError)))]
 pub async fn customer_upload(
     State(s): State<AppState>,
     CustomerToken(token): CustomerToken,
     ApiPath(id): ApiPath<i64>,
-    ApiQuery(q): ApiQuery<AttachmentQuery>,
+    ApiQuery(q): ApiQuery<CustomerUploadQuery>,
     body: Body,
 ) -> Result<(StatusCode, Json<CustomerMessageResponse>)> {
     s.customer_limits.message(id).await?;
     let bytes = file(&s, body).await?;
-    let posted =
-        detached(async move { s.store.customer_attach(id, &token, &q.name, bytes).await }).await?;
+    let posted = detached(async move {
+        s.store
+            .customer_attach(id, &token, &q.name, bytes, q.client_id)
+            .await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(posted)))
 }
 

@@ -34,6 +34,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("typing.js", include_str!("../../assets/chat/typing.js")),
     ("files.js", include_str!("../../assets/chat/files.js")),
     ("outbox.js", include_str!("../../assets/chat/outbox.js")),
+    ("retry.js", include_str!("../../assets/chat/retry.js")),
     (
         "attachments.js",
         include_str!("../../assets/chat/attachments.js"),

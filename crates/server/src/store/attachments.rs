@@ -10,6 +10,7 @@ use crate::store::agents::Caller;
 use crate::store::blocks::attachments::{self, Content, Prepared};
 use crate::store::blocks::conversations::may_read;
 use crate::store::blocks::occupancy::answered;
+use crate::store::blocks::posts::{self, Posting};
 use crate::store::blocks::{messages, texts, tokens};
 use crate::store::ops::fingerprint;
 use crate::store::{rows, Store};
@@ -41,16 +42,29 @@ impl Store {
 
     /// The customer attaches a file: a line of theirs that carries it. Not on
     /// an ended conversation (writing starts a new one) nor a blocked customer's.
+    /// With a client-made id, a retry stores nothing new and gets the first
+    /// answer again (as for lines).
     pub async fn customer_attach(
         &self,
         id: ConversationId,
         token: &str,
         name: &str,
         bytes: Vec<u8>,
+        client_id: Option<Uuid>,
     ) -> Result<CustomerMessageResponse> {
         let (name, file) = self.prepared(name, bytes).await?;
         let mut tx = self.db.write().await?;
         tokens::check(&mut tx, id, token).await?;
+        if let Some(client) = client_id {
+            let what = Posting::File {
+                name: &name,
+                sha256: &file.sha256,
+            };
+            if let Some(first) = posts::claim(&mut tx, id, client, what).await? {
+                self.commit(tx, Vec::new()).await?;
+                return Ok(first);
+            }
+        }
         let current = rows::summary(&mut tx, id).await?;
         if current.customer.blocked || current.state == ConversationState::Spam {
             return Err(Error::forbidden(
@@ -65,6 +79,9 @@ impl Store {
         let mut emitted = Vec::new();
         let message =
             messages::customer(&mut tx, &mut emitted, id, "", false, Some((&file, &name))).await?;
+        if let Some(client) = client_id {
+            posts::record(&mut tx, id, client, message.id).await?;
+        }
         self.commit(tx, emitted).await?;
         Ok(CustomerMessageResponse {
             message: rows::customers_own(message),

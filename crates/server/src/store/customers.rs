@@ -7,14 +7,15 @@ use crate::db::{now_ms, ts};
 use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::agents::email_key;
+use crate::store::blocks::posts::{self, Posting};
 use crate::store::blocks::{conversations, messages, surveys, tokens};
 use crate::store::events::conversation_event;
 use crate::store::{rows, Store};
 use crate::validate;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use switchboard_protocol::{
     Channel, ConversationId, ConversationState, CustomerConversation, CustomerMessageResponse,
-    CustomerSession, CustomerSide, CustomerVisibleMessage, ErrorCode, EventKind, MessageId,
+    CustomerSession, CustomerSide, CustomerVisibleMessage, EventKind, MessageId,
 };
 use uuid::Uuid;
 
@@ -37,61 +38,6 @@ fn customer_message(r: &sqlx::any::AnyRow) -> Result<CustomerVisibleMessage> {
         created_at: ts(r.try_get("created_at")?),
         attachments: Vec::new(),
     })
-}
-
-/// Claims a customer's client-made post id for conversation `id`. The first
-/// claim gets `None` (post now, in this transaction); a retry gets the first
-/// answer again: the same message, with a fresh token when it went to another
-/// conversation. On PostgreSQL a concurrent retry waits here for the first
-/// attempt to commit.
-async fn claim_post(
-    conn: &mut AnyConnection,
-    id: ConversationId,
-    client: Uuid,
-    body: &str,
-) -> Result<Option<CustomerMessageResponse>> {
-    let claimed = sqlx::query(
-        "INSERT INTO customer_posts (conversation_id, client_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (conversation_id, client_id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(client.to_string())
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if claimed == 1 {
-        return Ok(None);
-    }
-    let posted: Option<i64> = sqlx::query(
-        "SELECT message_id FROM customer_posts WHERE conversation_id = $1 AND client_id = $2",
-    )
-    .bind(id)
-    .bind(client.to_string())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    let posted =
-        posted.ok_or_else(|| Error::internal("customer post", "claimed without a message"))?;
-    let message = rows::message(conn, posted).await?;
-    if message.body != body {
-        return Err(Error::new(
-            ErrorCode::OpIdReused,
-            "this client_id was already used for a different message",
-        ));
-    }
-    let session = if message.conversation_id == id {
-        None
-    } else {
-        Some(CustomerSession {
-            conversation_id: message.conversation_id,
-            token: tokens::issue(conn, message.conversation_id).await?,
-        })
-    };
-    Ok(Some(CustomerMessageResponse {
-        message: rows::customers_own(message),
-        session,
-    }))
 }
 
 impl Store {
@@ -132,7 +78,7 @@ impl Store {
         let mut tx = self.db.write().await?;
         tokens::check(&mut tx, id, token).await?;
         if let Some(client) = client_id {
-            if let Some(first) = claim_post(&mut tx, id, client, body).await? {
+            if let Some(first) = posts::claim(&mut tx, id, client, Posting::Line(body)).await? {
                 self.commit(tx, Vec::new()).await?;
                 return Ok(first);
             }
@@ -178,14 +124,7 @@ impl Store {
         )
         .await?;
         if let Some(client) = client_id {
-            sqlx::query(
-                "UPDATE customer_posts SET message_id = $1 WHERE conversation_id = $2 AND client_id = $3",
-            )
-            .bind(message.id)
-            .bind(id)
-            .bind(client.to_string())
-            .execute(&mut *tx)
-            .await?;
+            posts::record(&mut tx, id, client, message.id).await?;
         }
         self.commit(tx, emitted).await?;
         Ok(CustomerMessageResponse {

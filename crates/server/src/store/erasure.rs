@@ -12,7 +12,7 @@ use crate::db::now_ms;
 use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::agents::{email_key, Caller};
-use crate::store::blocks::{attachments, messages, surveys, texts, tokens};
+use crate::store::blocks::{attachments, messages, posts, surveys, texts, tokens};
 use crate::store::events;
 use crate::store::ops::{fingerprint, Emitted};
 use crate::store::Store;
@@ -104,6 +104,7 @@ async fn erase(
     // Texts and files refer to messages: they go first.
     let texts = texts::erase(conn, customer).await?;
     let attachments = attachments::erase(conn, customer).await?;
+    posts::erase(conn, customer).await?;
     let messages = messages::erase(conn, customer).await?;
     let surveys = surveys::erase(conn, customer).await?;
     let tokens = tokens::erase(conn, customer).await?;

@@ -46,6 +46,17 @@ async fn hand_over(c: &Client, event: &str, name: &str, size: usize) -> Value {
     .await
 }
 
+/// The names of the files in a conversation's detail, in order.
+fn file_names(detail: &Value) -> Vec<String> {
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["attachments"].as_array().into_iter().flatten())
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 const MINE: &str = "document.querySelectorAll('#messages li.msg.me')";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,14 +147,7 @@ async fn a_customer_sends_and_receives_files_on_the_page() {
     .await;
 
     // The agent got the three files, and nothing of the refused two.
-    let detail = api.detail(alice, id).await.ok();
-    let names: Vec<&str> = detail["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|m| m["attachments"].as_array().into_iter().flatten())
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
+    let names = file_names(&api.detail(alice, id).await.ok());
     assert_eq!(names, ["screen.png", "notes.txt", "log.txt"]);
     assert_eq!(js(&c, &format!("return {MINE}.length")).await, 4);
 
@@ -236,4 +240,54 @@ async fn a_customer_sends_and_receives_files_on_the_page() {
         .await
         .unwrap();
     assert_eq!(saved, json!([hostile, String::from_utf8(pdf).unwrap()]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and the npm fixtures (scripts/test runs it)"]
+async fn a_file_sent_while_the_server_is_down_goes_once_it_is_back() {
+    let mut w = World::standard().await;
+    let (_driver, c) = chromium::headless().await;
+    c.goto(&format!("{}/chat", w.api.base)).await.unwrap();
+    chromium::fill_start(&c, "Oskar", "oskar@example.net").await;
+    chromium::submit_start(&c).await;
+    let message = c.find(Locator::Css("#message")).await.unwrap();
+    message.send_keys("Here is the log").await.unwrap();
+    message.send_keys(&Key::Enter.to_string()).await.unwrap();
+    until(&c, "the first line", &format!("return {MINE}.length === 1")).await;
+
+    // The server dies; the customer pastes a file. The page says it is trying
+    // again, and keeps trying, without the customer doing anything.
+    w.server.kill9();
+    assert_eq!(hand_over(&c, "paste", "crash.log", 300).await, true);
+    until(
+        &c,
+        "the file marked as not sent yet",
+        "const u = document.getElementById('uploading');
+         return !u.hidden && u.textContent === 'crash.log: not sent yet. Trying again…'",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(
+        js(&c, "return document.getElementById('error').textContent").await,
+        ""
+    );
+
+    // Back on the same address: the file goes, once.
+    w.server.restart();
+    until(
+        &c,
+        "the file confirmed",
+        &format!(
+            "return {MINE}.length === 2 && document.getElementById('uploading').hidden
+               && {MINE}[1].querySelector('.file-name')?.textContent === 'crash.log'"
+        ),
+    )
+    .await;
+    let api = Api::new(&w.server.base);
+    let alice = w.agent(0);
+    let id = api.snapshot(alice).await["queue"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(file_names(&api.detail(alice, id).await.ok()), ["crash.log"]);
+    c.close().await.unwrap();
 }

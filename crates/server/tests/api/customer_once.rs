@@ -286,3 +286,157 @@ async fn kill_9_with_posts_in_flight_then_retrying_them_all_stores_each_once() {
         posts.len() - acked - stored_unanswered
     );
 }
+
+fn upload_url(api: &Api, c: &Customer, name: &str, client: Uuid) -> String {
+    format!(
+        "{}/api/v1/customer/conversations/{}/attachments?name={name}&client_id={client}",
+        api.base, c.conversation
+    )
+}
+
+/// How many of the customer's lines in `conversation` carry a file named `name`.
+fn files_named(conversation: &Value, name: &str) -> usize {
+    conversation["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["from"] == "me" && m["attachments"][0]["name"] == name)
+        .count()
+}
+
+/// One upload: its status and answer, or None when no answer came within `wait`.
+async fn upload_within(
+    api: &Api,
+    url: &str,
+    token: &str,
+    bytes: &[u8],
+    wait: Duration,
+) -> Option<(u16, Value)> {
+    let resp = api
+        .http
+        .post(url)
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(bytes.to_vec())
+        .timeout(wait)
+        .send()
+        .await
+        .ok()?;
+    let status = resp.status().as_u16();
+    Some((status, resp.json().await.ok()?))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_retried_upload_is_stored_once_and_answered_as_the_first_time() {
+    let w = World::new(
+        &[("Alice", Role::Supervisor)],
+        &["Billing"],
+        &["--customer-messages-per-minute", "100000"],
+    )
+    .await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let c = api.waiting_customer("Ada", "hello").await;
+    let wait = Duration::from_secs(10);
+    let receipt = b"%PDF-1.4 the receipt".to_vec();
+
+    let id = Uuid::new_v4();
+    let url = upload_url(api, &c, "receipt.pdf", id);
+    let first = upload_within(api, &url, &c.token, &receipt, wait).await;
+    let seq = latest_seq(api, alice).await;
+    let again = upload_within(api, &url, &c.token, &receipt, wait).await;
+    let (status, first) = first.unwrap();
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(Some((201, first)), again, "the retry gets the first answer");
+    assert_eq!(
+        latest_seq(api, alice).await,
+        seq,
+        "the retry appended no event"
+    );
+    assert_eq!(files_named(&api.customer_reads(&c).await, "receipt.pdf"), 1);
+
+    // The same id with another file, or the same file under another name, is
+    // a client's mistake, said plainly; nothing is stored.
+    let other = upload_within(api, &url, &c.token, b"%PDF-1.4 another", wait).await;
+    let (status, body) = other.unwrap();
+    assert_eq!((status, body["code"].as_str()), (409, Some("op_id_reused")));
+    let renamed = upload_url(api, &c, "receipt-2.pdf", id);
+    let (status, body) = upload_within(api, &renamed, &c.token, &receipt, wait)
+        .await
+        .unwrap();
+    assert_eq!((status, body["code"].as_str()), (409, Some("op_id_reused")));
+    // An id a line used is not a file's.
+    let line = Uuid::new_v4();
+    api.post(
+        &messages_path(&c),
+        Some(&c.token),
+        &json!({"body": "a line", "client_id": line}),
+    )
+    .await
+    .ok();
+    let (status, body) = upload_within(
+        api,
+        &upload_url(api, &c, "x.pdf", line),
+        &c.token,
+        &receipt,
+        wait,
+    )
+    .await
+    .unwrap();
+    assert_eq!((status, body["code"].as_str()), (409, Some("op_id_reused")));
+    // A malformed id is bad input.
+    let bad = format!(
+        "{}/api/v1/customer/conversations/{}/attachments?name=a.pdf&client_id=nope",
+        api.base, c.conversation
+    );
+    let (status, body) = upload_within(api, &bad, &c.token, &receipt, wait)
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let conv = api.customer_reads(&c).await;
+    assert_eq!(files_named(&conv, "receipt.pdf"), 1);
+    assert_eq!(
+        files_named(&conv, "receipt-2.pdf") + files_named(&conv, "x.pdf"),
+        0
+    );
+
+    // Answers lost on the way back (the client gave up after 2 ms): every
+    // retry names the file stored first, and each is stored once.
+    let uploads: Vec<(String, Uuid, Vec<u8>)> = (0..20)
+        .map(|i| {
+            (
+                format!("photo-{i}.png"),
+                Uuid::new_v4(),
+                crate::attachments::png(40 + i, 30),
+            )
+        })
+        .collect();
+    for (name, client, bytes) in &uploads {
+        let url = upload_url(api, &c, name, *client);
+        upload_within(api, &url, &c.token, bytes, Duration::from_millis(2)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = api.customer_reads(&c).await;
+    for (name, client, bytes) in &uploads {
+        let url = upload_url(api, &c, name, *client);
+        let (status, answer) = upload_within(api, &url, &c.token, bytes, wait)
+            .await
+            .unwrap();
+        assert_eq!(status, 201, "{name}: {answer}");
+        let conv = api.customer_reads(&c).await;
+        assert_eq!(files_named(&conv, name), 1, "{name} is stored exactly once");
+        let stored = before["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["attachments"][0]["name"] == name.as_str());
+        if let Some(stored) = stored {
+            assert_eq!(
+                stored["id"], answer["message"]["id"],
+                "{name}: the retry names the stored line"
+            );
+        }
+    }
+}

@@ -211,14 +211,10 @@ pub async fn unhide(conn: &mut AnyConnection, customer: CustomerId) -> Result<()
 }
 
 /// Deletes every message, note and system line of `customer`'s conversations
-/// (an erasure; their files and texts go first, through their blocks), with
-/// the customer's post ids, and clears what the lists showed of them.
+/// (an erasure; their files, texts and post ids go first, through their
+/// blocks), and clears what the lists showed of them.
 /// Returns how many messages.
 pub async fn erase(conn: &mut AnyConnection, customer: CustomerId) -> Result<u64> {
-    sqlx::query("DELETE FROM customer_posts WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
-        .bind(customer)
-        .execute(&mut *conn)
-        .await?;
     let n = sqlx::query("DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)")
         .bind(customer)
         .execute(&mut *conn)
