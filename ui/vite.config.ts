@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   base: './',
   plugins: [svelte(), svelteTesting()],
-  server: { port: 5173, strictPort: true },
+  // The catalogs live beside ui/, in locales/ (shared with the Rust side).
+  server: { port: 5173, strictPort: true, fs: { allow: ['..'] } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,0 +1,44 @@
+# Les mots de l'application hors de sa fenêtre : la zone de notification, les
+# notifications, le sélecteur de fichiers.
+
+language-name = Français
+chrono-locale = fr_FR
+
+## La zone de notification
+
+tray-waiting =
+    { $count ->
+        [0] Switchboard : personne n'attend
+        [one] Switchboard : { $count } client attend
+       *[other] Switchboard : { $count } clients attendent
+    }
+tray-notifications-on = Notifications activées
+tray-snooze-half-hour = Suspendre 30 minutes
+tray-snooze-hour = Suspendre 1 heure
+tray-snooze-tomorrow = Suspendre jusqu'à demain matin
+tray-resume = Reprendre les notifications
+tray-available = Disponible
+tray-open = Ouvrir Switchboard
+tray-quit = Quitter
+
+## Notifications en pause
+
+quiet-dnd = Ne pas déranger est activé
+quiet-snoozed = Notifications suspendues jusqu'à { $when }
+quiet-tomorrow = demain { $time }
+quiet-later-format = %a %-d %b %H:%M
+
+## Notifications
+
+notify-not-assigned = { $name } · non assignée
+notify-transferred-title = { $name } · vous a été transférée
+notify-transferred-body = Transférée par { $name }
+notify-returned-title = { $name } · remise dans la file
+notify-returned-body = Pas de réponse de votre part à temps. En attente : { $waiting }
+notify-open = Ouvrir la conversation
+
+## Le sélecteur de fichiers
+
+chooser-title = Joindre des fichiers
+chooser-accept = Joindre
+chooser-cancel = Annuler
