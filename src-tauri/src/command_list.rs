@@ -40,6 +40,7 @@ pub const COMMANDS: &[&str] = &[
     "connection",
     "settings",
     "set_settings",
+    "language",
     "snooze",
     "set_view",
     "agents",

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use switchboard_client::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use switchboard_client::{
     openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
-    EngineCode, SessionInfo, Snooze,
+    EngineCode, LanguageInfo, SessionInfo, Snooze,
 };
 use switchboard_protocol::{
     AgentRef, Availability, BlockedCustomer, CannedReply, ChatReport, ConversationSummary,
@@ -275,6 +275,13 @@ pub async fn settings(app: State<'_, App>) -> Result<AppSettings> {
 #[specta::specta]
 pub async fn set_settings(app: State<'_, App>, settings: AppSettings) -> Result<()> {
     app.set_settings(settings).await
+}
+
+/// The language shown, the OS's, and the choices.
+#[tauri::command]
+#[specta::specta]
+pub async fn language(app: State<'_, App>) -> Result<LanguageInfo> {
+    Ok(app.language())
 }
 
 /// Snoozes notifications for a while (or resumes them); the settings as now.

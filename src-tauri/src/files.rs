@@ -17,8 +17,26 @@ type Result<T> = std::result::Result<T, ClientError>;
 /// (`http://attachment.localhost/…` on Windows).
 pub const PROTOCOL: &str = "attachment";
 
-/// The chooser's title (the e2e test finds its window by it).
-const CHOOSER_TITLE: &str = "Attach files";
+/// The chooser's words in the app's language (the e2e test finds its window
+/// by the title, "Attach files" in English).
+struct Words {
+    title: String,
+    #[cfg_attr(any(windows, target_os = "macos"), allow(dead_code))]
+    accept: String,
+    #[cfg_attr(any(windows, target_os = "macos"), allow(dead_code))]
+    cancel: String,
+}
+
+impl Words {
+    fn of(app: &App) -> Words {
+        let lang = app.settings().lang();
+        Words {
+            title: lang.text("chooser-title"),
+            accept: lang.text("chooser-accept"),
+            cancel: lang.text("chooser-cancel"),
+        }
+    }
+}
 
 /// Opens the system's file chooser over the window and queues the chosen files
 /// for the customer; none when the agent cancels.
@@ -29,7 +47,7 @@ pub async fn choose_files<R: Runtime>(
     app: State<'_, App>,
     id: i64,
 ) -> Result<Vec<OutboxItem>> {
-    match pick(&window).await {
+    match pick(&window, Words::of(&app)).await {
         Some(paths) => app.attach_paths(id, &paths).await,
         None => Ok(Vec::new()),
     }
@@ -38,14 +56,17 @@ pub async fn choose_files<R: Runtime>(
 /// The files the agent picks (None: cancelled): rfd's native dialog through
 /// Tauri's plugin.
 #[cfg(any(windows, target_os = "macos"))]
-async fn pick<R: Runtime>(window: &tauri::Window<R>) -> Option<Vec<std::path::PathBuf>> {
+async fn pick<R: Runtime>(
+    window: &tauri::Window<R>,
+    words: Words,
+) -> Option<Vec<std::path::PathBuf>> {
     use tauri_plugin_dialog::DialogExt;
     let (tx, rx) = tokio::sync::oneshot::channel();
     window
         .dialog()
         .file()
         .set_parent(window)
-        .set_title(CHOOSER_TITLE)
+        .set_title(&words.title)
         .pick_files(move |chosen| {
             let _ = tx.send(chosen);
         });
@@ -69,7 +90,10 @@ thread_local! {
 /// The files the agent picks (None: cancelled): GTK's own chooser (the
 /// desktop portal where there is one), made and answered on the main thread.
 #[cfg(all(unix, not(target_os = "macos")))]
-async fn pick<R: Runtime>(window: &tauri::Window<R>) -> Option<Vec<std::path::PathBuf>> {
+async fn pick<R: Runtime>(
+    window: &tauri::Window<R>,
+    words: Words,
+) -> Option<Vec<std::path::PathBuf>> {
     use gtk::prelude::*;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let parent = window.clone();
@@ -77,11 +101,11 @@ async fn pick<R: Runtime>(window: &tauri::Window<R>) -> Option<Vec<std::path::Pa
         .run_on_main_thread(move || {
             let owner = parent.gtk_window().ok();
             let dialog = gtk::FileChooserNative::new(
-                Some(CHOOSER_TITLE),
+                Some(words.title.as_str()),
                 owner.as_ref(),
                 gtk::FileChooserAction::Open,
-                Some("Attach"),
-                Some("Cancel"),
+                Some(words.accept.as_str()),
+                Some(words.cancel.as_str()),
             );
             dialog.set_select_multiple(true);
             dialog.set_modal(true);

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use switchboard_client::app::Desktop;
 use switchboard_client::{App, Change, Snooze};
+use switchboard_i18n::{tr, Lang};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -51,6 +52,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         connection,
         settings,
         set_settings,
+        language,
         snooze,
         set_view,
         agents,
@@ -147,23 +149,28 @@ struct Tray {
     resume: MenuItem<Wry>,
     /// Checked while the agent is available (unchecked: away).
     available: CheckMenuItem<Wry>,
+    snoozes: Vec<MenuItem<Wry>>,
+    open: MenuItem<Wry>,
+    quit: MenuItem<Wry>,
+    /// The language the menu's words are in.
+    lang: Lang,
     /// The app's icon, and the same greyed while notifications are quiet.
     normal: Option<Image<'static>>,
     greyed: Option<Image<'static>>,
     quiet: Option<bool>,
 }
 
-/// The tray menu's snooze entries, by menu id.
+/// The tray menu's snooze entries: menu id, message id, snooze.
 const SNOOZES: [(&str, &str, Snooze); 3] = [
     (
         "snooze-half-hour",
-        "Snooze for 30 minutes",
+        "tray-snooze-half-hour",
         Snooze::HalfHour,
     ),
-    ("snooze-hour", "Snooze for 1 hour", Snooze::Hour),
+    ("snooze-hour", "tray-snooze-hour", Snooze::Hour),
     (
         "snooze-tomorrow",
-        "Snooze until tomorrow morning",
+        "tray-snooze-tomorrow",
         Snooze::UntilTomorrow,
     ),
 ];
@@ -183,16 +190,26 @@ async fn toggle_availability(app: &App) -> switchboard_client::Result<()> {
 }
 
 fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
-    let status = MenuItem::with_id(handle, "status", "Notifications on", false, None::<&str>)?;
+    let lang = handle.state::<App>().settings().lang();
+    let item = |id: &str, words: &str, enabled: bool| {
+        MenuItem::with_id(handle, id, lang.text(words), enabled, None::<&str>)
+    };
+    let status = item("status", "tray-notifications-on", false)?;
     let snoozes = SNOOZES
         .iter()
-        .map(|(id, label, _)| MenuItem::with_id(handle, *id, *label, true, None::<&str>))
+        .map(|(id, words, _)| item(id, words, true))
         .collect::<tauri::Result<Vec<_>>>()?;
-    let resume = MenuItem::with_id(handle, RESUME, "Resume notifications", false, None::<&str>)?;
-    let available =
-        CheckMenuItem::with_id(handle, AVAILABLE, "Available", true, true, None::<&str>)?;
-    let open = MenuItem::with_id(handle, "open", "Open Switchboard", true, None::<&str>)?;
-    let quit = MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?;
+    let resume = item(RESUME, "tray-resume", false)?;
+    let available = CheckMenuItem::with_id(
+        handle,
+        AVAILABLE,
+        lang.text("tray-available"),
+        true,
+        true,
+        None::<&str>,
+    )?;
+    let open = item("open", "tray-open", true)?;
+    let quit = item("quit", "tray-quit", true)?;
     let line = || PredefinedMenuItem::separator(handle);
     let (l0, l1, l2) = (line()?, line()?, line()?);
     let mut items: Vec<&dyn IsMenuItem<Wry>> = vec![&available, &l0, &status];
@@ -255,6 +272,10 @@ fn tray(handle: &AppHandle) -> tauri::Result<Tray> {
         status,
         resume,
         available,
+        snoozes,
+        open,
+        quit,
+        lang,
         normal,
         greyed,
         quiet: None,
@@ -291,11 +312,7 @@ impl Desk {
         let n = app.unanswered_count().await;
         let settings = app.settings();
         if let Some(t) = &self.tray {
-            let mut tip = match n {
-                0 => "Switchboard: nobody waiting".to_string(),
-                1 => "Switchboard: 1 customer waiting".to_string(),
-                n => format!("Switchboard: {n} customers waiting"),
-            };
+            let mut tip = tr!(settings.lang(), "tray-waiting", count = n);
             if let Some(quiet) = settings.quiet_status(chrono::Local::now()) {
                 tip = format!("{tip} · {quiet}");
             }
@@ -327,10 +344,21 @@ impl Desk {
             return;
         };
         let settings = self.handle.state::<App>().settings();
-        let status = settings.quiet_status(chrono::Local::now());
-        let _ = t
-            .status
-            .set_text(status.as_deref().unwrap_or("Notifications on"));
+        let lang = settings.lang();
+        if t.lang != lang {
+            t.lang = lang;
+            for (item, (_, words, _)) in t.snoozes.iter().zip(SNOOZES) {
+                let _ = item.set_text(lang.text(words));
+            }
+            let _ = t.resume.set_text(lang.text("tray-resume"));
+            let _ = t.available.set_text(lang.text("tray-available"));
+            let _ = t.open.set_text(lang.text("tray-open"));
+            let _ = t.quit.set_text(lang.text("tray-quit"));
+        }
+        let status = settings
+            .quiet_status(chrono::Local::now())
+            .unwrap_or_else(|| lang.text("tray-notifications-on"));
+        let _ = t.status.set_text(status);
         let _ = t.resume.set_enabled(settings.snoozed_until.is_some());
         let quiet = settings.quiet();
         if t.quiet != Some(quiet) {

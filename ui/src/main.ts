@@ -6,6 +6,7 @@ import type { Backend } from './lib/backend';
 import { TauriBackend } from './lib/tauri-backend';
 import './app.css';
 import { startupMark } from './lib/startup';
+import { setLanguage } from './lib/i18n.svelte';
 
 startupMark('script');
 
@@ -19,8 +20,15 @@ async function pickBackend(): Promise<Backend> {
 
 const target = document.getElementById('app');
 if (target) {
-  void pickBackend().then((backend) => {
+  void pickBackend().then(async (backend) => {
     startupMark('backend');
+    // The first screen already in the agent's language (English if this fails).
+    try {
+      const l = await backend.language();
+      setLanguage(l.language, l.locale);
+    } catch {
+      setLanguage('en');
+    }
     mount(App, { target, props: { backend } });
   });
 }

@@ -12,12 +12,14 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use switchboard_i18n::{tr, Lang};
 use switchboard_protocol::{Me, Mood, SubjectAnswer};
 use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
 
 mod canned;
 mod files;
+pub mod language;
 mod reports;
 mod settings;
 mod team;
@@ -71,6 +73,10 @@ pub struct AppSettings {
     /// Older conversations are still on the server, not in offline search.
     #[serde(default)]
     pub archive_months: Option<u32>,
+    /// The language the app speaks (a catalogs' tag, `fr`); None: the OS's.
+    #[serde(default, with = "language::tag")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub language: Option<Lang>,
 }
 
 impl Default for AppSettings {
@@ -86,6 +92,7 @@ impl Default for AppSettings {
             away_when_idle_secs: None,
             file_cache_mib: file_cache_mib(),
             archive_months: None,
+            language: None,
         }
     }
 }
@@ -159,6 +166,7 @@ impl AppSettings {
             snoozed_until: self.snoozed_until,
             attention: self.attention,
             sound: self.sound,
+            lang: self.lang(),
         }
     }
 
@@ -173,20 +181,29 @@ impl AppSettings {
     where
         Tz::Offset: std::fmt::Display,
     {
+        let lang = self.lang();
         if self.do_not_disturb {
-            return Some("Do Not Disturb is on".into());
+            return Some(tr!(lang, "quiet-dnd"));
         }
         let until = self
             .snoozed_until
             .filter(|t| *t > now.with_timezone(&Utc))?
             .with_timezone(&now.timezone());
         let days = (until.date_naive() - now.date_naive()).num_days();
+        let time = until.format("%H:%M").to_string();
         let when = match days {
-            0 => until.format("%H:%M").to_string(),
-            1 => until.format("tomorrow %H:%M").to_string(),
-            _ => until.format("%a %-d %b %H:%M").to_string(),
+            0 => time,
+            1 => tr!(lang, "quiet-tomorrow", time = time),
+            _ => {
+                let locale = lang.text("chrono-locale");
+                let locale =
+                    chrono::Locale::try_from(locale.as_str()).unwrap_or(chrono::Locale::en_US);
+                until
+                    .format_localized(&lang.text("quiet-later-format"), locale)
+                    .to_string()
+            }
         };
-        Some(format!("Notifications snoozed until {when}"))
+        Some(tr!(lang, "quiet-snoozed", when = when))
     }
 }
 

@@ -154,7 +154,14 @@ fn the_tray_says_until_when_notifications_are_snoozed() {
     use chrono::{FixedOffset, TimeZone};
     let tz = FixedOffset::east_opt(-5 * 3600).unwrap();
     let now = tz.with_ymd_and_hms(2026, 12, 2, 21, 10, 0).unwrap();
-    let status = |s: AppSettings| s.quiet_status(now);
+    let english = Some(Lang::ENGLISH);
+    let status = |s: AppSettings| {
+        AppSettings {
+            language: english,
+            ..s
+        }
+        .quiet_status(now)
+    };
     assert_eq!(status(AppSettings::default()), None);
     let snoozed = |c| AppSettings {
         snoozed_until: snooze_end(c, now),
@@ -182,6 +189,75 @@ fn the_tray_says_until_when_notifications_are_snoozed() {
         ..snoozed(Snooze::Hour)
     };
     assert_eq!(status(dnd).as_deref(), Some("Do Not Disturb is on"));
+
+    // In French, with French day and month names further on.
+    let french = |s: AppSettings| {
+        AppSettings {
+            language: Lang::from_tag("fr"),
+            ..s
+        }
+        .quiet_status(now)
+    };
+    assert_eq!(
+        french(snoozed(Snooze::UntilTomorrow)).as_deref(),
+        Some("Notifications suspendues jusqu'à demain 08:00")
+    );
+    let later = AppSettings {
+        snoozed_until: Some(
+            tz.with_ymd_and_hms(2026, 12, 5, 9, 30, 0)
+                .unwrap()
+                .with_timezone(&Utc),
+        ),
+        ..AppSettings::default()
+    };
+    assert_eq!(
+        french(later).as_deref(),
+        Some("Notifications suspendues jusqu'à sam. 5 déc. 09:30")
+    );
+    assert_eq!(
+        french(AppSettings {
+            do_not_disturb: true,
+            ..AppSettings::default()
+        })
+        .as_deref(),
+        Some("Ne pas déranger est activé")
+    );
+}
+
+#[test]
+fn the_language_is_the_agents_choice_else_the_os_s_and_unknown_ones_are_refused() {
+    let fr = Lang::from_tag("fr").unwrap();
+    let chosen = AppSettings {
+        language: Some(fr),
+        ..AppSettings::default()
+    };
+    assert_eq!(chosen.lang(), fr);
+    // Saved and read back as its tag.
+    let json = serde_json::to_value(chosen).unwrap();
+    assert_eq!(json["language"], "fr");
+    let back: AppSettings = serde_json::from_value(json).unwrap();
+    assert_eq!(back.language, Some(fr));
+    // No choice: the OS's language (whatever this machine's is, one the app has).
+    let system = AppSettings::default();
+    assert_eq!(
+        serde_json::to_value(system).unwrap()["language"],
+        serde_json::Value::Null
+    );
+    assert!(Lang::all().any(|l| l == system.lang()));
+    // A language the app does not have is refused, in words.
+    let mut bad = serde_json::to_value(AppSettings::default()).unwrap();
+    bad["language"] = "xx".into();
+    let err = serde_json::from_value::<AppSettings>(bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the app has no language \"xx\""), "{err}");
+    // Settings files from before the setting read as the OS's language.
+    let mut old = serde_json::to_value(AppSettings::default()).unwrap();
+    old.as_object_mut().unwrap().remove("language");
+    assert_eq!(
+        serde_json::from_value::<AppSettings>(old).unwrap().language,
+        None
+    );
 }
 
 #[tokio::test]

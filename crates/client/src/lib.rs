@@ -14,6 +14,7 @@ pub mod session;
 #[cfg(test)]
 mod test_fixtures;
 
+pub use app::language::{LanguageChoice, LanguageInfo};
 pub use app::{openable_link, App, AppSettings, SessionInfo, Snooze};
 pub use cache::{Cache, CacheKey};
 pub use engine::{Change, ConnectionState, ConversationView, Engine, EngineOptions};

@@ -78,8 +78,8 @@ describe('the lists', () => {
   it('show the three lists with counts, the queue in yellow', async () => {
     await start();
     const heading = (list: string) => within(screen.getByTestId(`list-${list}`)).getByRole('heading');
-    expect(heading('mine')).toHaveTextContent(/^My conversations\s*1 conversations$/);
-    expect(heading('queue')).toHaveTextContent(/^Conversations not assigned\s*1 conversations$/);
+    expect(heading('mine')).toHaveTextContent(/^My conversations\s*1 conversation$/);
+    expect(heading('queue')).toHaveTextContent(/^Conversations not assigned\s*1 conversation$/);
     expect(heading('archive')).toHaveTextContent(/^Archived\s*2 conversations$/);
     expect(screen.queryByTestId('list-others')).toBeNull();
     expect(row(2)).toHaveClass('queue');

@@ -1,6 +1,7 @@
 import { fireEvent, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../lib/i18n.svelte';
 import { FakeBackend } from '../lib/fake-backend';
 import { renderWith, settle } from '../test-utils';
 import EndDialog from './EndDialog.svelte';
@@ -69,6 +70,25 @@ describe('End conversation questionnaire', () => {
     expect(onClose).toHaveBeenCalledTimes(1);
     await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel' }));
     expect(onClose).toHaveBeenCalledTimes(2);
+  });
+
+  describe('in French', () => {
+    afterEach(() => setLanguage('en'));
+
+    it('uses the manual\'s words, and follows a change of language while open', async () => {
+      setLanguage('fr');
+      await open();
+      const dialog = screen.getByRole('dialog', { name: 'Terminer la conversation' });
+      expect(dialog).toHaveTextContent('Un court questionnaire sur votre conversation avec Ana.');
+      const subject = screen.getByTestId('end-subject') as HTMLSelectElement;
+      expect([...subject.options].map((o) => o.text)).toEqual(['Choisissez un sujet', 'Billing', 'Shipping', 'Je ne sais pas']);
+      expect(screen.getByTestId('end-send')).toHaveTextContent('Envoyer');
+      expect(screen.getByRole('button', { name: 'Annuler' })).toBeInTheDocument();
+      setLanguage('en');
+      await settle();
+      expect(screen.getByTestId('end-send')).toHaveTextContent('Send');
+      expect([...subject.options].at(-1)?.text).toBe("I don't know");
+    });
   });
 
   it('traps Tab inside the dialog', async () => {

@@ -1,8 +1,9 @@
 import { screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ALICE, FakeBackend } from '../lib/fake-backend';
 import { BOB } from '../lib/fixtures';
+import { setLanguage } from '../lib/i18n.svelte';
 import { localDate } from '../lib/report-range';
 import type { ChatFigures, ChatReport } from '../lib/types';
 import { renderWith, settle } from '../test-utils';
@@ -107,5 +108,37 @@ describe('chat report', () => {
     await settle();
     expect(screen.getByRole('alert')).toHaveTextContent('Choose a start date on or before the end date.');
     expect(screen.getByTestId('report-export')).toBeDisabled();
+  });
+});
+
+describe('the chat report in French', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('shows its headers, figures and words in French', async () => {
+    setLanguage('fr', 'fr-FR');
+    const backend = backendFor('supervisor');
+    renderWith(ReportView, { me: backend.me, onClose: () => {} }, backend);
+    await settle();
+    expect(screen.getByRole('heading', { name: 'Rapport des conversations' })).toBeInTheDocument();
+    const table = screen.getByTestId('report-table');
+    expect(within(table).getByRole('columnheader', { name: 'Taux de réponse' })).toBeInTheDocument();
+    expect(within(table).getByRole('columnheader', { name: 'Note moyenne' })).toBeInTheDocument();
+    const total = within(table).getByText('Tous les agents').closest('tr')!;
+    expect(total).toHaveTextContent('4,3');
+    expect(total).toHaveTextContent(/75\s%/);
+    expect(total).toHaveTextContent('Je ne sais pas (4)');
+    expect(total).toHaveTextContent('Content (10)');
+    expect(screen.getByRole('img', { name: /^Notes\u00a0: 1★ 0, 2★ 1/ })).toBeInTheDocument();
+  });
+
+  it('follows a change of language at once', async () => {
+    const backend = backendFor('agent');
+    renderWith(ReportView, { me: backend.me, onClose: () => {} }, backend);
+    await settle();
+    expect(screen.getByRole('columnheader', { name: 'Response rate' })).toBeInTheDocument();
+    setLanguage('fr', 'fr-FR');
+    await settle();
+    expect(screen.getByRole('columnheader', { name: 'Taux de réponse' })).toBeInTheDocument();
+    expect(screen.queryByRole('columnheader', { name: 'Response rate' })).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import { screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBackend } from '../lib/fake-backend';
+import { setLanguage } from '../lib/i18n.svelte';
 import { renderWith, settle } from '../test-utils';
 import SettingsDialog from './SettingsDialog.svelte';
 
@@ -16,6 +17,7 @@ const OFF = {
   away_when_idle_secs: null,
   file_cache_mib: 500,
   archive_months: null,
+  language: null,
 };
 
 describe('Settings', () => {
@@ -156,5 +158,59 @@ describe('Settings', () => {
     expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, archive_months: 6 }]);
     await user.selectOptions(select, 'All of them');
     expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, archive_months: null }]);
+  });
+});
+
+describe('The language setting', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('follows the system until the agent picks a language, and the window speaks it at once', async () => {
+    const backend = new FakeBackend({ settings: { ...OFF } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const select = screen.getByLabelText('Language') as HTMLSelectElement;
+    expect(select.value).toBe('system');
+    expect([...select.options].map((o) => o.text)).toEqual(['Same as the system (English)', 'English', 'Français']);
+    const user = userEvent.setup();
+    await user.selectOptions(select, 'Français');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, language: 'fr' }]);
+    await settle();
+    expect(document.documentElement.lang).toBe('fr');
+    const again = screen.getByLabelText('Langue') as HTMLSelectElement;
+    expect(again.value).toBe('fr');
+    expect(screen.getByRole('button', { name: 'Fermer' })).toBeTruthy();
+    await user.selectOptions(again, 'Celle du système (English)');
+    expect(backend.callsTo('setSettings').at(-1)).toEqual([{ ...OFF, language: null }]);
+    await settle();
+    expect(screen.getByLabelText('Language')).toBeTruthy();
+  });
+});
+
+describe('Settings in French', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('says its choices in French, with French plurals and units', async () => {
+    setLanguage('fr', 'fr-FR');
+    const backend = new FakeBackend({ settings: { ...OFF, reminder_minutes: 1, file_cache_mib: 1536 } });
+    renderWith(SettingsDialog, { onClose: vi.fn(), onSignOut: vi.fn(async () => {}) }, backend);
+    await settle();
+    const reminder = screen.getByLabelText(/Me rappeler/) as HTMLSelectElement;
+    expect([...reminder.options].map((o) => o.text).slice(0, 3)).toEqual([
+      'Jamais',
+      'Toutes les minutes',
+      'Toutes les 2 minutes',
+    ]);
+    const files = screen.getByLabelText(/hors ligne, jusqu'à/) as HTMLSelectElement;
+    expect([...files.options].map((o) => o.text)).toContain('1,5 Go');
+    const archive = screen.getByLabelText(/Garder les conversations terminées/) as HTMLSelectElement;
+    expect([...archive.options].map((o) => o.text)).toEqual([
+      'Toutes',
+      'Pendant 3 mois',
+      'Pendant 6 mois',
+      'Pendant 1 an',
+      'Pendant 2 ans',
+    ]);
+    expect(screen.getByRole('switch', { name: /Ne pas déranger/ })).toBeInTheDocument();
+    expect(screen.getByTestId('signout')).toHaveTextContent('Se déconnecter');
   });
 });

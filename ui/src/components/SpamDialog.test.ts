@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../lib/i18n.svelte';
 import { renderWith } from '../test-utils';
 import SpamDialog from './SpamDialog.svelte';
 
@@ -26,5 +27,20 @@ describe('Spam confirmation', () => {
     await userEvent.setup().click(cancel);
     expect(onClose).toHaveBeenCalled();
     expect(onConfirm).not.toHaveBeenCalled();
+  });
+
+  it('asks in French with the manual\'s words, the name kept apart', () => {
+    setLanguage('fr');
+    try {
+      renderWith(SpamDialog, { customerName: 'Troll', onConfirm: vi.fn(), onClose: vi.fn() });
+      const dialog = screen.getByRole('dialog', { name: 'Spam' });
+      // A no-break space before « ? » (toHaveTextContent would fold it into a plain one).
+      expect(dialog.textContent).toContain('Signaler Troll comme spam\u00a0? Le client est bloqué');
+      expect(dialog.querySelector('bdi')).toHaveTextContent(/^Troll$/);
+      expect(screen.getByTestId('spam-confirm')).toHaveTextContent('Signaler comme spam');
+      expect(screen.getByRole('button', { name: 'Annuler' })).toHaveFocus();
+    } finally {
+      setLanguage('en');
+    }
   });
 });

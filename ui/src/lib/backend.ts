@@ -10,6 +10,7 @@ import type {
   Change,
   ChatReport,
   ClientErrorCode,
+  LanguageInfo,
   ConnectionState,
   ConversationSummary,
   ConversationView,
@@ -102,6 +103,8 @@ export interface Backend {
   connection(): Promise<ConnectionState>;
   settings(): Promise<AppSettings>;
   setSettings(settings: AppSettings): Promise<void>;
+  /** The language shown (the agent's choice, else the OS's), the OS's, and the choices. */
+  language(): Promise<LanguageInfo>;
   /** Snoozes notifications for a while, or (`off`) resumes them; the settings as now. */
   snooze(choice: Snooze): Promise<AppSettings>;
   /** Which conversation is on screen and whether the window has the focus. */

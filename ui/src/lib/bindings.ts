@@ -318,6 +318,17 @@ async setSettings(settings: AppSettings) : Promise<Result<null, ClientError>> {
 }
 },
 /**
+ * The language shown, the OS's, and the choices.
+ */
+async language() : Promise<Result<LanguageInfo, ClientError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("language") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Snoozes notifications for a while (or resumes them); the settings as now.
  */
 async snooze(choice: Snooze) : Promise<Result<AppSettings, ClientError>> {
@@ -466,7 +477,11 @@ file_cache_mib?: number;
  * Months of archive kept on this computer, by closing date (None: all).
  * Older conversations are still on the server, not in offline search.
  */
-archive_months?: number | null }
+archive_months?: number | null; 
+/**
+ * The language the app speaks (a catalogs' tag, `fr`); None: the OS's.
+ */
+language?: string | null }
 /**
  * A file attached to a message. Its content is at
  * `GET /api/v1/attachments/{id}` (agents) or
@@ -940,6 +955,36 @@ export type ErrorCode =
  * A fault on the server; the change was not made.
  */
 "internal"
+/**
+ * A language the app has.
+ */
+export type LanguageChoice = { tag: string; 
+/**
+ * Its own name for itself ("Français").
+ */
+name: string }
+/**
+ * What the window needs to speak the agent's language.
+ */
+export type LanguageInfo = { 
+/**
+ * The language shown (a catalogs' tag: `en`, `fr`).
+ */
+language: string; 
+/**
+ * How dates and numbers are written: the OS's locale when it is in the
+ * shown language (`fr-CA`), else the language's own (`fr`).
+ */
+locale: string; 
+/**
+ * The language the OS asks for, as the catalogs have it (what "System"
+ * in the settings means).
+ */
+system: string; 
+/**
+ * Every language the app has, each named in its own words.
+ */
+choices: LanguageChoice[] }
 /**
  * Which of the agent's lists a conversation is in.
  */

@@ -10,6 +10,7 @@ import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
   AgentRef,
   AppSettings,
+  LanguageInfo,
   Availability,
   BlockedCustomer,
   CannedReply,
@@ -124,6 +125,7 @@ export class FakeBackend implements Backend {
       away_when_idle_secs: null,
       file_cache_mib: 500,
       archive_months: null,
+      language: null,
     };
     this.autoDeliverMs = options.autoDeliverMs;
     this.canned = new FakeCanned(options.canned);
@@ -513,6 +515,22 @@ export class FakeBackend implements Backend {
     // As the app does: the snooze is changed by snooze() only.
     this.appSettings = { ...settings, snoozed_until: this.appSettings.snoozed_until };
     this.emit({ type: 'settings' });
+  }
+
+  /** The OS speaks English here; the catalogs have English and French. */
+  async language(): Promise<LanguageInfo> {
+    this.log('language');
+    const system = 'en';
+    const tag = this.appSettings.language ?? system;
+    return {
+      language: tag,
+      locale: tag,
+      system,
+      choices: [
+        { tag: 'en', name: 'English' },
+        { tag: 'fr', name: 'Français' },
+      ],
+    };
   }
 
   async snooze(choice: Snooze) {

@@ -1,4 +1,5 @@
 // Keyboard shortcuts: one table for the handler and the help overlay.
+import type { PlainMessageId } from './i18n.svelte';
 
 export type Command =
   | 'next'
@@ -21,32 +22,33 @@ export interface Shortcut {
   command: Command;
   /** Keys as shown in the help overlay. */
   keys: string[];
-  description: string;
+  /** What it does, as the overlay says it (a message, read when shown). */
+  description: PlainMessageId;
 }
 
 export const SHORTCUTS: Shortcut[] = [
-  { command: 'next', keys: ['j', 'Alt+↓'], description: 'Next conversation' },
-  { command: 'previous', keys: ['k', 'Alt+↑'], description: 'Previous conversation' },
-  { command: 'take', keys: ['t'], description: 'Take the conversation' },
-  { command: 'takeNext', keys: ['n'], description: 'Take next: the customer who has waited longest' },
-  { command: 'free', keys: ['f'], description: 'Free conversation' },
-  { command: 'end', keys: ['e'], description: 'End conversation (opens the questionnaire)' },
-  { command: 'spam', keys: ['s'], description: 'Spam (asks to confirm)' },
-  { command: 'transfer', keys: ['x'], description: 'Transfer to a colleague' },
-  { command: 'reopen', keys: ['r'], description: 'Reopen an archived conversation' },
-  { command: 'composer', keys: ['c'], description: 'Write a reply' },
-  { command: 'search', keys: ['/', 'Ctrl+K'], description: 'Search all conversations' },
-  { command: 'report', keys: ['Ctrl+Shift+R'], description: 'Chat report (again: back to conversations)' },
-  { command: 'team', keys: ['Ctrl+Shift+T'], description: 'Team: who is available, their load, blocked customers (supervisors)' },
-  { command: 'settings', keys: [','], description: 'Settings' },
-  { command: 'help', keys: ['?'], description: 'Keyboard shortcuts' },
+  { command: 'next', keys: ['j', 'Alt+↓'], description: 'shortcut-next' },
+  { command: 'previous', keys: ['k', 'Alt+↑'], description: 'shortcut-previous' },
+  { command: 'take', keys: ['t'], description: 'shortcut-take' },
+  { command: 'takeNext', keys: ['n'], description: 'shortcut-take-next' },
+  { command: 'free', keys: ['f'], description: 'shortcut-free' },
+  { command: 'end', keys: ['e'], description: 'shortcut-end' },
+  { command: 'spam', keys: ['s'], description: 'shortcut-spam' },
+  { command: 'transfer', keys: ['x'], description: 'shortcut-transfer' },
+  { command: 'reopen', keys: ['r'], description: 'shortcut-reopen' },
+  { command: 'composer', keys: ['c'], description: 'shortcut-composer' },
+  { command: 'search', keys: ['/', 'Ctrl+K'], description: 'shortcut-search' },
+  { command: 'report', keys: ['Ctrl+Shift+R'], description: 'shortcut-report' },
+  { command: 'team', keys: ['Ctrl+Shift+T'], description: 'shortcut-team' },
+  { command: 'settings', keys: [','], description: 'shortcut-settings' },
+  { command: 'help', keys: ['?'], description: 'shortcut-help' },
 ];
 
 /** Keys that work in the composer and the dialogs rather than globally. */
-export const LOCAL_KEYS: { keys: string[]; description: string }[] = [
-  { keys: ['Enter', 'Ctrl+Enter'], description: 'Send the reply (in the composer)' },
-  { keys: ['Shift+Enter'], description: 'New line (in the composer)' },
-  { keys: ['Esc'], description: 'Close a dialog, menu or this overlay; clear the search' },
+export const LOCAL_KEYS: { keys: string[]; description: PlainMessageId }[] = [
+  { keys: ['Enter', 'Ctrl+Enter'], description: 'shortcut-send' },
+  { keys: ['Shift+Enter'], description: 'shortcut-new-line' },
+  { keys: ['Esc'], description: 'shortcut-close' },
 ];
 
 const SINGLE_KEYS: Record<string, Command> = {

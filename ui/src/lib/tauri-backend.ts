@@ -112,6 +112,9 @@ export class TauriBackend implements Backend {
   settings() {
     return call(commands.settings());
   }
+  language() {
+    return call(commands.language());
+  }
   async setSettings(settings: AppSettings) {
     await call(commands.setSettings(settings));
   }

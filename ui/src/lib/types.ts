@@ -31,6 +31,8 @@ export type {
   ListRow,
   Listed,
   Lists,
+  LanguageChoice,
+  LanguageInfo,
   Me,
   Message,
   Mood,

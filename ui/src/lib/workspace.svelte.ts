@@ -3,6 +3,7 @@
 // render it and call its intents; it is the only place that decides what to reload.
 import { BackendError, type Backend } from './backend';
 import { coalesced } from './coalesce';
+import { t } from './i18n.svelte';
 import { ARCHIVE_HEAD, patchLists } from './rows';
 import { startupMark } from './startup';
 import type {
@@ -523,7 +524,7 @@ export class Workspace {
     await this.onOpen(async (id) => {
       const refused: string[] = [];
       for (const f of files) {
-        await this.backend.attachFile(id, f).catch((e: unknown) => refused.push(`${f.name}: ${messageOf(e)}`));
+        await this.backend.attachFile(id, f).catch((e: unknown) => refused.push(t('conv-file-error', { name: f.name, reason: messageOf(e) })));
       }
       if (refused.length) throw new Error(refused.join(' '));
     });
@@ -538,9 +539,10 @@ export class Workspace {
   async saveAttachment(a: Attachment): Promise<void> {
     this.fileNotice = null;
     try {
-      this.fileNotice = `Saved ${a.name} to ${await this.backend.saveAttachment(a.id, a.name)}`;
+      const path = await this.backend.saveAttachment(a.id, a.name);
+      this.fileNotice = t('conv-file-saved', { name: a.name, path });
     } catch (e) {
-      this.actionError = `${a.name}: ${messageOf(e)}`;
+      this.actionError = t('conv-file-error', { name: a.name, reason: messageOf(e) });
     }
   }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+use switchboard_i18n::{tr, Lang};
 use switchboard_protocol::{
     Author, Availability, ConversationState, ConversationSummary, Event, EventKind, Me,
 };
@@ -25,6 +26,9 @@ pub struct Settings {
     pub attention: bool,
     /// A sound with the notification of a customer who starts waiting.
     pub sound: bool,
+    /// The language notifications speak.
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 impl Default for Settings {
@@ -35,6 +39,7 @@ impl Default for Settings {
             snoozed_until: None,
             attention: true,
             sound: true,
+            lang: Lang::ENGLISH,
         }
     }
 }
@@ -67,6 +72,8 @@ pub struct Notice {
     pub reminder: bool,
     /// With a sound (a customer who starts waiting, when the agent wants sounds).
     pub sound: bool,
+    /// The words of the notification's button that opens the conversation.
+    pub open: String,
 }
 
 /// What the sink should do.
@@ -124,9 +131,11 @@ pub fn preview(text: &str) -> String {
     }
 }
 
-fn title(c: &ConversationSummary) -> String {
+fn title(c: &ConversationSummary, lang: Lang) -> String {
     match c.state {
-        ConversationState::NotAssigned => format!("{} · not assigned", c.customer.name),
+        ConversationState::NotAssigned => {
+            tr!(lang, "notify-not-assigned", name = c.customer.name.as_str())
+        }
         _ => c.customer.name.clone(),
     }
 }
@@ -213,6 +222,7 @@ impl Policy {
                 body: w.body.clone(),
                 reminder,
                 sound: starts && self.settings.sound,
+                open: tr!(self.settings.lang, "notify-open"),
             }));
         }
     }
@@ -234,7 +244,7 @@ impl Policy {
             self.waiting.insert(
                 c.id,
                 Waiting {
-                    title: title(c),
+                    title: title(c, self.settings.lang),
                     body: preview(&u.body),
                     shown_at: Some(now),
                     on_screen: false,
@@ -260,6 +270,7 @@ impl Policy {
             body,
             reminder: false,
             sound: self.settings.sound,
+            open: tr!(self.settings.lang, "notify-open"),
         }));
     }
 
@@ -271,7 +282,7 @@ impl Policy {
                 self.waiting.insert(
                     c.id,
                     Waiting {
-                        title: title(c),
+                        title: title(c, self.settings.lang),
                         body: preview(&u.body),
                         shown_at: Some(now),
                         on_screen: false,
@@ -309,7 +320,7 @@ impl Policy {
                 shown_at: None,
                 on_screen: false,
             });
-            entry.title = title(c);
+            entry.title = title(c, self.settings.lang);
             entry.body = c
                 .unanswered
                 .as_ref()
@@ -355,9 +366,17 @@ impl Policy {
                         if to.id == self.me && by.id != self.me {
                             let body = match note {
                                 Some(n) => preview(&format!("{}: {n}", by.name)),
-                                None => format!("Transferred to you by {}", by.name),
+                                None => tr!(
+                                    self.settings.lang,
+                                    "notify-transferred-body",
+                                    name = by.name.as_str()
+                                ),
                             };
-                            let title = format!("{} · transferred to you", c.customer.name);
+                            let title = tr!(
+                                self.settings.lang,
+                                "notify-transferred-title",
+                                name = c.customer.name.as_str()
+                            );
                             self.show_handover(c, title, body, now, &mut out);
                             continue;
                         }
@@ -369,8 +388,13 @@ impl Policy {
                                 .as_ref()
                                 .map(|u| preview(&u.body))
                                 .unwrap_or_default();
-                            let title = format!("{} · returned to the queue", c.customer.name);
-                            let body = format!("No answer from you in time. Waiting: {waited}");
+                            let lang = self.settings.lang;
+                            let title = tr!(
+                                lang,
+                                "notify-returned-title",
+                                name = c.customer.name.as_str()
+                            );
+                            let body = tr!(lang, "notify-returned-body", waiting = waited);
                             self.show_handover(c, title, body, now, &mut out);
                             continue;
                         }
@@ -384,7 +408,7 @@ impl Policy {
                                 shown_at: None,
                                 on_screen: false,
                             });
-                            w.title = title(c);
+                            w.title = title(c, self.settings.lang);
                             w.body = preview(&u.body);
                             // A new customer line, or a waiting customer newly in my
                             // lists (freed to the queue, reopened for me).

@@ -95,6 +95,35 @@ fn a_conversation_transferred_to_me_is_notified_with_who_and_the_note() {
 }
 
 #[test]
+fn notifications_speak_the_agents_language() {
+    let fr = switchboard_i18n::Lang::from_tag("fr").unwrap();
+    let mut p = Policy::new(
+        &me(),
+        Settings {
+            lang: fr,
+            ..Settings::default()
+        },
+    );
+    let d = p.on_events(
+        &[transferred(conv(5, Some(ME), None), OTHER, ME, None)],
+        Instant::now(),
+    );
+    assert_eq!(
+        shows(&d),
+        vec![(
+            5,
+            "Customer 5 · vous a été transférée".into(),
+            "Transférée par Bob".into(),
+            false
+        )]
+    );
+    let Some(Decision::Show(n)) = d.iter().find(|d| matches!(d, Decision::Show(_))) else {
+        panic!("{d:?}")
+    };
+    assert_eq!(n.open, "Ouvrir la conversation");
+}
+
+#[test]
 fn away_agents_hear_nothing_of_the_queue_but_still_of_their_own() {
     let mut p = Policy::new(&me(), Settings::default());
     let now = Instant::now();

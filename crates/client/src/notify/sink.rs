@@ -135,7 +135,7 @@ impl DesktopSink {
         {
             notification
                 .body(&escape_markup(&n.body))
-                .action("default", "Open conversation")
+                .action("default", &n.open)
                 .hint(notify_rust::Hint::Category("im.received".into()));
             if n.sound {
                 notification.hint(notify_rust::Hint::SoundName(SOUND_NAME.into()));
