@@ -98,7 +98,7 @@ async fn starting_at_login_and_closing_to_the_tray_follow_the_settings() {
     let _wm = WindowManager::start();
     let w = World::new().await;
     let home = tempfile::tempdir().unwrap();
-    let driver = Driver::start_with(&w.data_dir(), &[("HOME", home.path())]);
+    let driver = Driver::start_with(&w.data_dir(), &[("HOME", home.path().as_os_str())]);
     let c = driver.session().await;
     sign_in_alice(&c, &w).await;
     dunstctl(&["close-all"]);

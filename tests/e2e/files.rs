@@ -79,7 +79,7 @@ async fn files_travel_between_the_chat_page_and_the_app() {
 
     // Alice takes the conversation: the screenshot shows as its thumbnail.
     let home = tempfile::tempdir().unwrap();
-    let driver = Driver::start_with(&w.data_dir(), &[("HOME", home.path())]);
+    let driver = Driver::start_with(&w.data_dir(), &[("HOME", home.path().as_os_str())]);
     let c = driver.session().await;
     let id = alice_takes_the_first_waiting(&c, &w).await;
     until(

@@ -35,7 +35,7 @@ async fn until_notification_shown() {
 }
 
 /// Picks the option of a `<select>` (by its `data-testid`) whose text is `label`.
-async fn choose(c: &Client, id: &str, label: &str) {
+pub(crate) async fn choose(c: &Client, id: &str, label: &str) {
     let picked = js(
         c,
         &format!(

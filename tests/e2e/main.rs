@@ -12,6 +12,7 @@ mod desktop;
 mod erasure;
 mod files;
 mod flow;
+mod french;
 mod keyboard;
 mod names;
 mod notes;

@@ -101,11 +101,15 @@ impl Driver {
         Driver::start_with(app_data, &[])
     }
 
-    /// The same, with more environment for the app (e.g. its own HOME).
-    pub fn start_with(app_data: &Path, env: &[(&str, &Path)]) -> Driver {
+    /// The same, with more environment for the app (e.g. its own HOME, or
+    /// `LANGUAGE` for the OS's language: English unless said).
+    pub fn start_with(app_data: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Driver {
         let port = switchboard_testkit::free_port();
         let native = switchboard_testkit::free_port();
         let child = Command::new("tauri-driver")
+            // The OS's language as the app reads it (whatever this machine's is).
+            .env("LANGUAGE", "en")
+            .envs(screenshots_drawable())
             .envs(env.iter().map(|(k, v)| (*k, *v)))
             .args([
                 "--port",
@@ -378,9 +382,11 @@ pub async fn until(c: &Client, what: &str, script: &str) {
             return;
         }
         if Instant::now() > deadline {
-            let shot = c.screenshot().await.ok();
-            if let (Some(png), Some(dir)) = (shot, std::env::var_os("SWITCHBOARD_SCREENSHOTS")) {
-                let _ = std::fs::write(Path::new(&dir).join("failure.png"), png);
+            if let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") {
+                let shot = tokio::time::timeout(Duration::from_secs(30), c.screenshot()).await;
+                if let Ok(Ok(png)) = shot {
+                    let _ = std::fs::write(Path::new(&dir).join("failure.png"), png);
+                }
             }
             panic!("timed out waiting for {what}");
         }
@@ -436,6 +442,18 @@ pub async fn type_into(c: &Client, id: &str, text: &str) {
         .send_keys(text)
         .await
         .unwrap();
+}
+
+/// The app's environment for screenshots: WebKitGTK 2.50's WebDriver never
+/// answers a screenshot of a webview drawn without accelerated compositing
+/// (which the app turns off without a GPU), so a run that takes screenshots
+/// keeps it on (Mesa's software rasterizer draws it; slower, same pixels).
+fn screenshots_drawable() -> Vec<(&'static str, &'static str)> {
+    if std::env::var_os("SWITCHBOARD_SCREENSHOTS").is_some() {
+        vec![("WEBKIT_DISABLE_COMPOSITING_MODE", "0")]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Saves a screenshot of the window when `SWITCHBOARD_SCREENSHOTS` names a folder.
