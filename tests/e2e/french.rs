@@ -89,6 +89,8 @@ async fn the_manuals_flow_in_french() {
     assert_eq!(text_of(&c, "take").await, "Prendre");
     click(&c, "take").await;
     until_row(&c, "Maria in My conversations", "mine", maria).await;
+    // The history's system lines are French too (the server keeps what they say).
+    until_words(&c, "Prise par Alice").await;
     type_into(&c, "composer", "Il a quitté l'entrepôt hier.").await;
     click(&c, "send").await;
     until(
@@ -162,6 +164,7 @@ async fn the_manuals_flow_in_french() {
     assert_eq!(answers["subject"], Value::from("dont_know"), "{d}");
     assert_eq!(answers["mood"], Value::from("dont_know"), "{d}");
     open_row(&c, "archive", maria).await;
+    until_words(&c, "Terminée par Alice").await;
     screenshot(&c, "app-fr-archived.png").await;
 
     // Settings → Langue → English: the window speaks English at once.

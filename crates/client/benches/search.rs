@@ -137,6 +137,7 @@ fn main() {
                     body: body.join(" "),
                     created_at: Utc::now(),
                     attachments: vec![],
+                    system: None,
                 });
             }
             page.conversations.push(ArchivedConversation {

@@ -72,6 +72,49 @@ wire! {
         /// Files attached to this line.
         #[serde(default)]
         pub attachments: Vec<Attachment>,
+        /// What a system line says, for each client to put in its agent's
+        /// language (`body` says it in English; None on other lines and on
+        /// system lines from before).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub system: Option<SystemLine>,
+    }
+
+    /// What a system line says. The agent who caused it, if any, is the
+    /// message's `agent`.
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum SystemLine {
+        /// "Taken by Alice".
+        Taken,
+        /// "Freed by Alice".
+        Freed,
+        /// "Ended by Alice".
+        Ended,
+        /// "Reopened by Alice".
+        Reopened,
+        /// "Reported as spam by Alice".
+        ReportedSpam,
+        /// "Transferred by Alice to Bob. Note: …".
+        Transferred { to: String, note: Option<String> },
+        /// Back in the queue: no answer from `from` for `after_secs`.
+        ReturnedUnanswered { from: String, after_secs: i64 },
+        /// Back in the queue: `from` was removed from the team.
+        ReturnedRemoved { from: String },
+        /// A text could not be sent to `to` (the provider's `reason`, as it said it).
+        TextFailed { text: TextPurpose, to: String, reason: String },
+        /// The customer texted STOP: no texts reach them until START.
+        TextedStop,
+        /// The customer texted START: texts reach them again.
+        TextedStart,
+    }
+
+    /// What a text to a customer was for.
+    #[derive(Copy, Eq)]
+    #[serde(rename_all = "snake_case")]
+    pub enum TextPurpose {
+        Reply,
+        Survey,
+        Clarification,
+        Thanks,
     }
 
     /// A file attached to a message. Its content is at

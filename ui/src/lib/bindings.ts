@@ -1060,7 +1060,13 @@ body: string; created_at: string;
 /**
  * Files attached to this line.
  */
-attachments?: Attachment[] }
+attachments?: Attachment[]; 
+/**
+ * What a system line says, for each client to put in its agent's
+ * language (`body` says it in English; None on other lines and on
+ * system lines from before).
+ */
+system?: SystemLine | null }
 /**
  * The customer's mood, as the agent judged it.
  */
@@ -1187,6 +1193,55 @@ export type SurveyResult = {
  */
 rating: number; comment: string | null; answered_at: string }
 /**
+ * What a system line says. The agent who caused it, if any, is the
+ * message's `agent`.
+ */
+export type SystemLine = 
+/**
+ * "Taken by Alice".
+ */
+{ kind: "taken" } | 
+/**
+ * "Freed by Alice".
+ */
+{ kind: "freed" } | 
+/**
+ * "Ended by Alice".
+ */
+{ kind: "ended" } | 
+/**
+ * "Reopened by Alice".
+ */
+{ kind: "reopened" } | 
+/**
+ * "Reported as spam by Alice".
+ */
+{ kind: "reported_spam" } | 
+/**
+ * "Transferred by Alice to Bob. Note: …".
+ */
+{ kind: "transferred"; to: string; note: string | null } | 
+/**
+ * Back in the queue: no answer from `from` for `after_secs`.
+ */
+{ kind: "returned_unanswered"; from: string; after_secs: number } | 
+/**
+ * Back in the queue: `from` was removed from the team.
+ */
+{ kind: "returned_removed"; from: string } | 
+/**
+ * A text could not be sent to `to` (the provider's `reason`, as it said it).
+ */
+{ kind: "text_failed"; text: TextPurpose; to: string; reason: string } | 
+/**
+ * The customer texted STOP: no texts reach them until START.
+ */
+{ kind: "texted_stop" } | 
+/**
+ * The customer texted START: texts reach them again.
+ */
+{ kind: "texted_start" }
+/**
  * `GET /api/v1/team`: every agent, and the queue at a glance.
  */
 export type Team = { agents: TeamMember[]; 
@@ -1224,6 +1279,10 @@ capacity: number | null;
  * (absent: nobody waits for them).
  */
 oldest_wait_since: string | null }
+/**
+ * What a text to a customer was for.
+ */
+export type TextPurpose = "reply" | "survey" | "clarification" | "thanks"
 /**
  * Where a secret (the session's token, the cache's key) was kept.
  */

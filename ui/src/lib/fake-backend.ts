@@ -11,6 +11,7 @@ import type {
   AgentRef,
   AppSettings,
   LanguageInfo,
+  SystemLine,
   Availability,
   BlockedCustomer,
   CannedReply,
@@ -394,7 +395,13 @@ export class FakeBackend implements Backend {
   }
 
   /** Appends a line to a conversation and announces it (as the stream would). */
-  post(id: number, author: Message['author'], body: string, agent: AgentRef | null = null): Message {
+  post(
+    id: number,
+    author: Message['author'],
+    body: string,
+    agent: AgentRef | null = null,
+    system: SystemLine | null = null,
+  ): Message {
     const c = this.summary(id);
     const message: Message = {
       id: this.nextMessageId++,
@@ -404,6 +411,7 @@ export class FakeBackend implements Backend {
       body,
       created_at: now(),
       attachments: [],
+      system,
     };
     this.history(id).push(message);
     if (author === 'customer' || author === 'agent') c.last_message_at = message.created_at;
@@ -457,11 +465,11 @@ export class FakeBackend implements Backend {
         return;
       case 'take':
         Object.assign(c, { state: 'occupied', occupant: me });
-        this.post(id, 'system', `Taken by ${me.name}`, me);
+        this.post(id, 'system', `Taken by ${me.name}`, me, { kind: 'taken' });
         return;
       case 'free':
         Object.assign(c, { state: 'not_assigned', occupant: null });
-        this.post(id, 'system', `Freed by ${me.name}`, me);
+        this.post(id, 'system', `Freed by ${me.name}`, me, { kind: 'freed' });
         return;
       case 'end':
         Object.assign(c, {
@@ -469,11 +477,11 @@ export class FakeBackend implements Backend {
           occupant: null,
           closure: { closed_at: now(), closed_by: me, questionnaire: { subject: action.subject, mood: action.mood } },
         });
-        this.post(id, 'system', `Ended by ${me.name}`, me);
+        this.post(id, 'system', `Ended by ${me.name}`, me, { kind: 'ended' });
         return;
       case 'reopen':
         Object.assign(c, { state: 'occupied', occupant: me, closure: null, survey: null });
-        this.post(id, 'system', `Reopened by ${me.name}`, me);
+        this.post(id, 'system', `Reopened by ${me.name}`, me, { kind: 'reopened' });
         return;
       case 'transfer':
         Object.assign(c, { occupant: action.to });
@@ -482,12 +490,13 @@ export class FakeBackend implements Backend {
           'system',
           `Transferred by ${me.name} to ${action.to.name}` + (action.note ? `. Note: ${action.note}` : ''),
           me,
+          { kind: 'transferred', to: action.to.name, note: action.note ?? null },
         );
         return;
       case 'spam':
         Object.assign(c, { state: 'spam', occupant: null });
         c.customer.blocked = true;
-        this.post(id, 'system', `Reported as spam by ${me.name}`, me);
+        this.post(id, 'system', `Reported as spam by ${me.name}`, me, { kind: 'reported_spam' });
         return;
     }
   }

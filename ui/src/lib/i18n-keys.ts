@@ -279,6 +279,18 @@ export interface MessageArgs {
   'spam-confirm': null;
   'spam-question': { name: string | number };
   'spam-title': null;
+  'sys-ended': { name: string | number };
+  'sys-freed': { name: string | number };
+  'sys-reopened': { name: string | number };
+  'sys-reported-spam': { name: string | number };
+  'sys-returned-removed': { from: string | number };
+  'sys-returned-unanswered': { from: string | number; wait: string | number };
+  'sys-taken': { name: string | number };
+  'sys-text-failed': { reason: string | number; text: string | number; to: string | number };
+  'sys-texted-start': null;
+  'sys-texted-stop': null;
+  'sys-transferred': { name: string | number; to: string | number };
+  'sys-transferred-note': { name: string | number; note: string | number; to: string | number };
   'team-available': null;
   'team-away': null;
   'team-back': null;

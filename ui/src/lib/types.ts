@@ -46,6 +46,8 @@ export type {
   Segment,
   SessionInfo,
   Snooze,
+  SystemLine,
+  TextPurpose,
   TokenStore,
   Snippet,
   SubjectAnswer,

@@ -90,8 +90,8 @@ fn upsert(tx: &Transaction, c: &ConversationSummary, archive_gen: Option<i64>) -
 }
 
 const INSERT_MESSAGE: &str =
-    "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at, attachments) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT OR IGNORE INTO messages (id, conversation_id, author, agent_id, agent_name, body, created_at, attachments, system) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 /// Stores a message and indexes it, unless the cache has it already.
 pub(super) fn insert_message(tx: &Transaction, ix: &mut Index, m: &Message) -> Result<()> {
@@ -121,6 +121,7 @@ fn store_message(insert: &mut CachedStatement, ix: &mut Index, m: &Message) -> R
         } else {
             Some(serde_json::to_string(&m.attachments)?)
         },
+        m.system.as_ref().map(serde_json::to_string).transpose()?,
     ])?;
     if inserted == 1 {
         ix.insert(m.id, &m.body);

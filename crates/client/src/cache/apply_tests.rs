@@ -7,6 +7,14 @@ fn conv(id: i64, occupant: Option<i64>, version: i64) -> ConversationSummary {
     crate::test_fixtures::conversation(id, occupant, None, version)
 }
 
+fn open(dir: &tempfile::TempDir) -> Cache {
+    let path = dir.path().join("c.sqlite3");
+    let key = crate::test_fixtures::key();
+    Cache::open(&path, &crate::test_fixtures::me(), Some(&key))
+        .unwrap()
+        .0
+}
+
 fn message(conversation_id: i64) -> Message {
     Message {
         id: 9,
@@ -16,18 +24,14 @@ fn message(conversation_id: i64) -> Message {
         body: "hi".into(),
         created_at: Utc::now(),
         attachments: vec![],
+        system: None,
     }
 }
 
 #[test]
 fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut cache, _) = Cache::open(
-        &dir.path().join("c.sqlite3"),
-        &crate::test_fixtures::me(),
-        Some(&crate::test_fixtures::key()),
-    )
-    .unwrap();
+    let mut cache = open(&dir);
     let taken = Event {
         seq: 2,
         at: Utc::now(),
@@ -97,4 +101,39 @@ fn older_news_never_brings_back_a_dropped_conversation_or_drops_a_newer_one() {
     };
     cache.apply_detail(&before_block).unwrap();
     assert!(cache.lists().unwrap().mine.is_empty());
+}
+
+#[test]
+fn a_system_line_keeps_what_it_says_for_the_agents_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = open(&dir);
+    let transferred = Message {
+        id: 10,
+        author: Author::System,
+        agent: Some(AgentRef {
+            id: 2,
+            name: "Bob".into(),
+        }),
+        body: "Transferred by Bob to Alice. Note: VIP".into(),
+        system: Some(switchboard_protocol::SystemLine::Transferred {
+            to: "Alice".into(),
+            note: Some("VIP".into()),
+        }),
+        ..message(5)
+    };
+    let detail = ConversationDetail {
+        conversation: conv(5, None, 1),
+        messages: vec![message(5), transferred.clone()],
+        earlier: vec![],
+    };
+    cache.apply_detail(&detail).unwrap();
+    let read = cache.messages(5).unwrap();
+    let said: Vec<_> = read.iter().map(|m| (&m.body, &m.system)).collect();
+    assert_eq!(
+        said,
+        [
+            (&"hi".to_string(), &None),
+            (&transferred.body, &transferred.system)
+        ]
+    );
 }

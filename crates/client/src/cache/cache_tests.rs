@@ -405,6 +405,7 @@ fn the_archive_kept_is_capped_by_months_and_a_wider_cap_asks_for_it_again() {
                 body: format!("quince number {id}"),
                 created_at: closed_at,
                 attachments: vec![],
+                system: None,
             }],
         }
     };

@@ -314,6 +314,7 @@ mod tests {
                     body: format!("parcel w{id}"),
                     created_at: chrono::DateTime::from_timestamp(1_800_000_000 + id, 0).unwrap(),
                     attachments: vec![],
+                    system: None,
                 })
                 .collect(),
             earlier: vec![],

@@ -166,6 +166,7 @@ mod tests {
                     body: format!("where is my marmalade parcel number {id}"),
                     created_at: chrono::DateTime::from_timestamp(1_800_000_000 + id, 0).unwrap(),
                     attachments: vec![],
+                    system: None,
                 })
                 .collect(),
             earlier: vec![],

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use switchboard_protocol::Me;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// An open cache.
 pub struct Cache {
@@ -105,18 +105,20 @@ fn migrate_from_v1(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Schema 2 to 3 (messages carry their attachments).
-fn migrate_from_v2(conn: &mut Connection) -> Result<()> {
+/// Adds a TEXT column to `messages` (unless a crash after the change but
+/// before the version left it there) and moves to schema `version`: 3 (lines
+/// carry their attachments), 4 (system lines carry what they say).
+fn add_message_column(conn: &mut Connection, column: &str, version: i64) -> Result<()> {
     let tx = conn.transaction()?;
     let has: bool = tx.query_row(
-        "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'attachments'",
-        [],
+        "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = ?1",
+        [column],
         |r| r.get::<_, i64>(0).map(|n| n > 0),
     )?;
     if !has {
-        tx.execute_batch("ALTER TABLE messages ADD COLUMN attachments TEXT;")?;
+        tx.execute_batch(&format!("ALTER TABLE messages ADD COLUMN {column} TEXT;"))?;
     }
-    tx.pragma_update(None, "user_version", 3)?;
+    tx.pragma_update(None, "user_version", version)?;
     tx.commit()?;
     Ok(())
 }
@@ -192,9 +194,11 @@ fn open_checked(path: &Path, key: Option<&CacheKey>) -> std::result::Result<Conn
             migrate_from_v1(&mut conn)
                 .map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
         }
-        if version <= 2 {
-            migrate_from_v2(&mut conn)
-                .map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
+        for (column, to) in [("attachments", 3), ("system", 4)] {
+            if version < to {
+                add_message_column(&mut conn, column, to)
+                    .map_err(|e| OpenError::Other(format!("cannot upgrade: {e}")))?;
+            }
         }
     }
     // Added within schema 2: conversations whose full history is still to fetch.

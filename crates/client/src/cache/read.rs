@@ -220,7 +220,7 @@ impl Cache {
     /// A conversation's cached history, oldest first.
     pub fn messages(&self, id: i64) -> Result<Vec<Message>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, author, agent_id, agent_name, body, created_at, attachments FROM messages \
+            "SELECT id, author, agent_id, agent_name, body, created_at, attachments, system FROM messages \
              WHERE conversation_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([id], |r| {
@@ -240,6 +240,10 @@ impl Cache {
                     .get::<_, Option<String>>(6)?
                     .and_then(|j| serde_json::from_str(&j).ok())
                     .unwrap_or_default(),
+                // One this version cannot read: its English body still says it.
+                system: r
+                    .get::<_, Option<String>>(7)?
+                    .and_then(|j| serde_json::from_str(&j).ok()),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

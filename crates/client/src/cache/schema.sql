@@ -39,7 +39,10 @@ CREATE TABLE messages (
     body            TEXT    NOT NULL,
     created_at      INTEGER NOT NULL,
     -- The files attached to the line, as the wire's JSON list (NULL: none).
-    attachments     TEXT
+    attachments     TEXT,
+    -- What a system line says, as the wire's JSON (NULL: not a system line,
+    -- or one from before; its body says it in English).
+    system          TEXT
 );
 CREATE INDEX messages_conversation ON messages (conversation_id, id);
 

@@ -27,6 +27,7 @@ fn posted(c: ConversationSummary, author: Author, body: &str) -> Event {
         body: body.into(),
         created_at: Utc::now(),
         attachments: vec![],
+        system: None,
     };
     Event {
         seq: 1,

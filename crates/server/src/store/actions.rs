@@ -18,7 +18,7 @@ use crate::validate;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
     ConversationId, ConversationState, ConversationSummary, Customer, CustomerId, EndRequest,
-    ErrorCode, EventKind, Message, SubjectAnswer,
+    ErrorCode, EventKind, Message, SubjectAnswer, SystemLine,
 };
 use uuid::Uuid;
 
@@ -28,9 +28,9 @@ async fn system_line(
     emitted: &mut Emitted,
     id: ConversationId,
     caller: &Caller,
-    body: String,
+    what: SystemLine,
 ) -> Result<ConversationSummary> {
-    messages::system(conn, emitted, id, Some(caller.id), body).await
+    messages::system(conn, emitted, id, Some((caller.id, &caller.name)), what).await
 }
 
 /// Records that a conversation left an agent's archive at `seq`.
@@ -106,7 +106,7 @@ impl Store {
                     })
                     .await?;
                     emitted.push(ev);
-                    system_line(conn, emitted, id, &me, format!("Taken by {}", me.name)).await
+                    system_line(conn, emitted, id, &me, SystemLine::Taken).await
                 })
             },
         )
@@ -202,7 +202,7 @@ impl Store {
                         })
                         .await?;
                     emitted.push(ev);
-                    system_line(conn, emitted, id, &me, format!("Freed by {}", me.name)).await
+                    system_line(conn, emitted, id, &me, SystemLine::Freed).await
                 })
             },
         )
@@ -288,7 +288,7 @@ impl Store {
                     texts::queue(conn, id, None, to, rules::SURVEY_QUESTION, TextKind::Survey).await?;
                 }
                 surveys::insert(conn, closure, &current, me.id, now, &ask).await?;
-                system_line(conn, emitted, id, &me, format!("Ended by {}", me.name)).await?;
+                system_line(conn, emitted, id, &me, SystemLine::Ended).await?;
                 let by = me.agent_ref();
                 let (ev, summary) = conversation_event(conn, id, Audience::agent(me.id), |conversation| {
                     EventKind::ConversationEnded { conversation, by }
@@ -347,7 +347,7 @@ impl Store {
                     archive_removal(conn, closer, id, ev.seq).await?;
                 }
                 emitted.push(ev);
-                system_line(conn, emitted, id, &me, format!("Reopened by {}", me.name)).await
+                system_line(conn, emitted, id, &me, SystemLine::Reopened).await
             })
         })
         .await
@@ -432,7 +432,7 @@ impl Store {
                     by: me.agent_ref(),
                 };
                 emitted.push(events::insert(conn, seq, kind, Audience::ALL).await?);
-                system_line(conn, emitted, id, &me, format!("Reported as spam by {}", me.name)).await
+                system_line(conn, emitted, id, &me, SystemLine::ReportedSpam).await
             })
         })
         .await

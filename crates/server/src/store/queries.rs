@@ -27,8 +27,16 @@ async fn subjects(conn: &mut AnyConnection) -> Result<Vec<String>> {
 }
 
 /// A message as [`messages_of`] aggregates it: id, author, agent id, agent
-/// name, body, created at (ms).
-type MessageTuple = (i64, String, Option<i64>, Option<String>, String, i64);
+/// name, body, created at (ms), system line (JSON).
+type MessageTuple = (
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+);
 
 /// The visible messages of several conversations, by conversation, oldest
 /// first. The database hands each conversation's messages over as one JSON
@@ -41,10 +49,10 @@ async fn messages_of(
 ) -> Result<HashMap<ConversationId, Vec<Message>>> {
     let aggregate = match backend {
         Backend::Sqlite => {
-            "json_group_array(json_array(m.id, m.author, m.agent_id, a.name, m.body, m.created_at))"
+            "json_group_array(json_array(m.id, m.author, m.agent_id, a.name, m.body, m.created_at, m.system))"
         }
         Backend::Postgres => {
-            "CAST(json_agg(json_build_array(m.id, m.author, m.agent_id, a.name, m.body, m.created_at) \
+            "CAST(json_agg(json_build_array(m.id, m.author, m.agent_id, a.name, m.body, m.created_at, m.system) \
              ORDER BY m.id) AS TEXT)"
         }
     };
@@ -67,17 +75,20 @@ async fn messages_of(
                 .map_err(|e| Error::internal("a conversation's messages", e))?;
             let mut messages = tuples
                 .into_iter()
-                .map(|(id, author, agent_id, agent_name, body, created_at)| {
-                    Ok(Message {
-                        id,
-                        conversation_id,
-                        author: rows::parse_author(&author)?,
-                        agent: rows::agent_ref(agent_id, agent_name),
-                        body,
-                        created_at: ts(created_at),
-                        attachments: Vec::new(),
-                    })
-                })
+                .map(
+                    |(id, author, agent_id, agent_name, body, created_at, system)| {
+                        Ok(Message {
+                            id,
+                            conversation_id,
+                            author: rows::parse_author(&author)?,
+                            agent: rows::agent_ref(agent_id, agent_name),
+                            body,
+                            created_at: ts(created_at),
+                            attachments: Vec::new(),
+                            system: rows::system_line(system),
+                        })
+                    },
+                )
                 .collect::<Result<Vec<_>>>()?;
             messages.sort_unstable_by_key(|m| m.id);
             out.insert(conversation_id, messages);

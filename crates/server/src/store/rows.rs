@@ -155,7 +155,7 @@ pub async fn summary(conn: &mut AnyConnection, id: ConversationId) -> Result<Con
 
 /// Columns of a message row.
 pub const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.author, m.agent_id, \
-    a.name AS agent_name, m.body, m.created_at \
+    a.name AS agent_name, m.body, m.created_at, m.system \
     FROM messages m LEFT JOIN agents a ON a.id = m.agent_id ";
 
 /// A message's author as stored.
@@ -179,7 +179,14 @@ pub fn message_from_row(r: &AnyRow) -> Result<Message> {
         body: r.try_get("body")?,
         created_at: ts(r.try_get("created_at")?),
         attachments: Vec::new(),
+        system: system_line(r.try_get("system")?),
     })
+}
+
+/// A stored system line's meaning; None when there is none, or one this
+/// build cannot read (its English body still says it).
+pub fn system_line(json: Option<String>) -> Option<switchboard_protocol::SystemLine> {
+    serde_json::from_str(json.as_deref()?).ok()
 }
 
 /// A customer's own line as their page shows it.

@@ -18,7 +18,7 @@ use crate::store::rules::{
 use crate::store::Store;
 use crate::validate;
 use sqlx::{AnyConnection, Row};
-use switchboard_protocol::{Channel, ConversationId, CustomerId};
+use switchboard_protocol::{Channel, ConversationId, CustomerId, SystemLine, TextPurpose};
 
 pub use crate::store::blocks::texts::OutgoingText;
 
@@ -117,13 +117,13 @@ impl Store {
                 // Texts already queued for the number would be refused by the carrier.
                 texts::fail_pending(&mut tx, &text.from, "the customer texted STOP", None).await?;
                 surveys::close_by_text_for(&mut tx, customer).await?;
-                let notice = "The customer texted STOP: no texts reach them until they text START.";
+                let notice = SystemLine::TextedStop;
                 keyword_lines(&mut tx, &mut emitted, open, &text.body, blocked, notice).await?;
                 open
             }
             Some(Keyword::OptIn) if opted_out => {
                 set_opted_out(&mut tx, customer, false).await?;
-                let notice = "The customer texted START: texts reach them again.";
+                let notice = SystemLine::TextedStart;
                 keyword_lines(&mut tx, &mut emitted, open, &text.body, blocked, notice).await?;
                 open
             }
@@ -252,23 +252,18 @@ impl Store {
             if text.kind == "survey" {
                 surveys::never_asked(&mut tx, text.conversation_id).await?;
             }
-            let what = match text.kind.as_str() {
-                "reply" => "A reply",
-                "survey" => "The survey question",
-                "clarification" => "The survey's clarification",
-                _ => "The thank-you for the rating",
+            let purpose = match text.kind.as_str() {
+                "reply" => TextPurpose::Reply,
+                "survey" => TextPurpose::Survey,
+                "clarification" => TextPurpose::Clarification,
+                _ => TextPurpose::Thanks,
             };
-            messages::system(
-                &mut tx,
-                &mut emitted,
-                text.conversation_id,
-                None,
-                format!(
-                    "{what} could not be texted to {}: {reason}. It was not delivered.",
-                    text.to
-                ),
-            )
-            .await?;
+            let line = SystemLine::TextFailed {
+                text: purpose,
+                to: text.to.clone(),
+                reason: reason.clone(),
+            };
+            messages::system(&mut tx, &mut emitted, text.conversation_id, None, line).await?;
         }
         self.commit(tx, emitted).await?;
         Ok(())
@@ -283,11 +278,11 @@ async fn keyword_lines(
     open: Option<ConversationId>,
     body: &str,
     blocked: bool,
-    notice: &str,
+    notice: SystemLine,
 ) -> Result<()> {
     if let Some(id) = open {
         messages::customer(conn, emitted, id, body, blocked, None).await?;
-        messages::system(conn, emitted, id, None, notice.into()).await?;
+        messages::system(conn, emitted, id, None, notice).await?;
     }
     Ok(())
 }

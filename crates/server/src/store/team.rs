@@ -17,7 +17,7 @@ use crate::store::{rows, Store};
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
     AgentId, AgentRef, Availability, ConversationId, ConversationState, ConversationSummary,
-    ErrorCode, EventKind, Role, Team, TeamMember, TransferRequest, MAX_NOTE_CHARS,
+    ErrorCode, EventKind, Role, SystemLine, Team, TeamMember, TransferRequest, MAX_NOTE_CHARS,
 };
 
 /// The largest capacity a supervisor may set.
@@ -39,28 +39,9 @@ fn note(note: Option<&str>) -> Result<Option<String>> {
     Ok(Some(n.to_owned()))
 }
 
-/// The system line a transfer adds (agents only see it; customers never do).
-pub fn transfer_line(by: &str, to: &str, note: Option<&str>) -> String {
-    match note {
-        Some(n) => format!("Transferred by {by} to {to}. Note: {n}"),
-        None => format!("Transferred by {by} to {to}"),
-    }
-}
-
 /// How many neglected conversations one sweep returns at most (the next sweep
 /// takes the rest).
 const RETURN_BATCH: i64 = 100;
-
-/// The system line of a conversation returned to the queue.
-pub fn returned_line(from: &str, after_ms: i64) -> String {
-    let minutes = after_ms / 60_000;
-    let wait = if minutes >= 1 {
-        format!("{minutes} min")
-    } else {
-        format!("{} s", (after_ms / 1000).max(1))
-    };
-    format!("Returned to the queue: no answer from {from} for {wait}")
-}
 
 /// Tells everyone who could see it that a conversation went back to the queue
 /// from `from` (`current` is how it was), with a system line saying why.
@@ -70,7 +51,7 @@ async fn back_in_queue(
     current: &ConversationSummary,
     from: AgentRef,
     by: Option<&Caller>,
-    line: String,
+    line: SystemLine,
 ) -> Result<()> {
     let id = current.id;
     let (ev, _) = conversation_event(conn, id, visibility(current), |conversation| {
@@ -78,7 +59,8 @@ async fn back_in_queue(
     })
     .await?;
     emitted.push(ev);
-    messages::system(conn, emitted, id, by.map(|c| c.id), line).await?;
+    let by = by.map(|c| (c.id, c.name.as_str()));
+    messages::system(conn, emitted, id, by, line).await?;
     Ok(())
 }
 
@@ -172,8 +154,11 @@ impl Store {
                 })
                 .await?;
                 emitted.push(ev);
-                let line = transfer_line(&me.name, &target.name, note.as_deref());
-                messages::system(conn, emitted, id, Some(me.id), line).await
+                let line = SystemLine::Transferred {
+                    to: target.name.clone(),
+                    note,
+                };
+                messages::system(conn, emitted, id, Some((me.id, &me.name)), line).await
             })
         })
         .await
@@ -222,7 +207,10 @@ impl Store {
             if n == 0 {
                 continue;
             }
-            let line = returned_line(&from.name, after_ms);
+            let line = SystemLine::ReturnedUnanswered {
+                from: from.name.clone(),
+                after_secs: after_ms / 1000,
+            };
             back_in_queue(&mut tx, &mut emitted, &current, from, None, line).await?;
             returned += 1;
         }
@@ -338,7 +326,7 @@ impl Store {
                 id: agent,
                 name: name.clone(),
             };
-            let line = format!("Returned to the queue: {name} was removed from the team");
+            let line = SystemLine::ReturnedRemoved { from: name.clone() };
             back_in_queue(&mut tx, &mut emitted, &current, from, caller, line).await?;
         }
         agent_changed(&mut tx, &mut emitted, agent).await?;
@@ -412,6 +400,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::blocks::messages::english;
 
     #[test]
     fn notes_are_trimmed_checked_and_blank_means_none() {
@@ -431,24 +420,41 @@ mod tests {
 
     #[test]
     fn the_returned_line_says_whose_answer_was_missing_and_for_how_long() {
+        let returned = |from: &str, after_secs| {
+            english(
+                &SystemLine::ReturnedUnanswered {
+                    from: from.into(),
+                    after_secs,
+                },
+                "",
+            )
+        };
         assert_eq!(
-            returned_line("Alice", 10 * 60_000),
+            returned("Alice", 600),
             "Returned to the queue: no answer from Alice for 10 min"
         );
         assert_eq!(
-            returned_line("Bob", 1_500),
+            returned("Bob", 1),
+            "Returned to the queue: no answer from Bob for 1 s"
+        );
+        assert_eq!(
+            returned("Bob", 0),
             "Returned to the queue: no answer from Bob for 1 s"
         );
     }
 
     #[test]
     fn the_line_names_both_agents_and_carries_the_note() {
+        let transferred = |note: Option<&str>| SystemLine::Transferred {
+            to: "Bob".into(),
+            note: note.map(Into::into),
+        };
         assert_eq!(
-            transfer_line("Alice", "Bob", None),
+            english(&transferred(None), "Alice"),
             "Transferred by Alice to Bob"
         );
         assert_eq!(
-            transfer_line("Sam", "Bob", Some("refund approved")),
+            english(&transferred(Some("refund approved")), "Sam"),
             "Transferred by Sam to Bob. Note: refund approved"
         );
     }

@@ -2,7 +2,7 @@
 //! questionnaire, archive, write-after-end, reopen, spam and unblock.
 
 use crate::support::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn bodies(detail: &serde_json::Value) -> Vec<(String, String)> {
     detail["messages"]
@@ -73,6 +73,24 @@ async fn manual_lifecycle_from_queue_to_archive_and_back() {
             ("agent".into(), "It is on its way!".into()),
             ("customer".into(), "When exactly?".into()),
             ("system".into(), "Freed by Alice".into()),
+        ]
+    );
+    // Each system line also says what it means, for the app to say it in its
+    // agent's language; other lines carry nothing of the kind.
+    let meanings: Vec<&Value> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["system"])
+        .collect();
+    assert_eq!(
+        meanings,
+        [
+            &Value::Null,
+            &json!({"kind": "taken"}),
+            &Value::Null,
+            &Value::Null,
+            &json!({"kind": "freed"})
         ]
     );
 

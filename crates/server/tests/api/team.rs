@@ -106,6 +106,18 @@ async fn a_transfer_hands_the_conversation_to_a_named_colleague_once() {
             "Transferred by Alice to Bob. Note: she has the tracking number"
         ]
     );
+    let detail = api.detail(bob, c.conversation).await.ok();
+    let transferred = detail["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        transferred["system"],
+        json!({"kind": "transferred", "to": "Bob", "note": "she has the tracking number"})
+    );
+    assert_eq!(transferred["agent"]["name"], "Alice");
     assert_eq!(ids(&api.snapshot(bob).await, "mine"), [c.conversation]);
     assert!(ids(&api.snapshot(alice).await, "mine").is_empty());
     // Alice no longer may read or act on it.

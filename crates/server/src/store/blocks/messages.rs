@@ -2,7 +2,7 @@
 //! what the lists show and appends its event.
 
 use crate::db::{now_ms, ts};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hub::Audience;
 use crate::store::blocks::attachments::{self, Prepared};
 use crate::store::events::conversation_event;
@@ -10,7 +10,8 @@ use crate::store::ops::Emitted;
 use crate::store::rows;
 use sqlx::{AnyConnection, Row};
 use switchboard_protocol::{
-    Author, ConversationId, ConversationSummary, CustomerId, EventKind, Message,
+    Author, ConversationId, ConversationSummary, CustomerId, EventKind, Message, SystemLine,
+    TextPurpose,
 };
 
 /// What the lists show for a line: its text, or the file it carries.
@@ -66,6 +67,7 @@ pub async fn customer(
             body: body.to_string(),
             created_at: ts(now),
             attachments: Vec::new(),
+            system: None,
         },
     };
     let (ev, _) = conversation_event(conn, target, Audience::SUPERVISORS, |conversation| {
@@ -93,16 +95,22 @@ async fn line(
     body: &str,
     now: i64,
     file: Option<(&Prepared, &str)>,
+    system: Option<&SystemLine>,
 ) -> Result<(Message, ConversationSummary)> {
+    let system = system
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::internal("a system line", e))?;
     let msg_id: i64 = sqlx::query(
-        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
+        "INSERT INTO messages (conversation_id, author, agent_id, body, hidden, created_at, system) \
+         VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id",
     )
     .bind(id)
     .bind(author)
     .bind(agent)
     .bind(body)
     .bind(now)
+    .bind(system)
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -144,6 +152,7 @@ pub async fn agent(
         body,
         now,
         file,
+        None,
     )
     .await?;
     Ok(message)
@@ -169,30 +178,74 @@ pub async fn note(
         body,
         now_ms(),
         None,
+        None,
     )
     .await?;
     Ok(message)
 }
 
-/// Appends a system line ("Taken by Alice"), caused by an agent or by the
-/// server itself, and its event.
+/// A system line in English, as kept in its body: what clients show when
+/// they cannot say `what` in their own words.
+pub fn english(what: &SystemLine, by: &str) -> String {
+    match what {
+        SystemLine::Taken => format!("Taken by {by}"),
+        SystemLine::Freed => format!("Freed by {by}"),
+        SystemLine::Ended => format!("Ended by {by}"),
+        SystemLine::Reopened => format!("Reopened by {by}"),
+        SystemLine::ReportedSpam => format!("Reported as spam by {by}"),
+        SystemLine::Transferred { to, note: Some(n) } => {
+            format!("Transferred by {by} to {to}. Note: {n}")
+        }
+        SystemLine::Transferred { to, note: None } => format!("Transferred by {by} to {to}"),
+        SystemLine::ReturnedUnanswered { from, after_secs } => {
+            let wait = if *after_secs >= 60 {
+                format!("{} min", after_secs / 60)
+            } else {
+                format!("{} s", (*after_secs).max(1))
+            };
+            format!("Returned to the queue: no answer from {from} for {wait}")
+        }
+        SystemLine::ReturnedRemoved { from } => {
+            format!("Returned to the queue: {from} was removed from the team")
+        }
+        SystemLine::TextFailed { text, to, reason } => {
+            let what = match text {
+                TextPurpose::Reply => "A reply",
+                TextPurpose::Survey => "The survey question",
+                TextPurpose::Clarification => "The survey's clarification",
+                TextPurpose::Thanks => "The thank-you for the rating",
+            };
+            format!("{what} could not be texted to {to}: {reason}. It was not delivered.")
+        }
+        SystemLine::TextedStop => {
+            "The customer texted STOP: no texts reach them until they text START.".into()
+        }
+        SystemLine::TextedStart => "The customer texted START: texts reach them again.".into(),
+    }
+}
+
+/// Appends a system line ("Taken by Alice"), caused by an agent (`by`: id
+/// and name) or by the server itself, and its event. Its body says it in
+/// English; `what` lets each client say it in its agent's language.
 pub async fn system(
     conn: &mut AnyConnection,
     emitted: &mut Emitted,
     id: ConversationId,
-    agent: Option<i64>,
-    body: String,
+    by: Option<(i64, &str)>,
+    what: SystemLine,
 ) -> Result<ConversationSummary> {
+    let body = english(&what, by.map_or("", |(_, name)| name));
     let (_, summary) = line(
         conn,
         emitted,
         id,
         Audience::SUPERVISORS,
         "system",
-        agent,
+        by.map(|(agent, _)| agent),
         &body,
         now_ms(),
         None,
+        Some(&what),
     )
     .await?;
     Ok(summary)
