@@ -5,15 +5,6 @@ use crate::support::*;
 use fantoccini::key::Key;
 use fantoccini::Client;
 
-async fn press(c: &Client, keys: &str) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
-}
-
 fn key(k: Key) -> String {
     char::from(k).to_string()
 }

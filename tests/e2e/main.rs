@@ -4,6 +4,7 @@
 //! `switchboard-server`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod a11y;
 mod archive;
 mod both_sides;
 mod canned;

@@ -493,6 +493,16 @@ pub async fn until_row(c: &Client, what: &str, list: &str, id: i64) {
     until(c, what, &format!("return !!{}", row(list, id))).await;
 }
 
+/// Types `keys` into whatever has the focus.
+pub async fn press(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
 /// Fills in the sign-in form and submits it.
 pub async fn sign_in(c: &Client, server: &str, email: &str, password: &str) {
     let field = c.wait().for_element(tid("signin-server")).await.unwrap();

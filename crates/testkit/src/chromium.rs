@@ -25,6 +25,11 @@ use crate::free_port;
 /// A phone-sized headless Chromium (`SWITCHBOARD_CHROMIUM`, else
 /// /usr/bin/chromium) and a WebDriver session with it.
 pub async fn headless() -> (ChromeDriver, Client) {
+    headless_with(false).await
+}
+
+/// The same, with the OS in dark mode (`prefers-color-scheme: dark`) when `dark`.
+pub async fn headless_with(dark: bool) -> (ChromeDriver, Client) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -42,17 +47,27 @@ pub async fn headless() -> (ChromeDriver, Client) {
         assert!(Instant::now() < deadline, "chromedriver did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
+    let mut args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=390,844".into(),
+        format!("--user-data-dir={}", driver.profile.path().display()),
+    ];
+    if dark {
+        args.push("--force-dark-mode".into());
+    }
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         json!({
             "binary": std::env::var("SWITCHBOARD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--window-size=390,844",
-                format!("--user-data-dir={}", driver.profile.path().display()),
-            ],
+            "args": args,
         }),
     );
     let client = ClientBuilder::new(HttpConnector::new())
@@ -80,14 +95,39 @@ pub async fn fill_start(c: &Client, name: &str, email: &str) {
         .unwrap();
 }
 
-/// Submits the start form and waits for the chat screen (20 s at most).
-pub async fn submit_start(c: &Client) {
+/// Clicks the start form's button.
+pub async fn click_start(c: &Client) {
     c.find(Locator::Css("#start"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+}
+
+/// Starts a chat as `name` <`email`> and says `line`; returns once the
+/// server has confirmed it (20 s at most).
+pub async fn chat_says(c: &Client, name: &str, email: &str, line: &str) {
+    fill_start(c, name, email).await;
+    submit_start(c).await;
+    let message = c.find(Locator::Css("#message")).await.unwrap();
+    message.send_keys(line).await.unwrap();
+    message
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let confirmed =
+        "return document.querySelectorAll('#messages li.msg.me:not(.sending)').length >= 1";
+    while c.execute(confirmed, vec![]).await.unwrap() != json!(true) {
+        assert!(Instant::now() < deadline, "the line was not confirmed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Submits the start form and waits for the chat screen (20 s at most).
+pub async fn submit_start(c: &Client) {
+    click_start(c).await;
     let deadline = Instant::now() + Duration::from_secs(20);
     let shown = "return !document.getElementById('chat-screen').hidden";
     while c.execute(shown, vec![]).await.unwrap() != json!(true) {

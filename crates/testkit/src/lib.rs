@@ -10,6 +10,7 @@
 //! unchanged on either backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod axe;
 pub mod chromium;
 
 use std::io::{BufRead, BufReader};

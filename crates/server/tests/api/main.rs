@@ -7,6 +7,7 @@ mod authz;
 mod bad_input;
 mod blns;
 mod canned;
+mod chat_a11y;
 mod chat_files;
 mod chat_page;
 mod cli;
