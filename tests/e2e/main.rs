@@ -15,6 +15,7 @@ mod files;
 mod flow;
 mod french;
 mod keyboard;
+mod layout;
 mod names;
 mod notes;
 mod panel;
