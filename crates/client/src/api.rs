@@ -377,9 +377,13 @@ impl Api {
     }
 
     /// The same report as CSV bytes.
-    pub async fn chat_report_csv(&self, q: &ChatReportQuery) -> Result<Vec<u8>> {
+    pub async fn chat_report_csv(&self, q: &ChatReportQuery, language: &str) -> Result<Vec<u8>> {
         let url = self.report_url("api/v1/reports/chat.csv", q)?;
-        self.send_bytes(self.http.get(url)).await
+        let request = self
+            .http
+            .get(url)
+            .header(reqwest::header::ACCEPT_LANGUAGE, language);
+        self.send_bytes(request).await
     }
 
     /// The stream's WebSocket URL for a cursor.

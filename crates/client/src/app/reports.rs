@@ -33,7 +33,8 @@ impl App {
         self.api().await?.chat_report(&q).await
     }
 
-    /// Writes the report as CSV into `dir` and returns the file's path.
+    /// Writes the report as CSV into `dir` (column names and words in the app's
+    /// language) and returns the file's path.
     pub async fn export_chat_report(
         &self,
         from: DateTime<Utc>,
@@ -42,7 +43,8 @@ impl App {
         dir: &Path,
     ) -> Result<PathBuf> {
         let q = ChatReportQuery { from, to, agent_id };
-        let bytes = self.api().await?.chat_report_csv(&q).await?;
+        let lang = self.settings().lang();
+        let bytes = self.api().await?.chat_report_csv(&q, lang.tag()).await?;
         let path = unused_path(
             dir,
             &format!("{}.csv", report_file_stem(from, to, agent_id)),

@@ -97,6 +97,20 @@ async fn the_app_signs_in_restores_acts_reports_and_signs_out() {
         .trim_start_matches('\u{feff}')
         .starts_with("agent_id,agent,"));
     assert!(csv.contains("Alice"));
+    // In the app's language.
+    let french = AppSettings {
+        language: switchboard_i18n::Lang::from_tag("fr"),
+        ..s
+    };
+    app.set_settings(french).await.unwrap();
+    let path = app.export_chat_report(from, to, None, &dir).await.unwrap();
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("id_agent,agent,du,au,prises_en_charge,"),
+        "{csv}"
+    );
+    app.set_settings(s).await.unwrap();
     let bob = w.agents[1].0;
     assert_eq!(
         app.chat_report(from, to, Some(bob)).await.unwrap_err().code,

@@ -305,19 +305,48 @@ pub async fn chat_report(
     Ok(Json(s.store.chat_report(&caller, &q).await?))
 }
 
+/// The language an `Accept-Language` header asks for, among those the server
+/// has: tags in the order of their weights (`q=0` refused), `*` and anything
+/// unreadable ignored; English when none.
+fn accepted_language(headers: &axum::http::HeaderMap) -> switchboard_i18n::Lang {
+    let Some(value) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return switchboard_i18n::Lang::ENGLISH;
+    };
+    let mut wanted: Vec<(f32, &str)> = value
+        .split(',')
+        .filter_map(|part| {
+            let mut it = part.split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (q > 0.0 && !tag.is_empty() && tag != "*").then_some((q, tag))
+        })
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    switchboard_i18n::Lang::negotiate(wanted.into_iter().map(|(_, t)| t))
+}
+
 /// The chat report as CSV (UTF-8 with a byte-order mark, one row per agent, and a
-/// total row when it covers every agent).
-#[utoipa::path(get, path = "/api/v1/reports/chat.csv", tag = "reports", security(("bearer" = [])), params(ChatReportQuery),
+/// total row when it covers every agent), its column names and words in the
+/// language `Accept-Language` asks for (English when the server has none of them).
+#[utoipa::path(get, path = "/api/v1/reports/chat.csv", tag = "reports", security(("bearer" = [])),
+    params(ChatReportQuery, ("Accept-Language" = Option<String>, Header, description = "The languages wanted, most wanted first (`fr-CA, fr;q=0.9, en;q=0.8`); the server has `en` and `fr`")),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ApiError), (status = 403, body = ApiError),
         (status = 404, description = "`not_found`: no such agent", body = ApiError)))]
 pub async fn chat_report_csv(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<ChatReportQuery>,
 ) -> Result<Response> {
     let report = s.store.chat_report(&caller, &q).await?;
     let with_total = q.agent_id.is_none() && caller.sees_everything();
-    let csv = reports::to_csv(&report, with_total)?;
+    let lang = accepted_language(&headers);
+    let csv = reports::to_csv(&report, with_total, lang)?;
     let disposition = format!(
         "attachment; filename=\"{}\"",
         reports::csv_file_name(q.from, q.to)

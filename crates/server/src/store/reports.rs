@@ -13,6 +13,7 @@ use crate::store::Store;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use switchboard_i18n::{tr, Lang};
 use switchboard_protocol::{
     AgentChatReport, AgentId, AgentRef, ChatFigures, ChatReport, ChatReportQuery, ConversationId,
     Mood, MoodCount, SubjectCount,
@@ -294,20 +295,21 @@ fn seconds(ms: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-fn mood_label(m: Mood) -> &'static str {
-    match m {
-        Mood::Happy => "happy",
-        Mood::Neutral => "neutral",
-        Mood::Unhappy => "unhappy",
-        Mood::Angry => "angry",
-        Mood::DontKnow => "I don't know",
-    }
+fn mood_label(m: Mood, lang: Lang) -> String {
+    lang.text(match m {
+        Mood::Happy => "csv-mood-happy",
+        Mood::Neutral => "csv-mood-neutral",
+        Mood::Unhappy => "csv-mood-unhappy",
+        Mood::Angry => "csv-mood-angry",
+        Mood::DontKnow => "csv-dont-know",
+    })
 }
 
 /// The report as CSV: a header row, one row per agent, and a total row when the
-/// report covers everyone. UTF-8 with a byte-order mark (so spreadsheets read it
-/// as UTF-8), quoted by the `csv` crate, with formula-like text neutralised.
-pub fn to_csv(report: &ChatReport, with_total: bool) -> Result<Vec<u8>> {
+/// report covers everyone, with column names and words in `lang`. UTF-8 with a
+/// byte-order mark (so spreadsheets read it as UTF-8), quoted by the `csv`
+/// crate, with formula-like text neutralised.
+pub fn to_csv(report: &ChatReport, with_total: bool, lang: Lang) -> Result<Vec<u8>> {
     let mut subject_names: Vec<Option<String>> = Vec::new();
     for s in &report.total.subjects {
         if !subject_names.contains(&s.subject) {
@@ -322,35 +324,29 @@ pub fn to_csv(report: &ChatReport, with_total: bool) -> Result<Vec<u8>> {
         Mood::DontKnow,
     ];
     let mut header: Vec<String> = [
-        "agent_id",
-        "agent",
-        "from",
-        "to",
-        "handled",
-        "ended",
-        "surveys_requested",
-        "surveys_answered",
-        "response_rate",
-        "average_rating",
-        "rating_1",
-        "rating_2",
-        "rating_3",
-        "rating_4",
-        "rating_5",
-        "median_first_response_seconds",
-        "median_handling_seconds",
+        "csv-agent-id",
+        "csv-agent",
+        "csv-from",
+        "csv-to",
+        "csv-handled",
+        "csv-ended",
+        "csv-surveys-requested",
+        "csv-surveys-answered",
+        "csv-response-rate",
+        "csv-average-rating",
     ]
     .iter()
-    .map(|s| (*s).to_owned())
+    .map(|id| lang.text(id))
     .collect();
+    header.extend((1..=5).map(|stars| tr!(lang, "csv-rating", stars = stars)));
+    header.push(lang.text("csv-first-response"));
+    header.push(lang.text("csv-handling"));
     for s in &subject_names {
-        header.push(text_cell(&format!(
-            "subject: {}",
-            s.as_deref().unwrap_or("I don't know")
-        )));
+        let name = s.clone().unwrap_or_else(|| lang.text("csv-dont-know"));
+        header.push(text_cell(&tr!(lang, "csv-subject", name = name)));
     }
     for m in moods {
-        header.push(format!("mood: {}", mood_label(m)));
+        header.push(tr!(lang, "csv-mood", mood = mood_label(m, lang)));
     }
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
@@ -362,7 +358,7 @@ pub fn to_csv(report: &ChatReport, with_total: bool) -> Result<Vec<u8>> {
             .map(|a| (a.agent.id.to_string(), text_cell(&a.agent.name), &a.figures))
             .collect();
         if with_total {
-            lines.push((String::new(), "All agents".into(), &report.total));
+            lines.push((String::new(), lang.text("csv-all-agents"), &report.total));
         }
         for (id, name, f) in lines {
             let mut row = vec![

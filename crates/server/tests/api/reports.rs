@@ -494,6 +494,65 @@ async fn csv_export_has_a_header_escaped_values_and_a_total() {
     assert_eq!(total[col("median_handling_seconds")], "1110.000");
 }
 
+/// The CSV's header row and its rows' names, asked for in `languages`.
+async fn csv_in(api: &Api, token: &str, languages: &str) -> (Vec<String>, Vec<String>) {
+    let resp = api
+        .http
+        .get(format!("{}/api/v1/reports/chat.csv?{RANGE}", api.base))
+        .bearer_auth(token)
+        .header("accept-language", languages)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let text = resp.text().await.unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let names = r.records().map(|rec| rec.unwrap()[1].to_owned()).collect();
+    (header, names)
+}
+
+#[tokio::test]
+async fn csv_export_speaks_the_language_accept_language_asks_for() {
+    let w = data_set_world().await;
+    let (api, sam) = (&w.api, w.agent(3));
+    let (header, names) = csv_in(api, &sam.token, "fr-CA, fr;q=0.9, en;q=0.8").await;
+    assert_eq!(
+        header[..6],
+        [
+            "id_agent",
+            "agent",
+            "du",
+            "au",
+            "prises_en_charge",
+            "terminées"
+        ]
+    );
+    assert!(header.contains(&"note_5".to_string()), "{header:?}");
+    assert!(
+        header.contains(&"sujet\u{a0}: Billing".to_string()),
+        "{header:?}"
+    );
+    assert!(
+        header.contains(&"sujet\u{a0}: Je ne sais pas".to_string()),
+        "{header:?}"
+    );
+    assert!(
+        header.contains(&"humeur\u{a0}: en colère".to_string()),
+        "{header:?}"
+    );
+    assert_eq!(names.last().map(String::as_str), Some("Tous les agents"));
+    // Weights count, not the order written; languages the server lacks and
+    // q=0 are passed over; with none it has, English.
+    let (header, _) = csv_in(api, &sam.token, "en;q=0.5, fr;q=0.9").await;
+    assert_eq!(header[0], "id_agent");
+    let (header, _) = csv_in(api, &sam.token, "de-DE, fr;q=0, *;q=0.1").await;
+    assert_eq!(header[0], "agent_id");
+    let (header, names) = csv_in(api, &sam.token, "not a language tag").await;
+    assert_eq!(header[0], "agent_id");
+    assert_eq!(names.last().map(String::as_str), Some("All agents"));
+}
+
 #[tokio::test]
 async fn real_actions_feed_the_report() {
     let w = World::standard().await;
