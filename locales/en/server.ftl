@@ -31,3 +31,12 @@ csv-mood-happy = happy
 csv-mood-neutral = neutral
 csv-mood-unhappy = unhappy
 csv-mood-angry = angry
+
+## Texts to customers (serve --language)
+
+# Sent by text when a texted conversation ends.
+sms-survey-question = How did we do? Reply with a number from 1 to 5.
+# The one answer to a reply that is not a rating.
+sms-clarification = Sorry, we didn't catch that. Please reply with just a number from 1 (poor) to 5 (excellent).
+# The answer to a rating by text.
+sms-thanks = Thank you for your feedback!

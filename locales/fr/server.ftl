@@ -26,3 +26,9 @@ csv-mood-happy = content
 csv-mood-neutral = neutre
 csv-mood-unhappy = mécontent
 csv-mood-angry = en colère
+
+## Les SMS aux clients (serve --language)
+
+sms-survey-question = Comment nous sommes-nous débrouillés ? Répondez par un chiffre de 1 à 5.
+sms-clarification = Désolés, nous n'avons pas compris. Répondez simplement par un chiffre de 1 (mauvais) à 5 (excellent).
+sms-thanks = Merci pour votre avis !

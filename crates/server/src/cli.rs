@@ -188,6 +188,10 @@ pub struct ServeArgs {
     /// The largest attachment taken, in MiB (1 to 100).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub attachment_max_mib: u32,
+    /// The language of the texts sent to customers (the survey question, its
+    /// clarification, the thanks): a tag the server has (`en`, `fr`).
+    #[arg(long, env = "SWITCHBOARD_LANGUAGE", default_value = "en", value_parser = parse_language)]
+    pub language: switchboard_i18n::Lang,
     /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose
     /// X-Forwarded-For names the client for the sign-in and chat-start limits.
     #[arg(long, env = "SWITCHBOARD_TRUST_PROXY", value_delimiter = ',', value_parser = parse_net)]
@@ -311,6 +315,16 @@ fn database_url(cli: &Cli) -> Result<String, CliError> {
     Ok(sqlite_url_for(&dir)?)
 }
 
+fn parse_language(s: &str) -> Result<switchboard_i18n::Lang, String> {
+    switchboard_i18n::Lang::from_tag(s.trim()).ok_or_else(|| {
+        let have: Vec<&str> = switchboard_i18n::Lang::all().map(|l| l.tag()).collect();
+        format!(
+            "the server has no language {s:?} (it has {})",
+            have.join(", ")
+        )
+    })
+}
+
 fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
     let s = s.trim();
     s.parse::<ipnet::IpNet>()
@@ -345,13 +359,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         return Ok(());
     }
     let url = database_url(&cli)?;
-    let (ttl_hours, attachment_mib, texts_carry_files) = match &cli.command {
+    let (ttl_hours, attachment_mib, texts_carry_files, language) = match &cli.command {
         Command::Serve(a) => (
             a.token_ttl_hours,
             a.attachment_max_mib,
             a.sms.public_url.is_some(),
+            a.language,
         ),
-        _ => (720, 10, false),
+        _ => (720, 10, false, switchboard_i18n::Lang::ENGLISH),
     };
     let db = Db::open(&url).await?;
     let store = Store::new(
@@ -360,6 +375,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             token_ttl_ms: ttl_hours.saturating_mul(3_600_000),
             attachment_max_bytes: attachment_mib as usize * 1024 * 1024,
             texts_carry_files,
+            language,
         },
     );
     match cli.command {

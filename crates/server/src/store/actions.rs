@@ -218,6 +218,7 @@ impl Store {
     ) -> Result<ConversationSummary> {
         let me = caller.clone();
         let metrics = self.metrics.clone();
+        let language = self.config.language;
         let fp = fingerprint("end", id, &(&req.subject, &req.mood));
         let answer = self.run_op(caller.id, req.op_id, fp, move |conn, emitted| {
             Box::pin(async move {
@@ -285,7 +286,8 @@ impl Store {
                     customer.blocked,
                 );
                 if let Some(to) = ask.text_to {
-                    texts::queue(conn, id, None, to, rules::SURVEY_QUESTION, TextKind::Survey).await?;
+                    let question = language.text("sms-survey-question");
+                    texts::queue(conn, id, None, to, &question, TextKind::Survey).await?;
                 }
                 surveys::insert(conn, closure, &current, me.id, now, &ask).await?;
                 system_line(conn, emitted, id, &me, SystemLine::Ended).await?;

@@ -54,6 +54,8 @@ pub struct StoreConfig {
     /// Texts may carry files (MMS): the provider can fetch them, because the
     /// server's public address is known (`serve --public-url`).
     pub texts_carry_files: bool,
+    /// The language of the texts sent to customers (`serve --language`).
+    pub language: switchboard_i18n::Lang,
 }
 
 impl Default for StoreConfig {
@@ -62,6 +64,7 @@ impl Default for StoreConfig {
             token_ttl_ms: 30 * 24 * 3600 * 1000,
             attachment_max_bytes: 10 * 1024 * 1024,
             texts_carry_files: false,
+            language: switchboard_i18n::Lang::ENGLISH,
         }
     }
 }

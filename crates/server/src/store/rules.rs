@@ -23,12 +23,9 @@ pub const OPT_OUT_WORDS: &[&str] = &[
 /// Texts that opt a number back in.
 pub const OPT_IN_WORDS: &[&str] = &["start", "unstop", "yes"];
 
-/// The survey text sent when a texted conversation ends.
-pub const SURVEY_QUESTION: &str = "How did we do? Reply with a number from 1 to 5.";
-/// The one answer to a reply that is not a rating.
-pub const CLARIFICATION: &str =
-    "Sorry, we didn't catch that. Please reply with just a number from 1 (poor) to 5 (excellent).";
-/// The answer to a rating by text.
+/// The answer to a rating on the chat page (the page's copy comes from
+/// `/chat/config.js`). Texts to customers come from the catalogs
+/// (`sms-survey-question`, `sms-clarification`, `sms-thanks` in server.ftl).
 pub const THANKS: &str = "Thank you for your feedback!";
 /// How long after the end a text is read as the survey's answer.
 pub const SMS_SURVEY_WINDOW_MS: i64 = 24 * 3600 * 1000;

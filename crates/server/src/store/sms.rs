@@ -12,9 +12,7 @@ use crate::error::Result;
 use crate::store::blocks::texts::{self, TextKind};
 use crate::store::blocks::{conversations, messages, surveys};
 use crate::store::ops::Emitted;
-use crate::store::rules::{
-    self, parse_rating, Keyword, CLARIFICATION, SMS_SURVEY_WINDOW_MS, THANKS,
-};
+use crate::store::rules::{self, parse_rating, Keyword, SMS_SURVEY_WINDOW_MS};
 use crate::store::Store;
 use crate::validate;
 use sqlx::{AnyConnection, Row};
@@ -129,7 +127,17 @@ impl Store {
             }
             _ => {
                 let reply = if files.is_empty() {
-                    survey_reply(&mut tx, &mut emitted, customer, &text.from, &body, open).await?
+                    let lang = self.config.language;
+                    survey_reply(
+                        &mut tx,
+                        &mut emitted,
+                        customer,
+                        &text.from,
+                        &body,
+                        open,
+                        lang,
+                    )
+                    .await?
                 } else {
                     SurveyReply::Ordinary(None)
                 };
@@ -313,6 +321,7 @@ async fn survey_reply(
     from: &str,
     body: &str,
     open: Option<ConversationId>,
+    lang: switchboard_i18n::Lang,
 ) -> Result<SurveyReply> {
     if open.is_some() {
         return Ok(SurveyReply::Ordinary(None));
@@ -333,12 +342,22 @@ async fn survey_reply(
     let id = survey.conversation;
     if let Some(rating) = parse_rating(body) {
         surveys::answer(conn, emitted, id, rating, None).await?;
-        texts::queue(conn, id, None, from, THANKS, TextKind::Thanks).await?;
+        let thanks = lang.text("sms-thanks");
+        texts::queue(conn, id, None, from, &thanks, TextKind::Thanks).await?;
         return Ok(SurveyReply::Handled(id));
     }
     if !survey.clarified {
         surveys::clarified(conn, survey.closure, body).await?;
-        texts::queue(conn, id, None, from, CLARIFICATION, TextKind::Clarification).await?;
+        let clarification = lang.text("sms-clarification");
+        texts::queue(
+            conn,
+            id,
+            None,
+            from,
+            &clarification,
+            TextKind::Clarification,
+        )
+        .await?;
         return Ok(SurveyReply::Handled(id));
     }
     surveys::close_by_text(conn, survey.closure).await?;

@@ -16,6 +16,11 @@ pub async fn world(provider: &Provider) -> World {
 
 /// The same, with the server's public address given or not.
 pub async fn world_at(provider: &Provider, public: Option<&str>) -> World {
+    world_with(provider, public, &[]).await
+}
+
+/// The same, with more of `serve`'s options.
+async fn world_with(provider: &Provider, public: Option<&str>, more: &[&str]) -> World {
     let mut args = vec![
         "--sms-account-sid",
         SID,
@@ -33,6 +38,7 @@ pub async fn world_at(provider: &Provider, public: Option<&str>) -> World {
     if let Some(url) = public {
         args.extend(["--public-url", url]);
     }
+    args.extend(more);
     World::new(
         &[("Alice", Role::Agent), ("Sam", Role::Supervisor)],
         &["Billing", "Shipping"],
@@ -356,6 +362,51 @@ async fn the_survey_by_text_reads_ratings_clarifies_once_then_listens() {
     provider.wait_sent(6).await;
     let d = api.detail(alice, queue[0]).await.ok();
     assert_eq!(d["conversation"]["survey"]["rating"], 5);
+}
+
+#[tokio::test]
+async fn texts_to_customers_speak_the_servers_language() {
+    let provider = Provider::start().await;
+    let w = world_with(&provider, Some(PUBLIC), &["--language", "fr"]).await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let from = "+15551230009";
+    text(api, "SM0900", from, "Où est mon colis ?").await.ok();
+    let id = ids(&api.snapshot(alice).await, "queue")[0];
+    api.act(alice, id, "take").await.ok();
+    api.end(alice, id, json!({"known": "Shipping"}), "happy")
+        .await
+        .ok();
+    let sent = provider.wait_sent(1).await;
+    assert_eq!(
+        sent[0].body,
+        "Comment nous sommes-nous débrouillés\u{a0}? Répondez par un chiffre de 1 à 5."
+    );
+    text(api, "SM0901", from, "super").await.ok();
+    let sent = provider.wait_sent(2).await;
+    assert!(
+        sent[1]
+            .body
+            .starts_with("Désolés, nous n'avons pas compris."),
+        "{:?}",
+        sent[1]
+    );
+    text(api, "SM0902", from, "4").await.ok();
+    let sent = provider.wait_sent(3).await;
+    assert_eq!(sent[2].body, "Merci pour votre avis\u{a0}!");
+}
+
+#[test]
+fn a_language_the_server_lacks_is_refused_at_start() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
+        .args(["serve", "--language", "xx"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the server has no language \"xx\" (it has en, fr)"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
