@@ -10,6 +10,7 @@ mod both_sides;
 mod canned;
 mod connection;
 mod desktop;
+mod desktop_session;
 mod erasure;
 mod files;
 mod flow;

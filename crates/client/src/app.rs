@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_i18n::{tr, Lang};
+use switchboard_i18n::Lang;
 use switchboard_protocol::{Me, Mood, SubjectAnswer};
 use tokio::sync::{broadcast, watch, Mutex};
 use tokio::task::JoinHandle;
@@ -22,6 +22,7 @@ mod files;
 pub mod language;
 mod reports;
 mod settings;
+pub use settings::{snooze_end, Snooze, MORNING_HOUR};
 mod team;
 
 /// Who is signed in, where.
@@ -105,47 +106,6 @@ fn file_cache_mib() -> u32 {
     crate::engine::DEFAULT_FILE_CACHE_MIB
 }
 
-/// How long to snooze notifications.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub enum Snooze {
-    HalfHour,
-    Hour,
-    /// Until 08:00 tomorrow, on this computer's clock.
-    UntilTomorrow,
-    /// Notifications again now.
-    Off,
-}
-
-/// The hour of the morning a snooze "until tomorrow" ends.
-pub const MORNING_HOUR: u32 = 8;
-
-/// When a snooze chosen at `now` ends (None: it is off).
-pub fn snooze_end<Tz: chrono::TimeZone>(
-    choice: Snooze,
-    now: DateTime<Tz>,
-) -> Option<DateTime<Utc>> {
-    let utc = now.with_timezone(&Utc);
-    match choice {
-        Snooze::HalfHour => Some(utc + chrono::Duration::minutes(30)),
-        Snooze::Hour => Some(utc + chrono::Duration::hours(1)),
-        Snooze::Off => None,
-        Snooze::UntilTomorrow => {
-            let tz = now.timezone();
-            let morning =
-                (now.date_naive() + chrono::Days::new(1)).and_hms_opt(MORNING_HOUR, 0, 0)?;
-            // A clock change at that hour: the first moment the clock shows it, or
-            // an hour later when it skips it.
-            let at = tz.from_local_datetime(&morning).earliest().or_else(|| {
-                tz.from_local_datetime(&(morning + chrono::Duration::hours(1)))
-                    .earliest()
-            })?;
-            Some(at.with_timezone(&Utc))
-        }
-    }
-}
-
 /// What only the shell can do on this OS, for the settings that reach outside
 /// the app.
 pub trait Desktop: Send + Sync {
@@ -173,37 +133,6 @@ impl AppSettings {
     /// Nothing is shown now: Do Not Disturb, or a snooze that has not ended.
     pub fn quiet(&self) -> bool {
         self.do_not_disturb || self.snoozed_until.is_some_and(|t| t > Utc::now())
-    }
-
-    /// Why notifications are quiet, for the tray ("Notifications snoozed until
-    /// 14:30"); None when they are on. Times on the clock of `now`.
-    pub fn quiet_status<Tz: chrono::TimeZone>(&self, now: DateTime<Tz>) -> Option<String>
-    where
-        Tz::Offset: std::fmt::Display,
-    {
-        let lang = self.lang();
-        if self.do_not_disturb {
-            return Some(tr!(lang, "quiet-dnd"));
-        }
-        let until = self
-            .snoozed_until
-            .filter(|t| *t > now.with_timezone(&Utc))?
-            .with_timezone(&now.timezone());
-        let days = (until.date_naive() - now.date_naive()).num_days();
-        let time = until.format("%H:%M").to_string();
-        let when = match days {
-            0 => time,
-            1 => tr!(lang, "quiet-tomorrow", time = time),
-            _ => {
-                let locale = lang.text("chrono-locale");
-                let locale =
-                    chrono::Locale::try_from(locale.as_str()).unwrap_or(chrono::Locale::en_US);
-                until
-                    .format_localized(&lang.text("quiet-later-format"), locale)
-                    .to_string()
-            }
-        };
-        Some(tr!(lang, "quiet-snoozed", when = when))
     }
 }
 

@@ -27,6 +27,7 @@ mod projection;
 mod races;
 mod removal;
 mod reports;
+mod reports_csv;
 mod restart;
 mod retention;
 mod returns;
