@@ -8,6 +8,7 @@
 import { convPath, sessionGoneCode } from './api.js';
 import { clearLoadError, els, setStatus } from './dom.js';
 import { renderConversation } from './messages.js';
+import { wakeAll } from './retry.js';
 import { session } from './session.js';
 import { showAgentTyping } from './typing.js';
 
@@ -132,6 +133,8 @@ export function connect() {
       /* close event follows */
     }
     armIdle(gen);
+    // The server answers again: lines and files on their way go now.
+    wakeAll();
   });
 
   ws.addEventListener('message', (ev) => {

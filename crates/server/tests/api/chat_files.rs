@@ -5,7 +5,7 @@
 //! their name (text only, however hostile).
 
 use crate::attachments::{agent_upload, png};
-use crate::chat_page::{js, screenshot, until};
+use crate::chat_page::{js, screenshot, until, until_resent};
 use crate::support::*;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
@@ -274,7 +274,7 @@ async fn a_file_sent_while_the_server_is_down_goes_once_it_is_back() {
 
     // Back on the same address: the file goes, once.
     w.server.restart();
-    until(
+    until_resent(
         &c,
         "the file confirmed",
         &format!(

@@ -17,9 +17,20 @@ pub(crate) async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.unwrap()
 }
 
-/// Waits until `script` returns true.
+/// Waits until `script` returns true (20 s at most).
 pub(crate) async fn until(c: &Client, what: &str, script: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    until_within(c, what, script, Duration::from_secs(20)).await;
+}
+
+/// Waits until what the page sent while the server was down has gone: its
+/// retries wait up to 30 s apart (from 1 s, doubling), so a server back
+/// after a few seconds may be tried again only 16 s later.
+pub(crate) async fn until_resent(c: &Client, what: &str, script: &str) {
+    until_within(c, what, script, Duration::from_secs(45)).await;
+}
+
+async fn until_within(c: &Client, what: &str, script: &str, wait: Duration) {
+    let deadline = Instant::now() + wait;
     loop {
         if js(c, script).await == Value::Bool(true) {
             return;
@@ -323,7 +334,7 @@ async fn lines_written_while_the_server_is_down_show_as_sending_and_go_once_it_i
     // The server comes back on the same address: the page sends them, once each,
     // in order, without the customer doing anything.
     w.server.restart();
-    until(
+    until_resent(
         &c,
         "every line confirmed",
         "return document.querySelectorAll('#messages li.msg.me').length === 3 && document.querySelectorAll('#messages li.msg.me.sending').length === 0",
