@@ -83,6 +83,7 @@ fn summary(id: i64, me: &Me) -> ConversationSummary {
         previous_conversation_id: None,
         version: id,
         seen_message_id: None,
+        language: None,
     }
 }
 

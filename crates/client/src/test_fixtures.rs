@@ -59,5 +59,6 @@ pub fn conversation(
         previous_conversation_id: None,
         version,
         seen_message_id: None,
+        language: None,
     }
 }

@@ -117,6 +117,9 @@ pub fn json_bodies(data: &[u8]) {
             if let Some(r) = body::<p::StartConversationRequest>(json) {
                 let _ = validate::short_text("name", &r.name);
                 let _ = validate::email(&r.email);
+                if let Some(l) = &r.language {
+                    let _ = validate::language(l);
+                }
             }
         }
         1 => {

@@ -19,6 +19,9 @@ use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
 pub use fluent_bundle::{FluentArgs, FluentValue};
+pub use shape::{shape, Shape};
+
+mod shape;
 
 include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
 
@@ -112,6 +115,16 @@ impl Lang {
     /// The language's own name for itself, for a language menu (`"Français"`).
     pub fn name(self) -> String {
         self.text("language-name")
+    }
+
+    /// Catalog `file` (`"chat.ftl"`) of this language as written, for a
+    /// reader of its own: the chat page reads it with @fluent/bundle.
+    pub fn source(self, file: &str) -> Option<&'static str> {
+        CATALOGS[self.0]
+            .1
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, text)| *text)
     }
 
     /// Message `id` (or `id.attribute`) in this language, English where this

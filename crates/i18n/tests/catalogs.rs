@@ -3,12 +3,8 @@
 //! catalog parses. This covers the UI's catalogs (`locales/*/ui/`) too, so
 //! a language missing a word fails `scripts/test` whichever side reads it.
 
-use fluent_syntax::ast;
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// A message or attribute (`id`, `id.attr`, `-term`) and the variables it uses.
-type Shape = BTreeMap<String, BTreeSet<String>>;
+use switchboard_i18n::Shape;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales")
@@ -25,68 +21,9 @@ fn files(dir: &Path, under: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn variables(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
-    for e in &p.elements {
-        if let ast::PatternElement::Placeable { expression } = e {
-            expression_vars(expression, out);
-        }
-    }
-}
-
-fn expression_vars(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
-    match e {
-        ast::Expression::Inline(i) => inline_vars(i, out),
-        ast::Expression::Select { selector, variants } => {
-            inline_vars(selector, out);
-            for v in variants {
-                variables(&v.value, out);
-            }
-        }
-    }
-}
-
-fn inline_vars(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
-    match i {
-        ast::InlineExpression::VariableReference { id } => {
-            out.insert(id.name.to_string());
-        }
-        ast::InlineExpression::FunctionReference { arguments, .. } => {
-            for a in &arguments.positional {
-                inline_vars(a, out);
-            }
-        }
-        ast::InlineExpression::Placeable { expression } => expression_vars(expression, out),
-        _ => {}
-    }
-}
-
 fn shape(path: &Path) -> Result<Shape, String> {
     let source = std::fs::read_to_string(path).unwrap();
-    let resource = fluent_syntax::parser::parse(source.as_str())
-        .map_err(|(_, errors)| format!("{}: {errors:?}", path.display()))?;
-    let mut shape = Shape::new();
-    let mut add = |id: String, p: Option<&ast::Pattern<&str>>| {
-        let mut vars = BTreeSet::new();
-        if let Some(p) = p {
-            variables(p, &mut vars);
-        }
-        shape.insert(id, vars);
-    };
-    for entry in &resource.body {
-        let (id, value, attributes) = match entry {
-            ast::Entry::Message(m) => (m.id.name.to_string(), m.value.as_ref(), &m.attributes),
-            ast::Entry::Term(t) => (format!("-{}", t.id.name), Some(&t.value), &t.attributes),
-            ast::Entry::Junk { content } => {
-                return Err(format!("{}: cannot read {content:?}", path.display()))
-            }
-            _ => continue,
-        };
-        for a in attributes {
-            add(format!("{id}.{}", a.id.name), Some(&a.value));
-        }
-        add(id, value);
-    }
-    Ok(shape)
+    switchboard_i18n::shape(&source).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[test]

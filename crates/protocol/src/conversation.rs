@@ -210,6 +210,12 @@ wire! {
         /// ("Seen"); null until it has shown one (and for texts).
         #[serde(default)]
         pub seen_message_id: Option<MessageId>,
+        /// The customer's language on the chat page, as the server keeps it
+        /// (one of its languages: `en`, `fr`): the server's texts to this
+        /// customer use it. None for texts and for chats started before
+        /// conversations had one (the server's `serve --language` then).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub language: Option<String>,
     }
 
     /// A conversation with its whole history.

@@ -12,6 +12,12 @@ wire! {
         /// `name@domain`, at most 1,000 characters, no NUL.
         #[cfg_attr(feature = "openapi", schema(max_length = 1000, pattern = r"^[^\x00]*\S[^\x00]*@[^\x00@]*[^\x00@\s][^\x00@]*$"))]
         pub email: String,
+        /// The page's language, a BCP 47 tag (`fr`, `pt-BR`): the server keeps
+        /// the nearest language it has (English when none) for its texts to
+        /// this customer. None: the server's own (`serve --language`).
+        #[cfg_attr(feature = "openapi", schema(max_length = 35, pattern = r"^([A-Za-z]{2,3}|[A-Za-z]{5,8})(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"))]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub language: Option<String>,
     }
 
     /// The conversation and the token that alone can read and write it.
@@ -113,6 +119,24 @@ wire! {
         /// The agent is writing a reply (about once a second while they type;
         /// never stored). Show it for a few seconds unless another comes.
         Typing { agent_name: String },
+    }
+
+    /// `POST /api/v1/customer/conversations/{id}/language`: the page's language
+    /// changed (the customer chose another).
+    #[serde(deny_unknown_fields)]
+    pub struct CustomerLanguageRequest {
+        /// A BCP 47 tag (`fr`, `pt-BR`) of at most 35 characters: language,
+        /// then script, region and variants.
+        #[cfg_attr(feature = "openapi", schema(max_length = 35, pattern = r"^([A-Za-z]{2,3}|[A-Za-z]{5,8})(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"))]
+        pub language: String,
+    }
+
+    /// The conversation's language as the server keeps it: the nearest it has
+    /// to the tag asked for (`pt-BR` is kept as `en` on a server without
+    /// Portuguese).
+    pub struct CustomerLanguage {
+        /// One of the server's languages (`en`, `fr`).
+        pub language: String,
     }
 
     /// `POST /api/v1/customer/conversations/{id}/seen`: the page has shown the

@@ -70,6 +70,9 @@ wire! {
         /// The customer's chat page showed them the agents' messages up to
         /// `conversation.seen_message_id`.
         MessagesSeen { conversation: ConversationSummary },
+        /// The customer's chat page changed the conversation's language
+        /// (`conversation.language`).
+        LanguageChanged { conversation: ConversationSummary },
         /// An agent became available or away, or a supervisor changed their
         /// capacity. (Opening and closing the app raise no event: read the team.)
         AgentChanged {
@@ -116,7 +119,8 @@ impl EventKind {
             | EventKind::ConversationReturned { conversation, .. }
             | EventKind::ConversationRestored { conversation }
             | EventKind::SurveyAnswered { conversation }
-            | EventKind::MessagesSeen { conversation } => Some(conversation),
+            | EventKind::MessagesSeen { conversation }
+            | EventKind::LanguageChanged { conversation } => Some(conversation),
             EventKind::CustomerBlocked { .. }
             | EventKind::CustomerErased { .. }
             | EventKind::CustomerUnblocked { .. }

@@ -24,6 +24,9 @@ pub use requests::*;
 
 /// Longest accepted message body, in Unicode scalar values (characters).
 pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// 2^53: the largest whole number a double holds exactly.
+const MAX_EXACT_DOUBLE: f64 = 9_007_199_254_740_992.0;
+
 /// A whole number, written as JSON allows (`4` or `4.0`): JSON Schema's `integer`.
 pub(crate) fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     #[derive(serde::Deserialize)]
@@ -34,7 +37,8 @@ pub(crate) fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64
     }
     match <Number as serde::Deserialize>::deserialize(d)? {
         Number::Int(n) => Ok(n),
-        Number::Float(f) if f.fract() == 0.0 && f.abs() <= 1e15 => Ok(f as i64),
+        // Every whole number up to 2^53 is exact in a double, as JavaScript writes it.
+        Number::Float(f) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_DOUBLE => Ok(f as i64),
         Number::Float(f) => Err(serde::de::Error::custom(format!(
             "expected a whole number, not {f}"
         ))),
@@ -69,6 +73,9 @@ pub const MAX_NOTE_CHARS: usize = 1_000;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Longest accepted name, email or subject, in characters.
 pub const MAX_SHORT_TEXT_CHARS: usize = 1_000;
+/// Longest accepted language tag, in characters (BCP 47 asks that tags up to
+/// 35 be kept).
+pub const MAX_LANGUAGE_TAG_CHARS: usize = 35;
 
 /// Declares a derive list once for every wire type, with the OpenAPI schema derive
 /// only when the server asks for it. Requests add `#[serde(deny_unknown_fields)]`

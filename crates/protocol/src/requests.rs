@@ -165,6 +165,14 @@ mod tests {
         assert_eq!(to(&format!("{{{op}, \"to\": 7}}")).unwrap(), 7);
         assert_eq!(to(&format!("{{{op}, \"to\": 7.0}}")).unwrap(), 7);
         assert!(to(&format!("{{{op}, \"to\": 7.5}}")).is_err());
+        // Whole numbers as a double holds them exactly, up to 2^53 (what an
+        // OpenAPI `integer` checker may send as 9007199254740991.0).
+        assert!(to(&format!("{{{op}, \"to\": 9007199254740991.0}}")).is_ok());
+        assert_eq!(
+            to(&format!("{{{op}, \"to\": 123456789012.0}}")).unwrap(),
+            123_456_789_012
+        );
+        assert!(to(&format!("{{{op}, \"to\": 1e300}}")).is_err());
         let cap = |json: &str| serde_json::from_str::<CapacityRequest>(json).map(|r| r.capacity);
         assert_eq!(cap(r#"{"capacity": 557.0}"#).unwrap(), Some(557));
         assert_eq!(cap(r#"{"capacity": null}"#).unwrap(), None);

@@ -79,7 +79,7 @@ pub async fn seed(store: &Store) -> Result<()> {
         ("Priya Nair", "priya@example.in", "How do I reset my password?", "Use 'Forgot password' on the sign-in page; the link is valid for an hour.", None, Mood::DontKnow),
     ];
     for (name, email, question, answer, subject, mood) in closed {
-        let s = store.start_conversation(name, email).await?;
+        let s = store.start_conversation(name, email, None).await?;
         store
             .customer_post(s.conversation_id, &s.token, question, None)
             .await?;
@@ -126,7 +126,7 @@ pub async fn seed(store: &Store) -> Result<()> {
 
     // Mine: Alice is serving Tom, who is waiting for an answer.
     let tom = store
-        .start_conversation("Tom Becker", "tom.becker@example.com")
+        .start_conversation("Tom Becker", "tom.becker@example.com", Some("en-US"))
         .await?;
     store
         .customer_post(
@@ -156,7 +156,7 @@ pub async fn seed(store: &Store) -> Result<()> {
 
     // Queue: a new customer waiting, and two freed by Bob (one up to date, one not).
     let yuki = store
-        .start_conversation("Yuki Tanaka", "yuki@example.jp")
+        .start_conversation("Yuki Tanaka", "yuki@example.jp", Some("ja-JP"))
         .await?;
     store
         .customer_post(
@@ -167,7 +167,7 @@ pub async fn seed(store: &Store) -> Result<()> {
         )
         .await?;
     let leo = store
-        .start_conversation("Leo Rossi", "leo.rossi@example.it")
+        .start_conversation("Leo Rossi", "leo.rossi@example.it", Some("fr-CH"))
         .await?;
     store
         .customer_post(
@@ -188,7 +188,7 @@ pub async fn seed(store: &Store) -> Result<()> {
         .await?;
     store.free(bob, leo.conversation_id, op()).await?;
     let ana = store
-        .start_conversation("Ana Souza", "ana.souza@example.br")
+        .start_conversation("Ana Souza", "ana.souza@example.br", Some("pt-BR"))
         .await?;
     store
         .customer_post(
@@ -219,7 +219,7 @@ pub async fn seed(store: &Store) -> Result<()> {
 
     // Spam: reported by Alice, visible to supervisors only.
     let spam = store
-        .start_conversation("WIN A PRIZE", "prize@spam.example")
+        .start_conversation("WIN A PRIZE", "prize@spam.example", None)
         .await?;
     store
         .customer_post(
@@ -345,7 +345,7 @@ pub async fn simulate_customers(store: Store, every: Duration) {
                     }
                 })
         } else if let Some((name, email, first)) = visitor {
-            match store.start_conversation(name, email).await {
+            match store.start_conversation(name, email, None).await {
                 Ok(s) => store
                     .customer_post(s.conversation_id, &s.token, first, None)
                     .await

@@ -2,7 +2,9 @@
 //! refuse what cannot be used, they never rewrite.
 
 use crate::error::{Error, Result};
-use switchboard_protocol::{ErrorCode, MAX_MESSAGE_CHARS, MAX_SHORT_TEXT_CHARS};
+use switchboard_protocol::{
+    ErrorCode, MAX_LANGUAGE_TAG_CHARS, MAX_MESSAGE_CHARS, MAX_SHORT_TEXT_CHARS,
+};
 
 /// Text no database can store: U+0000 (PostgreSQL refuses it in text columns).
 fn storable(field: &str, value: &str) -> Result<()> {
@@ -65,6 +67,27 @@ pub fn comment(value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// A page's language: a BCP 47 tag of at most 35 characters (language, then
+/// script, region and variants; no extensions), answered with the nearest
+/// language the server has (English when none: `pt-BR` on a server without
+/// Portuguese). A tag that is not one is refused; one the server lacks is not.
+pub fn language(tag: &str) -> Result<switchboard_i18n::Lang> {
+    let n = tag.chars().count();
+    if n > MAX_LANGUAGE_TAG_CHARS {
+        return Err(Error::field(format!(
+            "language has {n} characters; the limit is {MAX_LANGUAGE_TAG_CHARS}"
+        )));
+    }
+    let well_formed = tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && tag.parse::<unic_langid::LanguageIdentifier>().is_ok();
+    if !well_formed {
+        return Err(Error::field(
+            "language must be a BCP 47 language tag such as \"fr\" or \"pt-BR\"",
+        ));
+    }
+    Ok(switchboard_i18n::Lang::negotiate([tag]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +116,43 @@ mod tests {
             short_text("name", "\0").unwrap_err().body.code,
             ErrorCode::InvalidField
         );
+    }
+
+    #[test]
+    fn a_language_tag_is_kept_as_the_nearest_language_the_server_has() {
+        let kept = |tag: &str| language(tag).map(|l| l.tag());
+        assert_eq!(kept("fr").unwrap(), "fr");
+        assert_eq!(kept("fr-CA").unwrap(), "fr");
+        assert_eq!(kept("FR-ca").unwrap(), "fr");
+        assert_eq!(kept("en-Latn-GB-oxendict").unwrap(), "en");
+        // Well formed, but a language the server lacks: English, never an error.
+        assert_eq!(kept("pt-BR").unwrap(), "en");
+        assert_eq!(kept("und").unwrap(), "en");
+        assert_eq!(kept("sr-Cyrl-RS-1996").unwrap(), "en");
+        let long = format!("fr-{}", ["abcdefgh"; 4].join("-"));
+        assert_eq!(long.len(), 38);
+        for bad in [
+            "",
+            " fr",
+            "fr ",
+            "fr\n",
+            "f",
+            "fr-",
+            "-fr",
+            "french!",
+            "fr_FR",
+            "fr-FR.UTF-8",
+            "en-US-u-ca-gregory",
+            "x-private",
+            "12",
+            "abcd",
+            "fr--CA",
+            "é",
+            &long,
+        ] {
+            let e = language(bad).unwrap_err();
+            assert_eq!(e.body.code, ErrorCode::InvalidField, "{bad:?}");
+            assert_eq!(e.status, 400, "{bad:?}");
+        }
     }
 }

@@ -30,6 +30,16 @@ pub async fn headless() -> (ChromeDriver, Client) {
 
 /// The same, with the OS in dark mode (`prefers-color-scheme: dark`) when `dark`.
 pub async fn headless_with(dark: bool) -> (ChromeDriver, Client) {
+    launch(dark, None).await
+}
+
+/// The same, with the browser set to `language` (a BCP 47 tag, `fr-FR`): its
+/// `navigator.languages` and `Accept-Language`.
+pub async fn headless_in(language: &str) -> (ChromeDriver, Client) {
+    launch(false, Some(language)).await
+}
+
+async fn launch(dark: bool, language: Option<&str>) -> (ChromeDriver, Client) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -62,14 +72,21 @@ pub async fn headless_with(dark: bool) -> (ChromeDriver, Client) {
     if dark {
         args.push("--force-dark-mode".into());
     }
+    let mut options = json!({
+        "binary": std::env::var("SWITCHBOARD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": args,
+    });
+    if let Some(language) = language {
+        let base = language.split('-').next().unwrap_or(language);
+        let accepted = format!("{language},{base}");
+        options["args"].as_array_mut().expect("a list").extend([
+            json!(format!("--lang={language}")),
+            json!(format!("--accept-lang={accepted}")),
+        ]);
+        options["prefs"] = json!({ "intl.accept_languages": accepted });
+    }
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": std::env::var("SWITCHBOARD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": args,
-        }),
-    );
+    caps.insert("goog:chromeOptions".into(), options);
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)

@@ -14,6 +14,9 @@ conv-typing = { $name } is typing…
 # The full-size image's button.
 conv-save-to-downloads = Save to Downloads
 conv-earlier = Earlier conversation
+# The customer's language on the chat page, a small label in the header; said
+# by screen readers and shown on hover. $language is its name ("French").
+conv-language = Customer's language: { $language }
 conv-take = Take
 conv-reopen = Reopen
 conv-erase = Erase customer…

@@ -14,6 +14,10 @@ conv-typing = { $name } est en train d'écrire…
 # Le bouton de l'image en grand.
 conv-save-to-downloads = Enregistrer dans Téléchargements
 conv-earlier = Conversation précédente
+# La langue du client sur la page de discussion, une petite étiquette dans
+# l'en-tête, lue par les lecteurs d'écran et montrée au survol. $language est
+# son nom (« français »).
+conv-language = Langue du client : { $language }
 conv-take = Prendre
 conv-reopen = Rouvrir
 conv-erase = Effacer le client…

@@ -774,7 +774,14 @@ version: number;
  * The newest agent message the customer's chat page has shown them
  * ("Seen"); null until it has shown one (and for texts).
  */
-seen_message_id?: number | null }
+seen_message_id?: number | null; 
+/**
+ * The customer's language on the chat page, as the server keeps it
+ * (one of its languages: `en`, `fr`): the server's texts to this
+ * customer use it. None for texts and for chats started before
+ * conversations had one (the server's `serve --language` then).
+ */
+language?: string | null }
 /**
  * A conversation as the app shows it: from the cache, with what is still queued.
  */

@@ -68,6 +68,7 @@ export function demoBackend(params = new URLSearchParams(location.search)): Fake
         last_message_at: ago(minutes(3 + i * 7)),
         unanswered: waiting ? { body: LINES[(id + 3) % LINES.length], waiting_since: ago(minutes(3 + i * 7)) } : null,
         previous_conversation_id: i === 1 ? 5000 : null,
+        language: id % 5 === 0 ? null : id % 3 === 0 ? 'fr' : 'en',
       }),
     );
   }
@@ -79,6 +80,7 @@ export function demoBackend(params = new URLSearchParams(location.search)): Fake
         channel: id % 5 === 0 ? 'sms' : 'web',
         last_message_at: ago(minutes(1 + i * 11)),
         unanswered: i % 3 === 2 ? null : { body: LINES[id % LINES.length], waiting_since: ago(minutes(1 + i * 11)) },
+        language: id % 5 === 0 ? null : id % 3 === 0 ? 'fr' : 'en',
       }),
     );
   }

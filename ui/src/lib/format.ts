@@ -1,6 +1,6 @@
 // How times, durations and answers read on screen: numbers and dates by Intl
 // in the chosen locale (formatLocale()), words from the catalog (format.ftl).
-import { formatLocale, t, type PlainMessageId } from './i18n.svelte';
+import { formatLocale, language, t, type PlainMessageId } from './i18n.svelte';
 import type {
   Channel,
   ConversationSummary,
@@ -145,6 +145,25 @@ export function contact(customer: Customer): string {
 
 export function channelLabel(channel: Channel | undefined): string {
   return channel === 'sms' ? t('format-channel-sms') : t('format-channel-web');
+}
+
+let languageNames: { in: string; names: Intl.DisplayNames } | undefined;
+
+/**
+ * A language's name in the app's language ("French" in English, "français" in
+ * French) for a tag the server keeps (`fr`); the tag itself if Intl has no
+ * name for it.
+ */
+export function languageName(tag: string): string {
+  const shown = language();
+  if (languageNames?.in !== shown) {
+    languageNames = { in: shown, names: new Intl.DisplayNames([shown], { type: 'language', fallback: 'code' }) };
+  }
+  try {
+    return languageNames.names.of(tag) ?? tag;
+  } catch {
+    return tag; // not a tag Intl reads
+  }
 }
 
 /** Where the conversation stands, from this agent's point of view. */

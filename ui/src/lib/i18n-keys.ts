@@ -77,6 +77,7 @@ export interface MessageArgs {
   'conv-help-hint': { key: string | number };
   'conv-history': null;
   'conv-internal-note': null;
+  'conv-language': { language: string | number };
   'conv-loading': null;
   'conv-mood': null;
   'conv-no-messages': null;

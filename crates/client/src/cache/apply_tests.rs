@@ -137,3 +137,44 @@ fn a_system_line_keeps_what_it_says_for_the_agents_language() {
         ]
     );
 }
+
+#[test]
+fn the_customers_language_is_kept_with_the_summary_and_follows_its_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = open(&dir);
+    let created = Event {
+        seq: 1,
+        at: Utc::now(),
+        kind: EventKind::ConversationCreated {
+            conversation: ConversationSummary {
+                language: Some("fr".into()),
+                ..conv(5, None, 1)
+            },
+        },
+    };
+    cache.apply_events(&[created], 1).unwrap();
+    let queue = cache.lists().unwrap().queue;
+    assert_eq!(queue[0].language.as_deref(), Some("fr"));
+    let changed = Event {
+        seq: 2,
+        at: Utc::now(),
+        kind: EventKind::LanguageChanged {
+            conversation: ConversationSummary {
+                language: Some("en".into()),
+                ..conv(5, None, 2)
+            },
+        },
+    };
+    let applied = cache.apply_events(&[changed], 2).unwrap();
+    assert_eq!(applied.conversations, [5]);
+    let queue = cache.lists().unwrap().queue;
+    assert_eq!(queue[0].language.as_deref(), Some("en"));
+    // A summary cached before the field existed reads as having none.
+    let older: ConversationSummary = serde_json::from_value({
+        let mut v = serde_json::to_value(conv(6, None, 3)).unwrap();
+        v.as_object_mut().unwrap().remove("language");
+        v
+    })
+    .unwrap();
+    assert_eq!(older.language, None);
+}

@@ -14,14 +14,17 @@
 /** @typedef {import('./protocol').Attachment} Attachment */
 /** @typedef {import('./protocol').StartConversationRequest} StartConversationRequest */
 /** @typedef {import('./protocol').SurveyRequest} SurveyRequest */
+/** @typedef {import('./protocol').CustomerLanguageRequest} CustomerLanguageRequest */
 /** @typedef {import('./session.js').ConversationKey} ConversationKey */
+/** @typedef {import('./i18n.js').Words} Words */
+
+import { MAX_MESSAGE_CHARS } from './config.js';
+import { language, say } from './i18n.js';
 
 const API = '/api/v1/customer/conversations';
 const REQUEST_TIMEOUT_MS = 30000;
 // A file of 10 MiB on a slow line takes minutes.
 const FILE_TIMEOUT_MS = 300000;
-
-export const SESSION_GONE = 'Your chat session has expired. Please start a new chat.';
 
 /**
  * The server's codes that mean this page's session no longer reads its conversation.
@@ -39,12 +42,16 @@ export class RequestError extends Error {
   /**
    * @param {number} status the HTTP status; 0 when no answer came
    * @param {ErrorCode | PageCode} code
-   * @param {string} message for people
+   * @param {Words} words for people, in the page's language
+   * @param {string} [detail] the server's own message (English, for logs and
+   *   for telling which field it means)
    */
-  constructor(status, code, message) {
-    super(message);
+  constructor(status, code, words, detail = '') {
+    super(say(words));
     this.status = status;
     this.code = code;
+    this.words = words;
+    this.detail = detail;
   }
 }
 
@@ -53,12 +60,35 @@ export function convPath(id) {
   return API + '/' + encodeURIComponent(String(id));
 }
 
-/** @param {number} status */
-function fallbackMessage(status) {
-  if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
-  if (status === 401) return SESSION_GONE;
-  if (status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
-  return 'Something went wrong (error ' + status + '). Please try again.';
+/**
+ * What a failure says to the customer, by the server's code (the server's own
+ * message is English and for developers), else by the HTTP status.
+ * @param {number} status
+ * @param {string | undefined} code
+ * @returns {Words}
+ */
+function wordsFor(status, code) {
+  switch (code) {
+    case 'rate_limited':
+      return { id: 'chat-error-rate-limited' };
+    case 'unauthorized':
+    case 'forbidden':
+    case 'not_found':
+      return { id: 'chat-error-session-gone' };
+    case 'message_too_long':
+      return { id: 'chat-error-message-too-long', args: { max: MAX_MESSAGE_CHARS } };
+    case 'body_too_large':
+      return { id: 'chat-error-too-large' };
+    case 'invalid_field':
+    case 'invalid_request':
+      return { id: 'chat-error-invalid' };
+    case 'internal':
+      return { id: 'chat-error-server' };
+  }
+  if (status === 429) return { id: 'chat-error-rate-limited' };
+  if (status === 401) return { id: 'chat-error-session-gone' };
+  if (status >= 500) return { id: 'chat-error-server' };
+  return { id: 'chat-error-status', args: { status } };
 }
 
 /**
@@ -107,6 +137,8 @@ async function request(method, path, body, token) {
  */
 async function exchange(method, path, body, headers, token, timeoutMs = REQUEST_TIMEOUT_MS) {
   if (token) headers.Authorization = 'Bearer ' + token;
+  // The page's language, which may not be the browser's.
+  headers['Accept-Language'] = language();
 
   const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
   const timer = ctrl ? setTimeout(() => ctrl.abort(), timeoutMs) : null;
@@ -123,11 +155,7 @@ async function exchange(method, path, body, headers, token, timeoutMs = REQUEST_
     });
     return { res, body: await res.blob() };
   } catch (_) {
-    throw new RequestError(
-      0,
-      'network',
-      'Could not reach the server. Please check your connection and try again.'
-    );
+    throw new RequestError(0, 'network', { id: 'chat-error-network' });
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -151,8 +179,7 @@ async function answered({ res, body }) {
   if (!res.ok) {
     const e = errorBody(data);
     const code = e.code ?? /** @type {PageCode} */ (`http_${res.status}`);
-    const message = e.message && e.message.trim() ? e.message : fallbackMessage(res.status);
-    throw new RequestError(res.status, code, message);
+    throw new RequestError(res.status, code, wordsFor(res.status, e.code), e.message ?? '');
   }
   return data;
 }
@@ -174,10 +201,12 @@ export function sessionGoneCode(code) {
 }
 
 /**
- * A failure's message for people ('' when it has none: the caller's default shows).
+ * A failure's words for people ('' when it has none: the caller's default shows).
  * @param {unknown} err
+ * @returns {Words}
  */
 export function errorMessage(err) {
+  if (err instanceof RequestError) return err.words;
   return err instanceof Error ? err.message : '';
 }
 
@@ -216,6 +245,18 @@ export function postMessage(id, token, req) {
   return /** @type {Promise<CustomerMessageResponse | null>} */ (
     request('POST', convPath(id) + '/messages', req, token)
   );
+}
+
+/**
+ * `POST /conversations/{id}/language`: the page's language, which the server
+ * keeps for what it sends this customer (and shows the agents).
+ * @param {ConversationKey} id
+ * @param {string} token
+ * @param {CustomerLanguageRequest} req
+ * @returns {Promise<unknown>}
+ */
+export function postLanguage(id, token, req) {
+  return request('POST', convPath(id) + '/language', req, token);
 }
 
 /**

@@ -8,9 +8,11 @@
 
 import { downloadFile, errorMessage } from './api.js';
 import { els, showError } from './dom.js';
+import { put, t } from './i18n.js';
 import { session } from './session.js';
 
 /** @typedef {import('./protocol').Attachment} Attachment */
+/** @typedef {import('./i18n.js').Phrase} Phrase */
 
 /** @type {Map<string, Promise<string>>} conversation/attachment/kind -> a blob: URL */
 const urls = new Map();
@@ -23,7 +25,7 @@ const urls = new Map();
  */
 function blobUrl(a, thumbnail) {
   const s = session;
-  if (!s) return Promise.reject(new Error('This chat has ended.'));
+  if (!s) return Promise.reject(new Error(t({ id: 'chat-error-ended' })));
   const key = s.conversation_id + '/' + a.id + (thumbnail ? '/thumbnail' : '');
   let url = urls.get(key);
   if (!url) {
@@ -57,13 +59,14 @@ export function attachmentsOf(list) {
 }
 
 /**
- * A size for people: 912 bytes, 48 KB, 2.4 MB.
+ * A size for people: 912 bytes, 48 KB, 2.4 MB (2,4 Mo in French).
  * @param {number} n
+ * @returns {Phrase}
  */
-export function sizeText(n) {
-  if (n < 1024) return n + (n === 1 ? ' byte' : ' bytes');
-  if (n < 1024 * 1024) return Math.round(n / 1024) + ' KB';
-  return (n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '') + ' MB';
+function sizeText(n) {
+  if (n < 1024) return { id: 'chat-size-bytes', args: { n } };
+  if (n < 1024 * 1024) return { id: 'chat-size-kb', args: { n: Math.round(n / 1024) } };
+  return { id: 'chat-size-mb', args: { n: Math.round((n / (1024 * 1024)) * 10) / 10 } };
 }
 
 /** @param {Attachment} a */
@@ -77,7 +80,7 @@ async function download(a) {
     link.click();
     link.remove();
   } catch (err) {
-    showError(errorMessage(err) || 'Could not download ' + a.name + '.');
+    showError(errorMessage(err) || { id: 'chat-download-failed', args: { name: a.name } });
   }
 }
 
@@ -96,7 +99,7 @@ async function view(a) {
     els.viewerSave.href = url;
   } catch (err) {
     els.viewer.close();
-    showError(errorMessage(err) || 'Could not open ' + a.name + '.');
+    showError(errorMessage(err) || { id: 'chat-open-failed', args: { name: a.name } });
   }
 }
 
@@ -136,9 +139,9 @@ function fileButton(a) {
   name.textContent = a.name;
   const size = document.createElement('span');
   size.className = 'file-size';
-  size.textContent = sizeText(a.size);
+  put(size, sizeText(a.size));
   button.append(name, size);
-  button.setAttribute('aria-label', 'Download ' + a.name + ', ' + sizeText(a.size));
+  put(button, { id: 'chat-file', args: { name: a.name, size: sizeText(a.size) } });
   button.addEventListener('click', () => download(a));
   return button;
 }

@@ -5,7 +5,7 @@
  * chat, or drop it when the server no longer knows the session.
  */
 
-import { getConversation, RequestError, SESSION_GONE, errorMessage, sessionGone } from './api.js';
+import { getConversation, RequestError, errorMessage, sessionGone } from './api.js';
 import { updateCount } from './composer.js';
 import {
   clearError,
@@ -91,7 +91,7 @@ async function loadConversation(s) {
     setBusy(els.main, false);
     showLoadError(
       err instanceof RequestError && err.status === 0
-        ? 'Could not load your conversation. We will keep trying to reconnect.'
+        ? { id: 'chat-error-load' }
         : errorMessage(err)
     );
     // The stream sends the whole conversation once it connects.
@@ -129,7 +129,7 @@ export function forgetSession() {
 /** The server no longer knows the session: say so on the start form. */
 export function expireSession() {
   forgetSession();
-  showError(SESSION_GONE);
+  showError({ id: 'chat-error-session-gone' });
   focusSoon(els.name.value ? els.email : els.name);
 }
 

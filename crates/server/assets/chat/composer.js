@@ -6,6 +6,7 @@
 
 import { MAX_MESSAGE_CHARS } from './config.js';
 import { els } from './dom.js';
+import { put } from './i18n.js';
 
 // The count shows from 90% of the limit on.
 const SHOW_COUNT_FROM = Math.floor(MAX_MESSAGE_CHARS * 0.9);
@@ -39,8 +40,7 @@ export function updateCount() {
     return;
   }
   els.count.hidden = false;
-  els.count.textContent =
-    n.toLocaleString() + ' / ' + MAX_MESSAGE_CHARS.toLocaleString() + ' characters';
+  put(els.count, { id: 'chat-count', args: { count: n, max: MAX_MESSAGE_CHARS } });
   els.count.classList.toggle('over', n > MAX_MESSAGE_CHARS);
 }
 

@@ -5,9 +5,5 @@
 export declare const MAX_MESSAGE_CHARS: number;
 /** Longest survey comment, in characters. */
 export declare const MAX_COMMENT_CHARS: number;
-/** The thanks for a rating. */
-export declare const THANKS: string;
-/** The thanks when the conversation was already rated. */
-export declare const THANKS_ALREADY: string;
 /** Largest file a customer may attach, in bytes (the server's setting). */
 export declare const MAX_FILE_BYTES: number;

@@ -9,6 +9,10 @@
  * parsed as HTML.
  */
 
+import { put, sameWords, say } from './i18n.js';
+
+/** @typedef {import('./i18n.js').Words} Words */
+
 /**
  * The element with this id, checked to be of the kind the page expects.
  * @template {HTMLElement} T
@@ -29,6 +33,7 @@ export const els = {
   main: byId('main', HTMLElement),
   loading: byId('loading', HTMLElement),
   newChat: byId('new-chat', HTMLButtonElement),
+  language: byId('language', HTMLSelectElement),
   startScreen: byId('start-screen', HTMLElement),
   startForm: byId('start-form', HTMLFormElement),
   name: byId('name', HTMLInputElement),
@@ -110,28 +115,29 @@ let errorTimer = null;
 // The error shown is the one from loading the conversation (the stream's first frame clears it).
 let loadErrorShown = false;
 
-/** @param {string} [message] */
+/** @param {Words} [message] */
 export function showError(message) {
-  const text = String(message || 'Something went wrong. Please try again.');
+  /** @type {Words} */
+  const words = message && say(message) ? message : { id: 'chat-error' };
   if (errorTimer) {
     clearTimeout(errorTimer);
     errorTimer = null;
   }
-  if (els.error.textContent === text) {
+  if (els.error.textContent === say(words)) {
     // Same text again: clear, then set, so screen readers announce it again.
-    els.error.textContent = '';
+    put(els.error, '');
     errorTimer = setTimeout(() => {
       errorTimer = null;
-      els.error.textContent = text;
+      put(els.error, words);
     }, 100);
   } else {
-    els.error.textContent = text;
+    put(els.error, words);
   }
 }
 
 /**
  * Shows a failure to load the conversation, which the stream's first frame clears.
- * @param {string} message
+ * @param {Words} message
  */
 export function showLoadError(message) {
   showError(message);
@@ -143,7 +149,7 @@ export function clearError() {
     clearTimeout(errorTimer);
     errorTimer = null;
   }
-  els.error.textContent = '';
+  put(els.error, '');
   loadErrorShown = false;
 }
 
@@ -152,9 +158,17 @@ export function clearLoadError() {
   if (loadErrorShown) clearError();
 }
 
-/** @param {string} text */
-export function setStatus(text) {
-  if (els.status.textContent !== text) els.status.textContent = text;
+/** @type {Words} */
+let status = '';
+
+/**
+ * The connection's status line (a live region: set only on change).
+ * @param {Words} words
+ */
+export function setStatus(words) {
+  if (sameWords(status, words)) return;
+  status = words;
+  put(els.status, words);
 }
 
 // ---------------------------------------------------------------- screens

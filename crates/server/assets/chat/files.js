@@ -13,11 +13,13 @@
 import { errorMessage, sessionGone, uploadFile } from './api.js';
 import { MAX_FILE_BYTES } from './config.js';
 import { clearError, els, setBusy, showError } from './dom.js';
+import { put } from './i18n.js';
 import { FIRST_RETRY_MS, LAST_RETRY_MS, newClientId, passing, pause } from './retry.js';
 import { session } from './session.js';
 
 /** @typedef {import('./protocol').CustomerMessageResponse} CustomerMessageResponse */
 /** @typedef {import('./session.js').Session} Session */
+/** @typedef {import('./i18n.js').Phrase} Phrase */
 
 /**
  * What the page does with an answer, and when the session is gone.
@@ -29,15 +31,17 @@ const queue = [];
 let sending = false;
 
 /**
- * Why this file cannot go, or '' when it can.
+ * Why this file cannot go, or null when it can.
  * @param {File} file
+ * @returns {Phrase | null}
  */
-export function refusal(file) {
-  if (file.size === 0) return file.name + ' is empty.';
+function refusal(file) {
+  if (file.size === 0) return { id: 'chat-file-empty', args: { name: file.name } };
   if (file.size > MAX_FILE_BYTES) {
-    return file.name + ' is too large: a file may have at most ' + Math.floor(MAX_FILE_BYTES / (1024 * 1024)) + ' MB.';
+    const max = Math.floor(MAX_FILE_BYTES / (1024 * 1024));
+    return { id: 'chat-file-too-large', args: { name: file.name, max } };
   }
-  return '';
+  return null;
 }
 
 /**
@@ -51,7 +55,7 @@ export function refusal(file) {
 async function upload(s, file, on) {
   const clientId = newClientId();
   let wait = FIRST_RETRY_MS;
-  els.uploading.textContent = 'Sending ' + file.name + '…';
+  put(els.uploading, { id: 'chat-file-sending', args: { name: file.name } });
   els.uploading.hidden = false;
   for (;;) {
     try {
@@ -66,10 +70,10 @@ async function upload(s, file, on) {
         return false;
       }
       if (!passing(err)) {
-        showError(file.name + ': ' + errorMessage(err));
+        showError({ id: 'chat-file-failed', args: { name: file.name, reason: errorMessage(err) } });
         return true;
       }
-      els.uploading.textContent = file.name + ': not sent yet. Trying again…';
+      put(els.uploading, { id: 'chat-file-retrying', args: { name: file.name } });
       await pause(wait);
       if (session !== s) return false;
       wait = Math.min(wait * 2, LAST_RETRY_MS);
@@ -103,7 +107,7 @@ async function send(files, on) {
     queue.length = 0;
     sending = false;
     els.uploading.hidden = true;
-    els.uploading.textContent = '';
+    put(els.uploading, '');
     setBusy(els.composer, false);
   }
 }

@@ -5,7 +5,9 @@
  *
  * The modules, native ES modules with no build step, each served by the server
  * (crates/server/src/http/page.rs):
- *   config.js    the server's limits and texts, generated from its constants
+ *   config.js    the server's limits, generated from its constants
+ *   locales.js   every language's words (locales/<language>/chat.ftl), generated
+ *   i18n.js      the page's language, its menu, and saying words in it
  *   dom.js       the elements, the error line, the status, the screens
  *   session.js   the session (conversation id and token) and its storage
  *   api.js       HTTP requests and their errors
@@ -19,13 +21,16 @@
  *   attachments.js  the files in the conversation, and the image viewer
  *   typing.js    who is typing, and telling the agent what was seen
  *   chat.js      opening, switching and forgetting the conversation
- * Types: protocol.d.ts (the wire types, generated from the Rust ones) and
- * config.d.ts; `scripts/test` type-checks the page with tsc.
+ * Types: protocol.d.ts (the wire types, generated from the Rust ones),
+ * config.d.ts and locales.d.ts (every message and its variables);
+ * `scripts/test` type-checks the page with tsc. vendor/fluent is
+ * @fluent/bundle, as released.
  */
 
 import {
   RequestError,
   errorMessage,
+  postLanguage,
   postSurvey,
   sessionGone,
   startConversation,
@@ -33,8 +38,8 @@ import {
 import { watchViewer } from './attachments.js';
 import { expireSession, forgetSession, openChat, showPosted, watchSession } from './chat.js';
 import { takeSent, watchComposer } from './composer.js';
-import { THANKS, THANKS_ALREADY } from './config.js';
 import { clearError, els, focusSoon, markInvalid, setBusy, showError, showStartScreen } from './dom.js';
+import { language, watchLanguageMenu } from './i18n.js';
 import { scrollToBottom, watchScrolling } from './scroll.js';
 import { loadSession, saveSession, session, validSession } from './session.js';
 import { watchFiles } from './files.js';
@@ -66,12 +71,19 @@ async function startChat(ev) {
   markInvalid(els.name, !name);
   markInvalid(els.email, !email);
   if (!name) {
-    showError('Please enter your name.');
+    showError({ id: 'chat-name-missing' });
     els.name.focus();
     return;
   }
   if (!email) {
-    showError('Please enter your email address.');
+    showError({ id: 'chat-email-missing' });
+    els.email.focus();
+    return;
+  }
+  // The server's own check: something, an @, then something that is not blank.
+  if (!/^[\s\S]*\S[\s\S]*@[^@]*[^@\s][^@]*$/.test(email)) {
+    markInvalid(els.email, true);
+    showError({ id: 'chat-email-invalid' });
     els.email.focus();
     return;
   }
@@ -81,24 +93,29 @@ async function startChat(ev) {
   setBusy(els.startForm, true);
   clearError();
   try {
-    const res = await startConversation({ name, email });
+    const res = await startConversation({ name, email, language: language() });
     const s = validSession({
       conversation_id: res && res.conversation_id,
       token: res && res.token,
       name,
     });
-    if (!s) throw new RequestError(0, 'bad_response', 'Unexpected answer from the server. Please try again.');
+    if (!s) throw new RequestError(0, 'bad_response', { id: 'chat-error-bad-response' });
     saveSession(s);
     openChat(s, true);
   } catch (err) {
     if (err instanceof RequestError && err.code === 'invalid_field') {
-      const msg = String(err.message || '');
-      if (/e-?mail/i.test(msg)) {
+      // The server names the field in its (English) message.
+      if (/e-?mail/i.test(err.detail)) {
         markInvalid(els.email, true);
+        showError({ id: 'chat-email-invalid' });
         els.email.focus();
-      } else if (/name/i.test(msg)) {
+        return;
+      }
+      if (/name/i.test(err.detail)) {
         markInvalid(els.name, true);
+        showError({ id: 'chat-name-invalid' });
         els.name.focus();
+        return;
       }
     }
     showError(errorMessage(err));
@@ -146,11 +163,11 @@ async function submitSurvey(ev) {
   try {
     await postSurvey(sess.conversation_id, sess.token, payload);
     if (session !== sess) return;
-    surveyRecorded(sess.conversation_id, THANKS);
+    surveyRecorded(sess.conversation_id, { id: 'chat-survey-thanks' });
   } catch (err) {
     if (session !== sess) return;
     if (err instanceof RequestError && err.code === 'survey_answered') {
-      surveyRecorded(sess.conversation_id, THANKS_ALREADY);
+      surveyRecorded(sess.conversation_id, { id: 'chat-survey-thanks-already' });
     } else if (err instanceof RequestError && err.code === 'invalid_state') {
       // The conversation is no longer ended (reopened): no survey to answer.
       els.survey.hidden = true;
@@ -165,9 +182,27 @@ async function submitSurvey(ev) {
   }
 }
 
+// ---------------------------------------------------------------- language
+
+/**
+ * The customer chose another language: the server keeps it for this
+ * conversation (best effort: a failure changes nothing the customer sees, and
+ * the next conversation starts in the new language anyway).
+ * @param {string} tag
+ */
+function languageChosen(tag) {
+  const s = session;
+  if (!s) return;
+  postLanguage(s.conversation_id, s.token, { language: tag }).catch((err) => {
+    if (session === s && sessionGone(err)) expireSession();
+  });
+}
+
 // ---------------------------------------------------------------- setup
 
 function init() {
+  watchLanguageMenu(els.language, languageChosen);
+
   // Start form
   els.startForm.addEventListener('submit', startChat);
   for (const input of [els.name, els.email]) {

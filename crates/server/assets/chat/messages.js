@@ -7,6 +7,7 @@
 
 import { attachmentList, attachmentsOf, forgetFiles } from './attachments.js';
 import { els, setBusy } from './dom.js';
+import { language, onLanguageChange, put, sameWords } from './i18n.js';
 import { atBottom, scrollToBottom, sticking } from './scroll.js';
 import { sameId, session } from './session.js';
 import { renderSurvey } from './survey.js';
@@ -15,6 +16,8 @@ import { hideAgentTyping, reportSeen } from './typing.js';
 /** @typedef {import('./protocol').CustomerConversation} CustomerConversation */
 /** @typedef {import('./protocol').CustomerVisibleMessage} CustomerVisibleMessage */
 /** @typedef {import('./session.js').ConversationKey} ConversationKey */
+/** @typedef {import('./i18n.js').Phrase} Phrase */
+/** @typedef {import('./i18n.js').Words} Words */
 
 /**
  * A conversation to draw: the server's, or a blank one for a chat just started
@@ -25,12 +28,12 @@ import { hideAgentTyping, reportSeen } from './typing.js';
 /**
  * A line to draw: the server's, or one of the customer's on its way (its id a
  * string, its `note` what the page is doing with it).
- * @typedef {Omit<CustomerVisibleMessage, 'id'> & { id: number | string, note?: string }} Line
+ * @typedef {Omit<CustomerVisibleMessage, 'id'> & { id: number | string, note?: Phrase }} Line
  */
 
 /**
  * A drawn line and what it shows.
- * @typedef {{ li: HTMLLIElement, whoEl: HTMLElement, bodyEl: HTMLElement, noteEl: HTMLElement | null, who: string, body: string, note: string }} Entry
+ * @typedef {{ li: HTMLLIElement, whoEl: HTMLElement, bodyEl: HTMLElement, noteEl: HTMLElement | null, who: Words, body: string, note: Words }} Entry
  */
 
 const QUIET_LOG_MS = 600;
@@ -77,7 +80,7 @@ export function addPending(m) {
  * @param {string} key
  * @param {string} body
  * @param {string} createdAt
- * @param {string} note what is happening to it ("Sending…")
+ * @param {Phrase} note what is happening to it ("Sending…")
  */
 export function setOutgoing(key, body, createdAt, note) {
   outgoing.set(key, {
@@ -104,11 +107,39 @@ export function clearOutgoing() {
   outgoing.clear();
 }
 
-/** @param {Line} m */
+/**
+ * @param {Line} m
+ * @returns {Words}
+ */
 function authorName(m) {
-  if (m.from === 'me') return 'You';
-  return typeof m.agent_name === 'string' && m.agent_name.trim() ? m.agent_name : 'Agent';
+  if (m.from === 'me') return { id: 'chat-you' };
+  return typeof m.agent_name === 'string' && m.agent_name.trim() ? m.agent_name : { id: 'chat-agent' };
 }
+
+/**
+ * A line's time in the page's language: 14:05 (2:05 PM in English), the whole
+ * date on hover.
+ * @param {HTMLTimeElement} t
+ * @param {Date} d
+ */
+function formatTime(t, d) {
+  const lang = language();
+  t.textContent = d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  try {
+    t.title = d.toLocaleString(lang, { dateStyle: 'full', timeStyle: 'short' });
+  } catch (_) {
+    t.title = d.toLocaleString(lang);
+  }
+}
+
+onLanguageChange(() => {
+  // Every line's author changes words: not news to read out.
+  quietLog();
+  for (const t of els.messages.querySelectorAll('time')) {
+    const d = new Date(t.dateTime);
+    if (!Number.isNaN(d.getTime())) formatTime(t, d);
+  }
+});
 
 /** @param {unknown} iso */
 function timeElement(iso) {
@@ -118,12 +149,7 @@ function timeElement(iso) {
   const t = document.createElement('time');
   t.className = 'time';
   t.dateTime = iso;
-  t.textContent = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  try {
-    t.title = d.toLocaleString([], { dateStyle: 'full', timeStyle: 'short' });
-  } catch (_) {
-    t.title = d.toLocaleString();
-  }
+  formatTime(t, d);
   return t;
 }
 
@@ -140,7 +166,7 @@ function createItem(m) {
   const who = document.createElement('span');
   who.className = 'who';
   who.dir = 'auto';
-  who.textContent = name;
+  put(who, name);
 
   const body = document.createElement('div');
   body.className = 'body';
@@ -159,7 +185,7 @@ function createItem(m) {
     li.classList.add('sending');
     noteEl = document.createElement('span');
     noteEl.className = 'note';
-    noteEl.textContent = m.note;
+    put(noteEl, m.note);
     li.append(noteEl);
   }
   return { li, whoEl: who, bodyEl: body, noteEl, who: name, body: m.body, note: m.note ?? '' };
@@ -170,9 +196,9 @@ function createItem(m) {
  * @param {Line} m
  */
 function updateItem(entry, m) {
-  if (entry.noteEl && m.note !== undefined && entry.note !== m.note) {
+  if (entry.noteEl && m.note !== undefined && !sameWords(entry.note, m.note)) {
     entry.note = m.note;
-    entry.noteEl.textContent = m.note;
+    put(entry.noteEl, m.note);
   }
   // Messages are normally immutable; keep the DOM in step if one changes anyway.
   if (entry.body !== m.body) {
@@ -181,9 +207,9 @@ function updateItem(entry, m) {
     entry.bodyEl.hidden = m.body === '';
   }
   const who = authorName(m);
-  if (entry.who !== who) {
+  if (!sameWords(entry.who, who)) {
     entry.who = who;
-    entry.whoEl.textContent = who;
+    put(entry.whoEl, who);
   }
 }
 

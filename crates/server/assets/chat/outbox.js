@@ -28,8 +28,10 @@ import { sameId, session, validSession } from './session.js';
  * @typedef {{ key: string, clientId: string, body: string, createdAt: string, sess: Session, tried: boolean }} Item
  */
 
-const SENDING = 'Sending…';
-const RETRYING = 'Not sent yet. Trying again…';
+/** @type {import('./i18n.js').Phrase} */
+const SENDING = { id: 'chat-sending' };
+/** @type {import('./i18n.js').Phrase} */
+const RETRYING = { id: 'chat-retrying' };
 
 /** Where the lines on their way are kept across reloads. */
 export const OUTBOX_KEY = 'switchboard.chat.outbox';

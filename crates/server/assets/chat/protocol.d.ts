@@ -57,6 +57,28 @@ ended: boolean; messages: CustomerVisibleMessage[];
 survey: CustomerSurvey | null }
 
 /**
+ * The conversation's language as the server keeps it: the nearest it has
+ * to the tag asked for (`pt-BR` is kept as `en` on a server without
+ * Portuguese).
+ */
+export type CustomerLanguage = { 
+/**
+ * One of the server's languages (`en`, `fr`).
+ */
+language: string }
+
+/**
+ * `POST /api/v1/customer/conversations/{id}/language`: the page's language
+ * changed (the customer chose another).
+ */
+export type CustomerLanguageRequest = { 
+/**
+ * A BCP 47 tag (`fr`, `pt-BR`) of at most 35 characters: language,
+ * then script, region and variants.
+ */
+language: string }
+
+/**
  * `POST /api/v1/customer/conversations/{id}/messages`.
  */
 export type CustomerMessageRequest = { 
@@ -255,7 +277,13 @@ name: string;
 /**
  * `name@domain`, at most 1,000 characters, no NUL.
  */
-email: string }
+email: string; 
+/**
+ * The page's language, a BCP 47 tag (`fr`, `pt-BR`): the server keeps
+ * the nearest language it has (English when none) for its texts to
+ * this customer. None: the server's own (`serve --language`).
+ */
+language?: string | null }
 
 /**
  * `POST /api/v1/customer/conversations/{id}/survey`: the customer's rating.

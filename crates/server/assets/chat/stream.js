@@ -94,7 +94,7 @@ function scheduleReconnect() {
   const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, attempt));
   attempt = Math.min(attempt + 1, 16);
   const delay = Math.min(BACKOFF_MAX_MS, Math.round(base * (0.75 + Math.random() * 0.5)));
-  setStatus('Reconnecting…');
+  setStatus({ id: 'chat-reconnecting' });
   retryTimer = setTimeout(() => {
     retryTimer = null;
     connect();

@@ -4,7 +4,8 @@
  * agent ends the conversation, answered once; then the thanks.
  */
 
-import { MAX_COMMENT_CHARS, THANKS } from './config.js';
+import { MAX_COMMENT_CHARS } from './config.js';
+import { put } from './i18n.js';
 import { els, focusSoon, setBusy } from './dom.js';
 import { atBottom, scrollToBottom, sticking } from './scroll.js';
 import { sameId } from './session.js';
@@ -49,7 +50,7 @@ export function resetSurvey() {
   busy = false;
   setBusy(els.survey, false);
   paintStars(0);
-  els.thanks.textContent = THANKS;
+  put(els.thanks, { id: 'chat-survey-thanks' });
   updateSurveyButton();
 }
 
@@ -79,11 +80,11 @@ export function renderSurvey(c) {
 /**
  * The rating is recorded (now, or before): the thanks replaces the form.
  * @param {ConversationKey} convId
- * @param {string} text
+ * @param {import('./i18n.js').Phrase} words
  */
-export function surveyRecorded(convId, text) {
+export function surveyRecorded(convId, words) {
   doneFor = String(convId);
-  els.thanks.textContent = text;
+  put(els.thanks, words);
   els.survey.hidden = true;
   els.thanks.hidden = false;
   if (sticking() || atBottom()) scrollToBottom(false);

@@ -9,6 +9,7 @@
 
 import { convPath } from './api.js';
 import { els } from './dom.js';
+import { put, say } from './i18n.js';
 import { session } from './session.js';
 
 /** @typedef {import('./protocol').SeenRequest} SeenRequest */
@@ -69,10 +70,13 @@ export function watchTyping() {
  * @param {unknown} name the agent's name, untrusted
  */
 export function showAgentTyping(name) {
-  const who = typeof name === 'string' && name.trim() ? name.trim() : 'The agent';
-  const text = who + ' is typing…';
+  /** @type {import('./i18n.js').Phrase} */
+  const words =
+    typeof name === 'string' && name.trim()
+      ? { id: 'chat-typing', args: { name: name.trim() } }
+      : { id: 'chat-typing-agent' };
   // Set once: the log around it is a live region, read out on change.
-  if (els.typing.textContent !== text) els.typing.textContent = text;
+  if (els.typing.textContent !== say(words)) put(els.typing, words);
   els.typing.hidden = false;
   if (hideTimer) clearTimeout(hideTimer);
   hideTimer = setTimeout(hideAgentTyping, TYPING_SHOWN_MS);
@@ -83,7 +87,7 @@ export function hideAgentTyping() {
   if (hideTimer) clearTimeout(hideTimer);
   hideTimer = null;
   els.typing.hidden = true;
-  els.typing.textContent = '';
+  put(els.typing, '');
 }
 
 /**

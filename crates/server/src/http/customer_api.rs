@@ -13,9 +13,10 @@ use axum::Json;
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard_protocol::{
-    ApiError, CustomerConversation, CustomerMessageRequest, CustomerMessageResponse,
-    CustomerSession, CustomerStreamAuth, CustomerStreamFrame, ErrorCode, SeenRequest,
-    StartConversationRequest, SurveyRequest, SurveyResult,
+    ApiError, CustomerConversation, CustomerLanguage, CustomerLanguageRequest,
+    CustomerMessageRequest, CustomerMessageResponse, CustomerSession, CustomerStreamAuth,
+    CustomerStreamFrame, ErrorCode, SeenRequest, StartConversationRequest, SurveyRequest,
+    SurveyResult,
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -33,7 +34,9 @@ pub async fn start(
         .start(s.proxies.client(peer.ip(), &headers))
         .await?;
     Ok(Json(
-        s.store.start_conversation(&req.name, &req.email).await?,
+        s.store
+            .start_conversation(&req.name, &req.email, req.language.as_deref())
+            .await?,
     ))
 }
 
@@ -119,6 +122,27 @@ pub async fn seen(
 ) -> Result<StatusCode> {
     detached(async move { s.store.customer_seen(id, &token, req.message_id).await }).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The page's language changed (the customer chose another): the server keeps
+/// the nearest language it has (English when none; never an error for a
+/// well-formed tag) for its texts to this customer, and answers what it kept.
+/// Agents see it with the conversation.
+#[utoipa::path(post, path = "/api/v1/customer/conversations/{id}/language", tag = "customers",
+    params(("id" = i64, Path)), request_body = CustomerLanguageRequest, security(("customer_token" = [])),
+    responses((status = 200, body = CustomerLanguage),
+        (status = 400, description = "`invalid_field`: not a language tag, or longer than 35 characters", body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn language(
+    State(s): State<AppState>,
+    CustomerToken(token): CustomerToken,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CustomerLanguageRequest>,
+) -> Result<Json<CustomerLanguage>> {
+    s.customer_limits.message(id).await?;
+    Ok(Json(
+        detached(async move { s.store.customer_language(id, &token, &req.language).await }).await?,
+    ))
 }
 
 /// Live updates for the chat page (WebSocket). The page sends

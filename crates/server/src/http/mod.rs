@@ -125,6 +125,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(customer_api::survey))
         .routes(routes!(customer_api::typing))
         .routes(routes!(customer_api::seen))
+        .routes(routes!(customer_api::language))
         .routes(routes!(attachments_api::customer_upload))
         .routes(routes!(attachments_api::customer_download))
         .routes(routes!(customer_api::stream))

@@ -286,6 +286,7 @@ impl Store {
                     customer.blocked,
                 );
                 if let Some(to) = ask.text_to {
+                    let language = rules::texts_language(current.language.as_deref(), language);
                     let question = language.text("sms-survey-question");
                     texts::queue(conn, id, None, to, &question, TextKind::Survey).await?;
                 }

@@ -14,8 +14,9 @@ use crate::store::{rows, Store};
 use crate::validate;
 use sqlx::Row;
 use switchboard_protocol::{
-    Channel, ConversationId, ConversationState, CustomerConversation, CustomerMessageResponse,
-    CustomerSession, CustomerSide, CustomerVisibleMessage, EventKind, MessageId,
+    Channel, ConversationId, ConversationState, CustomerConversation, CustomerLanguage,
+    CustomerMessageResponse, CustomerSession, CustomerSide, CustomerVisibleMessage, EventKind,
+    MessageId,
 };
 use uuid::Uuid;
 
@@ -41,12 +42,20 @@ fn customer_message(r: &sqlx::any::AnyRow) -> Result<CustomerVisibleMessage> {
 }
 
 impl Store {
-    /// A customer starts a chat with a name and an email. The email is not
-    /// verified: a returning email keeps its customer record (and name), and the
-    /// new conversation is linked to the earlier ones for agents to read.
-    pub async fn start_conversation(&self, name: &str, email: &str) -> Result<CustomerSession> {
+    /// A customer starts a chat with a name and an email, and the page's
+    /// language if it says one (kept as the nearest the server has). The
+    /// email is not verified: a returning email keeps its customer record (and
+    /// name), and the new conversation is linked to the earlier ones for agents
+    /// to read.
+    pub async fn start_conversation(
+        &self,
+        name: &str,
+        email: &str,
+        language: Option<&str>,
+    ) -> Result<CustomerSession> {
         validate::short_text("name", name)?;
         validate::email(email)?;
+        let language = language.map(validate::language).transpose()?;
         let mut tx = self.db.write().await?;
         let customer: i64 = sqlx::query(
             "INSERT INTO customers (name, email, email_key, blocked, created_at) VALUES ($1, $2, $3, 0, $4) \
@@ -60,7 +69,9 @@ impl Store {
         .await?
         .try_get(0)?;
         let mut emitted = Vec::new();
-        let session = conversations::open(&mut tx, &mut emitted, customer, Channel::Web).await?;
+        let language = language.map(|l| l.tag());
+        let session =
+            conversations::open(&mut tx, &mut emitted, customer, Channel::Web, language).await?;
         self.commit(tx, emitted).await?;
         Ok(session)
     }
@@ -103,9 +114,16 @@ impl Store {
                         token: tokens::issue(&mut tx, next).await?,
                     }
                 }
+                // The new conversation keeps the page's language.
                 None => {
-                    conversations::open(&mut tx, &mut emitted, current.customer.id, Channel::Web)
-                        .await?
+                    conversations::open(
+                        &mut tx,
+                        &mut emitted,
+                        current.customer.id,
+                        Channel::Web,
+                        current.language.as_deref(),
+                    )
+                    .await?
                 }
             };
             let target = s.conversation_id;
@@ -172,6 +190,41 @@ impl Store {
         })
         .await?;
         self.commit(tx, vec![ev]).await
+    }
+
+    /// The customer's page changed its language: the conversation keeps the
+    /// nearest the server has (English when none), which its texts to the
+    /// customer use from now on, and agents see it. Answers what was kept.
+    pub async fn customer_language(
+        &self,
+        id: ConversationId,
+        token: &str,
+        tag: &str,
+    ) -> Result<CustomerLanguage> {
+        let kept = validate::language(tag)?.tag();
+        let mut tx = self.db.write().await?;
+        tokens::check(&mut tx, id, token).await?;
+        let changed = sqlx::query(
+            "UPDATE conversations SET language = $1 \
+             WHERE id = $2 AND (language IS NULL OR language <> $1)",
+        )
+        .bind(kept)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            tx.commit().await?;
+        } else {
+            let (ev, _) = conversation_event(&mut tx, id, Audience::SUPERVISORS, |conversation| {
+                EventKind::LanguageChanged { conversation }
+            })
+            .await?;
+            self.commit(tx, vec![ev]).await?;
+        }
+        Ok(CustomerLanguage {
+            language: kept.to_string(),
+        })
     }
 
     /// What the customer sees of their conversation: their lines and the agents'.

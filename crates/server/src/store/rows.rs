@@ -15,7 +15,7 @@ use switchboard_protocol::{
 pub const SUMMARY_SELECT: &str = "SELECT c.id, c.state, c.created_at, c.last_message_at, \
     c.unanswered_body, c.unanswered_since, c.previous_id, c.version, c.seen_message_id, \
     c.occupant_id, oa.name AS occupant_name, c.closed_at, c.closed_by, ca.name AS closer_name, \
-    c.subject, c.subject_known, c.mood, c.channel, \
+    c.subject, c.subject_known, c.mood, c.channel, c.language, \
     cu.id AS customer_id, cu.name AS customer_name, cu.email, cu.phone, cu.blocked, cu.sms_opted_out, \
     s.rating, s.comment, s.answered_at \
     FROM conversations c JOIN customers cu ON cu.id = c.customer_id \
@@ -124,6 +124,7 @@ pub fn summary_from_row(r: &AnyRow) -> Result<ConversationSummary> {
         previous_conversation_id: r.try_get("previous_id")?,
         version: r.try_get("version")?,
         seen_message_id: r.try_get("seen_message_id")?,
+        language: r.try_get("language")?,
     })
 }
 

@@ -23,10 +23,6 @@ pub const OPT_OUT_WORDS: &[&str] = &[
 /// Texts that opt a number back in.
 pub const OPT_IN_WORDS: &[&str] = &["start", "unstop", "yes"];
 
-/// The answer to a rating on the chat page (the page's copy comes from
-/// `/chat/config.js`). Texts to customers come from the catalogs
-/// (`sms-survey-question`, `sms-clarification`, `sms-thanks` in server.ftl).
-pub const THANKS: &str = "Thank you for your feedback!";
 /// How long after the end a text is read as the survey's answer.
 pub const SMS_SURVEY_WINDOW_MS: i64 = 24 * 3600 * 1000;
 /// Longest survey comment, in characters.
@@ -142,6 +138,18 @@ pub fn parse_rating(text: &str) -> Option<u8> {
 /// thumbnail. SVG, HTML and everything else download.
 pub const INLINE: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
+/// The language of the server's texts to a conversation's customer: the
+/// conversation's own (the chat page's) when it is one the server has, else the
+/// server's (`serve --language`).
+pub fn texts_language(
+    conversation: Option<&str>,
+    server: switchboard_i18n::Lang,
+) -> switchboard_i18n::Lang {
+    conversation
+        .and_then(switchboard_i18n::Lang::from_tag)
+        .unwrap_or(server)
+}
+
 /// Whether attachments of this type are shown inline.
 pub fn inline(content_type: &str) -> bool {
     INLINE.contains(&content_type)
@@ -151,6 +159,18 @@ pub fn inline(content_type: &str) -> bool {
 mod tests {
     use super::*;
     use switchboard_protocol::ErrorCode;
+
+    #[test]
+    fn texts_speak_the_conversations_language_else_the_servers() {
+        use switchboard_i18n::Lang;
+        let fr = Lang::from_tag("fr").unwrap();
+        assert_eq!(texts_language(Some("fr"), Lang::ENGLISH), fr);
+        assert_eq!(texts_language(Some("en"), fr), Lang::ENGLISH);
+        assert_eq!(texts_language(None, fr), fr);
+        assert_eq!(texts_language(None, Lang::ENGLISH), Lang::ENGLISH);
+        // A language this build lacks (kept by another build): the server's.
+        assert_eq!(texts_language(Some("xx"), fr), fr);
+    }
 
     #[test]
     fn ratings_people_text_are_read() {

@@ -147,9 +147,15 @@ impl Store {
                         let id = match open {
                             Some(id) => id,
                             None => {
-                                conversations::open(&mut tx, &mut emitted, customer, Channel::Sms)
-                                    .await?
-                                    .conversation_id
+                                conversations::open(
+                                    &mut tx,
+                                    &mut emitted,
+                                    customer,
+                                    Channel::Sms,
+                                    None,
+                                )
+                                .await?
+                                .conversation_id
                             }
                         };
                         if let Some(earlier) = earlier {
@@ -313,7 +319,9 @@ enum SurveyReply {
 
 /// A text while the survey of the customer's latest end waits for an answer: a
 /// rating is stored; the first unclear reply gets one clarification; the next
-/// one ends the survey and both are treated as ordinary messages.
+/// one ends the survey and both are treated as ordinary messages. The answers
+/// are in the conversation's language if it has one, else in `lang` (the
+/// server's).
 async fn survey_reply(
     conn: &mut AnyConnection,
     emitted: &mut Emitted,
@@ -340,6 +348,7 @@ async fn survey_reply(
         return Ok(SurveyReply::Ordinary(None));
     };
     let id = survey.conversation;
+    let lang = rules::texts_language(survey.language.as_deref(), lang);
     if let Some(rating) = parse_rating(body) {
         surveys::answer(conn, emitted, id, rating, None).await?;
         let thanks = lang.text("sms-thanks");

@@ -4,10 +4,8 @@
 //! star rating, the thanks — in the light and the dark theme: no serious or
 //! critical violation.
 
-use crate::chat_page::until;
+use crate::chat_page::{agent_ends, agent_takes_and_replies, rate, until};
 use crate::support::*;
-use fantoccini::{Client, Locator};
-use serde_json::json;
 use switchboard_testkit::axe::{assert_accessible, assert_theme};
 use switchboard_testkit::chromium;
 
@@ -32,55 +30,14 @@ async fn every_screen(dark: bool) {
     assert_accessible(&c, &format!("start form with errors ({theme})")).await;
 
     chromium::chat_says(&c, "Ada", "ada@example.net", "Hello, is anyone there?").await;
-    let id = api.snapshot(alice).await["queue"][0]["id"]
-        .as_i64()
-        .unwrap();
-    api.act(alice, id, "take").await.ok();
-    api.reply(alice, id, "Yes, Alice here. How can I help?")
-        .await
-        .ok();
-    until(
-        &c,
-        "the agent's reply",
-        "return document.querySelectorAll('#messages li.msg.agent').length === 1",
-    )
-    .await;
+    let id = agent_takes_and_replies(&c, api, alice, "Yes, Alice here. How can I help?").await;
     assert_accessible(&c, &format!("conversation ({theme})")).await;
 
-    api.end(alice, id, json!({"known": "Shipping"}), "happy")
-        .await
-        .ok();
-    until(
-        &c,
-        "the survey",
-        "return !document.getElementById('survey').hidden",
-    )
-    .await;
+    agent_ends(&c, api, alice, id).await;
     assert_accessible(&c, &format!("star rating ({theme})")).await;
-    rate(&c).await;
-    until(
-        &c,
-        "the thanks",
-        "return !document.getElementById('survey-thanks').hidden",
-    )
-    .await;
+    rate(&c, 5).await;
     assert_accessible(&c, &format!("thanks ({theme})")).await;
     c.close().await.unwrap();
-}
-
-async fn rate(c: &Client) {
-    c.find(Locator::Css("label[for='rating-5']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css("#survey-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,10 +23,11 @@ pub(crate) async fn until(c: &Client, what: &str, script: &str) {
 }
 
 /// Waits until what the page sent while the server was down has gone: its
-/// retries wait up to 30 s apart (from 1 s, doubling), so a server back
-/// after a few seconds may be tried again only 16 s later.
+/// retries wait up to 30 s apart (±20%, from 1 s, doubling), so a server back
+/// just after a try is tried again up to 36 s later, and a server restarting
+/// under the whole suite's load takes a while to answer.
 pub(crate) async fn until_resent(c: &Client, what: &str, script: &str) {
-    until_within(c, what, script, Duration::from_secs(45)).await;
+    until_within(c, what, script, Duration::from_secs(75)).await;
 }
 
 async fn until_within(c: &Client, what: &str, script: &str, wait: Duration) {
@@ -35,9 +36,76 @@ async fn until_within(c: &Client, what: &str, script: &str, wait: Duration) {
         if js(c, script).await == Value::Bool(true) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            // What the customer would see, to tell why.
+            let seen = js(
+                c,
+                "const text = (id) => { const e = document.getElementById(id); return e ? (e.hidden ? '(hidden) ' : '') + e.textContent : null; };
+                 return { status: text('status'), error: text('error'), uploading: text('uploading'),
+                          lines: Array.from(document.querySelectorAll('#messages li.msg')).map(l => l.className + ': ' + l.textContent) }",
+            )
+            .await;
+            panic!("timed out waiting for {what}; the page shows {seen:#}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Alice takes the conversation waiting first in the queue and says `reply`;
+/// returns its id once the page shows the reply.
+pub(crate) async fn agent_takes_and_replies(
+    c: &Client,
+    api: &Api,
+    alice: &Agent,
+    reply: &str,
+) -> i64 {
+    let id = api.snapshot(alice).await["queue"][0]["id"]
+        .as_i64()
+        .unwrap();
+    api.act(alice, id, "take").await.ok();
+    api.reply(alice, id, reply).await.ok();
+    until(
+        c,
+        "the agent's reply",
+        "return document.querySelectorAll('#messages li.msg.agent').length === 1",
+    )
+    .await;
+    id
+}
+
+/// Alice ends conversation `id`; returns once the page offers the rating.
+pub(crate) async fn agent_ends(c: &Client, api: &Api, alice: &Agent, id: i64) {
+    api.end(alice, id, json!({"known": "Shipping"}), "happy")
+        .await
+        .ok();
+    until(
+        c,
+        "the survey",
+        "return !document.getElementById('survey').hidden",
+    )
+    .await;
+}
+
+/// Picks `stars` and sends the rating; returns once the thanks shows.
+pub(crate) async fn rate(c: &Client, stars: u8) {
+    c.find(Locator::Css(&format!("label[for='rating-{stars}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#survey-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the thanks",
+        "return !document.getElementById('survey-thanks').hidden",
+    )
+    .await;
 }
 
 pub(crate) async fn screenshot(c: &Client, name: &str) {
@@ -181,15 +249,7 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     .await;
 
     // The agent ends it: the page offers the star rating.
-    api.end(alice, id, json!({"known": "Shipping"}), "happy")
-        .await
-        .ok();
-    until(
-        &c,
-        "the survey",
-        "return !document.getElementById('survey').hidden",
-    )
-    .await;
+    agent_ends(&c, api, alice, id).await;
     assert_eq!(
         js(&c, "return !document.getElementById('ended').hidden").await,
         true
@@ -241,7 +301,7 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
             "return document.getElementById('survey-thanks').textContent"
         )
         .await,
-        rules::THANKS
+        switchboard_i18n::tr!(switchboard_i18n::Lang::ENGLISH, "chat-survey-thanks")
     );
     let d = api.detail(alice, id).await.ok();
     assert_eq!(d["conversation"]["survey"]["rating"], 4);
@@ -524,8 +584,6 @@ async fn the_page_config_is_the_servers_constants() {
         json!({
             "MAX_MESSAGE_CHARS": switchboard_protocol::MAX_MESSAGE_CHARS,
             "MAX_COMMENT_CHARS": rules::MAX_COMMENT_CHARS,
-            "THANKS": rules::THANKS,
-            "THANKS_ALREADY": page::THANKS_ALREADY,
             // The server's setting (`serve --attachment-max-mib`, 10 by default).
             "MAX_FILE_BYTES": 10 * 1024 * 1024,
         })

@@ -228,6 +228,12 @@ async fn demo_seeds_every_state_and_openapi_describes_the_api() {
     let start = &schemas["StartConversationRequest"]["properties"];
     assert_eq!(start["name"]["maxLength"], short);
     assert_eq!(start["email"]["maxLength"], short);
+    let tag = switchboard_protocol::MAX_LANGUAGE_TAG_CHARS;
+    assert_eq!(start["language"]["maxLength"], tag);
+    assert_eq!(
+        schemas["CustomerLanguageRequest"]["properties"]["language"]["maxLength"],
+        tag
+    );
     let rating = &schemas["SurveyRequest"]["properties"]["rating"];
     assert_eq!(
         (rating["minimum"].clone(), rating["maximum"].clone()),

@@ -372,6 +372,20 @@ async fn texts_to_customers_speak_the_servers_language() {
     let from = "+15551230009";
     text(api, "SM0900", from, "Où est mon colis ?").await.ok();
     let id = ids(&api.snapshot(alice).await, "queue")[0];
+    survey_in_french(&provider, api, alice, id, from, ["SM0901", "SM0902"]).await;
+}
+
+/// Takes and ends texted conversation `id` (the provider has sent nothing
+/// yet), answers its survey with a word, then a rating (provider message ids
+/// `sids`): the question, the clarification and the thanks are all French.
+async fn survey_in_french(
+    provider: &Provider,
+    api: &Api,
+    alice: &Agent,
+    id: i64,
+    from: &str,
+    sids: [&str; 2],
+) {
     api.act(alice, id, "take").await.ok();
     api.end(alice, id, json!({"known": "Shipping"}), "happy")
         .await
@@ -381,7 +395,7 @@ async fn texts_to_customers_speak_the_servers_language() {
         sent[0].body,
         "Comment nous sommes-nous débrouillés\u{a0}? Répondez par un chiffre de 1 à 5."
     );
-    text(api, "SM0901", from, "super").await.ok();
+    text(api, sids[0], from, "super").await.ok();
     let sent = provider.wait_sent(2).await;
     assert!(
         sent[1]
@@ -390,9 +404,50 @@ async fn texts_to_customers_speak_the_servers_language() {
         "{:?}",
         sent[1]
     );
-    text(api, "SM0902", from, "4").await.ok();
+    text(api, sids[1], from, "4").await.ok();
     let sent = provider.wait_sent(3).await;
     assert_eq!(sent[2].body, "Merci pour votre avis\u{a0}!");
+}
+
+#[tokio::test]
+async fn a_conversations_own_language_wins_over_the_servers_for_its_texts() {
+    // Only the chat page gives a conversation a language, and the page's
+    // conversations get no texts; the rule still holds wherever both meet: a
+    // conversation with a language (set here in the database) is texted in
+    // it, one without in the server's (English here).
+    let provider = Provider::start().await;
+    let w = world(&provider).await;
+    let (api, alice) = (&w.api, w.agent(0));
+    let from = "+15551230010";
+    text(api, "SM1000", from, "Où est mon colis ?").await.ok();
+    let id = ids(&api.snapshot(alice).await, "queue")[0];
+    let detail = api.detail(alice, id).await.ok();
+    assert!(detail["conversation"].get("language").is_none(), "{detail}");
+    let mut db = w.database().await;
+    sqlx::query("UPDATE conversations SET language = 'fr' WHERE id = $1")
+        .bind(id)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        api.detail(alice, id).await.ok()["conversation"]["language"],
+        "fr"
+    );
+    survey_in_french(&provider, api, alice, id, from, ["SM1001", "SM1002"]).await;
+
+    // Another number's conversation has none: the server's English.
+    let other = "+15551230011";
+    text(api, "SM1003", other, "Where is my parcel?").await.ok();
+    let second = ids(&api.snapshot(alice).await, "queue")[0];
+    api.act(alice, second, "take").await.ok();
+    api.end(alice, second, json!({"known": "Shipping"}), "happy")
+        .await
+        .ok();
+    let sent = provider.wait_sent(4).await;
+    assert_eq!(
+        sent[3].body,
+        "How did we do? Reply with a number from 1 to 5."
+    );
 }
 
 #[test]

@@ -15,12 +15,15 @@ use switchboard_protocol::{
 };
 
 /// Opens a new conversation for a customer, in the queue (or hidden when the
-/// customer is blocked), linked to their previous one, with a fresh token.
+/// customer is blocked), linked to their previous one, with a fresh token, in
+/// the customer's language on the chat page (one of the server's; None for
+/// texts).
 pub async fn open(
     conn: &mut AnyConnection,
     emitted: &mut Emitted,
     customer: CustomerId,
     channel: Channel,
+    language: Option<&str>,
 ) -> Result<CustomerSession> {
     let row = sqlx::query(
         "SELECT blocked, (SELECT MAX(id) FROM conversations WHERE customer_id = $1) AS previous \
@@ -34,14 +37,15 @@ pub async fn open(
     let state = if blocked != 0 { "spam" } else { "not_assigned" };
     let now = now_ms();
     let id: i64 = sqlx::query(
-        "INSERT INTO conversations (customer_id, state, created_at, previous_id, channel) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO conversations (customer_id, state, created_at, previous_id, channel, language) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(customer)
     .bind(state)
     .bind(now)
     .bind(previous)
     .bind(channel.as_str())
+    .bind(language)
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;

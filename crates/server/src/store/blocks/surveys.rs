@@ -138,6 +138,8 @@ pub struct AwaitedByText {
     pub clarified: bool,
     /// That unclear reply.
     pub unclear: Option<String>,
+    /// The conversation's own language, if it has one.
+    pub language: Option<String>,
 }
 
 /// The unanswered survey of the customer's latest end that waits for a text,
@@ -148,7 +150,7 @@ pub async fn awaited_by_text(
     since: i64,
 ) -> Result<Option<AwaitedByText>> {
     let row = sqlx::query(
-        "SELECT c.id, s.closure_id, s.sms_state, s.sms_unclear FROM conversations c \
+        "SELECT c.id, s.closure_id, s.sms_state, s.sms_unclear, c.language FROM conversations c \
          JOIN surveys s ON s.closure_id = c.closure_id \
          WHERE c.customer_id = $1 AND c.state = 'archived' AND s.rating IS NULL \
          AND s.sms_state IN ('asked', 'clarified') AND s.requested_at > $2 \
@@ -164,6 +166,7 @@ pub async fn awaited_by_text(
             closure: r.try_get(1)?,
             clarified: r.try_get::<String, _>(2)? != "asked",
             unclear: r.try_get(3)?,
+            language: r.try_get(4)?,
         })
     })
     .transpose()
