@@ -3,6 +3,8 @@
 //! the dark theme: sign-in, the lists, a conversation, the Actions menu, the
 //! spam confirmation, the end questionnaire, the archive, search results, the
 //! report, settings and the help overlay. No serious or critical violation.
+//! And from the keyboard: every stop of Tab through the main screen shows the
+//! focus ring (`:focus-visible`, a drawn outline).
 
 use crate::flow::choose;
 use crate::support::*;
@@ -27,6 +29,38 @@ async fn until_gone(c: &Client, what: &str, id: &str) {
         &format!("return !document.querySelector(\"[data-testid='{id}']\")"),
     )
     .await;
+}
+
+/// Tabs `stops` times from where the focus is; every element reached must show
+/// that it has the focus: `:focus-visible`, with an outline drawn.
+async fn assert_focus_always_visible(c: &Client, screen: &str, stops: usize) {
+    let mut hidden = std::collections::BTreeSet::new();
+    let mut reached = std::collections::BTreeSet::new();
+    for _ in 0..stops {
+        press(c, &char::from(Key::Tab).to_string()).await;
+        let stop = js(
+            c,
+            "const e = document.activeElement;
+             if (!e || e === document.body) return null;
+             const s = getComputedStyle(e);
+             const name = e.dataset.testid || e.getAttribute('aria-label') || e.tagName.toLowerCase() + ' ' + (e.textContent || '').trim().slice(0, 30);
+             return { name, ring: e.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 };",
+        )
+        .await;
+        if stop.is_null() {
+            continue;
+        }
+        let name = stop["name"].as_str().unwrap_or("?").to_string();
+        if stop["ring"] != true {
+            hidden.insert(name.clone());
+        }
+        reached.insert(name);
+    }
+    assert!(reached.len() >= 5, "{screen}: Tab reached only {reached:?}");
+    assert!(
+        hidden.is_empty(),
+        "{screen}: the focus ring does not show on {hidden:?} (reached {reached:?})"
+    );
 }
 
 async fn every_screen(dark: bool) {
@@ -54,6 +88,7 @@ async fn every_screen(dark: bool) {
 
     open_row(&c, "queue", maria).await;
     assert_accessible(&c, &audit("a conversation")).await;
+    assert_focus_always_visible(&c, &audit("the main screen"), 25).await;
 
     click(&c, "take").await;
     until_row(&c, "Maria mine", "mine", maria).await;

@@ -1,7 +1,8 @@
 // @vitest-environment node
 /// <reference types="node" />
 // The theme's colour pairs stay readable (WCAG AA, 4.5:1) in light and dark, the
-// queue stays yellow and unanswered text red.
+// focus ring stands out on every background it can surround (3:1, WCAG 1.4.11),
+// the queue stays yellow and unanswered text red.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -76,6 +77,21 @@ describe.each([
     expect(theme[fg], fg).toBeDefined();
     expect(theme[bg], bg).toBeDefined();
     expect(contrast(theme[fg], theme[bg])).toBeGreaterThanOrEqual(4.5);
+  });
+
+  // `:focus-visible` draws a 3px outline in --focus around whatever has the focus.
+  // A queue row (yellow) draws it in --queue-focus.
+  it.each([
+    ['focus', 'bg'],
+    ['focus', 'surface'],
+    ['focus', 'selected-bg'],
+    ['focus', 'note-bg'],
+    ['queue-focus', 'queue-bg'],
+    ['queue-focus', 'queue-selected-bg'],
+  ])('the focus ring (%s) stands out on %s', (ring, bg) => {
+    expect(theme[ring], ring).toBeDefined();
+    expect(theme[bg], bg).toBeDefined();
+    expect(contrast(theme[ring], theme[bg])).toBeGreaterThanOrEqual(3);
   });
 
   it('keeps the queue yellow and unanswered text red', () => {
