@@ -4,6 +4,7 @@
 import { BackendError, type Backend } from './backend';
 import { coalesced } from './coalesce';
 import { t } from './i18n.svelte';
+import { errorMessage } from './messages';
 import { ARCHIVE_HEAD, patchLists } from './rows';
 import { startupMark } from './startup';
 import type {
@@ -42,10 +43,6 @@ export interface WorkspaceHooks {
   onSignedOut(): void;
   /** A desktop notification was clicked: show conversations before it opens. */
   onNotificationClicked?(id: number): void;
-}
-
-function messageOf(e: unknown): string {
-  return BackendError.from(e).message;
 }
 
 export class Workspace {
@@ -168,7 +165,7 @@ export class Workspace {
       await this.backend.setAvailability(availability);
       this.availability = availability;
     } catch (e) {
-      this.availabilityError = messageOf(e);
+      this.availabilityError = errorMessage(e);
       await this.reloadAvailability();
     }
   }
@@ -187,7 +184,7 @@ export class Workspace {
     try {
       this.settings = await this.backend.snooze(choice);
     } catch (e) {
-      this.snoozeError = messageOf(e);
+      this.snoozeError = errorMessage(e);
     }
   }
 
@@ -404,13 +401,13 @@ export class Workspace {
       const view = await this.backend.conversation(id);
       if (this.selectedId === id) this.view = view;
     } catch (e) {
-      cacheError = messageOf(e);
+      cacheError = errorMessage(e);
     }
     try {
       const view = await this.backend.refreshConversation(id);
       if (this.selectedId === id) this.view = view;
     } catch (e) {
-      if (this.selectedId === id && !this.view) this.openError = cacheError ?? messageOf(e);
+      if (this.selectedId === id && !this.view) this.openError = cacheError ?? errorMessage(e);
     }
   }
 
@@ -455,7 +452,7 @@ export class Workspace {
     try {
       await this.backend.take(next.id);
     } catch (e) {
-      if (this.selectedId === next.id) this.actionError = messageOf(e);
+      if (this.selectedId === next.id) this.actionError = errorMessage(e);
     }
     await opened;
     await this.reloadView();
@@ -471,7 +468,7 @@ export class Workspace {
     try {
       await run(id);
     } catch (e) {
-      this.actionError = messageOf(e);
+      this.actionError = errorMessage(e);
       queued = false;
     }
     await this.reloadView();
@@ -524,7 +521,7 @@ export class Workspace {
     await this.onOpen(async (id) => {
       const refused: string[] = [];
       for (const f of files) {
-        await this.backend.attachFile(id, f).catch((e: unknown) => refused.push(t('conv-file-error', { name: f.name, reason: messageOf(e) })));
+        await this.backend.attachFile(id, f).catch((e: unknown) => refused.push(t('conv-file-error', { name: f.name, reason: errorMessage(e) })));
       }
       if (refused.length) throw new Error(refused.join(' '));
     });
@@ -542,7 +539,7 @@ export class Workspace {
       const path = await this.backend.saveAttachment(a.id, a.name);
       this.fileNotice = t('conv-file-saved', { name: a.name, path });
     } catch (e) {
-      this.actionError = t('conv-file-error', { name: a.name, reason: messageOf(e) });
+      this.actionError = t('conv-file-error', { name: a.name, reason: errorMessage(e) });
     }
   }
 
@@ -558,7 +555,7 @@ export class Workspace {
     try {
       await this.backend.dismiss(seq);
     } catch (e) {
-      this.actionError = messageOf(e);
+      this.actionError = errorMessage(e);
     }
     await this.reloadView();
   }
@@ -599,7 +596,7 @@ export class Workspace {
         if (this.selectedId != null) void this.loadMarks(this.selectedId, query);
       }
     } catch (e) {
-      if (this.query === query) this.searchError = messageOf(e);
+      if (this.query === query) this.searchError = errorMessage(e);
     }
   }
 
