@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  calendarDay,
   count,
   dateTime,
   duration,
@@ -78,6 +79,9 @@ describe('in French', () => {
     setLanguage('fr', 'fr-FR');
     expect(count(1234)).toBe('1\u202f234');
     expect(dateTime(new Date(2026, 2, 10, 9, 7).toISOString())).toBe('10 mars 2026, 09:07');
+    // A report's days, as the date inputs hold them: the agent's calendar day.
+    expect(calendarDay('2026-03-01')).toBe('1 mars 2026');
+    expect(calendarDay('not a day')).toBe('not a day');
     expect(percent(0.75)).toMatch(/^75\s%$/);
     expect(rating(4.333)).toBe('4,3');
     const now = new Date(2026, 11, 31, 21, 10).getTime();

@@ -81,6 +81,14 @@ export function shortDate(iso: string, now: number): string {
   return d.getFullYear() === new Date(now).getFullYear() ? dayFormat().format(d) : fullDayFormat().format(d);
 }
 
+/** "12 Mar 2026" from a calendar day as a date input holds it ("2026-03-12"); the day itself when it is not one. */
+export function calendarDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  // The day as the agent's calendar has it: local midnight, not UTC's.
+  return fullDayFormat().format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
 /** "12 Mar 2026, 14:05": a close date and time. */
 export function dateTime(iso: string): string {
   return fullDayTimeFormat().format(new Date(iso));
