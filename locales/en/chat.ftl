@@ -7,6 +7,8 @@
 
 chat-title = Chat with us
 chat-loading = Loading…
+# Shown when the browser runs no scripts: the server sends it in the browser's language.
+chat-noscript = This chat needs JavaScript. Please turn it on and reload the page.
 chat-new = Start a new chat
 # The language menu in the top bar (each language is listed in its own name).
 chat-language = Language

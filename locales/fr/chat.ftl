@@ -4,6 +4,7 @@
 
 chat-title = Discutez avec nous
 chat-loading = Chargement…
+chat-noscript = Cette discussion a besoin de JavaScript. Activez-le, puis rechargez la page.
 chat-new = Nouvelle discussion
 chat-language = Langue
 

@@ -55,6 +55,7 @@ export interface ChatMessages {
   'chat-name-invalid': {};
   'chat-name-missing': {};
   'chat-new': {};
+  'chat-noscript': {};
   'chat-open-failed': { name: ChatArg };
   'chat-reconnecting': {};
   'chat-retrying': {};

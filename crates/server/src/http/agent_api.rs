@@ -1,7 +1,7 @@
 //! The agent API: sign-in, lists, conversations and the actions on them.
 
 use crate::error::{Error, Result};
-use crate::http::extract::{bearer, ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{accepted_language, bearer, ApiJson, ApiPath, ApiQuery};
 use crate::http::AppState;
 use crate::store::agents::Caller;
 use crate::store::reports;
@@ -303,31 +303,6 @@ pub async fn chat_report(
     ApiQuery(q): ApiQuery<ChatReportQuery>,
 ) -> Result<Json<ChatReport>> {
     Ok(Json(s.store.chat_report(&caller, &q).await?))
-}
-
-/// The language an `Accept-Language` header asks for, among those the server
-/// has: tags in the order of their weights (`q=0` refused), `*` and anything
-/// unreadable ignored; English when none.
-fn accepted_language(headers: &axum::http::HeaderMap) -> switchboard_i18n::Lang {
-    let Some(value) = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return switchboard_i18n::Lang::ENGLISH;
-    };
-    let mut wanted: Vec<(f32, &str)> = value
-        .split(',')
-        .filter_map(|part| {
-            let mut it = part.split(';');
-            let tag = it.next()?.trim();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-            (q > 0.0 && !tag.is_empty() && tag != "*").then_some((q, tag))
-        })
-        .collect();
-    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
-    switchboard_i18n::Lang::negotiate(wanted.into_iter().map(|(_, t)| t))
 }
 
 /// The chat report as CSV (UTF-8 with a byte-order mark, one row per agent, and a

@@ -153,3 +153,28 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerToken {
             })
     }
 }
+
+/// The language an `Accept-Language` header asks for, among those the server
+/// has: tags in the order of their weights (`q=0` refused), `*` and anything
+/// unreadable ignored; English when none.
+pub(crate) fn accepted_language(headers: &axum::http::HeaderMap) -> switchboard_i18n::Lang {
+    let Some(value) = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return switchboard_i18n::Lang::ENGLISH;
+    };
+    let mut wanted: Vec<(f32, &str)> = value
+        .split(',')
+        .filter_map(|part| {
+            let mut it = part.split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (q > 0.0 && !tag.is_empty() && tag != "*").then_some((q, tag))
+        })
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    switchboard_i18n::Lang::negotiate(wanted.into_iter().map(|(_, t)| t))
+}

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
+use crate::http::extract::accepted_language;
 use crate::store::rules;
 use switchboard_i18n::Lang;
 
@@ -179,6 +180,54 @@ pub fn locales_js() -> String {
     )
 }
 
+/// The page as first sent, in the language the request's `Accept-Language`
+/// asks for: its `lang`, and the text of every element that names a message
+/// without variables (`data-l10n-id="…">English<`), the `<noscript>` line
+/// included. The page's script then says everything in the customer's own
+/// choice, which the server does not know; with no script, this is all there is.
+pub fn index_html(lang: Lang) -> String {
+    const MARK: &str = "data-l10n-id=\"";
+    let html = INDEX.replacen(
+        "<html lang=\"en\">",
+        &format!("<html lang=\"{}\">", lang.tag()),
+        1,
+    );
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(MARK) {
+        let (head, tail) = rest.split_at(at + MARK.len());
+        out.push_str(head);
+        rest = tail;
+        if let Some((id, start, end)) = plain_text(tail) {
+            out.push_str(&tail[..start]);
+            out.push_str(&escape_html(&lang.text(id)));
+            rest = &tail[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// In what follows `data-l10n-id="`: the message's id, and where the element's
+/// own text starts and ends, when it has some and its message no variables.
+fn plain_text(tail: &str) -> Option<(&str, usize, usize)> {
+    let id = &tail[..tail.find('"')?];
+    let open_end = tail.find('>')?;
+    if tail[..open_end].contains("data-l10n-args") {
+        return None;
+    }
+    let start = open_end + 1;
+    let end = start + tail[start..].find('<')?;
+    (!tail[start..end].trim().is_empty()).then_some((id, start, end))
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// The policy every page response carries. Images from `blob:` are the
 /// conversation's attachments, fetched with the session's token.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -214,13 +263,23 @@ fn asset(content_type: &'static str, body: impl IntoResponse) -> Response {
         .into_response()
 }
 
+/// `/chat`: the page in the language the browser asks for.
+async fn index(headers: axum::http::HeaderMap) -> Response {
+    let mut response = asset(HTML, index_html(accepted_language(&headers)));
+    // The answer depends on the header: a cache keeps one per language.
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    response
+}
+
 /// `/chat`, its modules (with the generated `config.js`) and its style.
 pub fn routes<S: Clone + Send + Sync + 'static>(max_file_bytes: usize) -> Router<S> {
     let config = Bytes::from(config_js(max_file_bytes));
     let locales = Bytes::from(locales_js());
     let mut router = Router::new()
-        .route("/chat", get(|| async { asset(HTML, INDEX) }))
-        .route("/chat/", get(|| async { asset(HTML, INDEX) }))
+        .route("/chat", get(index))
+        .route("/chat/", get(index))
         .route("/chat/app.css", get(|| async { asset(CSS, STYLE) }))
         .route(
             "/chat/config.js",
@@ -391,6 +450,31 @@ mod tests {
         let mut served: Vec<String> = FLUENT.iter().map(|(n, _)| n.to_string()).collect();
         served.sort();
         assert_eq!(vendored, served);
+    }
+
+    /// The page as first sent speaks the request's language: `lang`, every
+    /// plain text (the no-script line too), and nothing English left where
+    /// the catalog has words; English when asked for.
+    #[test]
+    fn the_page_is_sent_in_the_language_asked_for() {
+        let fr = Lang::from_tag("fr").unwrap();
+        let html = index_html(fr);
+        assert!(html.contains("<html lang=\"fr\">"));
+        assert!(html.contains("<title data-l10n-id=\"chat-title\">Discutez avec nous</title>"));
+        assert!(html.contains("Démarrer la discussion</button>"));
+        assert!(html.contains(&escape_html(&fr.text("chat-noscript"))));
+        for english in [
+            "Chat with us",
+            "Start chat",
+            "Loading…",
+            "needs JavaScript",
+            "Send rating",
+        ] {
+            assert!(!html.contains(english), "{english} left in English");
+        }
+        // The rest of the page is untouched: same elements, same attributes.
+        assert_eq!(html.matches('<').count(), INDEX.matches('<').count());
+        assert_eq!(index_html(Lang::ENGLISH), INDEX, "English as written");
     }
 
     /// locales.js carries every language's catalog, English first, each named in

@@ -191,3 +191,31 @@ async fn a_french_browser_gets_the_page_in_french_and_the_menu_switches_it() {
     assert_eq!(js(&c, "return document.documentElement.lang").await, "en");
     assert_eq!(text(&c, "#messages li.msg.me .who").await, "You");
 }
+
+/// The page's HTML already speaks the browser's language (before its script
+/// runs, and without scripts at all); a cache keeps one copy per language.
+#[tokio::test]
+async fn the_page_is_sent_in_the_language_the_browser_asks_for() {
+    let w = World::standard().await;
+    let page = |languages: Option<&'static str>| {
+        let mut req = w.api.http.get(format!("{}/chat", w.api.base));
+        if let Some(l) = languages {
+            req = req.header("accept-language", l);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            assert_eq!(res.headers()["vary"], "Accept-Language");
+            res.text().await.unwrap()
+        }
+    };
+    let fr = page(Some("fr-CA, en;q=0.5")).await;
+    assert!(fr.contains("<html lang=\"fr\">"));
+    assert!(fr.contains(">Discutez avec nous</h1>"));
+    assert!(fr.contains("Cette discussion a besoin de JavaScript."));
+    assert!(!fr.contains("Start chat"));
+    for english in [page(Some("de, en;q=0.8")).await, page(None).await] {
+        assert!(english.contains("<html lang=\"en\">"));
+        assert!(english.contains(">Chat with us</h1>"));
+    }
+}
