@@ -24,6 +24,8 @@ error-invalid-credentials = Wrong email or password.
 error-forbidden = You are not allowed to do this.
 error-not-found = It is not there any more.
 error-conversation-taken = Another agent has taken this conversation.
+# $name: the agent who has it now.
+error-conversation-taken-by = { $name } has already taken this conversation.
 error-not-occupant = Only the agent handling this conversation can do this.
 error-invalid-state = This conversation has changed meanwhile: look at it again.
 error-op-id-reused = This change was already sent with other content.

@@ -22,6 +22,7 @@ error-invalid-credentials = E-mail ou mot de passe incorrect.
 error-forbidden = Vous n'avez pas le droit de faire cela.
 error-not-found = Cet élément n'existe plus.
 error-conversation-taken = Un autre agent a pris cette conversation.
+error-conversation-taken-by = { $name } a déjà pris cette conversation.
 error-not-occupant = Seul l'agent qui traite cette conversation peut faire cela.
 error-invalid-state = Cette conversation a changé entre-temps : consultez-la de nouveau.
 error-op-id-reused = Cette modification a déjà été envoyée avec un autre contenu.

@@ -86,4 +86,19 @@ describe('in French', () => {
     });
     expect(screen.getByTestId('outbox-pending').textContent?.trim()).toBe('Prendre\u00a0: en attente de connexion');
   });
+
+  it('name who took the conversation first, in French', () => {
+    setLanguage('fr');
+    const failed: OutboxItem = {
+      ...TAKE,
+      status: { state: 'failed', code: 'conversation_taken', message: 'Bob has already taken this conversation' },
+    };
+    const props = { items: [failed], error: null, offline: false, onDismiss: () => {}, onClearError: () => {} };
+    const { unmount } = render(ActionNotices, { props: { ...props, holder: 'Bob' } });
+    expect(screen.getByTestId('notice')).toHaveTextContent('Bob a déjà pris cette conversation.');
+    unmount();
+    // Not known (the conversation left the lists): still French, unnamed.
+    render(ActionNotices, { props });
+    expect(screen.getByTestId('notice')).toHaveTextContent('Un autre agent a pris cette conversation.');
+  });
 });

@@ -115,6 +115,7 @@ export interface MessageArgs {
   'error-body-too-large': null;
   'error-cache': { detail: string | number };
   'error-conversation-taken': null;
+  'error-conversation-taken-by': { name: string | number };
   'error-customer-opted-out': null;
   'error-desktop': { detail: string | number };
   'error-forbidden': null;

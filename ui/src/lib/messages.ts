@@ -51,10 +51,15 @@ const PLAIN: Record<Exclude<ClientErrorCode, keyof typeof DETAILED>, PlainMessag
   internal: 'error-internal',
 };
 
-/** A failure (a rejected call, an outbox item's `{code, message}`) in the agent's language. */
-export function errorMessage(e: unknown): string {
+/**
+ * A failure (a rejected call, an outbox item's `{code, message}`) in the
+ * agent's language; `holder`: who has the conversation now, when known, to
+ * name them for `conversation_taken`.
+ */
+export function errorMessage(e: unknown, holder?: string | null): string {
   const err = BackendError.from(e);
   if (language() === 'en' && err.message.trim()) return err.message;
+  if (err.code === 'conversation_taken' && holder) return t('error-conversation-taken-by', { name: holder });
   const plain = (PLAIN as Partial<Record<ClientErrorCode, PlainMessageId>>)[err.code];
   if (plain) return t(plain);
   // A code from a newer server than this app falls back to "something went wrong".
