@@ -37,6 +37,9 @@ error-customer-opted-out = The customer texted STOP: no texts can be sent to the
 error-unknown-number = This server does not answer that number.
 error-at-capacity = You already handle as many conversations as your capacity allows.
 error-agent-unavailable = That agent is away.
+# $name: the agent the conversation was to go to.
+error-agent-unavailable-named = { $name } is away.
 error-agent-at-capacity = That agent already handles as many conversations as they can.
+error-agent-at-capacity-named = { $name } already handles as many conversations as they can.
 error-shortcut-taken = Another canned reply already has that shortcut.
 error-internal = Something went wrong on the server. Try again; if it goes on, tell your administrator.

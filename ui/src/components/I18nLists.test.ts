@@ -98,7 +98,16 @@ describe('in French', () => {
     expect(screen.getByTestId('notice')).toHaveTextContent('Bob a déjà pris cette conversation.');
     unmount();
     // Not known (the conversation left the lists): still French, unnamed.
-    render(ActionNotices, { props });
+    const { unmount: gone } = render(ActionNotices, { props });
     expect(screen.getByTestId('notice')).toHaveTextContent('Un autre agent a pris cette conversation.');
+    gone();
+    // A transfer to someone away names them too.
+    const transfer: OutboxItem = {
+      ...TAKE,
+      action: { type: 'transfer', to: { id: 3, name: 'Cleo' }, note: null },
+      status: { state: 'failed', code: 'agent_unavailable', message: 'Cleo is away' },
+    };
+    render(ActionNotices, { props: { ...props, items: [transfer] } });
+    expect(screen.getByTestId('notice')).toHaveTextContent("Cleo n'est pas disponible.");
   });
 });

@@ -108,7 +108,9 @@ export interface MessageArgs {
   'erase-question': { name: string | number };
   'erase-title': null;
   'error-agent-at-capacity': null;
+  'error-agent-at-capacity-named': { name: string | number };
   'error-agent-unavailable': null;
+  'error-agent-unavailable-named': { name: string | number };
   'error-at-capacity': null;
   'error-bad-address': null;
   'error-bad-response': null;

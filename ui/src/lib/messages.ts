@@ -51,15 +51,22 @@ const PLAIN: Record<Exclude<ClientErrorCode, keyof typeof DETAILED>, PlainMessag
   internal: 'error-internal',
 };
 
-/**
- * A failure (a rejected call, an outbox item's `{code, message}`) in the
- * agent's language; `holder`: who has the conversation now, when known, to
- * name them for `conversation_taken`.
- */
-export function errorMessage(e: unknown, holder?: string | null): string {
+/** Who a refusal is about, when the app knows: to name them in any language. */
+export interface Named {
+  /** Who has the conversation now (`conversation_taken`). */
+  holder?: string | null;
+  /** Who a transfer was for (`agent_unavailable`, `agent_at_capacity`). */
+  target?: string | null;
+}
+
+/** A failure (a rejected call, an outbox item's `{code, message}`) in the agent's language. */
+export function errorMessage(e: unknown, named: Named = {}): string {
   const err = BackendError.from(e);
   if (language() === 'en' && err.message.trim()) return err.message;
+  const { holder, target } = named;
   if (err.code === 'conversation_taken' && holder) return t('error-conversation-taken-by', { name: holder });
+  if (err.code === 'agent_unavailable' && target) return t('error-agent-unavailable-named', { name: target });
+  if (err.code === 'agent_at_capacity' && target) return t('error-agent-at-capacity-named', { name: target });
   const plain = (PLAIN as Partial<Record<ClientErrorCode, PlainMessageId>>)[err.code];
   if (plain) return t(plain);
   // A code from a newer server than this app falls back to "something went wrong".
