@@ -111,12 +111,12 @@ pub async fn serve(store: Store, opts: ServeOptions) -> std::io::Result<()> {
     }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     if store.db.backend == Backend::Postgres {
-        let through = crate::tail::start(&store)
+        let start = crate::tail::start(&store)
             .await
             .map_err(|e| std::io::Error::other(e.body.message))?;
         tokio::spawn(crate::tail::run(
             store.clone(),
-            through,
+            start,
             opts.heartbeat,
             stop_rx.clone(),
         ));

@@ -24,21 +24,33 @@ use std::time::Duration;
 /// How many events one read of the table publishes.
 const PAGE: i64 = 1000;
 
-/// Where a node's reader starts: the newest event, read before the node accepts
-/// connections (its streams read anything older from the table themselves).
-pub async fn start(store: &Store) -> crate::error::Result<i64> {
-    latest(&store.db).await
+/// Where a node's reader starts, made before the node accepts connections: the
+/// LISTEN connection first (so a signal another node sends once this node's
+/// first stream is open is not missed while it connects), then the newest
+/// event (its streams read anything older from the table themselves).
+pub struct Start {
+    through: i64,
+    listener: Option<PgListener>,
 }
 
-/// Runs until `stop` turns true: publishes every event after `through` committed
-/// by any node.
+pub async fn start(store: &Store) -> crate::error::Result<Start> {
+    let listener = listen(&store.db.url).await;
+    let through = latest(&store.db).await?;
+    Ok(Start { through, listener })
+}
+
+/// Runs until `stop` turns true: publishes every event committed by any node
+/// after the one [`start`] read.
 pub async fn run(
     store: Store,
-    mut through: i64,
+    start: Start,
     tick: Duration,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let mut listener: Option<PgListener> = None;
+    let Start {
+        mut through,
+        mut listener,
+    } = start;
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

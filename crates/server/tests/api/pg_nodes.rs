@@ -406,19 +406,29 @@ async fn typing_crosses_nodes_both_ways() {
     w.api.act(alice, id, "take").await.ok();
     let mut alices = Stream::open(&w.api.base, &alice.token, latest_seq(&w.api, sam).await).await;
 
-    // The customer's page is on node B; Alice's app on node A.
-    let typed = b
-        .api
-        .post(
-            &format!("/api/v1/customer/conversations/{id}/typing"),
-            Some(&c.token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(typed.status.as_u16(), 204);
-    assert_eq!(
-        alices.typing_within(Duration::from_secs(5)).await,
-        [(id, "Maria".to_string())]
+    // The customer's page is on node B; Alice's app on node A. A page says it
+    // again every second while the customer types (a signal is best effort,
+    // not stored): Alice hears it within a few of those.
+    let mut heard = Vec::new();
+    for _ in 0..10 {
+        let typed = b
+            .api
+            .post(
+                &format!("/api/v1/customer/conversations/{id}/typing"),
+                Some(&c.token),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(typed.status.as_u16(), 204);
+        heard = alices.typing_within(Duration::from_secs(1)).await;
+        if !heard.is_empty() {
+            break;
+        }
+    }
+    let maria = (id, "Maria".to_string());
+    assert!(
+        !heard.is_empty() && heard.iter().all(|h| *h == maria),
+        "Alice heard {heard:?}"
     );
 
     let mut page = crate::typing::customer_stream(&b.api, &c).await;
