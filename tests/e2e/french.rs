@@ -64,9 +64,22 @@ async fn the_manuals_flow_in_french() {
     until_words(&c, "Archivées").await;
 
     // A customer writes: the notification says so in French.
-    let (maria, _) = w
+    let (maria, token) = w
         .customer("Maria Garcia", "Bonjour, mon colis est en retard")
         .await;
+    // Her chat page is in French: the server keeps it for the conversation.
+    let said = w
+        .http
+        .post(format!(
+            "{}/api/v1/customer/conversations/{maria}/language",
+            w.server.base
+        ))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "language": "fr-FR" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(said.status(), 200);
     until_row(&c, "Maria in the queue", "queue", maria).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
@@ -87,6 +100,13 @@ async fn the_manuals_flow_in_french() {
     // Take, reply: « Conversation à jour ».
     open_row(&c, "queue", maria).await;
     assert_eq!(text_of(&c, "take").await, "Prendre");
+    // The header says which language she writes in, in the app's language.
+    until(
+        &c,
+        "her language in the header",
+        "const l = document.querySelector(\"[data-testid='conversation-language']\"); return !!l && l.querySelector('[aria-hidden]').textContent.trim() === 'français' && l.title.startsWith('Langue du client')",
+    )
+    .await;
     click(&c, "take").await;
     until_row(&c, "Maria in My conversations", "mine", maria).await;
     // The history's system lines are French too (the server keeps what they say).
