@@ -29,8 +29,8 @@ pub async fn customer_on_page(
         .unwrap();
     until(
         &page,
-        "the first message sent",
-        "return document.querySelectorAll('#messages li.msg.me').length === 1 && document.getElementById('message').value === ''",
+        "the first message confirmed",
+        "return document.querySelectorAll('#messages li.msg.me:not(.sending)').length === 1 && document.getElementById('message').value === ''",
     )
     .await;
     (driver, page)

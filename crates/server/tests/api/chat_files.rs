@@ -57,7 +57,9 @@ fn file_names(detail: &Value) -> Vec<String> {
         .collect()
 }
 
-const MINE: &str = "document.querySelectorAll('#messages li.msg.me')";
+/// The customer's lines and files the server has confirmed (a line shows at
+/// once, marked `sending` until then; a file only once it has gone).
+const MINE: &str = "document.querySelectorAll('#messages li.msg.me:not(.sending)')";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium, chromedriver and the npm fixtures (scripts/test runs it)"]

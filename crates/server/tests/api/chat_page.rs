@@ -142,8 +142,8 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     message.send_keys(&Key::Enter.to_string()).await.unwrap();
     until(
         &c,
-        "the sent message",
-        "return document.querySelectorAll('#messages li.msg.me').length === 1",
+        "the message confirmed",
+        "return document.querySelectorAll('#messages li.msg.me:not(.sending)').length === 1",
     )
     .await;
     assert_eq!(
@@ -328,7 +328,7 @@ async fn a_customer_chats_with_an_agent_and_rates_the_conversation() {
     until(
         &c,
         "the new conversation",
-        "return document.querySelectorAll('#messages li.msg.me').length === 1 && document.querySelectorAll('#messages li.msg.agent').length === 0",
+        "return document.querySelectorAll('#messages li.msg.me:not(.sending)').length === 1 && document.querySelectorAll('#messages li.msg.agent').length === 0",
     )
     .await;
     let snap = api.snapshot(alice).await;
