@@ -2,23 +2,12 @@ import { screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBackend } from '../lib/fake-backend';
+import { defaultSettings } from '../lib/fixtures';
 import { setLanguage } from '../lib/i18n.svelte';
 import { renderWith, settle } from '../test-utils';
 import SettingsDialog from './SettingsDialog.svelte';
 
-const OFF = {
-  reminder_minutes: null,
-  do_not_disturb: false,
-  snoozed_until: null,
-  attention: false,
-  sound: false,
-  start_at_login: false,
-  close_to_tray: false,
-  away_when_idle_secs: null,
-  file_cache_mib: 500,
-  archive_months: null,
-  language: null,
-};
+const OFF = defaultSettings({ reminder_minutes: null, attention: false, sound: false });
 
 describe('Settings', () => {
   it('shows and saves the reminder interval and Do Not Disturb', async () => {

@@ -3,9 +3,12 @@
 // closely enough to exercise the UI: actions wait in an outbox until delivered
 // (or failed), and every change is announced as the engine would.
 import { BackendError, type Backend } from './backend';
+import { applied, erased, snoozeEnd } from './fake-actions';
 import { FakeCanned, fillPlaceholders } from './fake-canned';
 import { FakeFiles } from './fake-files';
-import { figures, highlight, teamOf } from './fake-figures';
+import { reportOf, teamOf } from './fake-figures';
+import { searchHits, snippetsIn } from './fake-search';
+import { defaultSettings, teamMember } from './fixtures';
 import { ARCHIVE_HEAD, byWait } from './rows';
 import type {
   AgentRef,
@@ -102,32 +105,9 @@ export class FakeBackend implements Backend {
     this.messagesFor = options.messagesFor;
     this.subjectList = options.subjects ?? ['Billing', 'Shipping', 'Returns', 'Technical problem'];
     this.agentList = options.agents ?? [{ id: this.me.id, name: this.me.name }];
-    this.teamMembers = options.team ?? [
-      {
-        id: this.me.id,
-        name: this.me.name,
-        role: this.me.role,
-        availability: 'available',
-        connected: true,
-        availability_since: null,
-        capacity: null,
-        oldest_wait_since: null,
-      },
-    ];
+    this.teamMembers = options.team ?? [teamMember(this.me.id, this.me.name, { role: this.me.role })];
     this.state = options.connection ?? 'online';
-    this.appSettings = options.settings ?? {
-      reminder_minutes: 2,
-      do_not_disturb: false,
-      snoozed_until: null,
-      attention: true,
-      sound: true,
-      start_at_login: false,
-      close_to_tray: false,
-      away_when_idle_secs: null,
-      file_cache_mib: 500,
-      archive_months: null,
-      language: null,
-    };
+    this.appSettings = options.settings ?? defaultSettings();
     this.autoDeliverMs = options.autoDeliverMs;
     this.canned = new FakeCanned(options.canned);
   }
@@ -236,44 +216,16 @@ export class FakeBackend implements Backend {
    * matching messages), newest match first, with its list and best snippets. */
   async search(query: string): Promise<SearchHit[]> {
     this.log('search', query);
-    const q = query.trim().toLowerCase();
-    if (!q) return [];
-    const found: { hit: SearchHit; at: string }[] = [];
-    for (const c of this.conversations.values()) {
+    const listed = [...this.conversations.values()].flatMap((c) => {
       const list = this.listOf(c);
-      if (!list) continue;
-      const byName = c.customer.name.toLowerCase().includes(q) || !!c.customer.email?.toLowerCase().includes(q);
-      const matching = this.history(c.id).filter((m) => m.body.toLowerCase().includes(q));
-      if (!byName && matching.length === 0) continue;
-      const hit: SearchHit = {
-        conversation: structuredClone(c),
-        list,
-        customer: byName
-          ? { name: highlight(c.customer.name, q), email: c.customer.email ? highlight(c.customer.email, q) : null }
-          : null,
-        matches: matching.length,
-        snippets: matching.slice(0, 3).map((m) => ({
-          message_id: m.id,
-          author: m.author,
-          segments: highlight(m.body, q),
-          cut_start: false,
-          cut_end: false,
-        })),
-      };
-      const at = matching.at(-1)?.created_at ?? c.last_message_at ?? '';
-      found.push({ hit, at });
-    }
-    found.sort((a, b) => b.at.localeCompare(a.at) || b.hit.conversation.id - a.hit.conversation.id);
-    return found.slice(0, 100).map((f) => f.hit);
+      return list ? [{ conversation: c, list, messages: this.history(c.id) }] : [];
+    });
+    return searchHits(listed, query);
   }
 
   async searchIn(conversationId: number, query: string): Promise<Snippet[]> {
     this.log('searchIn', conversationId, query);
-    const q = query.trim().toLowerCase();
-    if (!q) return [];
-    return this.history(conversationId)
-      .filter((m) => m.body.toLowerCase().includes(q))
-      .map((m) => ({ message_id: m.id, author: m.author, segments: highlight(m.body, q), cut_start: false, cut_end: false }));
+    return snippetsIn(this.history(conversationId), query);
   }
 
   async subjects() {
@@ -451,54 +403,10 @@ export class FakeBackend implements Backend {
   }
 
   private applyAction(id: number, action: OutboxAction): void {
-    const c = this.summary(id);
     const me: AgentRef = { id: this.me.id, name: this.me.name };
-    switch (action.type) {
-      case 'reply':
-        this.post(id, 'agent', action.body, me);
-        return;
-      case 'note':
-        this.post(id, 'note', action.body, me);
-        return;
-      case 'attach':
-        this.post(id, 'agent', '', me).attachments = [this.files.attachment(action)];
-        return;
-      case 'take':
-        Object.assign(c, { state: 'occupied', occupant: me });
-        this.post(id, 'system', `Taken by ${me.name}`, me, { kind: 'taken' });
-        return;
-      case 'free':
-        Object.assign(c, { state: 'not_assigned', occupant: null });
-        this.post(id, 'system', `Freed by ${me.name}`, me, { kind: 'freed' });
-        return;
-      case 'end':
-        Object.assign(c, {
-          state: 'archived',
-          occupant: null,
-          closure: { closed_at: now(), closed_by: me, questionnaire: { subject: action.subject, mood: action.mood } },
-        });
-        this.post(id, 'system', `Ended by ${me.name}`, me, { kind: 'ended' });
-        return;
-      case 'reopen':
-        Object.assign(c, { state: 'occupied', occupant: me, closure: null, survey: null });
-        this.post(id, 'system', `Reopened by ${me.name}`, me, { kind: 'reopened' });
-        return;
-      case 'transfer':
-        Object.assign(c, { occupant: action.to });
-        this.post(
-          id,
-          'system',
-          `Transferred by ${me.name} to ${action.to.name}` + (action.note ? `. Note: ${action.note}` : ''),
-          me,
-          { kind: 'transferred', to: action.to.name, note: action.note ?? null },
-        );
-        return;
-      case 'spam':
-        Object.assign(c, { state: 'spam', occupant: null });
-        c.customer.blocked = true;
-        this.post(id, 'system', `Reported as spam by ${me.name}`, me, { kind: 'reported_spam' });
-        return;
-    }
+    const line = applied(this.summary(id), action, me);
+    const message = this.post(id, line.author, line.body, me, line.system);
+    if (action.type === 'attach') message.attachments = [this.files.attachment(action)];
   }
 
   // --- connection and settings ---
@@ -544,16 +452,7 @@ export class FakeBackend implements Backend {
 
   async snooze(choice: Snooze) {
     this.log('snooze', choice);
-    const now = new Date();
-    const until =
-      choice === 'half_hour'
-        ? new Date(now.getTime() + 30 * 60_000)
-        : choice === 'hour'
-          ? new Date(now.getTime() + 60 * 60_000)
-          : choice === 'until_tomorrow'
-            ? new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 8)
-            : null;
-    this.appSettings = { ...this.appSettings, snoozed_until: until?.toISOString() ?? null };
+    this.appSettings = { ...this.appSettings, snoozed_until: snoozeEnd(choice, new Date())?.toISOString() ?? null };
     this.emit({ type: 'settings' });
     return { ...this.appSettings };
   }
@@ -566,23 +465,9 @@ export class FakeBackend implements Backend {
 
   async chatReport(from: string, to: string, agentId: number | null): Promise<ChatReport> {
     this.log('chatReport', from, to, agentId);
-    const start = Date.parse(from);
-    const end = Date.parse(to);
-    const ended = [...this.conversations.values()].filter((c) => {
-      const at = c.closure ? Date.parse(c.closure.closed_at) : NaN;
-      return at >= start && at < end;
-    });
     const agents = this.me.role === 'agent' ? [{ id: this.me.id, name: this.me.name }] : this.agentList;
     const shown = agentId == null ? agents : agents.filter((a) => a.id === agentId);
-    return {
-      from,
-      to,
-      agents: shown.map((agent) => ({
-        agent,
-        figures: figures(ended.filter((c) => c.closure?.closed_by.id === agent.id)),
-      })),
-      total: figures(ended.filter((c) => shown.some((a) => a.id === c.closure?.closed_by.id))),
-    };
+    return reportOf([...this.conversations.values()], shown, from, to);
   }
 
   async exportChatReport(from: string, to: string, agentId: number | null) {
@@ -633,25 +518,12 @@ export class FakeBackend implements Backend {
         'this customer has an open conversation: end it (or report it as spam) first',
       );
     }
-    let messages = 0;
+    const erasure = erased(customer, theirs, this.messages);
     for (const c of theirs) {
-      messages += (this.messages.get(c.id) ?? []).length;
-      this.messages.set(c.id, []);
-      c.customer = { ...c.customer, name: 'Erased customer', email: null, phone: null };
-      c.unanswered = null;
       this.emitRow(c.id);
       this.emit({ type: 'conversation', id: c.id });
     }
-    return {
-      customer_id: customer,
-      conversations: theirs.length,
-      messages,
-      attachments: 0,
-      surveys: 0,
-      texts: 0,
-      tokens: theirs.length,
-      events: messages,
-    };
+    return erasure;
   }
 
   async unblock(customer: number): Promise<Customer> {

@@ -1,20 +1,6 @@
-// What the in-memory backend computes the way the server would: search
-// highlights, report figures, the team at a glance.
-import type { ChatFigures, ConversationSummary, Segment, Team, TeamMember } from './types';
-
-/** Splits `text` around case-insensitive matches of `q`. */
-export function highlight(text: string, q: string): Segment[] {
-  const out: Segment[] = [];
-  const lower = text.toLowerCase();
-  let at = 0;
-  for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, at)) {
-    if (i > at) out.push({ text: text.slice(at, i), hit: false });
-    out.push({ text: text.slice(i, i + q.length), hit: true });
-    at = i + q.length;
-  }
-  if (at < text.length) out.push({ text: text.slice(at), hit: false });
-  return out;
-}
+// What the in-memory backend computes the way the server would: report
+// figures, the team at a glance.
+import type { AgentRef, ChatFigures, ChatReport, ConversationSummary, Team, TeamMember } from './types';
 
 function counted<K extends string>(keys: K[]): { key: K; count: number }[] {
   const m = new Map<K, number>();
@@ -61,5 +47,24 @@ export function teamOf(members: Omit<TeamMember, 'load'>[], conversations: Conve
     }),
     queue_length: queue.length,
     queue_oldest_wait_since: waits(queue),
+  };
+}
+
+/** The chat report of `agents` over conversations closed in [from, to). */
+export function reportOf(conversations: ConversationSummary[], agents: AgentRef[], from: string, to: string): ChatReport {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const ended = conversations.filter((c) => {
+    const at = c.closure ? Date.parse(c.closure.closed_at) : NaN;
+    return at >= start && at < end;
+  });
+  return {
+    from,
+    to,
+    agents: agents.map((agent) => ({
+      agent,
+      figures: figures(ended.filter((c) => c.closure?.closed_by.id === agent.id)),
+    })),
+    total: figures(ended.filter((c) => agents.some((a) => a.id === c.closure?.closed_by.id))),
   };
 }

@@ -1,5 +1,5 @@
 // Builders for wire values, shared by the tests and the demo data.
-import type { AgentRef, ConversationSummary, Customer, Message, TeamMember } from './types';
+import type { AgentRef, AppSettings, ConversationSummary, Customer, Message, TeamMember } from './types';
 
 export const BOB: AgentRef = { id: 2, name: 'Bob' };
 
@@ -60,6 +60,24 @@ export function message(conversationId: number, overrides: Partial<Message> = {}
     body: 'Hello',
     created_at: '2026-03-12T09:00:00Z',
     attachments: [],
+    ...overrides,
+  };
+}
+
+/** The app's settings as a new install has them. */
+export function defaultSettings(overrides: Partial<AppSettings> = {}): AppSettings {
+  return {
+    reminder_minutes: 2,
+    do_not_disturb: false,
+    snoozed_until: null,
+    attention: true,
+    sound: true,
+    start_at_login: false,
+    close_to_tray: false,
+    away_when_idle_secs: null,
+    file_cache_mib: 500,
+    archive_months: null,
+    language: null,
     ...overrides,
   };
 }

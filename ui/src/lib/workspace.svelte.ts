@@ -1,11 +1,12 @@
 // The signed-in agent's live state: lists, connection, the open conversation and
 // the archive search, kept in step with the backend's change events. Components
 // render it and call its intents; it is the only place that decides what to reload.
+import { ArchivePages } from './archive-pages.svelte';
 import { BackendError, type Backend } from './backend';
 import { coalesced } from './coalesce';
 import { t } from './i18n.svelte';
 import { errorMessage } from './messages';
-import { ARCHIVE_HEAD, patchLists } from './rows';
+import { patchLists } from './rows';
 import { startupMark } from './startup';
 import type {
   AgentRef,
@@ -35,8 +36,6 @@ export const SEARCH_DELAY_MS = 150;
 export const TYPING_SHOWN_MS = 5000;
 /** The agent's typing is told at most once per this long. */
 export const TYPING_EVERY_MS = 1000;
-/** Archived rows per request: the lists bring the first page, scrolling the rest. */
-export const ARCHIVE_PAGE = ARCHIVE_HEAD;
 
 export interface WorkspaceHooks {
   /** The server no longer accepts the session. */
@@ -49,16 +48,10 @@ export class Workspace {
   // Raw: the lists are replaced (whole, or with changed rows moved into a copy),
   // never changed in place: deep proxies would cost for nothing.
   lists = $state.raw<Lists>({ mine: [], queue: [], others: [], archive: [], archive_total: 0 });
-  /** Archived rows past the first page, by page, fetched as the list shows them. */
-  archivePages = $state.raw(new Map<number, ConversationSummary[]>());
-  // Pages being fetched, and pages fetched before the latest lists (still shown
-  // until their fresh copy arrives, so scrolling never flashes empty rows).
-  private archiveLoading = new Set<number>();
-  private archiveStale = new Set<number>();
+  /** Archived rows past the first page, fetched as the list shows them. */
+  readonly archive: ArchivePages;
   /** Row changes heard while the lists are being read (null when they are not). */
   private rowsMeanwhile: Extract<Change, { type: 'rows' }>[] | null = null;
-  /** Counts the lists' reloads: a page fetched across one is fetched again. */
-  private archiveGeneration = 0;
   connection = $state<ConnectionState>('connecting');
   /** Online at least once this session: "connecting" then means the link dropped. */
   everOnline = $state(false);
@@ -119,6 +112,7 @@ export class Workspace {
     private hooks: WorkspaceHooks,
   ) {
     this.isSupervisor = me.role !== 'agent';
+    this.archive = new ArchivePages(backend);
     // Drawn at once; start() reloads them once it hears of changes.
     if (initialLists) this.lists = initialLists;
   }
@@ -193,50 +187,17 @@ export class Workspace {
   get order(): ConversationSummary[] {
     if (this.results) return this.results.map((h) => h.conversation);
     const { mine, queue, others, archive } = this.lists;
-    const loaded = [...archive];
-    for (let page = 1; this.archivePages.has(page); page++) loaded.push(...this.archivePages.get(page)!);
-    return [...mine, ...queue, ...(this.isSupervisor ? others : []), ...loaded];
+    return [...mine, ...queue, ...(this.isSupervisor ? others : []), ...archive, ...this.archive.loaded()];
   }
 
-  /** Row `i` of the archive list, or undefined while its page is fetched (asked
-   * for here: the list calls this for the rows it shows). */
+  /** Row `i` of the archive list, or undefined while its page is fetched. */
   archiveAt(i: number): ConversationSummary | undefined {
-    const head = this.lists.archive;
-    if (i < head.length) return head[i];
-    const page = Math.floor(i / ARCHIVE_PAGE);
-    const rows = this.archivePages.get(page);
-    if (!rows || this.archiveStale.has(page)) void this.loadArchivePage(page);
-    return rows?.[i - page * ARCHIVE_PAGE];
+    return this.archive.at(this.lists.archive, i);
   }
 
   /** Where a conversation is in the archive rows loaded so far, or -1. */
   archiveIndexOf(id: number): number {
-    const head = this.lists.archive.findIndex((c) => c.id === id);
-    if (head >= 0) return head;
-    for (const [page, rows] of this.archivePages) {
-      const at = rows.findIndex((c) => c.id === id);
-      if (at >= 0) return page * ARCHIVE_PAGE + at;
-    }
-    return -1;
-  }
-
-  private async loadArchivePage(page: number): Promise<void> {
-    if (this.archiveLoading.has(page)) return;
-    this.archiveLoading.add(page);
-    const generation = this.archiveGeneration;
-    let again = false;
-    try {
-      const rows = await this.backend.archiveRows(page * ARCHIVE_PAGE, ARCHIVE_PAGE);
-      // Rows from before the lists changed are shown, but never taken as fresh.
-      again = generation !== this.archiveGeneration;
-      if (!again) this.archiveStale.delete(page);
-      this.archivePages = new Map(this.archivePages).set(page, rows);
-    } catch {
-      // Asked again the next time the list shows the row.
-    } finally {
-      this.archiveLoading.delete(page);
-    }
-    if (again) void this.loadArchivePage(page);
+    return this.archive.indexOf(this.lists.archive, id);
   }
 
   /** Subscribes to changes and loads the first state; returns the stop function. */
@@ -272,7 +233,7 @@ export class Workspace {
         break;
       case 'rows': {
         const { lists, archiveMoved } = patchLists(this.lists, change.rows, change.archive_total);
-        if (archiveMoved) this.archiveChanged(change.archive_total);
+        if (archiveMoved) this.archive.changed(change.archive_total);
         this.lists = lists;
         this.rowsMeanwhile?.push(change);
         this.teamVersion++;
@@ -326,17 +287,6 @@ export class Workspace {
     if (state === 'signed_out') this.hooks.onSignedOut();
   }
 
-  /** The archive changed: pages already fetched stay on screen; those the list
-   * shows again are fetched afresh (archiveAt), the others dropped when beyond
-   * the end. */
-  private archiveChanged(total: number): void {
-    this.archiveGeneration++;
-    for (const page of this.archivePages.keys()) this.archiveStale.add(page);
-    if ([...this.archivePages.keys()].some((p) => p * ARCHIVE_PAGE >= total)) {
-      this.archivePages = new Map([...this.archivePages].filter(([p]) => p * ARCHIVE_PAGE < total));
-    }
-  }
-
   reloadLists = coalesced(async () => {
     try {
       startupMark('lists asked');
@@ -347,7 +297,7 @@ export class Workspace {
       // moved again, in order, they end as the latest each row was sent as.
       for (const c of this.rowsMeanwhile) lists = patchLists(lists, c.rows, c.archive_total).lists;
       this.rowsMeanwhile = null;
-      this.archiveChanged(lists.archive_total);
+      this.archive.changed(lists.archive_total);
       this.lists = lists;
     } catch {
       // Keep the lists on screen; the next change event tries again.
