@@ -56,12 +56,7 @@ async fn a_supervisor_saves_a_canned_reply_and_inserts_it_for_editing() {
     let (maria, _) = w.customer("Maria", "Hi, is anyone there?").await;
     open_row(&c, "queue", maria).await;
     click(&c, "take").await;
-    until(
-        &c,
-        "the composer",
-        "return !!document.querySelector(\"[data-testid='composer']\")",
-    )
-    .await;
+    until_reply_composer(&c).await;
 
     // A reply added over the API meanwhile reaches the picker live.
     let added = w

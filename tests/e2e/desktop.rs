@@ -130,13 +130,11 @@ async fn starting_at_login_and_closing_to_the_tray_follow_the_settings() {
 
     // Closing to the tray: the window goes, the app and its notifications stay.
     click(&c, "settings-close-to-tray").await;
-    until(
-        &c,
-        "the setting saved",
-        "return document.querySelector(\"[data-testid='settings-close-to-tray']\").checked",
-    )
+    let saved = w.data_dir().join("settings.json");
+    until_x("the setting saved", || {
+        std::fs::read_to_string(&saved).is_ok_and(|s| s.contains(r#""close_to_tray": true"#))
+    })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let window = windows().1[0].clone();
     x(&["xdotool", "windowactivate", "--sync", &window]);
     x(&["xdotool", "key", "alt+F4"]);

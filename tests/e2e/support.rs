@@ -493,6 +493,17 @@ pub async fn until_row(c: &Client, what: &str, list: &str, id: i64) {
     until(c, what, &format!("return !!{}", row(list, id))).await;
 }
 
+/// Waits until the open conversation's composer replies to the customer: the
+/// take went through (before that, an occupant's composer writes notes).
+pub async fn until_reply_composer(c: &Client) {
+    until(
+        c,
+        "the reply composer",
+        "return document.querySelector(\"[data-testid='composer']\")?.closest('form').dataset.kind === 'reply'",
+    )
+    .await;
+}
+
 /// Types `keys` into whatever has the focus.
 pub async fn press(c: &Client, keys: &str) {
     c.active_element()

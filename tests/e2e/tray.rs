@@ -32,6 +32,7 @@ async fn the_tray_counts_customers_waiting_for_an_answer() {
     // Alice takes Ben and answers him in the app: nobody waits.
     open_row(&c, "queue", ben).await;
     click(&c, "take").await;
+    until_reply_composer(&c).await;
     type_into(&c, "composer", "Refunded: sorry about that.").await;
     click(&c, "send").await;
     until_label(&item, "").await;

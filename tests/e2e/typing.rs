@@ -15,12 +15,7 @@ async fn each_side_sees_the_other_typing_and_the_agent_sees_seen() {
     let driver = Driver::start(&w.data_dir());
     let c = driver.session().await;
     let id = alice_takes_the_first_waiting(&c, &w).await;
-    until(
-        &c,
-        "the reply composer",
-        "return document.querySelector(\"[data-testid='composer']\")?.closest('form').dataset.kind === 'reply'",
-    )
-    .await;
+    until_reply_composer(&c).await;
 
     // Maria types (without sending): the app shows it.
     page.find(Locator::Css("#message"))

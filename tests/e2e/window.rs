@@ -2,7 +2,6 @@
 //! notification brings it forward on that conversation.
 
 use crate::support::*;
-use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
@@ -25,9 +24,20 @@ async fn the_window_comes_back_where_it_was_left() {
     .unwrap();
     let set = c.get_window_rect().await.unwrap();
     assert_ne!(set, first, "the window moved and resized");
-    // The app saves shortly after the window stops moving; then it is killed,
-    // with no chance to save on the way out.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The app saves shortly after the window stops moving (the window-state
+    // plugin's file in its config folder); then it is killed, with no chance
+    // to save on the way out.
+    let state = w
+        .data_dir()
+        .join("config/com.switchboard.desktop/.window-state.json");
+    let (width, height) = (
+        format!("\"width\": {}", set.2 as u32),
+        format!("\"height\": {}", set.3 as u32),
+    );
+    until_x("the geometry saved", || {
+        std::fs::read_to_string(&state).is_ok_and(|s| s.contains(&width) && s.contains(&height))
+    })
+    .await;
     c.close().await.unwrap();
     drop(driver);
 

@@ -143,6 +143,42 @@ impl World {
             .as_i64()
             .unwrap()
     }
+
+    /// Waits until the server keeps no events right after `cursor` (its
+    /// pruner runs on its own time, slower under load): a stream from there
+    /// is told to resync.
+    pub async fn until_pruned_past(&self, cursor: i64) {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let url = format!(
+                "{}/api/v1/stream?cursor={cursor}",
+                self.server.base.replace("http://", "ws://")
+            );
+            let mut req = url.into_client_request().unwrap();
+            req.headers_mut().insert(
+                "authorization",
+                format!("Bearer {}", self.token(2)).parse().unwrap(),
+            );
+            let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+            let first = loop {
+                match ws.next().await {
+                    Some(Ok(Message::Text(t))) => break t.to_string(),
+                    Some(Ok(_)) => continue,
+                    other => panic!("the stream ended without a frame: {other:?}"),
+                }
+            };
+            if serde_json::from_str::<Value>(&first).unwrap()["type"] == "resync_required" {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server still keeps the events after {cursor}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 /// Fast reconnection for tests.

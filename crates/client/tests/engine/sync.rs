@@ -179,11 +179,12 @@ async fn resync_after_retention_keeps_the_archive_and_the_outbox() {
             )
             .unwrap();
     }
+    let synced = w.latest_seq().await;
     let (fresh, _) = w.customer("Fresh", "new one").await;
     for i in 0..10 {
         w.customer(&format!("Noise{i}"), "x").await;
     }
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    w.until_pruned_past(synced).await;
 
     let engine = start_engine(&accounts, &session);
     let mut changes = engine.changes();
@@ -237,7 +238,7 @@ async fn an_archive_cursor_older_than_the_servers_removals_pages_again_from_the_
         closed.push(id);
     }
     // The log moves on past the first of those events.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    w.until_pruned_past(1).await;
     let (accounts, session) = w.sign_in(0).await;
     let engine = start_engine(&accounts, &session);
     for id in &closed {

@@ -83,9 +83,21 @@ async fn op_ids_are_kept_for_the_retention_then_forgotten() {
     api.act(alice, c.conversation, "take").await.ok();
     let path = format!("/api/v1/conversations/{}/messages", c.conversation);
     let body = json!({"op_id": Uuid::new_v4(), "body": "once?"});
-    api.post(&path, Some(&alice.token), &body).await.ok();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    api.post(&path, Some(&alice.token), &body).await.ok();
+    let first = api.post(&path, Some(&alice.token), &body).await.ok();
+    // Once the pruner (every 100 ms, slower under load) has run, the same op
+    // id is a new message.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let again = api.post(&path, Some(&alice.token), &body).await.ok();
+        if again != first {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the op id was never forgotten"
+        );
+    }
     let detail = api.detail(alice, c.conversation).await.ok();
     let n = detail["messages"]
         .as_array()

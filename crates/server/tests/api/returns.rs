@@ -49,16 +49,17 @@ async fn an_unanswered_customer_goes_back_to_the_queue_and_the_agent_hears_why()
     let start = latest_seq(api, sam).await;
     let mut stream = Stream::open(&api.base, &alice.token, start).await;
 
-    // Maria waits; Alice takes her and does not answer.
-    let maria = api.waiting_customer("Maria", "hello?").await;
-    // Olga is answered in time: she stays.
+    // Olga is answered in time (first, so that nothing else delays her
+    // answer under load): she stays.
     let olga = api.waiting_customer("Olga", "hi").await;
-    let taken = Instant::now();
-    api.act(alice, maria.conversation, "take").await.ok();
     api.act(alice, olga.conversation, "take").await.ok();
     api.reply(alice, olga.conversation, "With you in a moment")
         .await
         .ok();
+    // Maria waits; Alice takes her and does not answer.
+    let maria = api.waiting_customer("Maria", "hello?").await;
+    let taken = Instant::now();
+    api.act(alice, maria.conversation, "take").await.ok();
 
     let d = until_state(api, sam, maria.conversation, "not_assigned").await;
     assert!(

@@ -255,6 +255,25 @@ impl Api {
         self.send(r).await
     }
 
+    /// POST asking for the answer in `languages` (an Accept-Language value).
+    pub async fn post_in(
+        &self,
+        languages: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Reply {
+        let mut r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("accept-language", languages)
+            .json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        self.send(r).await
+    }
+
     pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
         let mut r = self.http.put(format!("{}{path}", self.base)).json(body);
         if let Some(t) = token {
@@ -423,14 +442,51 @@ pub fn find<'a>(snapshot: &'a Value, list: &str, id: i64) -> Option<&'a Value> {
 }
 
 /// An open event stream.
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An agent's stream as a test holds it. Opened with [`Stream::open`], it is
+/// read all the time in the background, as the app reads it (frames wait in
+/// memory until the test asks; pings are answered), so a test busy with
+/// requests is not cut off as a silent client (three heartbeats and a
+/// second). [`Stream::open_unread`] takes frames off the socket only when asked.
 pub struct Stream {
-    ws: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
+    source: Source,
+}
+
+enum Source {
+    /// Frames read by a task as they come; None once the stream has ended.
+    Read {
+        frames: tokio::sync::mpsc::UnboundedReceiver<Option<String>>,
+        reader: tokio::task::JoinHandle<()>,
+    },
+    Unread(Box<Socket>),
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        // The task owns the socket: ending it closes the connection.
+        if let Source::Read { reader, .. } = &self.source {
+            reader.abort();
+        }
+    }
+}
+
+/// The next text frame from `ws`: Some(None) once the stream has ended, None
+/// if nothing comes by `deadline`.
+async fn next_text(ws: &mut Socket, deadline: tokio::time::Instant) -> Option<Option<String>> {
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Err(_) => return None,
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return Some(None),
+            Ok(Some(Ok(Message::Text(t)))) => return Some(Some(t.to_string())),
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
 }
 
 impl Stream {
-    pub async fn open(base: &str, token: &str, cursor: i64) -> Stream {
+    async fn connect(base: &str, token: &str, cursor: i64) -> Socket {
         let url = format!(
             "{}/api/v1/stream?cursor={cursor}",
             base.replace("http://", "ws://")
@@ -441,22 +497,55 @@ impl Stream {
         let (ws, _) = tokio_tungstenite::connect_async(req)
             .await
             .expect("stream opens");
-        Stream { ws }
+        ws
+    }
+
+    /// Opens the stream from `cursor` and reads it in the background.
+    pub async fn open(base: &str, token: &str, cursor: i64) -> Stream {
+        let mut ws = Self::connect(base, token, cursor).await;
+        let (tx, frames) = tokio::sync::mpsc::unbounded_channel();
+        let reader = tokio::spawn(async move {
+            let far = tokio::time::Instant::now() + Duration::from_secs(86_400);
+            loop {
+                let text = next_text(&mut ws, far).await.flatten();
+                let ended = text.is_none();
+                if tx.send(text).is_err() || ended {
+                    return;
+                }
+            }
+        });
+        Stream {
+            source: Source::Read { frames, reader },
+        }
+    }
+
+    /// Opens the stream from `cursor`; frames are taken off the socket only
+    /// when asked for (a client too slow for the server).
+    pub async fn open_unread(base: &str, token: &str, cursor: i64) -> Stream {
+        Stream {
+            source: Source::Unread(Box::new(Self::connect(base, token, cursor).await)),
+        }
+    }
+
+    /// The next text frame: Some(None) once the stream has ended, None if
+    /// nothing comes within `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<Option<String>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        match &mut self.source {
+            Source::Read { frames, .. } => {
+                match tokio::time::timeout_at(deadline, frames.recv()).await {
+                    Err(_) => None,
+                    Ok(None) => Some(None),
+                    Ok(Some(text)) => Some(text),
+                }
+            }
+            Source::Unread(ws) => next_text(ws, deadline).await,
+        }
     }
 
     /// The next text frame as sent, or None if none comes within `wait`.
     pub async fn text(&mut self, wait: Duration) -> Option<String> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let msg = tokio::time::timeout_at(deadline, self.ws.next())
-                .await
-                .ok()??;
-            match msg.ok()? {
-                Message::Text(t) => return Some(t.to_string()),
-                Message::Close(_) => return None,
-                _ => continue,
-            }
-        }
+        self.next(wait).await.flatten()
     }
 
     /// Whether the server closes the stream within `wait` (frames before the
@@ -464,10 +553,11 @@ impl Stream {
     pub async fn closed_within(&mut self, wait: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            match tokio::time::timeout_at(deadline, self.ws.next()).await {
-                Err(_) => return false,
-                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
-                Ok(Some(Ok(_))) => continue,
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next(left).await {
+                None => return false,
+                Some(None) => return true,
+                Some(Some(_)) => continue,
             }
         }
     }

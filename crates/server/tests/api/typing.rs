@@ -95,19 +95,23 @@ async fn a_customer_typing_reaches_the_agents_who_see_the_conversation() {
         assert!(cursor >= now, "the stream is live");
     }
 
-    // In the queue: every agent sees it. Five in a row are one signal.
+    // In the queue: every agent sees it. Five in a row are one signal (when
+    // they come within the server's gap: a slow run may let a second pass).
+    let burst = std::time::Instant::now();
     for _ in 0..5 {
         no_content(customer_typing(api, &c).await);
     }
+    let quick = burst.elapsed() < Duration::from_millis(800);
     let maria = (id, "Maria".to_string());
-    assert_eq!(
-        alices.typing_within(QUIET).await,
-        std::slice::from_ref(&maria)
+    let heard = alices.typing_within(QUIET).await;
+    assert!(
+        !heard.is_empty() && heard.iter().all(|h| *h == maria),
+        "{heard:?}"
     );
-    assert_eq!(
-        bobs.typing_within(Duration::from_millis(100)).await,
-        std::slice::from_ref(&maria)
-    );
+    if quick {
+        assert_eq!(heard.len(), 1, "five in a row are one signal");
+    }
+    assert_eq!(bobs.typing_within(QUIET).await, heard);
 
     // Alice takes it: Bob no longer hears.
     api.act(alice, id, "take").await.ok();
@@ -161,10 +165,19 @@ async fn the_occupant_typing_reaches_the_customers_page() {
     agent_typing(api, alice, id).await.err(409, "not_occupant");
     api.act(alice, id, "take").await.ok();
     agent_typing(api, bob, id).await.err(409, "not_occupant");
+    let burst = std::time::Instant::now();
     for _ in 0..3 {
         no_content(agent_typing(api, alice, id).await);
     }
-    assert_eq!(page_typing(&mut page, QUIET).await, ["Alice"]);
+    let quick = burst.elapsed() < Duration::from_millis(800);
+    let heard = page_typing(&mut page, QUIET).await;
+    assert!(
+        !heard.is_empty() && heard.iter().all(|n| n == "Alice"),
+        "{heard:?}"
+    );
+    if quick {
+        assert_eq!(heard.len(), 1, "three in a row are one signal");
+    }
     agent_typing(api, alice, 999_999)
         .await
         .err(404, "not_found");
