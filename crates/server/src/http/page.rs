@@ -18,6 +18,8 @@ use axum::Router;
 
 use crate::http::extract::accepted_language;
 use crate::store::rules;
+use std::collections::HashMap;
+use std::sync::Arc;
 use switchboard_i18n::Lang;
 
 const INDEX: &str = include_str!("../../assets/chat/index.html");
@@ -263,22 +265,43 @@ fn asset(content_type: &'static str, body: impl IntoResponse) -> Response {
         .into_response()
 }
 
-/// `/chat`: the page in the language the browser asks for.
-async fn index(headers: axum::http::HeaderMap) -> Response {
-    let mut response = asset(HTML, index_html(accepted_language(&headers)));
-    // The answer depends on the header: a cache keeps one per language.
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    response
+/// `/chat` in every language, written once when the routes are made.
+#[derive(Clone)]
+struct Pages(Arc<HashMap<Lang, Bytes>>);
+
+impl Pages {
+    fn new() -> Self {
+        Pages(Arc::new(
+            Lang::all()
+                .map(|lang| (lang, Bytes::from(index_html(lang))))
+                .collect(),
+        ))
+    }
+
+    /// `/chat`: the page in the language the browser asks for.
+    fn answer(&self, headers: &axum::http::HeaderMap) -> Response {
+        let lang = accepted_language(headers);
+        let page = self.0.get(&lang).or_else(|| self.0.get(&Lang::ENGLISH));
+        let mut response = asset(HTML, page.cloned().unwrap_or_default());
+        // The answer depends on the header: a cache keeps one per language.
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+        response
+    }
 }
 
 /// `/chat`, its modules (with the generated `config.js`) and its style.
 pub fn routes<S: Clone + Send + Sync + 'static>(max_file_bytes: usize) -> Router<S> {
     let config = Bytes::from(config_js(max_file_bytes));
     let locales = Bytes::from(locales_js());
+    let pages = Pages::new();
+    let index = move |headers: axum::http::HeaderMap| {
+        let pages = pages.clone();
+        async move { pages.answer(&headers) }
+    };
     let mut router = Router::new()
-        .route("/chat", get(index))
+        .route("/chat", get(index.clone()))
         .route("/chat/", get(index))
         .route("/chat/app.css", get(|| async { asset(CSS, STYLE) }))
         .route(
