@@ -47,3 +47,19 @@ notify-open = Open conversation
 chooser-title = Attach files
 chooser-accept = Attach
 chooser-cancel = Cancel
+
+## The app's own refusals (the window shows them after "Check what you
+## entered:"). $name: a file's name; $scheme: a link's kind (mailto, ftp).
+
+engine-write-first = write a message first
+engine-note-too-long = this note has { $count } characters; the limit is { $max }
+engine-transfer-self = pick a colleague: this conversation is already yours
+engine-file-empty = { $name } is empty
+engine-not-a-file = { $name } is not a file
+engine-not-an-image = this attachment is not an image: save it instead
+engine-not-a-link = not a link
+engine-link-kind = links of the kind { $scheme }: are not opened
+engine-reminder-range = the reminder interval is at most a day
+engine-idle-range = away when idle: from a second to a day
+engine-file-cache-range = files kept for offline viewing: from { $min } to { $max } MB
+engine-archive-months-range = archive kept offline: from 1 to { $max } months, or all

@@ -42,3 +42,19 @@ notify-open = Ouvrir la conversation
 chooser-title = Joindre des fichiers
 chooser-accept = Joindre
 chooser-cancel = Annuler
+
+## The app's own refusals (the window shows them after "Check what you
+## entered:"). $name: a file's name; $scheme: a link's kind (mailto, ftp).
+
+engine-write-first = écrivez d'abord un message
+engine-note-too-long = cette note fait { $count } caractères ; la limite est de { $max }
+engine-transfer-self = choisissez un collègue : cette conversation est déjà la vôtre
+engine-file-empty = { $name } est vide
+engine-not-a-file = { $name } n'est pas un fichier
+engine-not-an-image = cette pièce jointe n'est pas une image : enregistrez-la plutôt
+engine-not-a-link = ce n'est pas un lien
+engine-link-kind = les liens de type { $scheme }: ne sont pas ouverts
+engine-reminder-range = l'intervalle de rappel est d'au plus un jour
+engine-idle-range = absent après inactivité : d'une seconde à un jour
+engine-file-cache-range = fichiers gardés pour consultation hors ligne : de { $min } à { $max } Mo
+engine-archive-months-range = archive gardée hors ligne : de 1 à { $max } mois, ou toute l'archive

@@ -47,6 +47,26 @@ pub fn parse_server(input: &str) -> Result<Url> {
 /// How long a file may take to go up or come down (10 MiB on a slow line).
 const FILE_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The language the agent reads, asked of the server for its messages
+/// (Accept-Language on every request): the app's, set from its settings.
+static ASKED_LANGUAGE: std::sync::RwLock<&'static str> = std::sync::RwLock::new("en");
+
+/// Asks the server to speak `lang` from now on (the app's language changed).
+pub fn ask_in(lang: switchboard_i18n::Lang) {
+    if let Ok(mut asked) = ASKED_LANGUAGE.write() {
+        *asked = lang.tag();
+    }
+}
+
+fn asked_language() -> &'static str {
+    ASKED_LANGUAGE.read().map(|l| *l).unwrap_or("en")
+}
+
+/// The language the agent reads: the engine's own refusals speak it too.
+pub fn agents_language() -> switchboard_i18n::Lang {
+    switchboard_i18n::Lang::from_tag(asked_language()).unwrap_or_default()
+}
+
 /// An HTTP client for one server, with or without a token.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -102,7 +122,15 @@ impl Api {
             Some(t) => req.bearer_auth(t),
             None => req,
         };
-        let resp = req.send().await.map_err(unreachable)?;
+        let (http, request) = req.build_split();
+        let mut request =
+            request.map_err(|e| ClientError::new(EngineCode::BadAddress, e.to_string()))?;
+        // The agent's language, unless the request asks for its own (a CSV).
+        request
+            .headers_mut()
+            .entry(reqwest::header::ACCEPT_LANGUAGE)
+            .or_insert(reqwest::header::HeaderValue::from_static(asked_language()));
+        let resp = http.execute(request).await.map_err(unreachable)?;
         self.answer_bytes(resp).await
     }
 

@@ -210,7 +210,7 @@ impl App {
     /// `notifications`, the engine shows desktop notifications.
     pub fn new(root: Option<PathBuf>, use_keychain: bool, notifications: bool) -> Result<App> {
         let (changes, _) = broadcast::channel(1024);
-        Ok(App {
+        let app = App {
             accounts: Accounts::new(root, use_keychain)?,
             running: Mutex::new(None),
             changes,
@@ -220,7 +220,10 @@ impl App {
             snooze_watch: std::sync::Mutex::new(None),
             startup: Arc::new(Mutex::new(())),
             idle_away: Arc::default(),
-        })
+        };
+        // The server's refusals in the agent's language.
+        crate::api::ask_in(app.settings().lang());
+        Ok(app)
     }
 
     /// Marks the session as being restored at start-up, off the window's path:
@@ -526,13 +529,21 @@ fn unused_path(dir: &Path, name: &str) -> PathBuf {
 /// Whether a link in a message may be opened in the system browser: http, https
 /// and mailto only.
 pub fn openable_link(url: &str) -> Result<url::Url> {
-    let parsed = url::Url::parse(url.trim())
-        .map_err(|_| ClientError::new(ErrorCode::InvalidField, "not a link"))?;
+    let parsed = url::Url::parse(url.trim()).map_err(|_| {
+        ClientError::new(
+            ErrorCode::InvalidField,
+            switchboard_i18n::tr!(crate::api::agents_language(), "engine-not-a-link"),
+        )
+    })?;
     match parsed.scheme() {
         "http" | "https" | "mailto" => Ok(parsed),
         other => Err(ClientError::new(
             ErrorCode::InvalidField,
-            format!("links of the kind {other}: are not opened"),
+            switchboard_i18n::tr!(
+                crate::api::agents_language(),
+                "engine-link-kind",
+                scheme = other.to_owned()
+            ),
         )),
     }
 }

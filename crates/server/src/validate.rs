@@ -1,31 +1,31 @@
 //! Field checks shared by every route. Text is stored exactly as sent: these only
 //! refuse what cannot be used, they never rewrite.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
+use crate::words;
 use switchboard_protocol::{
     ErrorCode, MAX_LANGUAGE_TAG_CHARS, MAX_MESSAGE_CHARS, MAX_SHORT_TEXT_CHARS,
 };
 
 /// Text no database can store: U+0000 (PostgreSQL refuses it in text columns).
-fn storable(field: &str, value: &str) -> Result<()> {
+fn storable(field: &'static str, value: &str) -> Result<()> {
     if value.contains('\0') {
-        return Err(Error::field(format!(
-            "{field} must not contain the NUL character"
+        return Err(Error::field_said(words!(
+            "error-nul-character",
+            field = Field(field)
         )));
     }
     Ok(())
 }
 
 /// A name, email or subject: not blank, at most 1,000 characters.
-pub fn short_text(field: &str, value: &str) -> Result<()> {
+pub fn short_text(field: &'static str, value: &str) -> Result<()> {
     storable(field, value)?;
     if value.trim().is_empty() {
-        return Err(Error::field(format!("{field} must not be blank")));
+        return Err(blank(field));
     }
     if value.chars().count() > MAX_SHORT_TEXT_CHARS {
-        return Err(Error::field(format!(
-            "{field} must be at most {MAX_SHORT_TEXT_CHARS} characters"
-        )));
+        return Err(too_long(field, MAX_SHORT_TEXT_CHARS));
     }
     Ok(())
 }
@@ -35,21 +35,51 @@ pub fn email(value: &str) -> Result<()> {
     short_text("email", value)?;
     match value.trim().rsplit_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
-        _ => Err(Error::field("email must look like name@example.com")),
+        _ => Err(Error::field_said(words!("error-email"))),
     }
+}
+
+/// 400 `invalid_field`: `field` is blank.
+pub fn blank(field: &'static str) -> Error {
+    Error::field_said(words!("error-blank", field = Field(field)))
+}
+
+/// 400 `invalid_field`: `field` is longer than `max` characters.
+pub fn too_long(field: &'static str, max: usize) -> Error {
+    Error::field_said(words!("error-too-long", field = Field(field), max = max))
+}
+
+/// `field` has `count` characters, more than `max`.
+fn too_many(code: ErrorCode, field: &'static str, count: usize, max: usize) -> Error {
+    Error::said(
+        code,
+        words!(
+            "error-too-many-characters",
+            field = Field(field),
+            count = count,
+            max = max
+        ),
+    )
 }
 
 /// A message body: not blank, at most 10,000 characters.
 pub fn message(body: &str) -> Result<()> {
-    storable("message", body)?;
+    message_in("message", body)
+}
+
+/// A message-like text in request field `field` (a canned reply's body).
+pub fn message_in(field: &'static str, body: &str) -> Result<()> {
+    storable(field, body)?;
     if body.trim().is_empty() {
-        return Err(Error::field("message must not be blank"));
+        return Err(blank(field));
     }
     let n = body.chars().count();
     if n > MAX_MESSAGE_CHARS {
-        return Err(Error::new(
+        return Err(too_many(
             ErrorCode::MessageTooLong,
-            format!("message has {n} characters; the limit is {MAX_MESSAGE_CHARS}"),
+            field,
+            n,
+            MAX_MESSAGE_CHARS,
         ));
     }
     Ok(())
@@ -60,9 +90,7 @@ pub fn comment(value: &str, max: usize) -> Result<()> {
     storable("comment", value)?;
     let n = value.chars().count();
     if n > max {
-        return Err(Error::field(format!(
-            "comment has {n} characters; the limit is {max}"
-        )));
+        return Err(too_many(ErrorCode::InvalidField, "comment", n, max));
     }
     Ok(())
 }
@@ -74,16 +102,17 @@ pub fn comment(value: &str, max: usize) -> Result<()> {
 pub fn language(tag: &str) -> Result<switchboard_i18n::Lang> {
     let n = tag.chars().count();
     if n > MAX_LANGUAGE_TAG_CHARS {
-        return Err(Error::field(format!(
-            "language has {n} characters; the limit is {MAX_LANGUAGE_TAG_CHARS}"
-        )));
+        return Err(too_many(
+            ErrorCode::InvalidField,
+            "language",
+            n,
+            MAX_LANGUAGE_TAG_CHARS,
+        ));
     }
     let well_formed = tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && tag.parse::<unic_langid::LanguageIdentifier>().is_ok();
     if !well_formed {
-        return Err(Error::field(
-            "language must be a BCP 47 language tag such as \"fr\" or \"pt-BR\"",
-        ));
+        return Err(Error::field_said(words!("error-language-tag")));
     }
     Ok(switchboard_i18n::Lang::negotiate([tag]))
 }
@@ -116,6 +145,47 @@ mod tests {
             short_text("name", "\0").unwrap_err().body.code,
             ErrorCode::InvalidField
         );
+    }
+
+    #[test]
+    fn refusals_are_the_apis_english_and_say_the_same_in_french() {
+        let fr = switchboard_i18n::Lang::from_tag("fr").unwrap();
+        let said = |e: Error| (e.body.message.clone(), e.message_in(fr));
+        assert_eq!(
+            said(short_text("title", " ").unwrap_err()),
+            (
+                "title must not be blank".to_string(),
+                "le titre ne doit pas être vide".to_string()
+            )
+        );
+        let n = MAX_MESSAGE_CHARS + 1;
+        assert_eq!(
+            said(message(&"é".repeat(n)).unwrap_err()),
+            (
+                format!("message has {n} characters; the limit is {MAX_MESSAGE_CHARS}"),
+                format!(
+                    "le message fait {n} caractères\u{a0}; la limite est de {MAX_MESSAGE_CHARS}"
+                )
+            )
+        );
+        assert_eq!(
+            short_text("name", &"x".repeat(MAX_SHORT_TEXT_CHARS + 1))
+                .unwrap_err()
+                .body
+                .message,
+            format!("name must be at most {MAX_SHORT_TEXT_CHARS} characters")
+        );
+        assert_eq!(
+            said(email("ab").unwrap_err()).0,
+            "email must look like name@example.com"
+        );
+        assert_eq!(
+            said(message("a\0b").unwrap_err()).1,
+            "le message ne doit pas contenir le caractère NUL"
+        );
+        // English asked, or no catalog words: the message as it is.
+        let plain = Error::field("x must be y");
+        assert_eq!(plain.message_in(fr), "x must be y");
     }
 
     #[test]

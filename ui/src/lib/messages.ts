@@ -1,9 +1,11 @@
 // What the agent reads when something fails. The engine's and the server's
-// own words are English, and the most specific there are ("Bob has already
-// taken this conversation"): in English the app shows them. In another
-// language it shows the catalog's words for the error's code
-// (locales/<language>/ui/errors.ftl), with their detail only for the few codes
-// whose detail says what exactly went wrong (a field, a file on disk).
+// own words are the most specific there are ("Bob has already taken this
+// conversation"): in English the app shows them. In another language it shows
+// the catalog's words for the error's code (locales/<language>/ui/errors.ftl),
+// with their detail only for the few codes whose detail says what exactly went
+// wrong (a field, a file on disk). The server says a field's refusal in the
+// app's language (the engine asks for it: Accept-Language; its catalog is
+// locales/<language>/server.ftl), so that detail reads in the agent's language.
 import { BackendError } from './backend';
 import type { MessageArgs, MessageId } from './i18n-keys';
 import { language, t, type PlainMessageId } from './i18n.svelte';

@@ -55,7 +55,11 @@ fn read_chosen(path: &Path) -> Result<(String, Vec<u8>)> {
     if !meta.is_file() {
         return Err(ClientError::new(
             ErrorCode::InvalidField,
-            format!("{name} is not a file"),
+            switchboard_i18n::tr!(
+                crate::api::agents_language(),
+                "engine-not-a-file",
+                name = name.clone()
+            ),
         ));
     }
     if meta.len() > MAX_ATTACH_BYTES {
@@ -98,7 +102,7 @@ impl App {
         if !INLINE_TYPES.contains(&file.content_type.as_str()) {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                "this attachment is not an image: save it instead",
+                switchboard_i18n::tr!(crate::api::agents_language(), "engine-not-an-image"),
             ));
         }
         Ok(file)

@@ -132,6 +132,7 @@ impl App {
     pub(super) async fn save_settings(&self, settings: &AppSettings) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(settings)?;
         write_file(&self.settings_path(), &bytes)?;
+        crate::api::ask_in(settings.lang());
         if let Ok(engine) = self.engine().await {
             engine.set_notification_settings(settings.policy());
             engine.set_file_cache_bytes(mib(settings.file_cache_mib));
@@ -180,7 +181,7 @@ impl App {
         if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                "the reminder interval is at most a day",
+                tr!(crate::api::agents_language(), "engine-reminder-range"),
             ));
         }
         if settings
@@ -189,14 +190,17 @@ impl App {
         {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                "away when idle: from a second to a day",
+                tr!(crate::api::agents_language(), "engine-idle-range"),
             ));
         }
         if !(MIN_FILE_CACHE_MIB..=MAX_FILE_CACHE_MIB).contains(&settings.file_cache_mib) {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                format!(
-                    "files kept for offline viewing: from {MIN_FILE_CACHE_MIB} to {MAX_FILE_CACHE_MIB} MB"
+                tr!(
+                    crate::api::agents_language(),
+                    "engine-file-cache-range",
+                    min = MIN_FILE_CACHE_MIB,
+                    max = MAX_FILE_CACHE_MIB
                 ),
             ));
         }
@@ -206,7 +210,11 @@ impl App {
         {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                format!("archive kept offline: from 1 to {MAX_ARCHIVE_MONTHS} months, or all"),
+                tr!(
+                    crate::api::agents_language(),
+                    "engine-archive-months-range",
+                    max = MAX_ARCHIVE_MONTHS
+                ),
             ));
         }
         self.apply_start_at_login(settings.start_at_login)?;

@@ -15,7 +15,11 @@ impl Engine {
         if bytes.is_empty() {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                format!("{name} is empty"),
+                switchboard_i18n::tr!(
+                    crate::api::agents_language(),
+                    "engine-file-empty",
+                    name = name.clone()
+                ),
             ));
         }
         if bytes.len() as u64 > MAX_ATTACH_BYTES {

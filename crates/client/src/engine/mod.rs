@@ -444,7 +444,12 @@ impl Engine {
             if count > MAX_NOTE_CHARS {
                 return Err(ClientError::new(
                     ErrorCode::InvalidField,
-                    format!("this note has {count} characters; the limit is {MAX_NOTE_CHARS}"),
+                    switchboard_i18n::tr!(
+                        crate::api::agents_language(),
+                        "engine-note-too-long",
+                        count = count,
+                        max = MAX_NOTE_CHARS
+                    ),
                 ));
             }
         }
@@ -452,7 +457,7 @@ impl Engine {
         if to.id == me.id {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                "pick a colleague: this conversation is already yours",
+                switchboard_i18n::tr!(crate::api::agents_language(), "engine-transfer-self"),
             ));
         }
         self.enqueue(
@@ -503,7 +508,7 @@ fn checked_body(body: &str) -> Result<()> {
     if body.trim().is_empty() {
         return Err(ClientError::new(
             ErrorCode::InvalidField,
-            "write a message first",
+            switchboard_i18n::tr!(crate::api::agents_language(), "engine-write-first"),
         ));
     }
     let n = body.chars().count();

@@ -168,3 +168,38 @@ async fn a_supervisor_manages_them_from_the_app_and_every_app_follows() {
     let again = sam.delete_canned_reply(saved.id).await.unwrap_err();
     assert_eq!(again.code, ErrorCode::NotFound);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_come_in_the_apps_language_the_servers_and_the_apps_own() {
+    let w = World::new(&[]).await;
+    let app = App::new(Some(w.app_dir("app")), false, false).unwrap();
+    app.sign_in(&w.server.base, &w.agents[2].2, PASSWORD)
+        .await
+        .unwrap();
+    let blank = || app.save_canned_reply(None, " ".into(), "hi".into(), "Hello".into());
+    // The server's English, as documented, while the app speaks English…
+    let mut settings = app.settings();
+    settings.language = switchboard_i18n::Lang::from_tag("en");
+    app.set_settings(settings).await.unwrap();
+    let e = blank().await.unwrap_err();
+    assert_eq!(
+        e.code,
+        switchboard_client::ClientErrorCode::Server(switchboard_protocol::ErrorCode::InvalidField)
+    );
+    assert_eq!(e.message, "title must not be blank");
+    // …and French once the agent chooses French.
+    settings.language = switchboard_i18n::Lang::from_tag("fr");
+    app.set_settings(settings).await.unwrap();
+    let e = blank().await.unwrap_err();
+    assert_eq!(e.message, "le titre ne doit pas être vide");
+    // The app's own refusals too.
+    let link = switchboard_client::openable_link("ftp://example.com/x").unwrap_err();
+    assert_eq!(link.message, "les liens de type ftp: ne sont pas ouverts");
+    let mut odd = settings;
+    odd.reminder_minutes = Some(25 * 60);
+    let e = app.set_settings(odd).await.unwrap_err();
+    assert_eq!(e.message, "l'intervalle de rappel est d'au plus un jour");
+    // Back to English for the tests that follow in this process.
+    settings.language = switchboard_i18n::Lang::from_tag("en");
+    app.set_settings(settings).await.unwrap();
+}

@@ -11,8 +11,26 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use switchboard_protocol::{ErrorCode, MAX_BODY_BYTES};
 
+tokio::task_local! {
+    /// The language the request being answered asks for (Accept-Language).
+    static ASKED_LANGUAGE: switchboard_i18n::Lang;
+}
+
+/// Answers each request in the language its Accept-Language asks for: errors
+/// whose message is a catalog's are said in it (English otherwise).
+pub(crate) async fn in_asked_language(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = accepted_language(req.headers());
+    ASKED_LANGUAGE.scope(lang, next.run(req)).await
+}
+
 impl IntoResponse for Error {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        if let Ok(lang) = ASKED_LANGUAGE.try_with(|l| *l) {
+            self.body.message = self.message_in(lang);
+        }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, axum::Json(self.body)).into_response()
     }

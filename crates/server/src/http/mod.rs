@@ -245,6 +245,7 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             Error::internal("handler", "panicked").into_response()
         }))
+        .layer(axum::middleware::from_fn(extract::in_asked_language))
         .layer(axum::middleware::from_fn(unread::close_if_unread))
         .with_state(state)
 }

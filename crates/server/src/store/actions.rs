@@ -229,7 +229,7 @@ impl Store {
                             .fetch_optional(&mut *conn)
                             .await?;
                         if listed.is_none() {
-                            return Err(Error::field("subject is not in the server's subject list"));
+                            return Err(Error::field_said(crate::words!("error-subject-unknown")));
                         }
                         (Some(s.clone()), 1i64)
                     }

@@ -25,7 +25,7 @@ impl Store {
     pub(super) async fn prepared(&self, name: &str, bytes: Vec<u8>) -> Result<(String, Prepared)> {
         let name = attachments::clean_name(name)?;
         if bytes.is_empty() {
-            return Err(Error::field("the file is empty"));
+            return Err(Error::field_said(crate::words!("error-file-empty")));
         }
         let max = self.config.attachment_max_bytes;
         if bytes.len() > max {

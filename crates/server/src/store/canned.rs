@@ -42,9 +42,7 @@ fn checked(req: CannedReplyRequest) -> Result<CannedReplyRequest> {
     let title = req.title.trim().to_owned();
     crate::validate::short_text("title", &title)?;
     if title.chars().count() > MAX_CANNED_TITLE_CHARS {
-        return Err(Error::field(format!(
-            "title must be at most {MAX_CANNED_TITLE_CHARS} characters"
-        )));
+        return Err(crate::validate::too_long("title", MAX_CANNED_TITLE_CHARS));
     }
     let shortcut = req.shortcut.trim().to_ascii_lowercase();
     let fits = (1..=MAX_CANNED_SHORTCUT_CHARS).contains(&shortcut.len())
@@ -52,16 +50,19 @@ fn checked(req: CannedReplyRequest) -> Result<CannedReplyRequest> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !fits {
-        return Err(Error::field(format!(
-            "shortcut must be 1 to {MAX_CANNED_SHORTCUT_CHARS} letters, digits, - or _"
+        return Err(Error::field_said(crate::words!(
+            "error-shortcut",
+            max = MAX_CANNED_SHORTCUT_CHARS
         )));
     }
-    crate::validate::message(&req.body)
-        .map_err(|e| Error::new(e.body.code, format!("body: {}", e.body.message)))?;
+    crate::validate::message_in("body", &req.body)?;
     if let Some(unknown) = unknown_placeholder(&req.body) {
-        return Err(Error::field(format!(
-            "body: unknown placeholder {unknown}; use {}",
-            CANNED_PLACEHOLDERS.join(" or ")
+        let [first, second] = CANNED_PLACEHOLDERS;
+        return Err(Error::field_said(crate::words!(
+            "error-placeholder",
+            placeholder = unknown,
+            first = first,
+            second = second
         )));
     }
     Ok(CannedReplyRequest {

@@ -155,9 +155,11 @@ async fn stored(
         Ok(Stored::Done(response))
     } else {
         let body: ApiError = serde_json::from_str(&response)?;
+        // Replayed as first answered (in English: the words are not kept).
         Ok(Stored::Failed(Error {
             status: u16::try_from(status).unwrap_or(500),
             body,
+            words: None,
         }))
     }
 }

@@ -153,7 +153,7 @@ impl Store {
     /// and admins any agent's, or every agent's with a total.
     pub async fn chat_report(&self, caller: &Caller, q: &ChatReportQuery) -> Result<ChatReport> {
         if q.from >= q.to {
-            return Err(Error::field("from must be before to"));
+            return Err(Error::field_said(crate::words!("error-report-range")));
         }
         if let Some(id) = q.agent_id {
             if id != caller.id && !caller.sees_everything() {

@@ -86,8 +86,9 @@ pub fn survey_ask(
 pub fn check_rating(rating: i64) -> Result<u8> {
     match u8::try_from(rating) {
         Ok(r @ 1..=5) => Ok(r),
-        _ => Err(Error::field(format!(
-            "rating must be a whole number from 1 to 5, not {rating}"
+        _ => Err(Error::field_said(crate::words!(
+            "error-rating",
+            rating = rating
         ))),
     }
 }

@@ -29,12 +29,13 @@ fn note(note: Option<&str>) -> Result<Option<String>> {
         return Ok(None);
     };
     if n.chars().count() > MAX_NOTE_CHARS {
-        return Err(Error::field(format!(
-            "note has at most {MAX_NOTE_CHARS} characters"
-        )));
+        return Err(crate::validate::too_long("note", MAX_NOTE_CHARS));
     }
     if n.contains('\0') {
-        return Err(Error::field("note must not contain NUL characters"));
+        return Err(Error::field_said(crate::words!(
+            "error-nul-character",
+            field = crate::error::Field("note")
+        )));
     }
     Ok(Some(n.to_owned()))
 }
@@ -254,8 +255,9 @@ impl Store {
             return Err(Error::forbidden("only supervisors can set capacities"));
         }
         if capacity.is_some_and(|c| c == 0 || c > MAX_CAPACITY) {
-            return Err(Error::field(format!(
-                "capacity is a whole number from 1 to {MAX_CAPACITY}, or null for no limit"
+            return Err(Error::field_said(crate::words!(
+                "error-capacity",
+                max = MAX_CAPACITY
             )));
         }
         let mut tx = self.db.write().await?;

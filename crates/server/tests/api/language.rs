@@ -214,3 +214,66 @@ async fn changing_the_language_counts_against_the_customers_rate_limit() {
         .await
         .err(429, "rate_limited");
 }
+
+#[tokio::test]
+async fn refusals_speak_the_language_the_request_asks_for() {
+    let w = World::standard().await;
+    let (api, sam) = (&w.api, w.agent(2));
+    let message = |r: Reply| {
+        assert_eq!(r.status.as_u16(), 400, "{r:?}");
+        assert_eq!(r.code(), "invalid_field", "{r:?}");
+        r.body["message"].as_str().unwrap().to_string()
+    };
+    let path = "/api/v1/canned-replies";
+    let blank = json!({"title": " ", "shortcut": "hi", "body": "Hello"});
+    let said = |languages: &'static str| {
+        let blank = blank.clone();
+        async move { message(api.post_in(languages, path, Some(&sam.token), &blank).await) }
+    };
+    // The API's English without a header, for English and for a language the
+    // server lacks; French when asked first, or after one it lacks.
+    assert_eq!(
+        message(api.post(path, Some(&sam.token), &blank).await),
+        "title must not be blank"
+    );
+    assert_eq!(said("en-GB").await, "title must not be blank");
+    assert_eq!(said("de-DE").await, "title must not be blank");
+    assert_eq!(
+        said("fr-CA,fr;q=0.9").await,
+        "le titre ne doit pas être vide"
+    );
+    assert_eq!(
+        said("de;q=1, fr;q=0.5").await,
+        "le titre ne doit pas être vide"
+    );
+    // Variables: the shortcut's length and the placeholders.
+    let placeholder = json!({"title": "Hi", "shortcut": "hi", "body": "Hi {customer.nme}"});
+    assert_eq!(
+        message(
+            api.post_in("fr", path, Some(&sam.token), &placeholder)
+                .await
+        ),
+        "le texte\u{a0}: variable inconnue {customer.nme}\u{a0}; utilisez {customer.name} ou {agent.name}"
+    );
+    assert_eq!(
+        message(api.post(path, Some(&sam.token), &placeholder).await),
+        "body: unknown placeholder {customer.nme}; use {customer.name} or {agent.name}"
+    );
+    // Nothing was saved by the refusals.
+    let list = api.get(path, Some(&sam.token)).await.ok();
+    assert_eq!(list["replies"].as_array().map(Vec::len), Some(0), "{list}");
+    // A customer's page in French: the rating it sends.
+    let c = api.waiting_customer("Élodie", "Bonjour").await;
+    let rated = api
+        .post_in(
+            "fr",
+            &format!("/api/v1/customer/conversations/{}/survey", c.conversation),
+            Some(&c.token),
+            &json!({"rating": 9}),
+        )
+        .await;
+    assert_eq!(
+        rated.body["message"], "la note doit être un nombre entier de 1 à 5, et non 9",
+        "{rated:?}"
+    );
+}

@@ -37,17 +37,15 @@ pub const MAX_RAW_NAME_CHARS: usize = 1000;
 /// and spaces, or over 1,000 characters as sent (the schema says the same).
 pub fn clean_name(raw: &str) -> Result<String> {
     if raw.chars().count() > MAX_RAW_NAME_CHARS {
-        return Err(Error::field(format!(
-            "name: at most {MAX_RAW_NAME_CHARS} characters"
-        )));
+        return Err(crate::validate::too_long("name", MAX_RAW_NAME_CHARS));
     }
     if raw.chars().any(char::is_control) {
-        return Err(Error::field("name: no control characters"));
+        return Err(Error::field_said(crate::words!("error-file-name-control")));
     }
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let name = base.trim();
     if !name.chars().any(|c| !c.is_whitespace() && c != '.') {
-        return Err(Error::field("name: give the file's name"));
+        return Err(Error::field_said(crate::words!("error-file-name-missing")));
     }
     let chars: Vec<char> = name.chars().collect();
     if chars.len() <= MAX_NAME_CHARS {
