@@ -53,6 +53,7 @@ chooser-cancel = Cancel
 
 engine-write-first = write a message first
 engine-note-too-long = this note has { $count } characters; the limit is { $max }
+engine-message-too-long = this message has { $count } characters; the limit is { $max }
 engine-transfer-self = pick a colleague: this conversation is already yours
 engine-file-empty = { $name } is empty
 engine-not-a-file = { $name } is not a file

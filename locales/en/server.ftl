@@ -72,3 +72,5 @@ error-file-name-control = name: no control characters
 error-file-name-missing = name: give the file's name
 error-report-range = from must be before to
 error-subject-unknown = subject is not in the server's subject list
+error-page-size = limit must be between 1 and { $max }
+error-all-or-agent = give either all or agent_id, not both

@@ -48,6 +48,7 @@ chooser-cancel = Annuler
 
 engine-write-first = écrivez d'abord un message
 engine-note-too-long = cette note fait { $count } caractères ; la limite est de { $max }
+engine-message-too-long = ce message fait { $count } caractères ; la limite est de { $max }
 engine-transfer-self = choisissez un collègue : cette conversation est déjà la vôtre
 engine-file-empty = { $name } est vide
 engine-not-a-file = { $name } n'est pas un fichier

@@ -64,3 +64,5 @@ error-file-name-control = le nom du fichier ne doit pas contenir de caractères 
 error-file-name-missing = indiquez le nom du fichier
 error-report-range = le début doit précéder la fin
 error-subject-unknown = ce sujet n'est pas dans la liste des sujets du serveur
+error-page-size = limit doit être compris entre 1 et { $max }
+error-all-or-agent = donnez all ou agent_id, pas les deux

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use switchboard_client::cache::{Lists, OutboxItem, SearchHit, Snippet};
 use switchboard_client::{
-    openable_link, App, AppSettings, Change, ClientError, ConnectionState, ConversationView,
-    EngineCode, LanguageInfo, SessionInfo, Snooze,
+    App, AppSettings, Change, ClientError, ConnectionState, ConversationView, EngineCode,
+    LanguageInfo, SessionInfo, Snooze,
 };
 use switchboard_protocol::{
     AgentRef, Availability, BlockedCustomer, CannedReply, ChatReport, ConversationSummary,
@@ -331,8 +331,8 @@ pub async fn export_chat_report(
 /// Opens a link from a message in the system browser: http, https and mailto only.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_link(handle: tauri::AppHandle, url: String) -> Result<()> {
-    let url = openable_link(&url)?;
+pub async fn open_link(app: State<'_, App>, handle: tauri::AppHandle, url: String) -> Result<()> {
+    let url = app.openable_link(&url)?;
     handle
         .opener()
         .open_url(url.as_str(), None::<&str>)

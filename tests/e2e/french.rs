@@ -202,3 +202,33 @@ async fn the_manuals_flow_in_french() {
     );
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver (scripts/test runs it)"]
+async fn the_servers_refusal_of_a_field_reads_in_french() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let w = World::new().await;
+    let driver = Driver::start_with(&w.data_dir(), &[("LANGUAGE", OsStr::new("fr_FR"))]);
+    let c = driver.session().await;
+    // Sam, a supervisor, saves a canned reply whose placeholder the server
+    // does not know: the app asks in French, the server answers in French.
+    sign_in_agent(&c, &w, 2).await;
+    click(&c, "open-team").await;
+    click_until(&c, "canned-new", "canned-title").await;
+    type_into(&c, "canned-title", "Bonjour").await;
+    type_into(&c, "canned-shortcut", "bonjour").await;
+    type_into(&c, "canned-body", "Bonjour {client.nom}, ici {agent.name}.").await;
+    click(&c, "canned-save").await;
+    until_words(
+        &c,
+        "Vérifiez votre saisie : le texte : variable inconnue {client.nom} ; \
+         utilisez {customer.name} ou {agent.name}",
+    )
+    .await;
+    assert_eq!(
+        w.get(2, "/api/v1/canned-replies").await["replies"],
+        serde_json::json!([]),
+        "nothing saved"
+    );
+    c.close().await.unwrap();
+}

@@ -55,6 +55,7 @@ fn main() {
             server: url::Url::parse(&server.base).unwrap(),
             token: agents[0].1.clone(),
             me: Me { id: agents[0].0, name: "Agent 0".into(), email: "agent0@example.com".into(), role: Role::Agent },
+            speaks: Default::default(),
         };
         let seen = Arc::new(Mutex::new(HashMap::new()));
         let (mut engine, _) = Engine::start(&session, &tmp.path().join("cache.sqlite3"), Some(&switchboard_client::CacheKey::generate()), EngineOptions::default()).unwrap();

@@ -3,7 +3,9 @@
 use crate::error::{ClientError, ClientErrorCode, EngineCode, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
+use switchboard_i18n::Lang;
 use switchboard_protocol::{
     AgentId, AgentList, ArchivePage, Availability, AvailabilityRequest, BlockedCustomerList,
     CannedReply, CannedReplyRequest, CapacityRequest, ChatReport, ChatReportQuery,
@@ -47,24 +49,28 @@ pub fn parse_server(input: &str) -> Result<Url> {
 /// How long a file may take to go up or come down (10 MiB on a slow line).
 const FILE_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The language the agent reads, asked of the server for its messages
-/// (Accept-Language on every request): the app's, set from its settings.
-static ASKED_LANGUAGE: std::sync::RwLock<&'static str> = std::sync::RwLock::new("en");
+/// The language the agent reads, shared by an app, its session and every
+/// API client made from it: asked of the server for its messages
+/// (Accept-Language on every request), and spoken by the engine's own
+/// refusals. English until the app says otherwise ([`Speaks::set`]).
+#[derive(Clone, Debug, Default)]
+pub struct Speaks(Arc<std::sync::RwLock<Lang>>);
 
-/// Asks the server to speak `lang` from now on (the app's language changed).
-pub fn ask_in(lang: switchboard_i18n::Lang) {
-    if let Ok(mut asked) = ASKED_LANGUAGE.write() {
-        *asked = lang.tag();
+impl Speaks {
+    pub fn new(lang: Lang) -> Speaks {
+        Speaks(Arc::new(std::sync::RwLock::new(lang)))
     }
-}
 
-fn asked_language() -> &'static str {
-    ASKED_LANGUAGE.read().map(|l| *l).unwrap_or("en")
-}
+    /// From now on, `lang` (the app's language changed).
+    pub fn set(&self, lang: Lang) {
+        if let Ok(mut l) = self.0.write() {
+            *l = lang;
+        }
+    }
 
-/// The language the agent reads: the engine's own refusals speak it too.
-pub fn agents_language() -> switchboard_i18n::Lang {
-    switchboard_i18n::Lang::from_tag(asked_language()).unwrap_or_default()
+    pub fn lang(&self) -> Lang {
+        self.0.read().map(|l| *l).unwrap_or_default()
+    }
 }
 
 /// An HTTP client for one server, with or without a token.
@@ -73,6 +79,7 @@ pub struct Api {
     base: Url,
     token: Option<String>,
     http: reqwest::Client,
+    speaks: Speaks,
 }
 
 fn unreachable(e: reqwest::Error) -> ClientError {
@@ -89,7 +96,23 @@ impl Api {
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap_or_default();
-        Api { base, token, http }
+        Api {
+            base,
+            token,
+            http,
+            speaks: Speaks::default(),
+        }
+    }
+
+    /// This client asking for `speaks`'s language.
+    pub fn speaking(mut self, speaks: Speaks) -> Api {
+        self.speaks = speaks;
+        self
+    }
+
+    /// The language the agent reads.
+    pub fn lang(&self) -> Lang {
+        self.speaks.lang()
     }
 
     pub fn base(&self) -> &Url {
@@ -123,13 +146,19 @@ impl Api {
             None => req,
         };
         let (http, request) = req.build_split();
-        let mut request =
-            request.map_err(|e| ClientError::new(EngineCode::BadAddress, e.to_string()))?;
+        let mut request = request.map_err(|e| {
+            ClientError::new(
+                EngineCode::BadAddress,
+                format!("cannot make the request: {e}"),
+            )
+        })?;
         // The agent's language, unless the request asks for its own (a CSV).
         request
             .headers_mut()
             .entry(reqwest::header::ACCEPT_LANGUAGE)
-            .or_insert(reqwest::header::HeaderValue::from_static(asked_language()));
+            .or_insert(reqwest::header::HeaderValue::from_static(
+                self.speaks.lang().tag(),
+            ));
         let resp = http.execute(request).await.map_err(unreachable)?;
         self.answer_bytes(resp).await
     }

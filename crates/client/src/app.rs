@@ -167,6 +167,8 @@ pub struct App {
     startup: Arc<Mutex<()>>,
     /// Whether the agent is away for want of input (see [`crate::idle`]).
     idle_away: Arc<std::sync::Mutex<crate::idle::IdleAway>>,
+    /// The language the agent reads, shared with the session's API clients.
+    speaks: crate::api::Speaks,
 }
 
 /// Held by whoever restores the session at start-up; dropping it lets
@@ -220,9 +222,10 @@ impl App {
             snooze_watch: std::sync::Mutex::new(None),
             startup: Arc::new(Mutex::new(())),
             idle_away: Arc::default(),
+            speaks: crate::api::Speaks::default(),
         };
-        // The server's refusals in the agent's language.
-        crate::api::ask_in(app.settings().lang());
+        // The server's refusals, and the engine's, in the agent's language.
+        app.speaks.set(app.settings().lang());
         Ok(app)
     }
 
@@ -262,7 +265,8 @@ impl App {
         }
     }
 
-    async fn start(&self, session: Session) -> Result<SessionInfo> {
+    async fn start(&self, mut session: Session) -> Result<SessionInfo> {
+        session.speaks = self.speaks.clone();
         let options = EngineOptions {
             file_cache_bytes: settings::mib(self.settings().file_cache_mib),
             archive_months: self.settings().archive_months,
@@ -526,24 +530,27 @@ fn unused_path(dir: &Path, name: &str) -> PathBuf {
         .unwrap_or(first)
 }
 
+impl App {
+    /// [`openable_link`], refused in the agent's language.
+    pub fn openable_link(&self, url: &str) -> Result<url::Url> {
+        openable_link(url, self.speaks.lang())
+    }
+}
+
 /// Whether a link in a message may be opened in the system browser: http, https
 /// and mailto only.
-pub fn openable_link(url: &str) -> Result<url::Url> {
+pub fn openable_link(url: &str, lang: Lang) -> Result<url::Url> {
     let parsed = url::Url::parse(url.trim()).map_err(|_| {
         ClientError::new(
             ErrorCode::InvalidField,
-            switchboard_i18n::tr!(crate::api::agents_language(), "engine-not-a-link"),
+            switchboard_i18n::tr!(lang, "engine-not-a-link"),
         )
     })?;
     match parsed.scheme() {
         "http" | "https" | "mailto" => Ok(parsed),
         other => Err(ClientError::new(
             ErrorCode::InvalidField,
-            switchboard_i18n::tr!(
-                crate::api::agents_language(),
-                "engine-link-kind",
-                scheme = other.to_owned()
-            ),
+            switchboard_i18n::tr!(lang, "engine-link-kind", scheme = other.to_owned()),
         )),
     }
 }

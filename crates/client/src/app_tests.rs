@@ -32,9 +32,9 @@ async fn a_listener_that_lags_gets_the_lists_and_the_link_as_it_is_now() {
 
 #[test]
 fn only_web_and_mail_links_open() {
-    assert!(openable_link("https://example.com/a?b=c").is_ok());
-    assert!(openable_link("http://example.com").is_ok());
-    assert!(openable_link("mailto:help@example.com").is_ok());
+    assert!(openable_link("https://example.com/a?b=c", Lang::ENGLISH).is_ok());
+    assert!(openable_link("http://example.com", Lang::ENGLISH).is_ok());
+    assert!(openable_link("mailto:help@example.com", Lang::ENGLISH).is_ok());
     for bad in [
         "javascript:alert(1)",
         "file:///etc/passwd",
@@ -44,7 +44,7 @@ fn only_web_and_mail_links_open() {
         "not a url",
     ] {
         assert_eq!(
-            openable_link(bad).unwrap_err().code,
+            openable_link(bad, Lang::ENGLISH).unwrap_err().code,
             ErrorCode::InvalidField,
             "{bad}"
         );

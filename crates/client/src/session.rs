@@ -2,7 +2,7 @@
 //! none exists, in a file only this user can read. The offline cache's key is
 //! kept the same way.
 
-use crate::api::{parse_server, Api};
+use crate::api::{parse_server, Api, Speaks};
 use crate::cache::CacheKey;
 use crate::error::{ClientError, EngineCode, Result};
 use serde::{Deserialize, Serialize};
@@ -13,17 +13,26 @@ use url::Url;
 const KEYCHAIN_SERVICE: &str = "Switchboard";
 
 /// A signed-in agent on a server.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Session {
     pub server: Url,
     pub token: String,
     pub me: Me,
+    /// The language the agent reads (the app's; English by default).
+    pub speaks: Speaks,
+}
+
+/// Who is signed in where: the language is not part of it.
+impl PartialEq for Session {
+    fn eq(&self, other: &Session) -> bool {
+        (&self.server, &self.token, &self.me) == (&other.server, &other.token, &other.me)
+    }
 }
 
 impl Session {
-    /// An API client with this session's token.
+    /// An API client with this session's token, asking in its language.
     pub fn api(&self) -> Api {
-        Api::new(self.server.clone(), Some(self.token.clone()))
+        Api::new(self.server.clone(), Some(self.token.clone())).speaking(self.speaks.clone())
     }
 }
 
@@ -223,6 +232,7 @@ impl Accounts {
             server: url,
             token: answer.token,
             me: answer.agent,
+            speaks: Speaks::default(),
         };
         let store = self.remember(&session).await?;
         Ok((session, store))
@@ -285,6 +295,7 @@ impl Accounts {
             server: file.server,
             token,
             me: file.me,
+            speaks: Speaks::default(),
         }))
     }
 

@@ -7,6 +7,7 @@ use crate::cache::{CachedFile, OutboxItem};
 use crate::engine::MAX_ATTACH_BYTES;
 use crate::error::{ClientError, ErrorCode, Result};
 use std::path::{Path, PathBuf};
+use switchboard_i18n::Lang;
 
 /// The four image types the webview may show; anything else is only saved.
 pub const INLINE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
@@ -44,7 +45,7 @@ pub fn disk_name(name: &str) -> String {
 
 /// Reads one chosen file, refusing folders and files over the app's limit
 /// before reading them.
-fn read_chosen(path: &Path) -> Result<(String, Vec<u8>)> {
+fn read_chosen(path: &Path, lang: Lang) -> Result<(String, Vec<u8>)> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -55,11 +56,7 @@ fn read_chosen(path: &Path) -> Result<(String, Vec<u8>)> {
     if !meta.is_file() {
         return Err(ClientError::new(
             ErrorCode::InvalidField,
-            switchboard_i18n::tr!(
-                crate::api::agents_language(),
-                "engine-not-a-file",
-                name = name.clone()
-            ),
+            switchboard_i18n::tr!(lang, "engine-not-a-file", name = name.clone()),
         ));
     }
     if meta.len() > MAX_ATTACH_BYTES {
@@ -84,9 +81,10 @@ impl App {
     /// Queues the files the agent chose in the system's dialog: all of them, or
     /// none when one cannot be read or is too large.
     pub async fn attach_paths(&self, id: i64, paths: &[PathBuf]) -> Result<Vec<OutboxItem>> {
+        let lang = self.speaks.lang();
         let files = paths
             .iter()
-            .map(|p| read_chosen(p))
+            .map(|p| read_chosen(p, lang))
             .collect::<Result<Vec<_>>>()?;
         let engine = self.engine().await?;
         files
@@ -102,7 +100,7 @@ impl App {
         if !INLINE_TYPES.contains(&file.content_type.as_str()) {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                switchboard_i18n::tr!(crate::api::agents_language(), "engine-not-an-image"),
+                switchboard_i18n::tr!(self.speaks.lang(), "engine-not-an-image"),
             ));
         }
         Ok(file)

@@ -132,7 +132,7 @@ impl App {
     pub(super) async fn save_settings(&self, settings: &AppSettings) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(settings)?;
         write_file(&self.settings_path(), &bytes)?;
-        crate::api::ask_in(settings.lang());
+        self.speaks.set(settings.lang());
         if let Ok(engine) = self.engine().await {
             engine.set_notification_settings(settings.policy());
             engine.set_file_cache_bytes(mib(settings.file_cache_mib));
@@ -181,7 +181,7 @@ impl App {
         if settings.reminder_minutes.is_some_and(|m| m > 24 * 60) {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                tr!(crate::api::agents_language(), "engine-reminder-range"),
+                tr!(self.speaks.lang(), "engine-reminder-range"),
             ));
         }
         if settings
@@ -190,14 +190,14 @@ impl App {
         {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                tr!(crate::api::agents_language(), "engine-idle-range"),
+                tr!(self.speaks.lang(), "engine-idle-range"),
             ));
         }
         if !(MIN_FILE_CACHE_MIB..=MAX_FILE_CACHE_MIB).contains(&settings.file_cache_mib) {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
                 tr!(
-                    crate::api::agents_language(),
+                    self.speaks.lang(),
                     "engine-file-cache-range",
                     min = MIN_FILE_CACHE_MIB,
                     max = MAX_FILE_CACHE_MIB
@@ -211,7 +211,7 @@ impl App {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
                 tr!(
-                    crate::api::agents_language(),
+                    self.speaks.lang(),
                     "engine-archive-months-range",
                     max = MAX_ARCHIVE_MONTHS
                 ),

@@ -16,7 +16,7 @@ impl Engine {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
                 switchboard_i18n::tr!(
-                    crate::api::agents_language(),
+                    self.inner.api.lang(),
                     "engine-file-empty",
                     name = name.clone()
                 ),

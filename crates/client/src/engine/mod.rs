@@ -395,7 +395,7 @@ impl Engine {
 
     /// Queues a reply; it is sent when online, exactly once.
     pub fn reply(&self, id: i64, body: &str) -> Result<OutboxItem> {
-        checked_body(body)?;
+        checked_body(body, self.inner.api.lang())?;
         self.enqueue(
             id,
             OutboxAction::Reply {
@@ -407,7 +407,7 @@ impl Engine {
     /// Queues an internal note for the team; sent when online, exactly once,
     /// never to the customer.
     pub fn note(&self, id: i64, body: &str) -> Result<OutboxItem> {
-        checked_body(body)?;
+        checked_body(body, self.inner.api.lang())?;
         self.enqueue(
             id,
             OutboxAction::Note {
@@ -445,7 +445,7 @@ impl Engine {
                 return Err(ClientError::new(
                     ErrorCode::InvalidField,
                     switchboard_i18n::tr!(
-                        crate::api::agents_language(),
+                        self.inner.api.lang(),
                         "engine-note-too-long",
                         count = count,
                         max = MAX_NOTE_CHARS
@@ -457,7 +457,7 @@ impl Engine {
         if to.id == me.id {
             return Err(ClientError::new(
                 ErrorCode::InvalidField,
-                switchboard_i18n::tr!(crate::api::agents_language(), "engine-transfer-self"),
+                switchboard_i18n::tr!(self.inner.api.lang(), "engine-transfer-self"),
             ));
         }
         self.enqueue(
@@ -504,20 +504,22 @@ impl Engine {
 }
 
 /// A reply's or note's text as the server will take it: not blank, not too long.
-fn checked_body(body: &str) -> Result<()> {
+fn checked_body(body: &str, lang: switchboard_i18n::Lang) -> Result<()> {
     if body.trim().is_empty() {
         return Err(ClientError::new(
             ErrorCode::InvalidField,
-            switchboard_i18n::tr!(crate::api::agents_language(), "engine-write-first"),
+            switchboard_i18n::tr!(lang, "engine-write-first"),
         ));
     }
     let n = body.chars().count();
     if n > switchboard_protocol::MAX_MESSAGE_CHARS {
         return Err(ClientError::new(
             ErrorCode::MessageTooLong,
-            format!(
-                "this message has {n} characters; the limit is {}",
-                switchboard_protocol::MAX_MESSAGE_CHARS
+            switchboard_i18n::tr!(
+                lang,
+                "engine-message-too-long",
+                count = n,
+                max = switchboard_protocol::MAX_MESSAGE_CHARS
             ),
         ));
     }
@@ -548,6 +550,7 @@ mod tests {
             server: "http://127.0.0.1:9/".parse().unwrap(),
             token: "t".into(),
             me: crate::test_fixtures::me(),
+            speaks: Default::default(),
         };
         let path = dir.path().join("c.sqlite3");
         let (engine, _) = Engine::start(

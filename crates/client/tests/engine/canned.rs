@@ -193,13 +193,22 @@ async fn refusals_come_in_the_apps_language_the_servers_and_the_apps_own() {
     let e = blank().await.unwrap_err();
     assert_eq!(e.message, "le titre ne doit pas être vide");
     // The app's own refusals too.
-    let link = switchboard_client::openable_link("ftp://example.com/x").unwrap_err();
+    let link = app.openable_link("ftp://example.com/x").unwrap_err();
     assert_eq!(link.message, "les liens de type ftp: ne sont pas ouverts");
     let mut odd = settings;
     odd.reminder_minutes = Some(25 * 60);
     let e = app.set_settings(odd).await.unwrap_err();
     assert_eq!(e.message, "l'intervalle de rappel est d'au plus un jour");
-    // Back to English for the tests that follow in this process.
-    settings.language = switchboard_i18n::Lang::from_tag("en");
-    app.set_settings(settings).await.unwrap();
+    // The language is this app's: another app in the same process speaks its own.
+    let other = App::new(Some(w.app_dir("other")), false, false).unwrap();
+    let mut english = other.settings();
+    english.language = switchboard_i18n::Lang::from_tag("en");
+    other.set_settings(english).await.unwrap();
+    assert_eq!(
+        other
+            .openable_link("ftp://example.com/x")
+            .unwrap_err()
+            .message,
+        "links of the kind ftp: are not opened"
+    );
 }

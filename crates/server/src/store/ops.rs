@@ -155,7 +155,8 @@ async fn stored(
         Ok(Stored::Done(response))
     } else {
         let body: ApiError = serde_json::from_str(&response)?;
-        // Replayed as first answered (in English: the words are not kept).
+        // Replayed in English (the message as stored; its catalog words are
+        // not kept, so a first answer in French is replayed in English).
         Ok(Stored::Failed(Error {
             status: u16::try_from(status).unwrap_or(500),
             body,

@@ -203,13 +203,16 @@ impl Store {
     pub async fn archive(&self, caller: &Caller, q: &ArchiveQuery) -> Result<ArchivePage> {
         let limit = i64::from(q.limit.unwrap_or(50));
         if !(1..=200).contains(&limit) {
-            return Err(Error::field("limit must be between 1 and 200"));
+            return Err(Error::field_said(crate::words!(
+                "error-page-size",
+                max = 200u32
+            )));
         }
         let after = q.after.unwrap_or(0);
         let whose = if caller.sees_everything() {
             match (q.all.unwrap_or(false), q.agent_id) {
                 (true, Some(_)) => {
-                    return Err(Error::field("give either all or agent_id, not both"))
+                    return Err(Error::field_said(crate::words!("error-all-or-agent")))
                 }
                 (true, None) => None,
                 (false, agent) => Some(agent.unwrap_or(caller.id)),

@@ -88,7 +88,8 @@ pub fn check_rating(rating: i64) -> Result<u8> {
         Ok(r @ 1..=5) => Ok(r),
         _ => Err(Error::field_said(crate::words!(
             "error-rating",
-            rating = rating
+            // As text: a number past 2^53 would be rounded as a Fluent number.
+            rating = rating.to_string()
         ))),
     }
 }
