@@ -57,10 +57,6 @@ const FILE_TIMEOUT: Duration = Duration::from_secs(300);
 pub struct Speaks(Arc<std::sync::RwLock<Lang>>);
 
 impl Speaks {
-    pub fn new(lang: Lang) -> Speaks {
-        Speaks(Arc::new(std::sync::RwLock::new(lang)))
-    }
-
     /// From now on, `lang` (the app's language changed).
     pub fn set(&self, lang: Lang) {
         if let Ok(mut l) = self.0.write() {

@@ -2,6 +2,7 @@
 //! port, over real HTTP and WebSocket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod agent_stream;
 mod attachments;
 mod authz;
 mod bad_input;

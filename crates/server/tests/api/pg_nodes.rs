@@ -393,6 +393,13 @@ async fn agents_of_a_dead_node_stop_counting_as_connected() {
         .err(409, "agent_unavailable");
 }
 
+/// Says "typing" once at `path` on `api` (a page or the app says it every
+/// second while someone types: a signal is best effort, never stored).
+async fn typing(api: &Api, path: &str, token: &str) {
+    let r = api.post(path, Some(token), &json!({})).await;
+    assert_eq!(r.status.as_u16(), 204, "{r:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL (scripts/test runs it under scripts/postgres)"]
 async fn typing_crosses_nodes_both_ways() {
@@ -410,15 +417,12 @@ async fn typing_crosses_nodes_both_ways() {
     // not stored): Alice hears it within a few of those.
     let mut heard = Vec::new();
     for _ in 0..10 {
-        let typed = b
-            .api
-            .post(
-                &format!("/api/v1/customer/conversations/{id}/typing"),
-                Some(&c.token),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(typed.status.as_u16(), 204);
+        typing(
+            &b.api,
+            &format!("/api/v1/customer/conversations/{id}/typing"),
+            &c.token,
+        )
+        .await;
         heard = alices.typing_within(Duration::from_secs(1)).await;
         if !heard.is_empty() {
             break;
@@ -434,15 +438,12 @@ async fn typing_crosses_nodes_both_ways() {
     let mut page = crate::typing::customer_stream(&b.api, &c).await;
     let mut heard = Vec::new();
     for _ in 0..10 {
-        let typed = w
-            .api
-            .post(
-                &format!("/api/v1/conversations/{id}/typing"),
-                Some(&alice.token),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(typed.status.as_u16(), 204);
+        typing(
+            &w.api,
+            &format!("/api/v1/conversations/{id}/typing"),
+            &alice.token,
+        )
+        .await;
         heard = crate::typing::page_typing(&mut page, Duration::from_secs(1)).await;
         if !heard.is_empty() {
             break;
