@@ -64,12 +64,6 @@ impl From<u32> for Arg {
     }
 }
 
-impl From<i64> for Arg {
-    fn from(n: i64) -> Arg {
-        Arg::Number(n)
-    }
-}
-
 impl Words {
     /// The message in `lang`.
     pub fn say(&self, lang: Lang) -> String {
